@@ -1,0 +1,194 @@
+package org.blindmatch.client.cli;
+
+import com.google.crypto.tink.KeysetHandle;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.client.tokenize.ProgressListener;
+import org.blindmatch.client.tokenize.ReportTokenizer;
+import org.blindmatch.client.tokenize.TokenizeRequest;
+import org.blindmatch.client.tokenize.TokenizeSummary;
+import org.blindmatch.client.tokenize.WatchlistTokenizer;
+import org.blindmatch.crypto.keys.EncryptedKeysetFile;
+import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.keys.TokenKeyset;
+import org.blindmatch.crypto.scope.Scope;
+import org.blindmatch.crypto.scope.ScopeException;
+import org.blindmatch.crypto.scope.ScopeLoader;
+import org.blindmatch.crypto.time.TimestampFormat;
+import org.blindmatch.crypto.token.HmacTokenDeriver;
+import org.blindmatch.crypto.tokenfile.TokenFileHeader;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code blindmatch tokenize}: reports or a watchlist to a token file and a local mapping. */
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+    description = {
+      "Turn report events (record_id,ip,timestamp) or a watchlist (label,ip,start,end) into a "
+          + "token file, plus a mapping of opaque handles to your record ids or labels that "
+          + "stays with you.",
+      "Input may be gzip-compressed. Rows in non-routable address space are skipped and "
+          + "counted; malformed rows are skipped and reported (or fatal with --strict)."})
+final class TokenizeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  static final class Input {
+    @Option(names = "--reports", paramLabel = "CSV", required = true,
+        description = "Report events: header record_id,ip,timestamp (platform side).")
+    Path reports;
+
+    @Option(names = "--watchlist", paramLabel = "CSV", required = true,
+        description = "Watchlist: header label,ip,start,end; ip may be a CIDR (NGO side).")
+    Path watchlist;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  @Option(names = "--scope", required = true, paramLabel = "FILE",
+      description = "Scope file (YAML or JSON) shared by every party.")
+  Path scopeFile;
+
+  @Option(names = "--keyset", required = true, paramLabel = "FILE",
+      description = "Encrypted token keyset (see 'blindmatch keys new').")
+  Path keysetFile;
+
+  @Option(names = "--key-id", paramLabel = "ID",
+      description = "Use this key of the keyset instead of the primary.")
+  String keyId;
+
+  @Option(names = "--mode", defaultValue = "hmac", paramLabel = "MODE",
+      description = "Token mode: hmac (default).")
+  String mode;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE",
+      description = "Token file to write.")
+  Path out;
+
+  @Option(names = "--map", paramLabel = "FILE",
+      description = "Handle mapping to write (default: <out>.map.csv). Keep it private.")
+  Path map;
+
+  @Option(names = "--time-format", defaultValue = "auto", paramLabel = "FORMAT",
+      description = "auto (detect once from the file's first timestamp), iso8601, "
+          + "epoch-seconds or epoch-millis.")
+  String timeFormat;
+
+  @Option(names = "--strict", description = "Stop at the first malformed row.")
+  boolean strict;
+
+  @Option(names = "--force", description = "Replace existing output files.")
+  boolean force;
+
+  @Option(names = "--no-progress", description = "Never show a progress bar.")
+  boolean noProgress;
+
+  @Mixin PassphraseOptions passphrase;
+
+  @Override
+  public Integer call() throws InputException, IOException, ScopeException, KeysetException {
+    if (!mode.equals("hmac")) {
+      throw new InputException("--mode " + mode + " is not available; this build supports hmac");
+    }
+    TimestampFormat format = null;
+    if (!timeFormat.equals("auto")) {
+      try {
+        format = TimestampFormat.fromName(timeFormat);
+      } catch (IllegalArgumentException e) {
+        throw new InputException("--time-format: " + e.getMessage());
+      }
+    }
+    Scope scope = ScopeLoader.load(scopeFile);
+    char[] p = passphrase.read(false);
+    HmacTokenDeriver deriver;
+    try {
+      KeysetHandle keyset = EncryptedKeysetFile.read(keysetFile, TokenKeyset.PURPOSE, p);
+      TokenKeyset.SelectedKey key =
+          TokenKeyset.select(keyset, keyId == null ? null : KeyIds.parse(keyId));
+      deriver = new HmacTokenDeriver(scope, key.key(), key.id());
+    } finally {
+      Arrays.fill(p, '\0');
+    }
+    Path inputFile = input.reports != null ? input.reports : input.watchlist;
+    Path mapping = map != null ? map : Path.of(out + ".map.csv");
+    if (mapping.toAbsolutePath().equals(out.toAbsolutePath())
+        || mapping.toAbsolutePath().equals(inputFile.toAbsolutePath())
+        || out.toAbsolutePath().equals(inputFile.toAbsolutePath())) {
+      throw new InputException("--out, --map and the input must be three different files");
+    }
+    ProgressBar bar = progressBar(inputFile);
+    ProgressListener progress = bar == null ? ProgressListener.NONE
+        : (read, total) -> bar.stepTo(read);
+    TokenizeSummary summary;
+    try {
+      TokenizeRequest request = new TokenizeRequest(inputFile, out, mapping, force, strict,
+          format, progress);
+      summary = input.reports != null
+          ? new ReportTokenizer(deriver).run(request)
+          : new WatchlistTokenizer(deriver).run(request);
+    } finally {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+    print(summary, scope, inputFile);
+    return 0;
+  }
+
+  private ProgressBar progressBar(Path inputFile) {
+    if (noProgress || System.console() == null) {
+      return null;
+    }
+    return new ProgressBarBuilder()
+        .setTaskName("tokenize " + inputFile.getFileName())
+        .setInitialMax(Math.max(1, inputFile.toFile().length()))
+        .setUnit(" MiB", 1 << 20)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(250)
+        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .build();
+  }
+
+  private void print(TokenizeSummary s, Scope scope, Path inputFile) {
+    PrintWriter w = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    TokenFileHeader h = s.header();
+    for (String m : s.badRowMessages()) {
+      err.println("skipped " + m);
+    }
+    if (s.badRows() > s.badRowMessages().size()) {
+      err.println("skipped " + (s.badRows() - s.badRowMessages().size())
+          + " more malformed rows (counts below)");
+    }
+    w.println("input        " + inputFile + " (" + h.role().name().toLowerCase(Locale.ROOT)
+        + ", timestamps " + (s.timeFormat() == null ? "-" : s.timeFormat().cliName()) + ")");
+    w.println("scope        " + scope.id() + " sha256:" + scope.digestHex());
+    w.println("key id       " + Integer.toUnsignedString(h.keyId()) + " (hmac)");
+    w.println("rows read    " + h.rowsRead());
+    w.println("rows skipped " + h.rowsSkipped());
+    for (Map.Entry<String, Long> e : s.skips().entrySet()) {
+      w.printf("  %-22s %d%n", e.getKey(), e.getValue());
+    }
+    w.println("tokens       " + h.records());
+    for (TokenFileHeader.TierCount t : h.tiers()) {
+      w.printf("  tier %-17s %d%n", s.tierNames().get(t.tierNumber()), t.tokens());
+    }
+    w.println("handles      " + s.handles());
+    w.println("wrote        " + s.output());
+    w.println("mapping      " + s.mapping() + " (private: maps handles to your "
+        + (h.role() == TokenFileHeader.Role.REPORT ? "record ids" : "labels") + ")");
+  }
+}

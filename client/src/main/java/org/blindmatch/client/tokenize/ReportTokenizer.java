@@ -1,0 +1,199 @@
+package org.blindmatch.client.tokenize;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.blindmatch.client.csv.CsvException;
+import org.blindmatch.client.csv.CsvReader;
+import org.blindmatch.client.csv.InputFiles;
+import org.blindmatch.crypto.ip.AddressClass;
+import org.blindmatch.crypto.ip.AddressClassifier;
+import org.blindmatch.crypto.ip.IpAddress;
+import org.blindmatch.crypto.ip.IpParseException;
+import org.blindmatch.crypto.ip.IpParser;
+import org.blindmatch.crypto.scope.Scope;
+import org.blindmatch.crypto.scope.Tier;
+import org.blindmatch.crypto.time.TimeParseException;
+import org.blindmatch.crypto.time.TimestampFormat;
+import org.blindmatch.crypto.token.HmacTokenDeriver;
+import org.blindmatch.crypto.tokenfile.TokenFileHeader;
+import org.blindmatch.crypto.tokenfile.TokenFileHeader.KeyMode;
+import org.blindmatch.crypto.tokenfile.TokenFileHeader.Role;
+import org.blindmatch.crypto.tokenfile.TokenFileWriter;
+import org.blindmatch.crypto.tokenfile.TokenRecord;
+
+/**
+ * Tokenises a platform's report events: CSV {@code record_id,ip,timestamp} to a report token
+ * file (one record per event and tier) and the owner's handle mapping.
+ *
+ * <p>Streams: memory does not grow with the input. Either both outputs appear complete or
+ * neither does. One instance per run; not thread-safe.
+ */
+public final class ReportTokenizer {
+  static final String[] COLUMNS = {"record_id", "ip", "timestamp"};
+  private static final int PROGRESS_EVERY = 1 << 16;
+
+  private final HmacTokenDeriver deriver;
+
+  public ReportTokenizer(HmacTokenDeriver deriver) {
+    this.deriver = deriver;
+  }
+
+  /**
+   * Runs the request.
+   *
+   * @throws InputException for a fatal input problem (unreadable or empty file, missing
+   *     columns, undetectable time format, malformed CSV, a bad row under strict mode, or no
+   *     row producing a token); nothing is left on disk
+   * @throws IOException if writing fails; nothing is left on disk
+   */
+  public TokenizeSummary run(TokenizeRequest req) throws InputException, IOException {
+    Scope scope = deriver.scope();
+    List<Tier> tiers = scope.tiers();
+    int tierCount = tiers.size();
+    String source = req.input().toString();
+    SkipLedger ledger = new SkipLedger(source, req.strict());
+    InputFiles.Opened opened = open(req.input());
+    int[] tierNumbers = new int[tierCount];
+    for (int t = 0; t < tierCount; t++) {
+      tierNumbers[t] = t;
+    }
+    try (CsvReader csv = new CsvReader(opened.stream(), source);
+        MappingWriter mapping = MappingWriter.create(req.mapping(), req.overwrite(), "record_id");
+        TokenFileWriter out = TokenFileWriter.create(req.output(), req.overwrite(), Role.REPORT,
+            KeyMode.HMAC, scope.digest(), deriver.keyId(), tierNumbers)) {
+      if (!csv.next()) {
+        throw new InputException(source + ": empty file; expected a header line "
+            + String.join(",", COLUMNS));
+      }
+      int[] col = Columns.require(csv, source, COLUMNS);
+      int width = Columns.width(col);
+      TimestampFormat format = req.timeFormat();
+      byte[] records = new byte[tierCount * TokenRecord.LENGTH];
+      byte[] scratch = new byte[32];
+      byte[] handle = new byte[HandleDeriver.LENGTH];
+      byte[] lastId = new byte[64];
+      int lastIdLen = -1;
+      HandleDeriver handles = new HandleDeriver(Role.REPORT);
+      long rows = 0;
+      while (csv.next()) {
+        rows++;
+        if ((rows & (PROGRESS_EVERY - 1)) == 0) {
+          req.progress().update(opened.rawBytesRead().get(), opened.rawSize());
+        }
+        long line = csv.line();
+        if (csv.fieldCount() < width) {
+          ledger.badRow(line, "row", "missing_field", "has " + csv.fieldCount()
+              + " fields, the header needs " + width);
+          continue;
+        }
+        if (csv.isEmpty(col[0])) {
+          ledger.badRow(line, "record_id", "empty_record_id", "empty");
+          continue;
+        }
+        IpAddress address;
+        try {
+          address = IpParser.parseEndpoint(trimmed(csv.view(col[1])));
+        } catch (IpParseException e) {
+          ledger.badRow(line, "ip", "bad_ip", e.reason().description());
+          continue;
+        }
+        AddressClass cls = AddressClassifier.classify(address);
+        if (cls != AddressClass.GLOBAL) {
+          ledger.policySkip("non_routable:" + cls.reason());
+          continue;
+        }
+        CharSequence time = trimmed(csv.view(col[2]));
+        if (time.length() == 0) {
+          ledger.badRow(line, "timestamp", "bad_timestamp", "empty");
+          continue;
+        }
+        if (format == null) {
+          format = detect(time, source, line);
+        }
+        long epochSecond;
+        try {
+          epochSecond = format.parseEpochSecond(time);
+        } catch (TimeParseException e) {
+          ledger.badRow(line, "timestamp", "bad_timestamp", e.getMessage()
+              + " (file format: " + format.cliName() + ")");
+          continue;
+        }
+        int idLen = csv.fieldLength(col[0]);
+        if (idLen != lastIdLen || !csv.fieldEquals(col[0], lastId, idLen)) {
+          lastId = csv.copyField(col[0], lastId);
+          lastIdLen = idLen;
+          handles.derive(lastId, idLen, handle, 0);
+          mapping.write(handle, 0, lastId, idLen);
+        }
+        for (int t = 0; t < tierCount; t++) {
+          int off = t * TokenRecord.LENGTH;
+          long bucket = tiers.get(t).bucketWidth().bucketOf(epochSecond);
+          deriver.derive(t, address, bucket, scratch, records, off + TokenRecord.TOKEN_OFFSET);
+          System.arraycopy(handle, 0, records, off + TokenRecord.HANDLE_OFFSET,
+              HandleDeriver.LENGTH);
+          records[off + TokenRecord.TIER_OFFSET] = (byte) t;
+        }
+        out.write(records, 0, tierCount);
+      }
+      req.progress().update(opened.rawSize(), opened.rawSize());
+      if (rows == 0) {
+        throw new InputException(source + ": no data rows after the header; nothing to tokenize");
+      }
+      if (rows == ledger.total()) {
+        throw new InputException(source + ": none of the " + rows + " rows produced a token "
+            + "(skipped: " + ledger.counts() + ")"
+            + (ledger.messages().isEmpty() ? "" : "; first problem: " + ledger.messages().get(0)));
+      }
+      mapping.commit();
+      TokenFileHeader header = out.finish(rows, ledger.total());
+      return new TokenizeSummary(req.output(), req.mapping(), header, tierNames(scope), format,
+          mapping.lines(), ledger.counts(), ledger.messages(), ledger.badRows());
+    } catch (CsvException e) {
+      throw new InputException(e.getMessage());
+    }
+  }
+
+  static InputFiles.Opened open(Path input) throws InputException {
+    if (!Files.isRegularFile(input)) {
+      throw new InputException(input + ": no such file");
+    }
+    try {
+      return InputFiles.open(input);
+    } catch (IOException e) {
+      throw new InputException(input + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  static TimestampFormat detect(CharSequence value, String source, long line)
+      throws InputException {
+    try {
+      return TimestampFormat.detect(value);
+    } catch (TimeParseException e) {
+      throw new InputException(source + ":" + line + ": timestamp: " + e.getMessage());
+    }
+  }
+
+  static List<String> tierNames(Scope scope) {
+    List<String> names = new ArrayList<>();
+    for (Tier t : scope.tiers()) {
+      names.add(t.name());
+    }
+    return names;
+  }
+
+  /** The value without surrounding ASCII spaces and tabs (CSV exports often pad). */
+  static CharSequence trimmed(CharSequence s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    return start == 0 && end == s.length() ? s : s.subSequence(start, end);
+  }
+}

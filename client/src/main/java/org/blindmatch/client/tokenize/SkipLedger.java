@@ -1,0 +1,77 @@
+package org.blindmatch.client.tokenize;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counts rows that produced no token, by reason, and keeps the first few bad-row messages.
+ *
+ * <p>Two kinds of skip: <em>policy</em> skips (a well-formed address in non-routable space,
+ * reason {@code non_routable:<class>}) and <em>bad rows</em> (malformed input). In strict
+ * mode the first bad row is fatal; policy skips never are. Messages name file, line, field
+ * and reason but never echo the raw value of an address or record id. Not thread-safe.
+ */
+public final class SkipLedger {
+  /** How many bad-row messages are kept for display. */
+  public static final int MAX_MESSAGES = 20;
+
+  private final String source;
+  private final boolean strict;
+  private final Map<String, Long> counts = new LinkedHashMap<>();
+  private final List<String> messages = new ArrayList<>();
+  private long total;
+  private long badRows;
+
+  public SkipLedger(String source, boolean strict) {
+    this.source = source;
+    this.strict = strict;
+  }
+
+  /** Records a row skipped by policy (it is well-formed but must not be tokenised). */
+  public void policySkip(String reason) {
+    counts.merge(reason, 1L, Long::sum);
+    total++;
+  }
+
+  /**
+   * Records a malformed row.
+   *
+   * @param reasonKey the counter key, e.g. {@code bad_ip}
+   * @param detail a human reason that does not contain the raw value
+   * @throws InputException in strict mode
+   */
+  public void badRow(long line, String field, String reasonKey, String detail)
+      throws InputException {
+    String message = source + ":" + line + ": " + field + ": " + detail;
+    if (strict) {
+      throw new InputException(message + " (--strict: stopping at the first bad row)");
+    }
+    counts.merge(reasonKey, 1L, Long::sum);
+    total++;
+    badRows++;
+    if (messages.size() < MAX_MESSAGES) {
+      messages.add(message);
+    }
+  }
+
+  public long total() {
+    return total;
+  }
+
+  public long badRows() {
+    return badRows;
+  }
+
+  /** Counts by reason, in first-seen order. */
+  public Map<String, Long> counts() {
+    return Collections.unmodifiableMap(counts);
+  }
+
+  /** The first {@link #MAX_MESSAGES} bad-row messages. */
+  public List<String> messages() {
+    return Collections.unmodifiableList(messages);
+  }
+}

@@ -1,0 +1,31 @@
+package org.blindmatch.client.tokenize;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.blindmatch.crypto.time.TimestampFormat;
+import org.blindmatch.crypto.tokenfile.TokenFileHeader;
+
+/**
+ * What a tokenize run did.
+ *
+ * @param output the token file written
+ * @param mapping the owner's handle mapping written
+ * @param header the token file header as written (counts, scope digest, key id)
+ * @param tierNames tier names by tier number
+ * @param timeFormat the timestamp format used for the file
+ * @param handles distinct handles written to the mapping
+ * @param skips rows skipped, by reason
+ * @param badRowMessages the first bad-row messages
+ * @param badRows rows skipped because they were malformed
+ */
+public record TokenizeSummary(
+    Path output,
+    Path mapping,
+    TokenFileHeader header,
+    List<String> tierNames,
+    TimestampFormat timeFormat,
+    long handles,
+    Map<String, Long> skips,
+    List<String> badRowMessages,
+    long badRows) {}

@@ -1,0 +1,197 @@
+package org.blindmatch.crypto.scope;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.blindmatch.crypto.time.BucketWidth;
+
+/**
+ * Reads a scope file (YAML, or JSON when the name ends in {@code .json}).
+ *
+ * <p>The format is documented in {@code docs/PROTOCOL.md} §2. Unknown keys are errors, not
+ * warnings: a misspelt key in a file that decides what matches must not be silently
+ * ignored. Durations are integer seconds or a number with a unit {@code s}, {@code m},
+ * {@code h} or {@code d}; a bucket width may also be {@code none}. Stateless and
+ * thread-safe.
+ */
+public final class ScopeLoader {
+  private static final Set<String> SCOPE_KEYS = Set.of("scope", "tiers");
+  private static final Set<String> TIER_KEYS =
+      Set.of(
+          "name",
+          "bucket_width",
+          "ipv4_prefix",
+          "ipv6_prefix",
+          "watchlist_tolerance",
+          "max_buckets_per_window",
+          "max_addresses_per_cidr");
+
+  private ScopeLoader() {}
+
+  /**
+   * Loads and validates a scope file.
+   *
+   * @throws ScopeException naming the file and, where it applies, the key, with the reason
+   */
+  public static Scope load(Path file) throws ScopeException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ScopeException(file + ": no such scope file");
+    } catch (IOException e) {
+      throw new ScopeException(file + ": cannot read scope file: " + e.getMessage(), e);
+    }
+    return parse(text, file.toString(), file.getFileName().toString().endsWith(".json"));
+  }
+
+  /**
+   * Parses scope text; {@code source} names it in error messages.
+   *
+   * @throws ScopeException with the source, key and reason
+   */
+  public static Scope parse(String text, String source, boolean json) throws ScopeException {
+    ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+    JsonNode root;
+    try {
+      root = mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ScopeException(
+          source + ": not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ScopeException(source + ": expected a mapping with keys 'scope' and 'tiers'");
+    }
+    checkKeys(root, SCOPE_KEYS, source, "");
+    String id = text(root, "scope", source, "");
+    JsonNode tiersNode = root.get("tiers");
+    if (tiersNode == null || !tiersNode.isArray()) {
+      throw new ScopeException(source + ": tiers: expected a list of tiers");
+    }
+    List<Tier> tiers = new ArrayList<>();
+    for (int i = 0; i < tiersNode.size(); i++) {
+      tiers.add(tier(tiersNode.get(i), source, "tiers[" + i + "]."));
+    }
+    try {
+      return new Scope(id, tiers);
+    } catch (IllegalArgumentException e) {
+      throw new ScopeException(source + ": " + e.getMessage());
+    }
+  }
+
+  private static Tier tier(JsonNode node, String source, String path) throws ScopeException {
+    if (!node.isObject()) {
+      throw new ScopeException(source + ": " + path.substring(0, path.length() - 1)
+          + ": expected a mapping");
+    }
+    checkKeys(node, TIER_KEYS, source, path);
+    String name = text(node, "name", source, path);
+    JsonNode widthNode = node.get("bucket_width");
+    if (widthNode == null) {
+      throw new ScopeException(source + ": " + path + "bucket_width: missing "
+          + "(seconds, a duration such as 1h, or none)");
+    }
+    BucketWidth width;
+    if (widthNode.isTextual() && widthNode.asText().equals("none")) {
+      width = BucketWidth.NONE;
+    } else {
+      long seconds = duration(widthNode, source, path + "bucket_width");
+      if (seconds == 0) {
+        throw new ScopeException(source + ": " + path
+            + "bucket_width: 0 is not a width; write none for an address-only tier");
+      }
+      try {
+        width = new BucketWidth(seconds);
+      } catch (IllegalArgumentException e) {
+        throw new ScopeException(source + ": " + path + "bucket_width: " + e.getMessage());
+      }
+    }
+    try {
+      return new Tier(
+          name,
+          width,
+          (int) integer(node, "ipv4_prefix", Tier.DEFAULT_IPV4_PREFIX, source, path),
+          (int) integer(node, "ipv6_prefix", Tier.DEFAULT_IPV6_PREFIX, source, path),
+          node.has("watchlist_tolerance")
+              ? duration(node.get("watchlist_tolerance"), source, path + "watchlist_tolerance")
+              : 0,
+          (int) integer(node, "max_buckets_per_window",
+              Tier.DEFAULT_MAX_BUCKETS_PER_WINDOW, source, path),
+          integer(node, "max_addresses_per_cidr",
+              Tier.DEFAULT_MAX_ADDRESSES_PER_CIDR, source, path));
+    } catch (IllegalArgumentException e) {
+      throw new ScopeException(source + ": " + path + e.getMessage());
+    }
+  }
+
+  private static void checkKeys(JsonNode node, Set<String> allowed, String source, String path)
+      throws ScopeException {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!allowed.contains(key)) {
+        throw new ScopeException(source + ": " + path + key + ": unknown key (allowed: "
+            + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  private static String text(JsonNode node, String key, String source, String path)
+      throws ScopeException {
+    JsonNode v = node.get(key);
+    if (v == null || !v.isTextual()) {
+      throw new ScopeException(source + ": " + path + key + ": missing or not a string");
+    }
+    return v.asText();
+  }
+
+  private static long integer(JsonNode node, String key, long dflt, String source, String path)
+      throws ScopeException {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+      throw new ScopeException(source + ": " + path + key + ": \"" + v.asText()
+          + "\" is not an integer");
+    }
+    return v.asLong();
+  }
+
+  /** Integer seconds, or a string "<n><unit>" with unit s, m, h or d. */
+  static long duration(JsonNode v, String source, String key) throws ScopeException {
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      long s = v.asLong();
+      if (s < 0) {
+        throw new ScopeException(source + ": " + key + ": " + s + " is negative");
+      }
+      return s;
+    }
+    String text = v.asText().trim().toLowerCase(Locale.ROOT);
+    if (text.length() >= 2) {
+      long unit =
+          switch (text.charAt(text.length() - 1)) {
+            case 's' -> 1;
+            case 'm' -> 60;
+            case 'h' -> 3_600;
+            case 'd' -> 86_400;
+            default -> 0;
+          };
+      String digits = text.substring(0, text.length() - 1);
+      if (unit != 0 && digits.chars().allMatch(c -> c >= '0' && c <= '9') && digits.length() <= 9) {
+        return Long.parseLong(digits) * unit;
+      }
+    }
+    throw new ScopeException(source + ": " + key + ": \"" + v.asText()
+        + "\" is not a duration (integer seconds, or e.g. 30m, 1h, 1d)");
+  }
+}
