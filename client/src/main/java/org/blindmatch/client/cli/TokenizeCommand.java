@@ -96,6 +96,10 @@ final class TokenizeCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Never show a progress bar.")
   boolean noProgress;
 
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads deriving tokens (default: the number of processors).")
+  Integer threads;
+
   @Mixin PassphraseOptions passphrase;
 
   @Override
@@ -137,7 +141,7 @@ final class TokenizeCommand implements Callable<Integer> {
       TokenizeRequest request = new TokenizeRequest(inputFile, out, mapping, force, strict,
           format, progress);
       summary = input.reports != null
-          ? new ReportTokenizer(deriver).run(request)
+          ? new ReportTokenizer(deriver, threadCount()).run(request)
           : new WatchlistTokenizer(deriver).run(request);
     } finally {
       if (bar != null) {
@@ -146,6 +150,14 @@ final class TokenizeCommand implements Callable<Integer> {
     }
     print(summary, scope, inputFile);
     return 0;
+  }
+
+  private int threadCount() throws InputException {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1 || n > 256) {
+      throw new InputException("--threads: " + n + " is not in 1..256");
+    }
+    return n;
   }
 
   private ProgressBar progressBar(Path inputFile) {

@@ -91,6 +91,22 @@ public final class CsvReader implements Closeable {
         endField(fieldStart);
         return quotedAny;
       }
+      if (!inQuotes && !afterQuote) {
+        // Fast path: copy the run of ordinary bytes in one go.
+        int i = pos;
+        while (i < lim) {
+          byte c = buf[i];
+          if (c == ',' || c == '\n' || c == '"' || c == '\r') {
+            break;
+          }
+          i++;
+        }
+        if (i > pos) {
+          appendRun(pos, i - pos);
+          pos = i;
+          continue;
+        }
+      }
       byte b = buf[pos++];
       if (inQuotes) {
         if (b == '"') {
@@ -134,6 +150,18 @@ public final class CsvReader implements Closeable {
         append(b);
       }
     }
+  }
+
+  private void appendRun(int from, int len) throws CsvException {
+    if (recLen + len > rec.length) {
+      if (recLen + len > MAX_RECORD_BYTES) {
+        throw new CsvException(source + ":" + recordLine + ": record longer than "
+            + MAX_RECORD_BYTES + " bytes");
+      }
+      rec = Arrays.copyOf(rec, Math.min(MAX_RECORD_BYTES, Math.max(rec.length * 2, recLen + len)));
+    }
+    System.arraycopy(buf, from, rec, recLen, len);
+    recLen += len;
   }
 
   private void endField(int start) throws CsvException {

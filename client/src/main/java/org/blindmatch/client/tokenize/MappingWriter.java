@@ -18,6 +18,7 @@ public final class MappingWriter implements AutoCloseable {
   private final AtomicOutput out;
   private final OutputStream stream;
   private long lines;
+  private byte[] line = new byte[256];
 
   private MappingWriter(AtomicOutput out, String idColumn) throws IOException {
     this.out = out;
@@ -38,12 +39,17 @@ public final class MappingWriter implements AutoCloseable {
 
   /** Appends one line: the handle at {@code handle[off]} and the id bytes {@code id[0,len)}. */
   public void write(byte[] handle, int off, byte[] id, int len) throws IOException {
+    int max = 2 * HandleDeriver.LENGTH + 1 + 2 * len + 3;
+    if (line.length < max) {
+      line = new byte[Math.max(max, line.length * 2)];
+    }
+    int p = 0;
     for (int i = 0; i < HandleDeriver.LENGTH; i++) {
       int b = handle[off + i] & 0xff;
-      stream.write(HEX[b >>> 4]);
-      stream.write(HEX[b & 0xf]);
+      line[p++] = HEX[b >>> 4];
+      line[p++] = HEX[b & 0xf];
     }
-    stream.write(',');
+    line[p++] = ',';
     boolean quote = false;
     for (int i = 0; i < len; i++) {
       byte b = id[i];
@@ -53,18 +59,20 @@ public final class MappingWriter implements AutoCloseable {
       }
     }
     if (quote) {
-      stream.write('"');
+      line[p++] = '"';
       for (int i = 0; i < len; i++) {
         if (id[i] == '"') {
-          stream.write('"');
+          line[p++] = '"';
         }
-        stream.write(id[i]);
+        line[p++] = id[i];
       }
-      stream.write('"');
+      line[p++] = '"';
     } else {
-      stream.write(id, 0, len);
+      System.arraycopy(id, 0, line, p, len);
+      p += len;
     }
-    stream.write('\n');
+    line[p++] = '\n';
+    stream.write(line, 0, p);
     lines++;
   }
 

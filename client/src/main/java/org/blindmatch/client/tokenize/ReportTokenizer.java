@@ -28,17 +28,28 @@ import org.blindmatch.crypto.tokenfile.TokenRecord;
  * Tokenises a platform's report events: CSV {@code record_id,ip,timestamp} to a report token
  * file (one record per event and tier) and the owner's handle mapping.
  *
- * <p>Streams: memory does not grow with the input. Either both outputs appear complete or
- * neither does. One instance per run; not thread-safe.
+ * <p>The calling thread reads, validates and assigns handles; worker threads derive tokens
+ * for batches of events, which are written in input order. Streams: memory is bounded by the
+ * batches in flight, not by the input. Either both outputs appear complete or neither does.
+ * Not thread-safe; use one instance per run.
  */
 public final class ReportTokenizer {
   static final String[] COLUMNS = {"record_id", "ip", "timestamp"};
   private static final int PROGRESS_EVERY = 1 << 16;
 
   private final HmacTokenDeriver deriver;
+  private final int threads;
 
-  public ReportTokenizer(HmacTokenDeriver deriver) {
+  /**
+   * @param deriver the token function
+   * @param threads worker threads deriving tokens (the calling thread parses the input)
+   */
+  public ReportTokenizer(HmacTokenDeriver deriver, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1");
+    }
     this.deriver = deriver;
+    this.threads = threads;
   }
 
   /**
@@ -51,8 +62,7 @@ public final class ReportTokenizer {
    */
   public TokenizeSummary run(TokenizeRequest req) throws InputException, IOException {
     Scope scope = deriver.scope();
-    List<Tier> tiers = scope.tiers();
-    int tierCount = tiers.size();
+    int tierCount = scope.tiers().size();
     String source = req.input().toString();
     SkipLedger ledger = new SkipLedger(source, req.strict());
     InputFiles.Opened opened = open(req.input());
@@ -60,10 +70,12 @@ public final class ReportTokenizer {
     for (int t = 0; t < tierCount; t++) {
       tierNumbers[t] = t;
     }
-    try (CsvReader csv = new CsvReader(opened.stream(), source);
+    try (TokenPipeline pipeline = new TokenPipeline(deriver, threads);
+        CsvReader csv = new CsvReader(opened.stream(), source);
         MappingWriter mapping = MappingWriter.create(req.mapping(), req.overwrite(), "record_id");
         TokenFileWriter out = TokenFileWriter.create(req.output(), req.overwrite(), Role.REPORT,
             KeyMode.HMAC, scope.digest(), deriver.keyId(), tierNumbers)) {
+      pipeline.writeTo(out);
       if (!csv.next()) {
         throw new InputException(source + ": empty file; expected a header line "
             + String.join(",", COLUMNS));
@@ -71,8 +83,7 @@ public final class ReportTokenizer {
       int[] col = Columns.require(csv, source, COLUMNS);
       int width = Columns.width(col);
       TimestampFormat format = req.timeFormat();
-      byte[] records = new byte[tierCount * TokenRecord.LENGTH];
-      byte[] scratch = new byte[32];
+      EventBatch batch = new EventBatch();
       byte[] handle = new byte[HandleDeriver.LENGTH];
       byte[] lastId = new byte[64];
       int lastIdLen = -1;
@@ -128,16 +139,14 @@ public final class ReportTokenizer {
           handles.derive(lastId, idLen, handle, 0);
           mapping.write(handle, 0, lastId, idLen);
         }
-        for (int t = 0; t < tierCount; t++) {
-          int off = t * TokenRecord.LENGTH;
-          long bucket = tiers.get(t).bucketWidth().bucketOf(epochSecond);
-          deriver.derive(t, address, bucket, scratch, records, off + TokenRecord.TOKEN_OFFSET);
-          System.arraycopy(handle, 0, records, off + TokenRecord.HANDLE_OFFSET,
-              HandleDeriver.LENGTH);
-          records[off + TokenRecord.TIER_OFFSET] = (byte) t;
+        batch.add(address, epochSecond, handle);
+        if (batch.isFull()) {
+          pipeline.submit(batch);
+          batch = new EventBatch();
         }
-        out.write(records, 0, tierCount);
       }
+      pipeline.submit(batch);
+      pipeline.drain();
       req.progress().update(opened.rawSize(), opened.rawSize());
       if (rows == 0) {
         throw new InputException(source + ": no data rows after the header; nothing to tokenize");
