@@ -3,6 +3,7 @@ package org.blindmatch.client.cli;
 import com.google.crypto.tink.KeysetHandle;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -128,10 +129,15 @@ final class TokenizeCommand implements Callable<Integer> {
     }
     Path inputFile = input.reports != null ? input.reports : input.watchlist;
     Path mapping = map != null ? map : Path.of(out + ".map.csv");
-    if (mapping.toAbsolutePath().equals(out.toAbsolutePath())
-        || mapping.toAbsolutePath().equals(inputFile.toAbsolutePath())
-        || out.toAbsolutePath().equals(inputFile.toAbsolutePath())) {
+    if (sameFile(mapping, out) || sameFile(mapping, inputFile) || sameFile(out, inputFile)) {
       throw new InputException("--out, --map and the input must be three different files");
+    }
+    for (Path target : new Path[] {out, mapping}) {
+      Path parent = target.toAbsolutePath().getParent();
+      if (!Files.isDirectory(parent)) {
+        throw new InputException(target + ": cannot write: directory " + parent
+            + " does not exist");
+      }
     }
     ProgressBar bar = progressBar(inputFile);
     ProgressListener progress = bar == null ? ProgressListener.NONE
@@ -158,6 +164,14 @@ final class TokenizeCommand implements Callable<Integer> {
       throw new InputException("--threads: " + n + " is not in 1..256");
     }
     return n;
+  }
+
+  /** Whether two paths name one file: same normalised path, or (if both exist) same inode. */
+  private static boolean sameFile(Path a, Path b) throws IOException {
+    if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+      return true;
+    }
+    return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
   }
 
   private ProgressBar progressBar(Path inputFile) {

@@ -44,6 +44,20 @@ public final class CsvReader implements Closeable {
     this.in = in;
     this.source = source;
     fill();
+    // a read may return fewer bytes than asked (gzip members, pipes): get 3 for the BOM check
+    while (lim < 3 && !eof) {
+      int n;
+      try {
+        n = in.read(buf, lim, buf.length - lim);
+      } catch (IOException e) {
+        throw new IOException(source + ":1: cannot read the input: " + e.getMessage(), e);
+      }
+      if (n < 0) {
+        eof = true;
+      } else {
+        lim += n;
+      }
+    }
     if (lim - pos >= 3 && (buf[0] & 0xff) == 0xEF && (buf[1] & 0xff) == 0xBB
         && (buf[2] & 0xff) == 0xBF) {
       pos = 3;
@@ -196,8 +210,13 @@ public final class CsvReader implements Closeable {
     pos = 0;
     lim = 0;
     int n;
-    while ((n = in.read(buf, 0, buf.length)) == 0) {
-      // keep reading
+    try {
+      while ((n = in.read(buf, 0, buf.length)) == 0) {
+        // keep reading
+      }
+    } catch (IOException e) {
+      // e.g. a truncated or corrupt gzip stream: say which file and where
+      throw new IOException(source + ":" + line + ": cannot read the input: " + e.getMessage(), e);
     }
     if (n < 0) {
       eof = true;

@@ -128,7 +128,7 @@ public final class ReportTokenizer {
         try {
           epochSecond = format.parseEpochSecond(time);
         } catch (TimeParseException e) {
-          ledger.badRow(line, "timestamp", "bad_timestamp", e.getMessage()
+          ledger.badRow(line, "timestamp", "bad_timestamp", e.problem()
               + " (file format: " + format.cliName() + ")");
           continue;
         }
@@ -157,7 +157,14 @@ public final class ReportTokenizer {
             + (ledger.messages().isEmpty() ? "" : "; first problem: " + ledger.messages().get(0)));
       }
       mapping.commit();
-      TokenFileHeader header = out.finish(rows, ledger.total());
+      TokenFileHeader header;
+      try {
+        header = out.finish(rows, ledger.total());
+      } catch (IOException | RuntimeException e) {
+        // the mapping is already in place: remove it, so that neither output survives
+        Files.deleteIfExists(req.mapping());
+        throw e;
+      }
       return new TokenizeSummary(req.output(), req.mapping(), header, tierNames(scope), format,
           mapping.lines(), ledger.counts(), ledger.messages(), ledger.badRows());
     } catch (CsvException e) {

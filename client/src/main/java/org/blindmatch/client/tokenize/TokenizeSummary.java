@@ -14,7 +14,8 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
  * @param header the token file header as written (counts, scope digest, key id)
  * @param tierNames tier names by tier number
  * @param timeFormat the timestamp format used for the file
- * @param handles distinct handles written to the mapping
+ * @param handles lines written to the mapping (a report record whose rows are not
+ *     consecutive appears on more than one line, always with the same handle)
  * @param skips rows skipped, by reason
  * @param badRowMessages the first bad-row messages
  * @param badRows rows skipped because they were malformed

@@ -2,6 +2,7 @@ package org.blindmatch.client.tokenize;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -130,14 +131,14 @@ public final class WatchlistTokenizer {
         try {
           start = format.parseEpochSecond(startText);
         } catch (TimeParseException e) {
-          ledger.badRow(line, "start", "bad_timestamp", e.getMessage()
+          ledger.badRow(line, "start", "bad_timestamp", e.problem()
               + " (file format: " + format.cliName() + ")");
           continue;
         }
         try {
           end = format.parseEpochSecond(endText);
         } catch (TimeParseException e) {
-          ledger.badRow(line, "end", "bad_timestamp", e.getMessage()
+          ledger.badRow(line, "end", "bad_timestamp", e.problem()
               + " (file format: " + format.cliName() + ")");
           continue;
         }
@@ -175,7 +176,14 @@ public final class WatchlistTokenizer {
             + (ledger.messages().isEmpty() ? "" : "; first problem: " + ledger.messages().get(0)));
       }
       mapping.commit();
-      TokenFileHeader header = out.finish(rows, ledger.total());
+      TokenFileHeader header;
+      try {
+        header = out.finish(rows, ledger.total());
+      } catch (IOException | RuntimeException e) {
+        // the mapping is already in place: remove it, so that neither output survives
+        Files.deleteIfExists(req.mapping());
+        throw e;
+      }
       return new TokenizeSummary(req.output(), req.mapping(), header,
           ReportTokenizer.tierNames(scope), format, mapping.lines(), ledger.counts(),
           ledger.messages(), ledger.badRows());

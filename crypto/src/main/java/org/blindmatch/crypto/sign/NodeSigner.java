@@ -1,0 +1,94 @@
+package org.blindmatch.crypto.sign;
+
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.signature.SignatureConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+
+/**
+ * A node's signing key for commitments, receipts and transcripts: a Tink ECDSA P-256 keyset
+ * (stored encrypted with {@link org.blindmatch.crypto.keys.EncryptedKeysetFile}, purpose
+ * {@link #PURPOSE}). Its public half travels as Tink JSON. Immutable, thread-safe.
+ */
+public final class NodeSigner {
+  /** The {@code purpose} of node signing keyset files. */
+  public static final String PURPOSE = "node-signing";
+
+  static {
+    try {
+      SignatureConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final KeysetHandle keyset;
+  private final PublicKeySign signer;
+  private final String publicKeysetJson;
+
+  private NodeSigner(KeysetHandle keyset) throws GeneralSecurityException {
+    this.keyset = keyset;
+    this.signer = keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+    this.publicKeysetJson =
+        TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());
+  }
+
+  /** A fresh ECDSA P-256 signing keyset. */
+  public static KeysetHandle generate() throws GeneralSecurityException {
+    return KeysetHandle.generateNew(PredefinedSignatureParameters.ECDSA_P256);
+  }
+
+  /** A signer over an existing private keyset. */
+  public static NodeSigner of(KeysetHandle keyset) throws GeneralSecurityException {
+    return new NodeSigner(keyset);
+  }
+
+  /** The private keyset, for storage (encrypted). */
+  public KeysetHandle keyset() {
+    return keyset;
+  }
+
+  /** The public keyset as Tink JSON; safe to publish. */
+  public String publicKeysetJson() {
+    return publicKeysetJson;
+  }
+
+  /** Signs {@code data}. */
+  public byte[] sign(byte[] data) throws GeneralSecurityException {
+    return signer.sign(data);
+  }
+
+  /**
+   * Verifies a signature against a public keyset in Tink JSON.
+   *
+   * @throws GeneralSecurityException if the keyset is malformed, holds secret material, or
+   *     the signature does not verify
+   */
+  public static void verify(String publicKeysetJson, byte[] data, byte[] signature)
+      throws GeneralSecurityException {
+    KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson);
+    handle.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class)
+        .verify(signature, data);
+  }
+
+  /** SHA-256 of a public keyset's JSON text, how keys are referred to in receipts. */
+  public static byte[] fingerprint(String publicKeysetJson) {
+    try {
+      return MessageDigest.getInstance("SHA-256")
+          .digest(publicKeysetJson.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NodeSigner[" + keyset.getKeysetInfo().getPrimaryKeyId() + "]";
+  }
+}
