@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.scope.ScopeException;
 import org.blindmatch.crypto.tokenfile.TokenFileException;
 import picocli.CommandLine;
@@ -25,6 +26,12 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       ScopeCommand.class,
       InspectCommand.class,
+      PkiCommand.class,
+      SubmitCommand.class,
+      MatchCommand.class,
+      ResultsCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BlindmatchCli implements Runnable {
@@ -66,7 +73,7 @@ public final class BlindmatchCli implements Runnable {
   private static boolean isExpected(Exception e) {
     return e instanceof InputException || e instanceof ScopeException
         || e instanceof KeysetException || e instanceof TokenFileException
-        || e instanceof IOException;
+        || e instanceof IOException || e instanceof PkiException;
   }
 
   private static String describe(Exception e) {

@@ -98,7 +98,8 @@ public final class SortedRecords implements Closeable {
       int o = i * W;
       long prefix = ((in[o] & 0xffL) << 32) | ((in[o + 1] & 0xffL) << 24)
           | ((in[o + 2] & 0xffL) << 16) | ((in[o + 3] & 0xffL) << 8) | (in[o + 4] & 0xffL);
-      keys[i] = (prefix << 24) | i; // 40-bit prefix, 24-bit index; non-negative
+      // 40-bit prefix, 24-bit index; the sign flip makes signed order unsigned order.
+      keys[i] = ((prefix << 24) | i) ^ Long.MIN_VALUE;
     }
     Arrays.sort(keys, 0, n);
     int i = 0;

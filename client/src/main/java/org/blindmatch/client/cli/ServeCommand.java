@@ -1,0 +1,49 @@
+package org.blindmatch.client.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.clearinghouse.ClearinghouseServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code blindmatch serve clearinghouse --config FILE}. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run a federation server until interrupted (SIGINT/SIGTERM shut it down "
+        + "gracefully).")
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ROLE", description = "clearinghouse")
+  String role;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "Server configuration (YAML); see docs/OPERATIONS.md.")
+  Path config;
+
+  @Override
+  public Integer call() throws InputException, IOException, InterruptedException {
+    if (!role.equals("clearinghouse")) {
+      throw new InputException("serve: unknown server role \"" + role
+          + "\" (this build serves: clearinghouse)");
+    }
+    ClearinghouseServer server;
+    try {
+      server = ClearinghouseServer.start(ClearinghouseConfig.load(config));
+    } catch (ClearinghouseConfig.ConfigException e) {
+      throw new InputException(e.getMessage());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("clearinghouse " + server.identity() + " listening on port " + server.port());
+    out.flush();
+    server.awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,155 @@
+package org.blindmatch.client.federation;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.keys.EncryptedKeysetFile;
+import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.pki.PkiException;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.GetScopeRequest;
+import org.blindmatch.proto.v1.MatchServiceGrpc;
+import org.blindmatch.proto.v1.NodeServiceGrpc;
+import org.blindmatch.proto.v1.PublishedScope;
+import org.blindmatch.proto.v1.RegisterSigningKeyRequest;
+import org.blindmatch.proto.v1.ResultServiceGrpc;
+import org.blindmatch.proto.v1.ScopeServiceGrpc;
+import org.blindmatch.proto.v1.SubmissionServiceGrpc;
+import org.blindmatch.server.security.MutualTls;
+import org.blindmatch.server.security.TlsMaterial;
+
+/**
+ * A node's authenticated connection to the clearinghouse: mutual TLS 1.3 with its
+ * federation certificate, its node signing key, and typed stubs. Every call carries a
+ * deadline. Thread-safe; close it when done.
+ */
+public final class FederationClient implements AutoCloseable {
+  /** Header carrying the asserted identity in plaintext loopback development mode. */
+  public static final String DEV_IDENTITY_HEADER = "x-blindmatch-dev-identity";
+  static final long DEADLINE_SECONDS = 120;
+
+  private final ManagedChannel channel;
+  private final NodeIdentity identity;
+  private final NodeSigner signer;
+
+  private FederationClient(ManagedChannel channel, NodeIdentity identity, NodeSigner signer) {
+    this.channel = channel;
+    this.identity = identity;
+    this.signer = signer;
+  }
+
+  /**
+   * Connects as the node described by {@code profile}.
+   *
+   * @throws InputException if the profile's key material cannot be read or decrypted
+   */
+  public static FederationClient connect(NodeProfile profile) throws InputException {
+    char[] passphrase = profile.passphrase();
+    try {
+      NodeSigner signer = NodeSigner.of(EncryptedKeysetFile.read(profile.signingKeyset(),
+          NodeSigner.PURPOSE, passphrase));
+      NettyChannelBuilder builder = NettyChannelBuilder.forAddress(profile.host(), profile.port())
+          .maxInboundMessageSize(64 << 20);
+      NodeIdentity identity;
+      if (profile.insecureIdentity() != null) {
+        if (!InetAddress.getByName(profile.host()).isLoopbackAddress()) {
+          throw new InputException("insecure_loopback_identity is only allowed with a "
+              + "loopback server address, not " + profile.host());
+        }
+        identity = NodeIdentity.fromUri(profile.insecureIdentity());
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of(DEV_IDENTITY_HEADER, Metadata.ASCII_STRING_MARSHALLER),
+            identity.uri().toString());
+        builder.usePlaintext().intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+      } else {
+        TlsMaterial tls = TlsMaterial.load(profile.caCertificate(), profile.certificate(),
+            profile.privateKey(), passphrase);
+        identity = tls.identity();
+        builder.sslContext(MutualTls.clientContext(tls));
+      }
+      return new FederationClient(builder.build(), identity, signer);
+    } catch (KeysetException | PkiException e) {
+      throw new InputException(e.getMessage(), e);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new InputException("cannot set up the connection: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  public NodeIdentity identity() {
+    return identity;
+  }
+
+  NodeSigner signer() {
+    return signer;
+  }
+
+  SubmissionServiceGrpc.SubmissionServiceStub submissionsAsync() {
+    return SubmissionServiceGrpc.newStub(channel);
+  }
+
+  SubmissionServiceGrpc.SubmissionServiceBlockingStub submissions() {
+    return SubmissionServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  MatchServiceGrpc.MatchServiceBlockingStub matches() {
+    return MatchServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(30, TimeUnit.MINUTES);
+  }
+
+  ResultServiceGrpc.ResultServiceBlockingStub results() {
+    return ResultServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Starts a match run (operator only). */
+  public org.blindmatch.proto.v1.SignedTranscript startRun(
+      org.blindmatch.proto.v1.StartRunRequest request) {
+    return matches().startRun(request);
+  }
+
+  /** The published scope, key ids, k and the clearinghouse's public signing keyset. */
+  public PublishedScope publishedScope() {
+    return ScopeServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .getScope(GetScopeRequest.getDefaultInstance());
+  }
+
+  /** Registers this node's public signing keyset; a repeat of the same key is a no-op. */
+  public void registerSigningKey() {
+    NodeServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .registerSigningKey(RegisterSigningKeyRequest.newBuilder()
+            .setPublicKeyset(signer.publicKeysetJson()).build());
+  }
+
+  /** A human sentence for a failed call: the status code and the server's description. */
+  public static String describe(StatusRuntimeException e) {
+    String d = e.getStatus().getDescription();
+    return e.getStatus().getCode() + (d == null ? "" : ": " + d);
+  }
+
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

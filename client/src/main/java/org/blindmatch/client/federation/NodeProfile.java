@@ -1,0 +1,117 @@
+package org.blindmatch.client.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+import org.blindmatch.client.tokenize.InputException;
+
+/**
+ * How a node reaches the clearinghouse and proves who it is: a small YAML file.
+ *
+ * <pre>
+ * server: 127.0.0.1:7443
+ * tls: {ca: pki/ca.crt, cert: pki/platform-a.crt, key: pki/platform-a.key}
+ * signing_keyset: platform-a-signing.json
+ * passphrase_file: passphrase.txt   # decrypts the TLS key and the signing keyset
+ * </pre>
+ *
+ * Relative paths resolve against the profile's directory. For plaintext development
+ * against a server started with {@code insecure_loopback}, replace {@code tls} with
+ * {@code insecure_loopback_identity: blindmatch://<federation>/<role>/<name>}.
+ *
+ * @param host server host
+ * @param port server port
+ * @param caCertificate federation CA (PEM)
+ * @param certificate this node's certificate (PEM)
+ * @param privateKey this node's encrypted PKCS#8 key (PEM)
+ * @param signingKeyset this node's encrypted Tink signing keyset
+ * @param passphraseFile passphrase for the key and the keyset
+ * @param insecureIdentity development identity for plaintext loopback, else null
+ */
+public record NodeProfile(
+    String host,
+    int port,
+    Path caCertificate,
+    Path certificate,
+    Path privateKey,
+    Path signingKeyset,
+    Path passphraseFile,
+    String insecureIdentity) {
+
+  private static final Set<String> KEYS = Set.of("server", "tls", "signing_keyset",
+      "passphrase_file", "insecure_loopback_identity");
+
+  /** Reads a profile. */
+  public static NodeProfile load(Path file) throws InputException {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InputException(file + ": no such profile");
+    } catch (IOException e) {
+      throw new InputException(file + ": not valid YAML: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InputException(file + ": expected a mapping");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!KEYS.contains(k)) {
+        throw new InputException(file + ": " + k + ": unknown key (allowed: "
+            + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+      }
+    }
+    Path base = file.toAbsolutePath().getParent();
+    String server = root.path("server").asText("");
+    int colon = server.lastIndexOf(':');
+    int port = -1;
+    try {
+      port = Integer.parseInt(server.substring(colon + 1));
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    if (colon <= 0 || port < 1 || port > 65535) {
+      throw new InputException(file + ": server: \"" + server + "\" is not host:port");
+    }
+    String host = server.substring(0, colon).replace("[", "").replace("]", "");
+    String insecure = root.path("insecure_loopback_identity").asText(null);
+    JsonNode tls = root.get("tls");
+    if (insecure == null && (tls == null || !tls.isObject())) {
+      throw new InputException(file + ": tls: missing (ca, cert, key)");
+    }
+    return new NodeProfile(host, port,
+        tls == null ? null : base.resolve(required(tls, "ca", file, "tls.")),
+        tls == null ? null : base.resolve(required(tls, "cert", file, "tls.")),
+        tls == null ? null : base.resolve(required(tls, "key", file, "tls.")),
+        base.resolve(required(root, "signing_keyset", file, "")),
+        base.resolve(required(root, "passphrase_file", file, "")),
+        insecure);
+  }
+
+  /** The passphrase (first line of the passphrase file). The caller wipes it. */
+  public char[] passphrase() throws InputException {
+    try {
+      String text = Files.readString(passphraseFile, StandardCharsets.UTF_8);
+      int nl = text.indexOf('\n');
+      return (nl >= 0 ? text.substring(0, nl) : text).replace("\r", "").toCharArray();
+    } catch (IOException e) {
+      throw new InputException(passphraseFile + ": cannot read passphrase file: "
+          + e.getMessage());
+    }
+  }
+
+  private static String required(JsonNode node, String key, Path file, String prefix)
+      throws InputException {
+    String v = node.path(key).asText("");
+    if (v.isBlank()) {
+      throw new InputException(file + ": " + prefix + key + ": missing");
+    }
+    return v;
+  }
+}

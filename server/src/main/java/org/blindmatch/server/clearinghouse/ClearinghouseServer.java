@@ -1,0 +1,188 @@
+package org.blindmatch.server.clearinghouse;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.blindmatch.crypto.keys.EncryptedKeysetFile;
+import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.pki.PkiException;
+import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.crypto.scope.Scope;
+import org.blindmatch.crypto.scope.ScopeException;
+import org.blindmatch.crypto.scope.ScopeLoader;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.security.AuthorizationInterceptor;
+import org.blindmatch.server.security.IdentityInterceptor;
+import org.blindmatch.server.security.LoopbackOnly;
+import org.blindmatch.server.security.MutualTls;
+import org.blindmatch.server.security.TlsMaterial;
+import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.StoreException;
+
+/**
+ * The clearinghouse gRPC server: mutual TLS 1.3 (or plaintext on loopback for development),
+ * identity and authorization interceptors in front of every service, health and reflection,
+ * bounded messages and concurrency, graceful shutdown.
+ */
+public final class ClearinghouseServer implements AutoCloseable {
+  private static final int MAX_INBOUND_MESSAGE = 2 << 20;
+
+  private final Server server;
+  private final EmbeddedSubmissionStore store;
+  private final HealthStatusManager health;
+  private final NodeIdentity identity;
+
+  private ClearinghouseServer(Server server, EmbeddedSubmissionStore store,
+      HealthStatusManager health, NodeIdentity identity) {
+    this.server = server;
+    this.store = store;
+    this.health = health;
+    this.identity = identity;
+  }
+
+  /**
+   * Checks every setting, opens the store and starts serving. Configuration problems are
+   * reported before any port is bound.
+   *
+   * @throws ConfigException naming the file, key and reason
+   * @throws IOException if the port cannot be bound
+   */
+  public static ClearinghouseServer start(ClearinghouseConfig cfg)
+      throws ConfigException, IOException {
+    char[] passphrase = readPassphrase(cfg);
+    Scope scope;
+    NodeSigner signer;
+    TlsMaterial tls = null;
+    NodeIdentity identity;
+    InetSocketAddress address;
+    try {
+      scope = ScopeLoader.load(cfg.scope());
+      signer = NodeSigner.of(EncryptedKeysetFile.read(cfg.signingKeyset(), NodeSigner.PURPOSE,
+          passphrase));
+      if (cfg.insecureLoopback()) {
+        address = LoopbackOnly.requireLoopback(cfg.host(), cfg.port());
+        identity = new NodeIdentity(cfg.federation(), Role.CLEARINGHOUSE, "insecure-dev");
+      } else {
+        address = new InetSocketAddress(cfg.host(), cfg.port());
+        tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
+            passphrase);
+        identity = tls.identity();
+        if (identity.role() != Role.CLEARINGHOUSE
+            || !identity.federation().equals(cfg.federation())) {
+          throw new ConfigException("tls.cert: " + cfg.certificate() + " is " + identity
+              + ", not a clearinghouse of federation " + cfg.federation());
+        }
+      }
+    } catch (ScopeException | KeysetException | PkiException e) {
+      throw new ConfigException(e.getMessage());
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new ConfigException("cannot start: " + e.getMessage());
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+    EmbeddedSubmissionStore store;
+    try {
+      store = EmbeddedSubmissionStore.open(cfg.dataDir());
+    } catch (StoreException e) {
+      throw new ConfigException("data_dir: " + e.getMessage());
+    }
+    Clearinghouse ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(),
+        cfg.kThreshold(), cfg.submissionTtl(), signer, Clock.systemUTC());
+    ServerInterceptor authn = cfg.insecureLoopback()
+        ? IdentityInterceptor.insecureLoopbackForDevelopment(cfg.federation())
+        : new IdentityInterceptor(cfg.federation());
+    ServerInterceptor authz = new AuthorizationInterceptor(AccessPolicy.clearinghouse());
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
+        .maxConcurrentCallsPerConnection(32)
+        .maxRstFramesPerWindow(200, 10)
+        .handshakeTimeout(20, TimeUnit.SECONDS)
+        .permitKeepAliveTime(30, TimeUnit.SECONDS);
+    if (tls != null) {
+      try {
+        builder.sslContext(MutualTls.serverContext(tls));
+      } catch (PkiException e) {
+        store.close();
+        throw new ConfigException("tls: " + e.getMessage());
+      }
+    }
+    for (BindableService s : new BindableService[] {new SubmissionServiceImpl(ch),
+        new NodeServiceImpl(ch), new ScopeServiceImpl(ch), new MatchServiceImpl(ch),
+        new ResultServiceImpl(ch), health.getHealthService(),
+        ProtoReflectionServiceV1.newInstance()}) {
+      // Interceptors run last-to-first: identity, then authorization.
+      builder.addService(ServerInterceptors.intercept(s, authz, authn));
+    }
+    Server server = builder.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      store.close();
+      throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
+          + e.getMessage(), e);
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    return new ClearinghouseServer(server, store, health, identity);
+  }
+
+  private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
+    try {
+      String text = Files.readString(cfg.passphraseFile(), StandardCharsets.UTF_8);
+      int nl = text.indexOf('\n');
+      return (nl >= 0 ? text.substring(0, nl) : text).replace("\r", "").toCharArray();
+    } catch (IOException e) {
+      throw new ConfigException("passphrase_file: " + cfg.passphraseFile()
+          + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public NodeIdentity identity() {
+    return identity;
+  }
+
+  /** Blocks until the server terminates. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops accepting calls, lets running calls finish (up to 10 s), closes the store. */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      store.close();
+    } catch (Exception e) {
+      // nothing more to do at shutdown
+    }
+  }
+}

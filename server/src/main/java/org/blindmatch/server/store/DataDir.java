@@ -1,0 +1,143 @@
+package org.blindmatch.server.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.blindmatch.server.store.StoreException.Kind;
+
+/**
+ * Layout of a store's data directory, held exclusively by one store instance:
+ *
+ * <pre>
+ * meta.sqlite            metadata (plus -wal and -shm)
+ * store.lock             advisory lock: one open store per directory, across processes
+ * staging/&lt;id&gt;.part     records of an upload in progress
+ * segments/&lt;id&gt;.seg     records of a committed submission
+ * </pre>
+ */
+final class DataDir implements AutoCloseable {
+  static final String SEGMENT_SUFFIX = ".seg";
+  static final String STAGED_SUFFIX = ".part";
+
+  private final Path root;
+  private final Path segments;
+  private final Path staging;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private DataDir(Path root, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.segments = root.resolve("segments");
+    this.staging = root.resolve("staging");
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Creates the directories if needed and takes the directory lock.
+   *
+   * @throws StoreException {@code IO} if the directory cannot be created or is in use
+   */
+  static DataDir open(Path dataDir) throws StoreException {
+    Path root = dataDir.toAbsolutePath().normalize();
+    FileChannel channel = null;
+    try {
+      DurableFiles.createDirectory(root);
+      channel = FileChannel.open(root.resolve("store.lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      FileLock lock = tryLock(channel, root);
+      DataDir dir = new DataDir(root, channel, lock);
+      DurableFiles.createDirectory(dir.segments);
+      DurableFiles.createDirectory(dir.staging);
+      DurableFiles.fsyncDirectory(root);
+      return dir;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new StoreException(Kind.IO, root + ": cannot open data directory: " + e, e);
+    } catch (StoreException | RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  private static FileLock tryLock(FileChannel channel, Path root)
+      throws IOException, StoreException {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new StoreException(Kind.IO, root + " is already open by another store instance");
+    }
+    return lock;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path metaFile() {
+    return root.resolve("meta.sqlite");
+  }
+
+  Path segmentsDir() {
+    return segments;
+  }
+
+  Path stagingDir() {
+    return staging;
+  }
+
+  /** Callers pass only validated ids, so the result stays inside the directory. */
+  Path segment(String submissionId) {
+    return segments.resolve(submissionId + SEGMENT_SUFFIX);
+  }
+
+  Path staged(String submissionId) {
+    return staging.resolve(submissionId + STAGED_SUFFIX);
+  }
+
+  /** Submission ids of the regular files in {@code dir} named {@code <valid id><suffix>}. */
+  static List<String> idsIn(Path dir, String suffix) throws IOException {
+    List<String> ids = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        String id = name.substring(0, name.length() - suffix.length());
+        if (Validation.isSubmissionId(id) && Files.isRegularFile(f)) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids;
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // Closing the channel releases the lock as well.
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Nothing was written through it.
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package org.blindmatch.server.store;
+
+import java.time.Instant;
+import java.util.regex.Pattern;
+import org.blindmatch.crypto.tokenfile.TokenRecord;
+import org.blindmatch.server.store.StoreException.Kind;
+
+/** Argument checks shared by the store; every failure is {@link Kind#INVALID_ARGUMENT}. */
+final class Validation {
+  /** Ids become file names, so no separators, no leading dot and a bounded length. */
+  private static final Pattern SUBMISSION_ID =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+  static final int DIGEST_LENGTH = 32;
+  static final int MAX_SUBMITTER_LENGTH = 1024;
+  static final int MAX_KIND_LENGTH = 256;
+  static final int MAX_KEY_LENGTH = 1024;
+  /** Keeps {@code records * 33} within a long. */
+  static final long MAX_RECORDS = Long.MAX_VALUE / TokenRecord.LENGTH;
+
+  private Validation() {}
+
+  static boolean isSubmissionId(String id) {
+    return id != null && SUBMISSION_ID.matcher(id).matches();
+  }
+
+  static String submissionId(String id) throws StoreException {
+    if (!isSubmissionId(id)) {
+      // Malformed ids are not echoed: they may be long or contain control characters.
+      throw invalid("submission id must match [A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    }
+    return id;
+  }
+
+  static String submitter(String submitter) throws StoreException {
+    if (submitter == null || submitter.isEmpty() || submitter.length() > MAX_SUBMITTER_LENGTH) {
+      throw invalid("submitter must be 1-" + MAX_SUBMITTER_LENGTH + " characters");
+    }
+    return submitter;
+  }
+
+  static void role(int role) throws StoreException {
+    if (role != UploadSpec.ROLE_REPORT && role != UploadSpec.ROLE_WATCHLIST) {
+      throw invalid("role must be 1 (report) or 2 (watchlist), got " + role);
+    }
+  }
+
+  static void digest(String what, byte[] digest) throws StoreException {
+    if (digest == null || digest.length != DIGEST_LENGTH) {
+      throw invalid(what + " must be " + DIGEST_LENGTH + " bytes");
+    }
+  }
+
+  static void spec(UploadSpec spec) throws StoreException {
+    if (spec == null) {
+      throw invalid("spec is missing");
+    }
+    submissionId(spec.submissionId());
+    submitter(spec.submitter());
+    role(spec.role());
+    digest("scope digest", spec.scopeDigest());
+    int[] tiers = spec.tierNumbers();
+    if (tiers.length == 0) {
+      throw invalid("at least one tier is required");
+    }
+    for (int i = 0; i < tiers.length; i++) {
+      if (tiers[i] < 0 || tiers[i] > 255 || (i > 0 && tiers[i] <= tiers[i - 1])) {
+        throw invalid("tier numbers must be strictly ascending within 0-255");
+      }
+    }
+    if (spec.expectedRecords() < 0 || spec.expectedRecords() > MAX_RECORDS) {
+      throw invalid("expected record count out of range: " + spec.expectedRecords());
+    }
+  }
+
+  static void sequence(long sequence) throws StoreException {
+    if (sequence < 0) {
+      throw invalid("chunk sequence numbers start at 0, got " + sequence);
+    }
+  }
+
+  static void commitArguments(byte[] merkleRoot, byte[] signature, byte[] receipt,
+      Instant committedAt, Instant expiresAt) throws StoreException {
+    digest("Merkle root", merkleRoot);
+    if (signature == null || receipt == null || committedAt == null || expiresAt == null) {
+      throw invalid("signature, receipt and both times are required");
+    }
+    if (!expiresAt.isAfter(committedAt)) {
+      throw invalid("expiry " + expiresAt + " is not after commit time " + committedAt);
+    }
+  }
+
+  static void recordKey(String kind, String key) throws StoreException {
+    recordKind(kind);
+    if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+      throw invalid("record key must be 1-" + MAX_KEY_LENGTH + " characters");
+    }
+  }
+
+  static void recordKind(String kind) throws StoreException {
+    if (kind == null || kind.isEmpty() || kind.length() > MAX_KIND_LENGTH) {
+      throw invalid("record kind must be 1-" + MAX_KIND_LENGTH + " characters");
+    }
+  }
+
+  private static StoreException invalid(String message) {
+    return new StoreException(Kind.INVALID_ARGUMENT, message);
+  }
+}

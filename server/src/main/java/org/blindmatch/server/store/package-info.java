@@ -1,0 +1,13 @@
+/**
+ * Durable storage of token-set submissions for the clearinghouse.
+ *
+ * <p>{@link org.blindmatch.server.store.SubmissionStore} is the contract;
+ * {@link org.blindmatch.server.store.EmbeddedSubmissionStore} the embedded implementation:
+ * each submission's 33-byte records in one flat file, metadata in SQLite ({@code xerial
+ * sqlite-jdbc}) in WAL mode with {@code synchronous=FULL}. Its crash promise: a call that
+ * returned has made its change durable, also across power loss on a file system that honours
+ * fsync; a commit interrupted at any point leaves either no submission (the upload resumable
+ * or re-creatable) or a complete one. Memory use does not grow with the number of records:
+ * chunks are written through, and commits and reads stream.
+ */
+package org.blindmatch.server.store;
