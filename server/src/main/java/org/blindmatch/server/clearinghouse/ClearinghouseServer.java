@@ -46,9 +46,11 @@ public final class ClearinghouseServer implements AutoCloseable {
   private final EmbeddedSubmissionStore store;
   private final HealthStatusManager health;
   private final NodeIdentity identity;
+  private final byte[] scopeDigest;
 
   private ClearinghouseServer(Server server, EmbeddedSubmissionStore store,
-      HealthStatusManager health, NodeIdentity identity) {
+      HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest) {
+    this.scopeDigest = scopeDigest;
     this.server = server;
     this.store = store;
     this.health = health;
@@ -138,7 +140,7 @@ public final class ClearinghouseServer implements AutoCloseable {
           + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
-    return new ClearinghouseServer(server, store, health, identity);
+    return new ClearinghouseServer(server, store, health, identity, scope.digest());
   }
 
   private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
@@ -159,6 +161,11 @@ public final class ClearinghouseServer implements AutoCloseable {
 
   public NodeIdentity identity() {
     return identity;
+  }
+
+  /** The published scope's digest. */
+  public byte[] scopeDigest() {
+    return scopeDigest.clone();
   }
 
   /** Blocks until the server terminates. */

@@ -160,7 +160,16 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
       if (done.isPresent()) {
         response.onNext(status(request.getSubmissionId(), null, true));
       } else {
-        UploadState state = ch.store().uploadState(id);
+        UploadState state;
+        try {
+          state = ch.store().uploadState(id);
+        } catch (StoreException e) {
+          if (e.kind() == StoreException.Kind.NOT_FOUND) {
+            throw Status.NOT_FOUND.withDescription("no upload " + request.getSubmissionId())
+                .asRuntimeException();
+          }
+          throw e;
+        }
         response.onNext(status(request.getSubmissionId(), state, false));
       }
       response.onCompleted();

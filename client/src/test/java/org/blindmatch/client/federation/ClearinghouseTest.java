@@ -1,0 +1,377 @@
+package org.blindmatch.client.federation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
+import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.crypto.tokenfile.TokenRecord;
+import org.blindmatch.proto.v1.Chunk;
+import org.blindmatch.proto.v1.CommitRequest;
+import org.blindmatch.proto.v1.Commitment;
+import org.blindmatch.proto.v1.GetUploadStatusRequest;
+import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.Receipt;
+import org.blindmatch.proto.v1.Results;
+import org.blindmatch.proto.v1.SubmissionRole;
+import org.blindmatch.proto.v1.UploadBegin;
+import org.blindmatch.proto.v1.UploadRequest;
+import org.blindmatch.proto.v1.UploadStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clearinghouse at the boundary users see: the CLI and gRPC over real Netty mutual TLS
+ * on loopback. Access control, bad input, idempotency and resumption.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClearinghouseTest {
+  Path dir;
+  TestFederation fed;
+  Path platformA;
+  Path platformB;
+  Path bystander;
+  Path ngo;
+  Path operator;
+  String runId;
+
+  @BeforeAll
+  void federation(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    fed = new TestFederation(dir, 1);
+    platformA = fed.node(Role.PLATFORM, "platform-a");
+    platformB = fed.node(Role.PLATFORM, "platform-b");
+    bystander = fed.node(Role.PLATFORM, "platform-c");
+    ngo = fed.node(Role.NGO, "ngo");
+    operator = fed.node(Role.CLEARINGHOUSE, "operator");
+    Files.writeString(dir.resolve("a.csv"), """
+        record_id,ip,timestamp
+        A-1,45.77.12.9,2026-03-03T08:30:00Z
+        A-2,45.77.12.10,2026-03-03T08:30:00Z
+        """);
+    Files.writeString(dir.resolve("b.csv"), """
+        record_id,ip,timestamp
+        B-1,45.77.12.9,2026-03-09T08:30:00Z
+        """);
+    Files.writeString(dir.resolve("w.csv"), """
+        label,ip,start,end
+        Bavet,45.77.12.9,2026-03-03T00:00:00Z,2026-03-03T23:59:59Z
+        """);
+    tokenize("--reports", "a.csv", "a.bmt");
+    tokenize("--reports", "b.csv", "b.bmt");
+    tokenize("--watchlist", "w.csv", "w.bmt");
+    ok("submit", "--profile", platformA.toString(), "--tokens", path("a.bmt"), "--id", "a1");
+    ok("submit", "--profile", platformB.toString(), "--tokens", path("b.bmt"), "--id", "b1");
+    ok("submit", "--profile", ngo.toString(), "--tokens", path("w.bmt"), "--id", "w1");
+    String out = ok("match", "run", "--profile", operator.toString(), "--scope", "test-scope");
+    runId = out.lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow()
+        .substring(4).trim();
+  }
+
+  @AfterAll
+  void stop() {
+    fed.close();
+  }
+
+  @Test
+  void eachRoleGetsExactlyItsOwnResults() throws Exception {
+    String a = ok("results", "get", "--profile", platformA.toString(), "--run", runId,
+        "--map", path("a.bmt.map.csv"));
+    assertTrue(a.startsWith("record_id,tier,label,events\n"), a);
+    assertTrue(a.contains("A-1,ip+hour,"), a);
+    assertTrue(a.contains("A-1,ip-only,"), a);
+    assertFalse(a.contains("A-2"), "A-2 never matched: " + a);
+    assertFalse(a.contains("B-1"), a);
+    String b = ok("results", "get", "--profile", platformB.toString(), "--run", runId,
+        "--map", path("b.bmt.map.csv"));
+    assertTrue(b.contains("B-1,ip-only,"), b);
+    assertFalse(b.contains("B-1,ip+hour"), "B-1 is six days outside the window: " + b);
+    String w = ok("results", "get", "--profile", ngo.toString(), "--run", runId,
+        "--map", path("w.bmt.map.csv"));
+    assertTrue(w.contains("Bavet,ip+hour,1,1"), w);
+    assertTrue(w.contains("Bavet,ip-only,2,2"), w);
+    String op = ok("results", "get", "--profile", operator.toString(), "--run", runId);
+    assertTrue(op.startsWith("tier,matched_records"), op);
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformB))) {
+      Results r = RunResults.fetch(c, runId).results();
+      assertEquals("blindmatch://test/platform/platform-b", r.getRecipient());
+      r.getRecordMatchesList().forEach(m -> assertEquals("b1", m.getSubmissionId()));
+    }
+    String none = fail("results", "get", "--profile", bystander.toString(), "--run", runId);
+    assertTrue(none.contains("NOT_FOUND"), none);
+  }
+
+  @Test
+  void rolesAreEnforced() {
+    String e = fail("match", "run", "--profile", platformA.toString(), "--scope", "test-scope");
+    assertTrue(e.contains("PERMISSION_DENIED") && e.contains("platform"), e);
+    e = fail("submit", "--profile", ngo.toString(), "--tokens", path("a.bmt"), "--id", "x");
+    assertTrue(e.contains("PERMISSION_DENIED") && e.contains("may not submit reports"), e);
+  }
+
+  @Test
+  void resubmittingIsIdempotent() throws Exception {
+    byte[] first = Files.readAllBytes(dir.resolve("a.bmt.receipt"));
+    ok("submit", "--profile", platformA.toString(), "--tokens", path("a.bmt"), "--id", "a1",
+        "--receipt", path("again.receipt"));
+    assertArrayEquals(first, Files.readAllBytes(dir.resolve("again.receipt")));
+    String e = fail("submit", "--profile", platformA.toString(), "--tokens", path("b.bmt"),
+        "--id", "a1");
+    assertTrue(e.contains("ALREADY_EXISTS") || e.contains("FAILED_PRECONDITION"), e);
+  }
+
+  @Test
+  void badUploadsAreRefusedAndNothingIsStored() throws Exception {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformA))) {
+      c.registerSigningKey();
+      UploadBegin begin = begin("bad1", 2);
+      // Not a whole number of records.
+      assertCode(Status.Code.INVALID_ARGUMENT, upload(c, begin, chunk(0, new byte[32])));
+      // Out of order: sequence 1 before 0.
+      assertCode(Status.Code.FAILED_PRECONDITION, upload(c, begin("bad2", 2),
+          chunk(1, records(2, 1))));
+      // Over 1 MiB in one chunk.
+      assertCode(Status.Code.RESOURCE_EXHAUSTED, upload(c, begin("bad3", 40_000),
+          chunk(0, records(40_000, 2))));
+      // Wrong scope digest.
+      UploadBegin foreign = begin("bad4", 2).toBuilder()
+          .setScopeDigest(ByteString.copyFrom(new byte[32])).build();
+      assertCode(Status.Code.FAILED_PRECONDITION, upload(c, foreign, chunk(0, records(2, 3))));
+
+      // A complete, sorted upload committed with a wrong root, a bad signature, unsorted.
+      byte[] recs = sorted(records(3, 4));
+      upload(c, begin("good", 3), chunk(0, recs)).get(30, TimeUnit.SECONDS);
+      Commitment right = commitment(c, "good", 3, root(recs));
+      Commitment wrongRoot = right.toBuilder().setMerkleRoot(ByteString.copyFrom(new byte[32]))
+          .build();
+      assertCode(Status.Code.FAILED_PRECONDITION, () -> commit(c, wrongRoot, true));
+      assertCode(Status.Code.FAILED_PRECONDITION, () -> commit(c, right, false));
+      assertFalse(status(c, "good").getCommitted(), "nothing committed after refusals");
+      Receipt receipt = commit(c, right, true);
+      assertTrue(receipt.getSignature().size() > 0);
+      assertTrue(status(c, "good").getCommitted());
+
+      byte[] unsorted = records(3, 5);
+      if (java.util.Arrays.equals(unsorted, sorted(unsorted))) {
+        throw new AssertionError("fixture happens to be sorted");
+      }
+      upload(c, begin("unsorted", 3), chunk(0, unsorted)).get(30, TimeUnit.SECONDS);
+      Commitment u = commitment(c, "unsorted", 3, root(unsorted));
+      StatusRuntimeException e = assertCode(Status.Code.FAILED_PRECONDITION,
+          () -> commit(c, u, true));
+      assertTrue(e.getStatus().getDescription().contains("out of order"));
+    }
+  }
+
+  @Test
+  void anInterruptedUploadResumes() throws Exception {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformA))) {
+      c.registerSigningKey();
+      byte[] recs = sorted(records(6, 6));
+      UploadBegin begin = begin("resume", 6);
+      // First connection sends two of three chunks, then is cut (error from the client).
+      CompletableFuture<UploadStatus> cut = new CompletableFuture<>();
+      StreamObserver<UploadRequest> req = c.submissionsAsync().upload(observer(cut));
+      req.onNext(UploadRequest.newBuilder().setBegin(begin).build());
+      req.onNext(chunk(0, java.util.Arrays.copyOfRange(recs, 0, 2 * TokenRecord.LENGTH)));
+      req.onNext(chunk(1, java.util.Arrays.copyOfRange(recs, 2 * TokenRecord.LENGTH,
+          4 * TokenRecord.LENGTH)));
+      for (int i = 0; i < 200 && nextSequence(c, "resume") < 2; i++) {
+        Thread.sleep(50);
+      }
+      req.onError(Status.CANCELLED.withDescription("connection dropped").asRuntimeException());
+      UploadStatus s = status(c, "resume");
+      assertEquals(2, s.getNextSequence());
+      assertEquals(4, s.getRecordsReceived());
+      assertFalse(s.getCommitted());
+      // The second connection sends only what is missing.
+      upload(c, begin, chunk(2, java.util.Arrays.copyOfRange(recs, 4 * TokenRecord.LENGTH,
+          6 * TokenRecord.LENGTH))).get(30, TimeUnit.SECONDS);
+      commit(c, commitment(c, "resume", 6, root(recs)), true);
+      assertTrue(status(c, "resume").getCommitted());
+    }
+  }
+
+  // ---- helpers ----
+
+  private String path(String name) {
+    return dir.resolve(name).toString();
+  }
+
+  private void tokenize(String kind, String csv, String out) {
+    ok("tokenize", kind, path(csv), "--scope", fed.scope.toString(), "--keyset",
+        fed.keyset.toString(), "--passphrase-file", path("passphrase.txt"), "--out", path(out),
+        "--no-progress");
+  }
+
+  private static String ok(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = BlindmatchCli.execute(args, new PrintWriter(out), new PrintWriter(err));
+    assertEquals(0, status, () -> String.join(" ", args) + " failed: " + err);
+    return out.toString();
+  }
+
+  private static String fail(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = BlindmatchCli.execute(args, new PrintWriter(out), new PrintWriter(err));
+    assertEquals(1, status, () -> String.join(" ", args) + " should fail: " + out + err);
+    assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    return err.toString();
+  }
+
+  private UploadBegin begin(String id, long records) {
+    return UploadBegin.newBuilder()
+        .setSubmissionId(id)
+        .setRole(SubmissionRole.SUBMISSION_ROLE_REPORT)
+        .setKeyMode(KeyMode.KEY_MODE_HMAC)
+        .setScopeDigest(ByteString.copyFrom(fed.server.scopeDigest()))
+        .setKeyId(fed.keyId)
+        .addTiers(0)
+        .addTiers(1)
+        .setRecordCount(records)
+        .build();
+  }
+
+  private static UploadRequest chunk(long seq, byte[] records) {
+    return UploadRequest.newBuilder().setChunk(Chunk.newBuilder().setSequence(seq)
+        .setRecords(ByteString.copyFrom(records))).build();
+  }
+
+  private static byte[] records(int n, long seed) {
+    byte[] b = new byte[n * TokenRecord.LENGTH];
+    new Random(seed).nextBytes(b);
+    for (int i = 0; i < n; i++) {
+      b[i * TokenRecord.LENGTH + TokenRecord.TIER_OFFSET] = (byte) (i % 2);
+    }
+    return b;
+  }
+
+  private static byte[] sorted(byte[] recs) {
+    int n = recs.length / TokenRecord.LENGTH;
+    byte[][] rows = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      rows[i] = java.util.Arrays.copyOfRange(recs, i * TokenRecord.LENGTH,
+          (i + 1) * TokenRecord.LENGTH);
+    }
+    java.util.Arrays.sort(rows, java.util.Arrays::compareUnsigned);
+    byte[] out = new byte[recs.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows[i], 0, out, i * TokenRecord.LENGTH, TokenRecord.LENGTH);
+    }
+    return out;
+  }
+
+  private static byte[] root(byte[] recs) {
+    StreamingMerkleRoot r = new StreamingMerkleRoot();
+    for (int i = 0; i < recs.length; i += TokenRecord.LENGTH) {
+      r.addLeaf(recs, i, TokenRecord.LENGTH);
+    }
+    return r.root();
+  }
+
+  private Commitment commitment(FederationClient c, String id, long n, byte[] root) {
+    UploadBegin b = begin(id, n);
+    return Commitment.newBuilder().setSubmissionId(id)
+        .setSubmitter(c.identity().uri().toString()).setRole(b.getRole())
+        .setKeyMode(b.getKeyMode()).setScopeDigest(b.getScopeDigest()).setKeyId(b.getKeyId())
+        .addAllTiers(b.getTiersList()).setRecordCount(n)
+        .setMerkleRoot(ByteString.copyFrom(root)).build();
+  }
+
+  private static Receipt commit(FederationClient c, Commitment commitment, boolean goodSignature)
+      throws Exception {
+    byte[] bytes = commitment.toByteArray();
+    byte[] sig = c.signer().sign(bytes);
+    if (!goodSignature) {
+      sig[sig.length - 1] ^= 1;
+    }
+    return c.submissions().commit(CommitRequest.newBuilder()
+        .setCommitment(ByteString.copyFrom(bytes)).setSignature(ByteString.copyFrom(sig))
+        .build());
+  }
+
+  private static long nextSequence(FederationClient c, String id) {
+    try {
+      return status(c, id).getNextSequence();
+    } catch (StatusRuntimeException e) {
+      return -1; // the begin has not been processed yet
+    }
+  }
+
+  private static UploadStatus status(FederationClient c, String id) {
+    return c.submissions().getUploadStatus(GetUploadStatusRequest.newBuilder()
+        .setSubmissionId(id).build());
+  }
+
+  private static CompletableFuture<UploadStatus> upload(FederationClient c, UploadBegin begin,
+      UploadRequest... chunks) {
+    CompletableFuture<UploadStatus> result = new CompletableFuture<>();
+    StreamObserver<UploadRequest> req = c.submissionsAsync().upload(observer(result));
+    req.onNext(UploadRequest.newBuilder().setBegin(begin).build());
+    for (UploadRequest r : chunks) {
+      req.onNext(r);
+    }
+    req.onCompleted();
+    return result;
+  }
+
+  private static StreamObserver<UploadStatus> observer(CompletableFuture<UploadStatus> f) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(UploadStatus value) {
+        f.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        f.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+
+  interface Call {
+    Object run() throws Exception;
+  }
+
+  private static StatusRuntimeException assertCode(Status.Code code, CompletableFuture<?> f) {
+    return assertCode(code, () -> f.get(30, TimeUnit.SECONDS));
+  }
+
+  private static StatusRuntimeException assertCode(Status.Code code, Call call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+      return e;
+    } catch (java.util.concurrent.ExecutionException e) {
+      StatusRuntimeException s = (StatusRuntimeException) e.getCause();
+      assertEquals(code, s.getStatus().getCode(), s.getStatus().toString());
+      return s;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected " + code);
+  }
+}
