@@ -15,12 +15,18 @@ public final class BenchMain {
       case "tokenize" -> TokenizeBench.run(
           args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L,
           java.nio.file.Path.of(args.length > 2 ? args[2] : "bench-data"));
+      case "federation" -> FederationBench.run(
+          args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L,
+          args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L,
+          java.nio.file.Path.of(args.length > 3 ? args[3] : "bench-data"));
       case "all" -> {
         DerivationBench.run(5);
         TokenizeBench.run(10_000_000L, java.nio.file.Path.of("bench-data"));
+        FederationBench.run(10_000_000L, 1_000_000L, java.nio.file.Path.of("bench-data"));
       }
       default -> {
-        System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | all");
+        System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | "
+            + "federation [reports] [watch] [dir] | all");
         System.exit(2);
       }
     }

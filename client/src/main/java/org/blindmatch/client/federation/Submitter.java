@@ -77,10 +77,9 @@ public final class Submitter {
     }
     try (SortedRecords sorted = SortedRecords.sort(tokenFile, tempDir,
         SortedRecords.DEFAULT_RUN_RECORDS)) {
-      byte[] root = root(sorted);
       UploadBegin begin = begin(header, submissionId);
       client.registerSigningKey();
-      upload(sorted, begin, progress);
+      byte[] root = upload(sorted, begin, progress);
       Commitment commitment = Commitment.newBuilder()
           .setSubmissionId(submissionId)
           .setSubmitter(client.identity().uri().toString())
@@ -152,8 +151,11 @@ public final class Submitter {
     return b.build();
   }
 
-  /** Uploads from where the server stands, retrying dropped connections. */
-  private void upload(SortedRecords sorted, UploadBegin begin, LongConsumer progress)
+  /**
+   * Uploads from where the server stands, retrying dropped connections, and returns the
+   * Merkle root of all records (computed on the way, skipped records included).
+   */
+  private byte[] upload(SortedRecords sorted, UploadBegin begin, LongConsumer progress)
       throws IOException, InputException {
     for (int attempt = 1; ; attempt++) {
       long next = 0;
@@ -161,7 +163,7 @@ public final class Submitter {
         UploadStatus status = client.submissions().getUploadStatus(
             GetUploadStatusRequest.newBuilder().setSubmissionId(begin.getSubmissionId()).build());
         if (status.getCommitted()) {
-          return;
+          return root(sorted);
         }
         next = status.getNextSequence();
       } catch (StatusRuntimeException e) {
@@ -174,8 +176,7 @@ public final class Submitter {
         }
       }
       try {
-        streamFrom(sorted, begin, next, progress);
-        return;
+        return streamFrom(sorted, begin, next, progress);
       } catch (StatusRuntimeException e) {
         if (!retryable(e) || attempt >= MAX_ATTEMPTS) {
           throw e;
@@ -199,15 +200,19 @@ public final class Submitter {
     }
   }
 
-  /** One Upload stream from chunk {@code first}, honouring transport flow control. */
-  private void streamFrom(SortedRecords sorted, UploadBegin begin, long first,
+  /**
+   * One Upload stream from chunk {@code first}, honouring transport flow control; returns
+   * the Merkle root over all records.
+   */
+  private byte[] streamFrom(SortedRecords sorted, UploadBegin begin, long first,
       LongConsumer progress) throws IOException {
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<Throwable> error = new AtomicReference<>();
+    StreamingMerkleRoot root = new StreamingMerkleRoot();
     try (SortedRecords.Cursor cursor = sorted.cursor()) {
       byte[] skip = new byte[TokenRecord.LENGTH];
       for (long i = 0; i < first * CHUNK_RECORDS && cursor.next(skip, 0); i++) {
-        // records already stored by the server
+        root.addLeaf(skip, 0, TokenRecord.LENGTH); // already stored by the server
       }
       ClientResponseObserver<UploadRequest, UploadStatus> observer = new ClientResponseObserver<>() {
         private ClientCallStreamObserver<UploadRequest> requests;
@@ -233,6 +238,7 @@ public final class Submitter {
               }
               int n = 0;
               while (n < CHUNK_RECORDS && cursor.next(chunk, n * TokenRecord.LENGTH)) {
+                root.addLeaf(chunk, n * TokenRecord.LENGTH, TokenRecord.LENGTH);
                 n++;
               }
               if (n == 0) {
@@ -282,5 +288,6 @@ public final class Submitter {
     if (t != null) {
       throw Status.fromThrowable(t).asRuntimeException();
     }
+    return root.root();
   }
 }

@@ -172,11 +172,11 @@ class ClearinghouseTest {
       if (java.util.Arrays.equals(unsorted, sorted(unsorted))) {
         throw new AssertionError("fixture happens to be sorted");
       }
-      upload(c, begin("unsorted", 3), chunk(0, unsorted)).get(30, TimeUnit.SECONDS);
-      Commitment u = commitment(c, "unsorted", 3, root(unsorted));
+      // Unsorted records are refused as they arrive, before they are stored.
       StatusRuntimeException e = assertCode(Status.Code.FAILED_PRECONDITION,
-          () -> commit(c, u, true));
+          upload(c, begin("unsorted", 3), chunk(0, unsorted)));
       assertTrue(e.getStatus().getDescription().contains("out of order"));
+      assertEquals(0, status(c, "unsorted").getRecordsReceived());
     }
   }
 

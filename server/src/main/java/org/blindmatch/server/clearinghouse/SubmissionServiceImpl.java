@@ -48,7 +48,17 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
   /** Largest chunk accepted: 1 MiB of records. */
   static final int MAX_CHUNK_BYTES = (1 << 20) / TokenRecord.LENGTH * TokenRecord.LENGTH;
 
+  private static final int MAX_TRACKED_UPLOADS = 1024;
+
   private final Clearinghouse ch;
+  /** Open uploads seen by this process, by store id; bounded, oldest dropped first. */
+  private final java.util.Map<String, UploadVerifier> verifiers = java.util.Collections
+      .synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, UploadVerifier> e) {
+          return size() > MAX_TRACKED_UPLOADS;
+        }
+      });
 
   SubmissionServiceImpl(Clearinghouse ch) {
     this.ch = ch;
@@ -80,6 +90,12 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
             submissionId = spec.submissionId();
             try {
               state = ch.store().beginUpload(spec);
+              UploadVerifier v = verifiers.get(submissionId);
+              if (state.recordsReceived() == 0) {
+                verifiers.put(submissionId, new UploadVerifier(spec.tierNumbers()));
+              } else if (v != null && v.records() != state.recordsReceived()) {
+                verifiers.remove(submissionId); // out of step: commit will rescan
+              }
             } catch (StoreException e) {
               if (e.kind() == StoreException.Kind.ALREADY_COMMITTED) {
                 committed = true;
@@ -105,15 +121,27 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
                   + " bytes, not a positive multiple of " + TokenRecord.LENGTH);
             }
             byte[] bytes = records.toByteArray();
-            try {
-              state = ch.store().appendChunk(submissionId, caller.uri().toString(),
-                  chunk.getSequence(), bytes, 0, bytes.length);
-            } catch (StoreException e) {
-              if (e.kind() != StoreException.Kind.DUPLICATE_CHUNK) {
-                throw e;
+            UploadVerifier v = verifiers.get(submissionId);
+            if (v == null) {
+              state = append(caller, chunk.getSequence(), bytes);
+            } else {
+              synchronized (v) {
+                long before = v.records();
+                if (state != null && state.nextSequence() == chunk.getSequence()
+                    && before == state.recordsReceived()) {
+                  String problem = v.check(bytes, bytes.length);
+                  if (problem != null) {
+                    throw Status.FAILED_PRECONDITION.withDescription(problem)
+                        .asRuntimeException();
+                  }
+                }
+                state = append(caller, chunk.getSequence(), bytes);
+                if (state.recordsReceived() == before + bytes.length / TokenRecord.LENGTH) {
+                  v.accept(bytes, bytes.length);
+                } else {
+                  verifiers.remove(submissionId);
+                }
               }
-              // A resent chunk whose acknowledgement was lost: already stored.
-              state = ch.store().uploadState(submissionId);
             }
           } else {
             throw invalid("empty UploadRequest");
@@ -122,6 +150,20 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
           fail(StoreStatus.of(e));
         } catch (StatusRuntimeException e) {
           fail(e);
+        }
+      }
+
+      private UploadState append(NodeIdentity caller, long sequence, byte[] bytes)
+          throws StoreException {
+        try {
+          return ch.store().appendChunk(submissionId, caller.uri().toString(), sequence, bytes,
+              0, bytes.length);
+        } catch (StoreException e) {
+          if (e.kind() != StoreException.Kind.DUPLICATE_CHUNK) {
+            throw e;
+          }
+          // A resent chunk whose acknowledgement was lost: already stored.
+          return ch.store().uploadState(submissionId);
         }
       }
 
@@ -234,7 +276,16 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
       throw Status.FAILED_PRECONDITION.withDescription("received " + state.recordsReceived()
           + " records, the commitment says " + c.getRecordCount()).asRuntimeException();
     }
-    byte[] root = scan(id, state.recordsReceived(), expected.tierNumbers());
+    UploadVerifier verifier = verifiers.get(id);
+    byte[] root;
+    if (verifier != null) {
+      synchronized (verifier) {
+        root = verifier.records() == state.recordsReceived() ? verifier.root()
+            : scan(id, state.recordsReceived(), expected.tierNumbers());
+      }
+    } else {
+      root = scan(id, state.recordsReceived(), expected.tierNumbers());
+    }
     if (!MessageDigest.isEqual(root, c.getMerkleRoot().toByteArray())) {
       throw Status.FAILED_PRECONDITION.withDescription("the Merkle root of the received "
           + "records differs from the committed root").asRuntimeException();
@@ -269,6 +320,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         .build();
     ch.store().commit(id, submitter, root, signature, receipt.toByteArray(),
         now, expires);
+    verifiers.remove(id);
     return receipt;
   }
 
