@@ -74,7 +74,8 @@ public final class FederationClient implements AutoCloseable {
         TlsMaterial tls = TlsMaterial.load(profile.caCertificate(), profile.certificate(),
             profile.privateKey(), passphrase);
         identity = tls.identity();
-        builder.sslContext(MutualTls.clientContext(tls));
+        builder.sslContext(MutualTls.clientContext(tls))
+            .intercept(new ServerIdentityCheck(identity.federation()));
       }
       return new FederationClient(builder.build(), identity, signer);
     } catch (KeysetException | PkiException e) {

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.KeysetException;
@@ -47,10 +49,13 @@ public final class ClearinghouseServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final NodeIdentity identity;
   private final byte[] scopeDigest;
+  private final ScheduledExecutorService purger;
 
   private ClearinghouseServer(Server server, EmbeddedSubmissionStore store,
-      HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest) {
+      HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest,
+      ScheduledExecutorService purger) {
     this.scopeDigest = scopeDigest;
+    this.purger = purger;
     this.server = server;
     this.store = store;
     this.health = health;
@@ -140,7 +145,19 @@ public final class ClearinghouseServer implements AutoCloseable {
           + e.getMessage(), e);
     }
     health.setStatus("", ServingStatus.SERVING);
-    return new ClearinghouseServer(server, store, health, identity, scope.digest());
+    ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "blindmatch-purge");
+      t.setDaemon(true);
+      return t;
+    });
+    purger.scheduleWithFixedDelay(() -> {
+      try {
+        store.purgeExpired(Clock.systemUTC().instant());
+      } catch (StoreException | RuntimeException e) {
+        // Retried at the next tick and at every run start.
+      }
+    }, 0, 1, TimeUnit.HOURS);
+    return new ClearinghouseServer(server, store, health, identity, scope.digest(), purger);
   }
 
   private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
@@ -176,6 +193,7 @@ public final class ClearinghouseServer implements AutoCloseable {
   /** Stops accepting calls, lets running calls finish (up to 10 s), closes the store. */
   @Override
   public void close() {
+    purger.shutdownNow();
     health.enterTerminalState();
     server.shutdown();
     try {

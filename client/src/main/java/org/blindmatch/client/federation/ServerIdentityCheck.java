@@ -1,0 +1,73 @@
+package org.blindmatch.client.federation;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.blindmatch.crypto.pki.NodeCertificates;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.pki.PkiException;
+import org.blindmatch.crypto.pki.Role;
+
+/**
+ * Refuses any response from a server whose certificate is not a clearinghouse of the
+ * client's federation. TLS already proves the certificate is from the federation CA and
+ * names the host dialled; this adds the role, so another node with a certificate for that
+ * host cannot pose as the clearinghouse.
+ */
+final class ServerIdentityCheck implements ClientInterceptor {
+  private final String federation;
+
+  ServerIdentityCheck(String federation) {
+    this.federation = federation;
+  }
+
+  @Override
+  public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+      CallOptions options, Channel next) {
+    return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+      @Override
+      public void start(Listener<R> listener, Metadata headers) {
+        ClientCall<Q, R> call = this;
+        super.start(new SimpleForwardingClientCallListener<>(listener) {
+          @Override
+          public void onHeaders(Metadata h) {
+            String problem = check(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+            if (problem != null) {
+              call.cancel(problem, Status.UNAUTHENTICATED.withDescription(problem)
+                  .asRuntimeException());
+              return;
+            }
+            super.onHeaders(h);
+          }
+        }, headers);
+      }
+    };
+  }
+
+  private String check(SSLSession session) {
+    if (session == null) {
+      return "no TLS session with the server";
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      NodeIdentity id = NodeCertificates.identityOf((X509Certificate) chain[0]);
+      if (id.role() != Role.CLEARINGHOUSE || !id.federation().equals(federation)) {
+        return "the server is " + id + ", not a clearinghouse of federation " + federation;
+      }
+      return null;
+    } catch (SSLPeerUnverifiedException | PkiException | ClassCastException e) {
+      return "the server's certificate carries no clearinghouse identity: " + e.getMessage();
+    }
+  }
+}
