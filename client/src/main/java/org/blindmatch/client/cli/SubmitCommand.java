@@ -11,7 +11,16 @@ import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.federation.Submitter;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.io.AtomicOutput;
+import java.util.ArrayList;
+import java.util.List;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,9 +39,37 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Node profile: server, certificates, signing key.")
   Path profile;
 
-  @Option(names = "--tokens", required = true, paramLabel = "FILE",
-      description = "Token file from 'blindmatch tokenize'.")
-  Path tokens;
+  static final class Input {
+    @Option(names = "--tokens", required = true, paramLabel = "FILE",
+        description = "Token file from 'blindmatch tokenize'.")
+    Path tokens;
+
+    @Option(names = "--reports", required = true, paramLabel = "CSV",
+        description = "Report events: tokenized first (to CSV.bmt and CSV.bmt.map.csv, "
+            + "replacing them), then submitted. Needs --scope and --keyset.")
+    Path reports;
+
+    @Option(names = "--watchlist", required = true, paramLabel = "CSV",
+        description = "A watchlist: tokenized first, then submitted. Needs --scope and "
+            + "--keyset.")
+    Path watchlist;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  @Option(names = "--scope", paramLabel = "FILE",
+      description = "With --reports/--watchlist: the scope file.")
+  Path scope;
+
+  @Option(names = "--keyset", paramLabel = "FILE",
+      description = "With --reports/--watchlist: the token keyset.")
+  Path keyset;
+
+  @Mixin PassphraseOptions passphrase;
+
+  @Option(names = "--no-progress", description = "Never show a progress bar.")
+  boolean noProgress;
 
   @Option(names = "--id", paramLabel = "ID",
       description = "Submission id (default: the token file's SHA-256 prefix).")
@@ -45,12 +82,30 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InputException, IOException {
     NodeProfile p = NodeProfile.load(profile);
+    Path tokens = input.tokens != null ? input.tokens : tokenizeFirst();
     String submissionId = id != null ? id : defaultId(tokens);
     Path receiptPath = receiptFile != null ? receiptFile : Path.of(tokens + ".receipt");
     try (FederationClient client = FederationClient.connect(p)) {
       Path temp = tokens.toAbsolutePath().getParent();
-      Submitter.Submitted s = new Submitter(client).submit(tokens, submissionId, temp,
-          sent -> { });
+      ProgressBar bar = noProgress || System.console() == null ? null
+          : new ProgressBarBuilder().setTaskName("submit " + tokens.getFileName())
+              .setInitialMax(Math.max(1, (Files.size(tokens) - 100) / 33))
+              .setUnit(" records", 1).setStyle(ProgressBarStyle.ASCII)
+              .setUpdateIntervalMillis(250)
+              .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+      Submitter.Submitted s;
+      try {
+        s = new Submitter(client).submit(tokens, submissionId, temp,
+            sent -> {
+              if (bar != null) {
+                bar.stepTo(sent);
+              }
+            });
+      } finally {
+        if (bar != null) {
+          bar.close();
+        }
+      }
       try (AtomicOutput out = AtomicOutput.create(receiptPath, true)) {
         out.stream().write(s.receipt().toByteArray());
         out.commit();
@@ -63,6 +118,33 @@ final class SubmitCommand implements Callable<Integer> {
       w.println("receipt    " + receiptPath + " (signature verified)");
     }
     return 0;
+  }
+
+  /** Runs {@code tokenize} on the CSV input and returns the token file. */
+  private Path tokenizeFirst() throws InputException {
+    if (scope == null || keyset == null) {
+      throw new InputException("--reports/--watchlist need --scope and --keyset");
+    }
+    Path csv = input.reports != null ? input.reports : input.watchlist;
+    Path out = Path.of(csv + ".bmt");
+    List<String> args = new ArrayList<>(List.of(
+        input.reports != null ? "--reports" : "--watchlist", csv.toString(),
+        "--scope", scope.toString(), "--keyset", keyset.toString(), "--out", out.toString(),
+        "--force"));
+    if (passphrase.passphraseFile != null) {
+      args.addAll(List.of("--passphrase-file", passphrase.passphraseFile.toString()));
+    }
+    if (noProgress) {
+      args.add("--no-progress");
+    }
+    CommandLine tokenize = new CommandLine(new TokenizeCommand());
+    tokenize.setOut(spec.commandLine().getOut());
+    tokenize.setErr(spec.commandLine().getErr());
+    tokenize.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
+    if (tokenize.execute(args.toArray(String[]::new)) != 0) {
+      throw new InputException("tokenizing " + csv + " failed; nothing was submitted");
+    }
+    return out;
   }
 
   private static String defaultId(Path tokens) throws IOException {

@@ -119,6 +119,16 @@ class ClearinghouseTest {
   }
 
   @Test
+  void submitsStraightFromCsv() throws Exception {
+    String out = ok("submit", "--profile", platformB.toString(), "--reports", path("b.csv"),
+        "--scope", fed.scope.toString(), "--keyset", fed.keyset.toString(),
+        "--passphrase-file", path("passphrase.txt"), "--id", "b-from-csv", "--no-progress");
+    assertTrue(out.contains("submitted  b-from-csv"), out);
+    assertTrue(Files.exists(dir.resolve("b.csv.bmt.map.csv")), "the mapping stays local");
+    assertTrue(Files.exists(dir.resolve("b.csv.bmt.receipt")));
+  }
+
+  @Test
   void rolesAreEnforced() {
     String e = fail("match", "run", "--profile", platformA.toString(), "--scope", "test-scope");
     assertTrue(e.contains("PERMISSION_DENIED") && e.contains("platform"), e);
