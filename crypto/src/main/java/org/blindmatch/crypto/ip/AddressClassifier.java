@@ -3,12 +3,12 @@ package org.blindmatch.crypto.ip;
 import java.util.List;
 
 /**
- * Decides whether an address (or prefix) is globally routable, and if not,
- * why. Only {@link AddressClass#GLOBAL} addresses are tokenised.
+ * Decides whether an address (or prefix) is globally routable, and if not, why. Only {@link
+ * AddressClass#GLOBAL} addresses are tokenised.
  *
- * <p>The tables are ordered lists; the <em>first</em> block containing an
- * address decides its class, so more specific blocks precede the blocks that
- * contain them. The last entry of each table is a catch-all.
+ * <p>The tables are ordered lists; the <em>first</em> block containing an address decides its
+ * class, so more specific blocks precede the blocks that contain them. The last entry of each table
+ * is a catch-all.
  *
  * <table class="striped">
  * <caption>IPv4 (RFC 6890 special-purpose registry)</caption>
@@ -66,154 +66,151 @@ import java.util.List;
  */
 public final class AddressClassifier {
 
-    /** One table row. Package-private so tests can check the table itself. */
-    record Block(IpPrefix prefix, AddressClass addressClass) {
+  /** One table row. Package-private so tests can check the table itself. */
+  record Block(IpPrefix prefix, AddressClass addressClass) {}
+
+  private static final Block[] IPV4 = {
+    block("0.0.0.0/32", AddressClass.UNSPECIFIED),
+    block("0.0.0.0/8", AddressClass.RESERVED),
+    block("10.0.0.0/8", AddressClass.PRIVATE),
+    block("100.64.0.0/10", AddressClass.SHARED_CGNAT),
+    block("127.0.0.0/8", AddressClass.LOOPBACK),
+    block("169.254.0.0/16", AddressClass.LINK_LOCAL),
+    block("172.16.0.0/12", AddressClass.PRIVATE),
+    block("192.0.0.0/24", AddressClass.RESERVED),
+    block("192.0.2.0/24", AddressClass.DOCUMENTATION),
+    block("192.88.99.0/24", AddressClass.RESERVED),
+    block("192.168.0.0/16", AddressClass.PRIVATE),
+    block("198.18.0.0/15", AddressClass.BENCHMARKING),
+    block("198.51.100.0/24", AddressClass.DOCUMENTATION),
+    block("203.0.113.0/24", AddressClass.DOCUMENTATION),
+    block("224.0.0.0/4", AddressClass.MULTICAST),
+    block("240.0.0.0/4", AddressClass.RESERVED),
+    block("0.0.0.0/0", AddressClass.GLOBAL),
+  };
+
+  private static final Block[] IPV6 = {
+    block("::/128", AddressClass.UNSPECIFIED),
+    block("::1/128", AddressClass.LOOPBACK),
+    block("::/96", AddressClass.RESERVED),
+    block("64:ff9b:1::/48", AddressClass.PRIVATE),
+    block("64:ff9b::/96", AddressClass.GLOBAL),
+    block("::/8", AddressClass.RESERVED),
+    block("100::/64", AddressClass.RESERVED),
+    block("2001:db8::/32", AddressClass.DOCUMENTATION),
+    block("2001:2::/48", AddressClass.BENCHMARKING),
+    block("2001::/23", AddressClass.RESERVED),
+    block("3fff::/20", AddressClass.DOCUMENTATION),
+    block("2000::/3", AddressClass.GLOBAL),
+    block("fc00::/7", AddressClass.PRIVATE),
+    block("fe80::/10", AddressClass.LINK_LOCAL),
+    block("fec0::/10", AddressClass.RESERVED),
+    block("ff00::/8", AddressClass.MULTICAST),
+    block("::/0", AddressClass.RESERVED),
+  };
+
+  // Most traffic falls in a first byte that lies entirely inside one table
+  // row (for example 8.0.0.0/8 or 2600::/8), so a 256-entry lookup answers it
+  // without scanning. null means "the first byte is not decisive: scan".
+  private static final AddressClass[] IPV4_BY_FIRST_BYTE = firstByteIndex(IpFamily.IPV4);
+  private static final AddressClass[] IPV6_BY_FIRST_BYTE = firstByteIndex(IpFamily.IPV6);
+
+  private AddressClassifier() {}
+
+  /**
+   * Classifies one address. Allocation-free; intended for every input row.
+   *
+   * @param address the address; a raw IPv4-mapped IPv6 value (see {@link IpAddress#canonical()}) is
+   *     {@link AddressClass#RESERVED}
+   * @return the class; never null
+   * @throws NullPointerException if {@code address} is null
+   */
+  public static AddressClass classify(IpAddress address) {
+    boolean v4 = address.family() == IpFamily.IPV4;
+    int firstByte = (int) (v4 ? address.low() >>> 24 : address.high() >>> 56);
+    AddressClass quick = (v4 ? IPV4_BY_FIRST_BYTE : IPV6_BY_FIRST_BYTE)[firstByte];
+    if (quick != null) {
+      return quick;
     }
-
-    private static final Block[] IPV4 = {
-        block("0.0.0.0/32", AddressClass.UNSPECIFIED),
-        block("0.0.0.0/8", AddressClass.RESERVED),
-        block("10.0.0.0/8", AddressClass.PRIVATE),
-        block("100.64.0.0/10", AddressClass.SHARED_CGNAT),
-        block("127.0.0.0/8", AddressClass.LOOPBACK),
-        block("169.254.0.0/16", AddressClass.LINK_LOCAL),
-        block("172.16.0.0/12", AddressClass.PRIVATE),
-        block("192.0.0.0/24", AddressClass.RESERVED),
-        block("192.0.2.0/24", AddressClass.DOCUMENTATION),
-        block("192.88.99.0/24", AddressClass.RESERVED),
-        block("192.168.0.0/16", AddressClass.PRIVATE),
-        block("198.18.0.0/15", AddressClass.BENCHMARKING),
-        block("198.51.100.0/24", AddressClass.DOCUMENTATION),
-        block("203.0.113.0/24", AddressClass.DOCUMENTATION),
-        block("224.0.0.0/4", AddressClass.MULTICAST),
-        block("240.0.0.0/4", AddressClass.RESERVED),
-        block("0.0.0.0/0", AddressClass.GLOBAL),
-    };
-
-    private static final Block[] IPV6 = {
-        block("::/128", AddressClass.UNSPECIFIED),
-        block("::1/128", AddressClass.LOOPBACK),
-        block("::/96", AddressClass.RESERVED),
-        block("64:ff9b:1::/48", AddressClass.PRIVATE),
-        block("64:ff9b::/96", AddressClass.GLOBAL),
-        block("::/8", AddressClass.RESERVED),
-        block("100::/64", AddressClass.RESERVED),
-        block("2001:db8::/32", AddressClass.DOCUMENTATION),
-        block("2001:2::/48", AddressClass.BENCHMARKING),
-        block("2001::/23", AddressClass.RESERVED),
-        block("3fff::/20", AddressClass.DOCUMENTATION),
-        block("2000::/3", AddressClass.GLOBAL),
-        block("fc00::/7", AddressClass.PRIVATE),
-        block("fe80::/10", AddressClass.LINK_LOCAL),
-        block("fec0::/10", AddressClass.RESERVED),
-        block("ff00::/8", AddressClass.MULTICAST),
-        block("::/0", AddressClass.RESERVED),
-    };
-
-    // Most traffic falls in a first byte that lies entirely inside one table
-    // row (for example 8.0.0.0/8 or 2600::/8), so a 256-entry lookup answers it
-    // without scanning. null means "the first byte is not decisive: scan".
-    private static final AddressClass[] IPV4_BY_FIRST_BYTE = firstByteIndex(IpFamily.IPV4);
-    private static final AddressClass[] IPV6_BY_FIRST_BYTE = firstByteIndex(IpFamily.IPV6);
-
-    private AddressClassifier() {
+    for (Block b : v4 ? IPV4 : IPV6) {
+      if (b.prefix().contains(address)) {
+        return b.addressClass();
+      }
     }
+    throw new AssertionError("table has no catch-all for " + address.family());
+  }
 
-    /**
-     * Classifies one address. Allocation-free; intended for every input row.
-     *
-     * @param address the address; a raw IPv4-mapped IPv6 value (see
-     *                {@link IpAddress#canonical()}) is {@link AddressClass#RESERVED}
-     * @return the class; never null
-     * @throws NullPointerException if {@code address} is null
-     */
-    public static AddressClass classify(IpAddress address) {
-        boolean v4 = address.family() == IpFamily.IPV4;
-        int firstByte = (int) (v4 ? address.low() >>> 24 : address.high() >>> 56);
-        AddressClass quick = (v4 ? IPV4_BY_FIRST_BYTE : IPV6_BY_FIRST_BYTE)[firstByte];
-        if (quick != null) {
-            return quick;
-        }
-        for (Block b : v4 ? IPV4 : IPV6) {
-            if (b.prefix().contains(address)) {
-                return b.addressClass();
-            }
-        }
-        throw new AssertionError("table has no catch-all for " + address.family());
+  /**
+   * Classifies a whole prefix, for example a CIDR from an allow-list.
+   *
+   * <ul>
+   *   <li>If every address in {@code prefix} has the same class, returns it. In particular the
+   *       result is {@link AddressClass#GLOBAL} only when every address in the prefix is GLOBAL.
+   *   <li>Otherwise the prefix straddles a special block (for example {@code 96.0.0.0/3} contains
+   *       {@code 100.64.0.0/10}); the result is the class of the first non-GLOBAL table row that
+   *       overlaps it. Such a prefix is treated as non-routable and skipped as a whole; the caller
+   *       is expected to report it.
+   * </ul>
+   *
+   * @param prefix the prefix
+   * @return the class; never null
+   * @throws NullPointerException if {@code prefix} is null
+   */
+  public static AddressClass classify(IpPrefix prefix) {
+    Block[] table = table(prefix.family());
+    int first = firstOverlapping(table, prefix, 0);
+    if (table[first].prefix().contains(prefix)) {
+      // No earlier row overlaps the prefix, so this row decides every address in it.
+      return table[first].addressClass();
     }
+    for (int i = first; i < table.length; i++) {
+      Block b = table[i];
+      if (b.addressClass() != AddressClass.GLOBAL && b.prefix().overlaps(prefix)) {
+        return b.addressClass();
+      }
+    }
+    throw new AssertionError("mixed prefix without a non-global row: " + prefix);
+  }
 
-    /**
-     * Classifies a whole prefix, for example a CIDR from an allow-list.
-     *
-     * <ul>
-     *   <li>If every address in {@code prefix} has the same class, returns it.
-     *       In particular the result is {@link AddressClass#GLOBAL} only when
-     *       every address in the prefix is GLOBAL.</li>
-     *   <li>Otherwise the prefix straddles a special block (for example
-     *       {@code 96.0.0.0/3} contains {@code 100.64.0.0/10}); the result is
-     *       the class of the first non-GLOBAL table row that overlaps it. Such
-     *       a prefix is treated as non-routable and skipped as a whole; the
-     *       caller is expected to report it.</li>
-     * </ul>
-     *
-     * @param prefix the prefix
-     * @return the class; never null
-     * @throws NullPointerException if {@code prefix} is null
-     */
-    public static AddressClass classify(IpPrefix prefix) {
-        Block[] table = table(prefix.family());
-        int first = firstOverlapping(table, prefix, 0);
-        if (table[first].prefix().contains(prefix)) {
-            // No earlier row overlaps the prefix, so this row decides every address in it.
-            return table[first].addressClass();
-        }
-        for (int i = first; i < table.length; i++) {
-            Block b = table[i];
-            if (b.addressClass() != AddressClass.GLOBAL && b.prefix().overlaps(prefix)) {
-                return b.addressClass();
-            }
-        }
-        throw new AssertionError("mixed prefix without a non-global row: " + prefix);
-    }
+  /** The classification table for a family, in match order. For tests and reports. */
+  static List<Block> blocks(IpFamily family) {
+    return List.of(table(family));
+  }
 
-    /** The classification table for a family, in match order. For tests and reports. */
-    static List<Block> blocks(IpFamily family) {
-        return List.of(table(family));
-    }
+  private static Block[] table(IpFamily family) {
+    return family == IpFamily.IPV4 ? IPV4 : IPV6;
+  }
 
-    private static Block[] table(IpFamily family) {
-        return family == IpFamily.IPV4 ? IPV4 : IPV6;
+  private static int firstOverlapping(Block[] table, IpPrefix prefix, int from) {
+    for (int i = from; i < table.length; i++) {
+      if (table[i].prefix().overlaps(prefix)) {
+        return i;
+      }
     }
+    throw new AssertionError("table has no catch-all for " + prefix.family());
+  }
 
-    private static int firstOverlapping(Block[] table, IpPrefix prefix, int from) {
-        for (int i = from; i < table.length; i++) {
-            if (table[i].prefix().overlaps(prefix)) {
-                return i;
-            }
-        }
-        throw new AssertionError("table has no catch-all for " + prefix.family());
+  private static AddressClass[] firstByteIndex(IpFamily family) {
+    Block[] table = table(family);
+    AddressClass[] index = new AddressClass[256];
+    int shift = family.bitLength() - 8;
+    for (int b = 0; b < 256; b++) {
+      IpAddress network =
+          family == IpFamily.IPV4
+              ? IpAddress.ofIpv4(b << shift)
+              : IpAddress.ofIpv6((long) b << 56, 0L);
+      IpPrefix slash8 = new IpPrefix(network, 8);
+      Block decisive = table[firstOverlapping(table, slash8, 0)];
+      index[b] = decisive.prefix().contains(slash8) ? decisive.addressClass() : null;
     }
+    return index;
+  }
 
-    private static AddressClass[] firstByteIndex(IpFamily family) {
-        Block[] table = table(family);
-        AddressClass[] index = new AddressClass[256];
-        int shift = family.bitLength() - 8;
-        for (int b = 0; b < 256; b++) {
-            IpAddress network = family == IpFamily.IPV4
-                    ? IpAddress.ofIpv4(b << shift)
-                    : IpAddress.ofIpv6((long) b << 56, 0L);
-            IpPrefix slash8 = new IpPrefix(network, 8);
-            Block decisive = table[firstOverlapping(table, slash8, 0)];
-            index[b] = decisive.prefix().contains(slash8) ? decisive.addressClass() : null;
-        }
-        return index;
+  private static Block block(String cidr, AddressClass addressClass) {
+    try {
+      return new Block(IpParser.parseCidr(cidr), addressClass);
+    } catch (IpParseException e) {
+      throw new IllegalStateException("bad built-in table entry " + cidr, e);
     }
-
-    private static Block block(String cidr, AddressClass addressClass) {
-        try {
-            return new Block(IpParser.parseCidr(cidr), addressClass);
-        } catch (IpParseException e) {
-            throw new IllegalStateException("bad built-in table entry " + cidr, e);
-        }
-    }
+  }
 }

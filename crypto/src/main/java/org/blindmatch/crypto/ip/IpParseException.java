@@ -3,128 +3,128 @@ package org.blindmatch.crypto.ip;
 import java.util.Objects;
 
 /**
- * Thrown by {@link IpParser} when text is not an acceptable address, endpoint
- * or prefix.
+ * Thrown by {@link IpParser} when text is not an acceptable address, endpoint or prefix.
  *
- * <p>The message has the form {@code "<input>": <problem>}, where the input is
- * quoted, truncated to {@value #MAX_QUOTED_CHARS} characters, and escaped so
- * the message is a single printable line (control, non-ASCII and quote
- * characters become {@code \}{@code uXXXX} or {@code \"}), which keeps it safe to write to a log.
- * The input may itself be personal data (an IP address); treat messages with
- * the same care as the input.
+ * <p>The message has the form {@code "<input>": <problem>}, where the input is quoted, truncated to
+ * {@value #MAX_QUOTED_CHARS} characters, and escaped so the message is a single printable line
+ * (control, non-ASCII and quote characters become {@code \}{@code uXXXX} or {@code \"}), which
+ * keeps it safe to write to a log. The input may itself be personal data (an IP address); treat
+ * messages with the same care as the input.
  *
  * <p>Immutable, hence thread-safe.
  */
 public final class IpParseException extends Exception {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /** Maximum number of input characters quoted in the message. */
-    public static final int MAX_QUOTED_CHARS = 60;
+  /** Maximum number of input characters quoted in the message. */
+  public static final int MAX_QUOTED_CHARS = 60;
 
-    /** Why the text was rejected. Values are stable and suitable as counter keys. */
-    public enum Reason {
-        /** The text (or a required part such as the address before {@code /}) is empty. */
-        EMPTY("empty"),
-        /** Leading or trailing whitespace; callers must trim first. */
-        WHITESPACE("leading or trailing whitespace"),
-        /** Not a strict dotted-quad IPv4 address (wrong part count, empty octet, bad character, hex). */
-        BAD_IPV4("not a dotted-quad IPv4 address"),
-        /** A decimal octet with a leading zero, which some parsers read as octal. */
-        LEADING_ZERO("an IPv4 octet has a leading zero (ambiguous: octal in some parsers)"),
-        /** A decimal octet above 255. */
-        OCTET_RANGE("an IPv4 octet is above 255"),
-        /** Not a valid RFC 4291 IPv6 text form. */
-        BAD_IPV6("not a valid IPv6 address (RFC 4291 text form)"),
-        /** An IPv6 zone identifier ({@code %eth0}); zones are host-local and not accepted. */
-        ZONE_ID("IPv6 zone ids (%...) are not accepted"),
-        /** Square brackets where they are not accepted, or unbalanced. */
-        BRACKETS("brackets are misplaced or unbalanced"),
-        /** A port that is empty, not decimal, longer than 5 digits or above 65535. */
-        BAD_PORT("the port is not a number in 0..65535"),
-        /** Looks like a host name; names are never resolved. */
-        HOSTNAME_NOT_ALLOWED("a host name, not an address (names are never resolved)"),
-        /** A prefix length that is missing, not canonical decimal, or out of range. */
-        BAD_PREFIX_LENGTH("the prefix length is missing or out of range"),
-        /** A CIDR prefix whose address has bits set after the prefix length. */
-        HOST_BITS_SET("the CIDR has host bits set after its prefix length"),
-        /** A valid address followed by extra characters. */
-        TRAILING_GARBAGE("extra characters after the address");
-
-        private final String description;
-
-        Reason(String description) {
-            this.description = description;
-        }
-
-        /**
-         * A human description of the reason that never contains the rejected input, for
-         * messages that must not echo raw addresses.
-         *
-         * @return the description; never null
-         */
-        public String description() {
-            return description;
-        }
-    }
-
-    /** Why the input was rejected; never null. */
-    private final Reason reason;
-
+  /** Why the text was rejected. Values are stable and suitable as counter keys. */
+  public enum Reason {
+    /** The text (or a required part such as the address before {@code /}) is empty. */
+    EMPTY("empty"),
+    /** Leading or trailing whitespace; callers must trim first. */
+    WHITESPACE("leading or trailing whitespace"),
     /**
-     * Creates an exception.
-     *
-     * @param reason  why the input was rejected; non-null
-     * @param input   the rejected text (quoted in the message, truncated); non-null
-     * @param problem what is wrong, for humans; non-null
+     * Not a strict dotted-quad IPv4 address (wrong part count, empty octet, bad character, hex).
      */
-    IpParseException(Reason reason, CharSequence input, String problem) {
-        super(quote(input) + ": " + Objects.requireNonNull(problem, "problem"));
-        this.reason = Objects.requireNonNull(reason, "reason");
+    BAD_IPV4("not a dotted-quad IPv4 address"),
+    /** A decimal octet with a leading zero, which some parsers read as octal. */
+    LEADING_ZERO("an IPv4 octet has a leading zero (ambiguous: octal in some parsers)"),
+    /** A decimal octet above 255. */
+    OCTET_RANGE("an IPv4 octet is above 255"),
+    /** Not a valid RFC 4291 IPv6 text form. */
+    BAD_IPV6("not a valid IPv6 address (RFC 4291 text form)"),
+    /** An IPv6 zone identifier ({@code %eth0}); zones are host-local and not accepted. */
+    ZONE_ID("IPv6 zone ids (%...) are not accepted"),
+    /** Square brackets where they are not accepted, or unbalanced. */
+    BRACKETS("brackets are misplaced or unbalanced"),
+    /** A port that is empty, not decimal, longer than 5 digits or above 65535. */
+    BAD_PORT("the port is not a number in 0..65535"),
+    /** Looks like a host name; names are never resolved. */
+    HOSTNAME_NOT_ALLOWED("a host name, not an address (names are never resolved)"),
+    /** A prefix length that is missing, not canonical decimal, or out of range. */
+    BAD_PREFIX_LENGTH("the prefix length is missing or out of range"),
+    /** A CIDR prefix whose address has bits set after the prefix length. */
+    HOST_BITS_SET("the CIDR has host bits set after its prefix length"),
+    /** A valid address followed by extra characters. */
+    TRAILING_GARBAGE("extra characters after the address");
+
+    private final String description;
+
+    Reason(String description) {
+      this.description = description;
     }
 
     /**
-     * Returns why the input was rejected.
+     * A human description of the reason that never contains the rejected input, for messages that
+     * must not echo raw addresses.
      *
-     * @return the reason; never null
+     * @return the description; never null
      */
-    public Reason reason() {
-        return reason;
+    public String description() {
+      return description;
     }
+  }
 
-    /**
-     * Quotes text for an error message: surrounded by double quotes, at most
-     * {@value #MAX_QUOTED_CHARS} characters followed by {@code ...} if longer,
-     * with {@code "} and {@code \} backslash-escaped and every character outside
-     * printable ASCII written as {@code \}{@code uXXXX}.
-     *
-     * @param text the text; non-null
-     * @return the quoted text; never null
-     */
-    static String quote(CharSequence text) {
-        int n = Math.min(text.length(), MAX_QUOTED_CHARS);
-        StringBuilder sb = new StringBuilder(n + 8).append('"');
-        for (int i = 0; i < n; i++) {
-            appendEscaped(sb, text.charAt(i));
-        }
-        if (text.length() > MAX_QUOTED_CHARS) {
-            sb.append("...");
-        }
-        return sb.append('"').toString();
-    }
+  /** Why the input was rejected; never null. */
+  private final Reason reason;
 
-    /** Quotes a single character the same way as {@link #quote(CharSequence)}. */
-    static String quote(char c) {
-        return appendEscaped(new StringBuilder(8).append('\''), c).append('\'').toString();
-    }
+  /**
+   * Creates an exception.
+   *
+   * @param reason why the input was rejected; non-null
+   * @param input the rejected text (quoted in the message, truncated); non-null
+   * @param problem what is wrong, for humans; non-null
+   */
+  IpParseException(Reason reason, CharSequence input, String problem) {
+    super(quote(input) + ": " + Objects.requireNonNull(problem, "problem"));
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
 
-    private static StringBuilder appendEscaped(StringBuilder sb, char c) {
-        if (c == '"' || c == '\\') {
-            return sb.append('\\').append(c);
-        }
-        if (c >= 0x20 && c < 0x7F) {
-            return sb.append(c);
-        }
-        return sb.append(String.format("\\u%04X", (int) c));
+  /**
+   * Returns why the input was rejected.
+   *
+   * @return the reason; never null
+   */
+  public Reason reason() {
+    return reason;
+  }
+
+  /**
+   * Quotes text for an error message: surrounded by double quotes, at most {@value
+   * #MAX_QUOTED_CHARS} characters followed by {@code ...} if longer, with {@code "} and {@code \}
+   * backslash-escaped and every character outside printable ASCII written as {@code \}{@code
+   * uXXXX}.
+   *
+   * @param text the text; non-null
+   * @return the quoted text; never null
+   */
+  static String quote(CharSequence text) {
+    int n = Math.min(text.length(), MAX_QUOTED_CHARS);
+    StringBuilder sb = new StringBuilder(n + 8).append('"');
+    for (int i = 0; i < n; i++) {
+      appendEscaped(sb, text.charAt(i));
     }
+    if (text.length() > MAX_QUOTED_CHARS) {
+      sb.append("...");
+    }
+    return sb.append('"').toString();
+  }
+
+  /** Quotes a single character the same way as {@link #quote(CharSequence)}. */
+  static String quote(char c) {
+    return appendEscaped(new StringBuilder(8).append('\''), c).append('\'').toString();
+  }
+
+  private static StringBuilder appendEscaped(StringBuilder sb, char c) {
+    if (c == '"' || c == '\\') {
+      return sb.append('\\').append(c);
+    }
+    if (c >= 0x20 && c < 0x7F) {
+      return sb.append(c);
+    }
+    return sb.append(String.format("\\u%04X", (int) c));
+  }
 }

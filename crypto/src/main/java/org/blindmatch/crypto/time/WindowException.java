@@ -9,27 +9,27 @@ import java.util.Objects;
  */
 public final class WindowException extends Exception {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /** Why the window was rejected. */
-    public enum Kind {
-        /** The window ends before it starts. */
-        REVERSED,
-        /** The window covers more buckets than the configured cap. */
-        TOO_MANY_BUCKETS,
-        /** Widening the window by the tolerance leaves the range of a {@code long}. */
-        OVERFLOW
-    }
+  /** Why the window was rejected. */
+  public enum Kind {
+    /** The window ends before it starts. */
+    REVERSED,
+    /** The window covers more buckets than the configured cap. */
+    TOO_MANY_BUCKETS,
+    /** Widening the window by the tolerance leaves the range of a {@code long}. */
+    OVERFLOW
+  }
 
-    private final Kind kind;
+  private final Kind kind;
 
-    WindowException(Kind kind, String message) {
-        super(message);
-        this.kind = Objects.requireNonNull(kind, "kind");
-    }
+  WindowException(Kind kind, String message) {
+    super(message);
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
 
-    /** Returns why the window was rejected; never null. */
-    public Kind kind() {
-        return kind;
-    }
+  /** Returns why the window was rejected; never null. */
+  public Kind kind() {
+    return kind;
+  }
 }

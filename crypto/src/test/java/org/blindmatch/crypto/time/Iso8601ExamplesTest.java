@@ -13,16 +13,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class Iso8601ExamplesTest {
 
-    private static long parse(String text) throws TimeParseException {
-        return TimestampFormat.ISO_8601.parseEpochSecond(text);
-    }
+  private static long parse(String text) throws TimeParseException {
+    return TimestampFormat.ISO_8601.parseEpochSecond(text);
+  }
 
-    private static String rejection(String text) {
-        return assertThrows(TimeParseException.class, () -> parse(text)).getMessage();
-    }
+  private static String rejection(String text) {
+    return assertThrows(TimeParseException.class, () -> parse(text)).getMessage();
+  }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
         "1970-01-01T00:00:00Z           | 0",
         "2023-11-14T22:13:20Z           | 1700000000",
         "2023-11-14t22:13:20z           | 1700000000",
@@ -41,30 +43,37 @@ class Iso8601ExamplesTest {
         "9999-12-31T23:59:59-18:00      | 253402365599",
         "2024-02-29T12:00:00Z           | 1709208000",
         "2000-02-29T00:00:00Z           | 951782400",
-    })
-    void parsesValidValues(String text, long expected) throws TimeParseException {
-        assertEquals(expected, parse(text));
-    }
+      })
+  void parsesValidValues(String text, long expected) throws TimeParseException {
+    assertEquals(expected, parse(text));
+  }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
         "0000-01-01T00:00:00Z",
         "0000-02-29T00:00:00Z",
         "1969-12-31T23:59:59.5Z",
         "9999-12-31T23:59:59.999999999-18:00",
         "0001-01-01T00:00:00+18:00",
-    })
-    void agreesWithJavaTimeAtTheEdges(String text) throws TimeParseException {
-        assertEquals(OffsetDateTime.parse(text).toEpochSecond(), parse(text));
-    }
+      })
+  void agreesWithJavaTimeAtTheEdges(String text) throws TimeParseException {
+    assertEquals(OffsetDateTime.parse(text).toEpochSecond(), parse(text));
+  }
 
-    @Test
-    void acceptsAnyCharSequence() throws TimeParseException {
-        assertEquals(1_700_000_000L, TimestampFormat.ISO_8601.parseEpochSecond(new StringBuilder("2023-11-14T22:13:20Z")));
-    }
+  @Test
+  void acceptsAnyCharSequence() throws TimeParseException {
+    assertEquals(
+        1_700_000_000L,
+        TimestampFormat.ISO_8601.parseEpochSecond(new StringBuilder("2023-11-14T22:13:20Z")));
+  }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
         "2024-13-01T00:00:00Z          | month 13 out of range",
         "2024-00-01T00:00:00Z          | month 0 out of range",
         "2024-02-30T00:00:00Z          | day 30 out of range for 2024-02 (29 days)",
@@ -102,75 +111,85 @@ class Iso8601ExamplesTest {
         "`2024-01-01T00:00:00Z `       | leading or trailing whitespace",
         "`\t2024-01-01T00:00:00Z`      | leading or trailing whitespace",
         "1700000000                    | expected '-' after the year at index 4, found '0'",
-    })
-    void rejectsWithReason(String text, String reason) {
-        String message = rejection(text);
-        assertTrue(message.contains(reason), () -> "message was: " + message);
-    }
+      })
+  void rejectsWithReason(String text, String reason) {
+    String message = rejection(text);
+    assertTrue(message.contains(reason), () -> "message was: " + message);
+  }
 
-    @Test
-    void rejectsLeadingWhitespace() {
-        assertEquals("\" 2024-01-01T00:00:00Z\": leading or trailing whitespace", rejection(" 2024-01-01T00:00:00Z"));
-    }
+  @Test
+  void rejectsLeadingWhitespace() {
+    assertEquals(
+        "\" 2024-01-01T00:00:00Z\": leading or trailing whitespace",
+        rejection(" 2024-01-01T00:00:00Z"));
+  }
 
-    @Test
-    void rejectsEmpty() {
-        assertEquals("\"\": empty timestamp", rejection(""));
-    }
+  @Test
+  void rejectsEmpty() {
+    assertEquals("\"\": empty timestamp", rejection(""));
+  }
 
-    @Test
-    void messageQuotesTheValue() {
-        assertEquals("\"2024-13-01T00:00:00Z\": month 13 out of range", rejection("2024-13-01T00:00:00Z"));
-        assertEquals("\"2024-01-01T00:00:00\": no UTC offset; local times are ambiguous"
-                + " (append 'Z' or an offset such as +01:00)", rejection("2024-01-01T00:00:00"));
-    }
+  @Test
+  void messageQuotesTheValue() {
+    assertEquals(
+        "\"2024-13-01T00:00:00Z\": month 13 out of range", rejection("2024-13-01T00:00:00Z"));
+    assertEquals(
+        "\"2024-01-01T00:00:00\": no UTC offset; local times are ambiguous"
+            + " (append 'Z' or an offset such as +01:00)",
+        rejection("2024-01-01T00:00:00"));
+  }
 
-    @Test
-    void rejectsNonAsciiDigits() {
-        // Arabic-Indic digits are digits to Character.isDigit but not to this format.
-        String message = rejection("\u0662\u0660\u0662\u0664-01-01T00:00:00Z");
-        assertTrue(message.contains("expected 4-digit year at index 0, found '\\u0662'"), message);
-        // Fullwidth digit in the seconds.
-        assertTrue(rejection("2024-01-01T00:00:0\uFF11Z").contains("found '\\uFF11' at index 18"));
-    }
+  @Test
+  void rejectsNonAsciiDigits() {
+    // Arabic-Indic digits are digits to Character.isDigit but not to this format.
+    String message = rejection("\u0662\u0660\u0662\u0664-01-01T00:00:00Z");
+    assertTrue(message.contains("expected 4-digit year at index 0, found '\\u0662'"), message);
+    // Fullwidth digit in the seconds.
+    assertTrue(rejection("2024-01-01T00:00:0\uFF11Z").contains("found '\\uFF11' at index 18"));
+  }
 
-    @Test
-    void escapesControlCharactersInMessages() {
-        String message = rejection("2024-01-01T00:00:00Z\nFAKE LOG LINE");
-        assertEquals("\"2024-01-01T00:00:00Z\\u000AFAKE LOG LINE\": unexpected characters after the UTC offset,"
-                + " from index 20", message);
-    }
+  @Test
+  void escapesControlCharactersInMessages() {
+    String message = rejection("2024-01-01T00:00:00Z\nFAKE LOG LINE");
+    assertEquals(
+        "\"2024-01-01T00:00:00Z\\u000AFAKE LOG LINE\": unexpected characters after the UTC offset,"
+            + " from index 20",
+        message);
+  }
 
-    @Test
-    void truncatesLongValuesInMessages() {
-        String text = "2024-01-01T00:00:00Z" + "x".repeat(200);
-        String message = rejection(text);
-        assertTrue(message.startsWith("\"2024-01-01T00:00:00Z" + "x".repeat(40) + "\"... (220 chars): "), message);
-    }
+  @Test
+  void truncatesLongValuesInMessages() {
+    String text = "2024-01-01T00:00:00Z" + "x".repeat(200);
+    String message = rejection(text);
+    assertTrue(
+        message.startsWith("\"2024-01-01T00:00:00Z" + "x".repeat(40) + "\"... (220 chars): "),
+        message);
+  }
 
-    @Test
-    void validatesEveryMonthLengthFrom0000To9999() throws TimeParseException {
-        for (int year = 0; year <= 9999; year++) {
-            for (int month = 1; month <= 12; month++) {
-                int length = YearMonth.of(year, month).lengthOfMonth();
-                String last = String.format("%04d-%02d-%02dT00:00:00Z", year, month, length);
-                assertEquals(LocalDate.of(year, month, length).toEpochDay() * 86_400L, parse(last), last);
-                String pastEnd = String.format("%04d-%02d-%02dT00:00:00Z", year, month, length + 1);
-                assertThrows(TimeParseException.class, () -> parse(pastEnd), pastEnd);
-            }
-        }
+  @Test
+  void validatesEveryMonthLengthFrom0000To9999() throws TimeParseException {
+    for (int year = 0; year <= 9999; year++) {
+      for (int month = 1; month <= 12; month++) {
+        int length = YearMonth.of(year, month).lengthOfMonth();
+        String last = String.format("%04d-%02d-%02dT00:00:00Z", year, month, length);
+        assertEquals(LocalDate.of(year, month, length).toEpochDay() * 86_400L, parse(last), last);
+        String pastEnd = String.format("%04d-%02d-%02dT00:00:00Z", year, month, length + 1);
+        assertThrows(TimeParseException.class, () -> parse(pastEnd), pastEnd);
+      }
     }
+  }
 
-    @Test
-    void daysFromCivilMatchesJavaTimeForEveryDay() {
-        LocalDate date = LocalDate.of(0, 1, 1);
-        LocalDate end = LocalDate.of(9999, 12, 31);
-        for (long epochDay = date.toEpochDay(); epochDay <= end.toEpochDay(); epochDay++) {
-            LocalDate d = LocalDate.ofEpochDay(epochDay);
-            long actual = IsoTimestampParser.daysFromCivil(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
-            if (actual != epochDay) {
-                assertEquals(epochDay, actual, d.toString());
-            }
-        }
+  @Test
+  void daysFromCivilMatchesJavaTimeForEveryDay() {
+    LocalDate date = LocalDate.of(0, 1, 1);
+    LocalDate end = LocalDate.of(9999, 12, 31);
+    for (long epochDay = date.toEpochDay(); epochDay <= end.toEpochDay(); epochDay++) {
+      LocalDate d = LocalDate.ofEpochDay(epochDay);
+      long actual =
+          IsoTimestampParser.daysFromCivil(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+      if (actual != epochDay) {
+        assertEquals(epochDay, actual, d.toString());
+      }
     }
+  }
 }
