@@ -1,5 +1,16 @@
 package org.blindmatch.client.federation;
 
+import static org.blindmatch.client.federation.FederationTests.chunk;
+import static org.blindmatch.client.federation.FederationTests.commit;
+import static org.blindmatch.client.federation.FederationTests.fail;
+import static org.blindmatch.client.federation.FederationTests.nextSequence;
+import static org.blindmatch.client.federation.FederationTests.observer;
+import static org.blindmatch.client.federation.FederationTests.ok;
+import static org.blindmatch.client.federation.FederationTests.records;
+import static org.blindmatch.client.federation.FederationTests.root;
+import static org.blindmatch.client.federation.FederationTests.sorted;
+import static org.blindmatch.client.federation.FederationTests.status;
+import static org.blindmatch.client.federation.FederationTests.upload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,25 +20,15 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.blindmatch.client.cli.BlindmatchCli;
-import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
-import org.blindmatch.proto.v1.Chunk;
-import org.blindmatch.proto.v1.CommitRequest;
 import org.blindmatch.proto.v1.Commitment;
-import org.blindmatch.proto.v1.GetUploadStatusRequest;
-import org.blindmatch.proto.v1.KeyMode;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.Results;
-import org.blindmatch.proto.v1.SubmissionRole;
 import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
@@ -226,139 +227,15 @@ class ClearinghouseTest {
   }
 
   private void tokenize(String kind, String csv, String out) {
-    ok("tokenize", kind, path(csv), "--scope", fed.scope.toString(), "--keyset",
-        fed.keyset.toString(), "--passphrase-file", path("passphrase.txt"), "--out", path(out),
-        "--no-progress");
-  }
-
-  private static String ok(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = BlindmatchCli.execute(args, new PrintWriter(out), new PrintWriter(err));
-    assertEquals(0, status, () -> String.join(" ", args) + " failed: " + err);
-    return out.toString();
-  }
-
-  private static String fail(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = BlindmatchCli.execute(args, new PrintWriter(out), new PrintWriter(err));
-    assertEquals(1, status, () -> String.join(" ", args) + " should fail: " + out + err);
-    assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
-    return err.toString();
+    FederationTests.tokenize(fed, kind, csv, out);
   }
 
   private UploadBegin begin(String id, long records) {
-    return UploadBegin.newBuilder()
-        .setSubmissionId(id)
-        .setRole(SubmissionRole.SUBMISSION_ROLE_REPORT)
-        .setKeyMode(KeyMode.KEY_MODE_HMAC)
-        .setScopeDigest(ByteString.copyFrom(fed.server.scopeDigest()))
-        .setKeyId(fed.keyId)
-        .addTiers(0)
-        .addTiers(1)
-        .setRecordCount(records)
-        .build();
-  }
-
-  private static UploadRequest chunk(long seq, byte[] records) {
-    return UploadRequest.newBuilder().setChunk(Chunk.newBuilder().setSequence(seq)
-        .setRecords(ByteString.copyFrom(records))).build();
-  }
-
-  private static byte[] records(int n, long seed) {
-    byte[] b = new byte[n * TokenRecord.LENGTH];
-    new Random(seed).nextBytes(b);
-    for (int i = 0; i < n; i++) {
-      b[i * TokenRecord.LENGTH + TokenRecord.TIER_OFFSET] = (byte) (i % 2);
-    }
-    return b;
-  }
-
-  private static byte[] sorted(byte[] recs) {
-    int n = recs.length / TokenRecord.LENGTH;
-    byte[][] rows = new byte[n][];
-    for (int i = 0; i < n; i++) {
-      rows[i] = java.util.Arrays.copyOfRange(recs, i * TokenRecord.LENGTH,
-          (i + 1) * TokenRecord.LENGTH);
-    }
-    java.util.Arrays.sort(rows, java.util.Arrays::compareUnsigned);
-    byte[] out = new byte[recs.length];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(rows[i], 0, out, i * TokenRecord.LENGTH, TokenRecord.LENGTH);
-    }
-    return out;
-  }
-
-  private static byte[] root(byte[] recs) {
-    StreamingMerkleRoot r = new StreamingMerkleRoot();
-    for (int i = 0; i < recs.length; i += TokenRecord.LENGTH) {
-      r.addLeaf(recs, i, TokenRecord.LENGTH);
-    }
-    return r.root();
+    return fed.begin(id, records);
   }
 
   private Commitment commitment(FederationClient c, String id, long n, byte[] root) {
-    UploadBegin b = begin(id, n);
-    return Commitment.newBuilder().setSubmissionId(id)
-        .setSubmitter(c.identity().uri().toString()).setRole(b.getRole())
-        .setKeyMode(b.getKeyMode()).setScopeDigest(b.getScopeDigest()).setKeyId(b.getKeyId())
-        .addAllTiers(b.getTiersList()).setRecordCount(n)
-        .setMerkleRoot(ByteString.copyFrom(root)).build();
-  }
-
-  private static Receipt commit(FederationClient c, Commitment commitment, boolean goodSignature)
-      throws Exception {
-    byte[] bytes = commitment.toByteArray();
-    byte[] sig = c.signer().sign(bytes);
-    if (!goodSignature) {
-      sig[sig.length - 1] ^= 1;
-    }
-    return c.submissions().commit(CommitRequest.newBuilder()
-        .setCommitment(ByteString.copyFrom(bytes)).setSignature(ByteString.copyFrom(sig))
-        .build());
-  }
-
-  private static long nextSequence(FederationClient c, String id) {
-    try {
-      return status(c, id).getNextSequence();
-    } catch (StatusRuntimeException e) {
-      return -1; // the begin has not been processed yet
-    }
-  }
-
-  private static UploadStatus status(FederationClient c, String id) {
-    return c.submissions().getUploadStatus(GetUploadStatusRequest.newBuilder()
-        .setSubmissionId(id).build());
-  }
-
-  private static CompletableFuture<UploadStatus> upload(FederationClient c, UploadBegin begin,
-      UploadRequest... chunks) {
-    CompletableFuture<UploadStatus> result = new CompletableFuture<>();
-    StreamObserver<UploadRequest> req = c.submissionsAsync().upload(observer(result));
-    req.onNext(UploadRequest.newBuilder().setBegin(begin).build());
-    for (UploadRequest r : chunks) {
-      req.onNext(r);
-    }
-    req.onCompleted();
-    return result;
-  }
-
-  private static StreamObserver<UploadStatus> observer(CompletableFuture<UploadStatus> f) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(UploadStatus value) {
-        f.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        f.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    };
+    return fed.commitment(c, id, n, root);
   }
 
   interface Call {

@@ -1,9 +1,13 @@
 package org.blindmatch.client.federation;
 
+import com.google.protobuf.ByteString;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.PassphraseKdf;
 import org.blindmatch.crypto.keys.TokenKeyset;
@@ -12,27 +16,47 @@ import org.blindmatch.crypto.pki.IssuedNode;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PemFiles;
 import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.Commitment;
+import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.SubmissionRole;
+import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
 
-/** A federation in a directory with a running in-process clearinghouse (real Netty mTLS). */
+/**
+ * A federation in a directory: CA, clearinghouse certificate (localhost, 127.0.0.1), scope,
+ * token keyset and {@code clearinghouse.yaml} (listen 127.0.0.1:0, data_dir {@code data}).
+ * Either runs the clearinghouse in-process (real Netty mTLS), or leaves {@link #server} null
+ * for a test that runs {@link #config} in a process of its own and calls {@link #usePort}.
+ */
 final class TestFederation implements AutoCloseable {
   static final String PASS = "test federation passphrase";
   final Path dir;
   final Path scope;
   final Path keyset;
+  final Path config;
   final int keyId;
+  final byte[] scopeDigest;
+  /** The in-process server, or null. */
   final ClearinghouseServer server;
   private final FederationCa ca;
+  private final Map<String, Path> profiles = new LinkedHashMap<>();
+  private int port = 1;
 
+  /** A federation whose clearinghouse runs in this JVM. */
   TestFederation(Path dir, int k) throws Exception {
+    this(dir, k, true);
+  }
+
+  TestFederation(Path dir, int k, boolean inProcess) throws Exception {
     this.dir = dir;
     Files.writeString(dir.resolve("passphrase.txt"), PASS + "\n");
     ca = FederationCa.create("test", Duration.ofDays(2));
     Files.createDirectories(dir.resolve("pki"));
     PemFiles.writeCertificate(dir.resolve("pki/ca.crt"), ca.certificate(), true);
-    node(Role.CLEARINGHOUSE, "clearinghouse", List.of("localhost"), List.of("127.0.0.1"));
+    issue(Role.CLEARINGHOUSE, "clearinghouse", List.of("localhost"), List.of("127.0.0.1"));
     scope = dir.resolve("scope.yaml");
     Files.writeString(scope, """
         scope: test-scope
@@ -40,26 +64,66 @@ final class TestFederation implements AutoCloseable {
           - {name: ip+hour, bucket_width: 1h, watchlist_tolerance: 30m}
           - {name: ip-only, bucket_width: none}
         """);
+    scopeDigest = ScopeLoader.load(scope).digest();
     var tokenKeys = TokenKeyset.generate();
     keyId = TokenKeyset.select(tokenKeys, null).id();
     keyset = dir.resolve("token-keys.json");
     EncryptedKeysetFile.write(keyset, tokenKeys, TokenKeyset.PURPOSE, PASS.toCharArray(),
         PassphraseKdf.withRandomSalt(), true);
-    Path config = dir.resolve("clearinghouse.yaml");
+    config = dir.resolve("clearinghouse.yaml");
     Files.writeString(config, "federation: test\nlisten: 127.0.0.1:0\ndata_dir: data\n"
         + "tls: {ca: pki/ca.crt, cert: pki/clearinghouse.crt, key: pki/clearinghouse.key}\n"
         + "signing_keyset: pki/clearinghouse.signing.json\npassphrase_file: passphrase.txt\n"
         + "scope: scope.yaml\naccepted_key_ids: [" + Integer.toUnsignedString(keyId) + "]\n"
         + "k_threshold: " + k + "\n");
-    server = ClearinghouseServer.start(ClearinghouseConfig.load(config));
+    server = inProcess ? ClearinghouseServer.start(ClearinghouseConfig.load(config)) : null;
+    if (server != null) {
+      port = server.port();
+    }
   }
 
-  /** Issues a node and writes its profile; returns the profile path. */
+  /** Issues a node and writes its profile (pointing at the current port); returns its path. */
   Path node(Role role, String name) throws Exception {
-    return node(role, name, List.of(), List.of());
+    issue(role, name, List.of(), List.of());
+    Path profile = dir.resolve(name + ".profile.yaml");
+    profiles.put(name, profile);
+    writeProfile(name, profile);
+    return profile;
   }
 
-  private Path node(Role role, String name, List<String> dns, List<String> ips)
+  /** Points every profile written so far, and those written later, at {@code newPort}. */
+  void usePort(int newPort) throws IOException {
+    port = newPort;
+    for (Map.Entry<String, Path> p : profiles.entrySet()) {
+      writeProfile(p.getKey(), p.getValue());
+    }
+  }
+
+  /** An UploadBegin of a report with both tiers for this federation's scope and key. */
+  UploadBegin begin(String id, long records) {
+    return UploadBegin.newBuilder()
+        .setSubmissionId(id)
+        .setRole(SubmissionRole.SUBMISSION_ROLE_REPORT)
+        .setKeyMode(KeyMode.KEY_MODE_HMAC)
+        .setScopeDigest(ByteString.copyFrom(scopeDigest))
+        .setKeyId(keyId)
+        .addTiers(0)
+        .addTiers(1)
+        .setRecordCount(records)
+        .build();
+  }
+
+  /** The commitment to {@link #begin}'s upload with {@code root}, submitted by {@code c}. */
+  Commitment commitment(FederationClient c, String id, long records, byte[] root) {
+    UploadBegin b = begin(id, records);
+    return Commitment.newBuilder().setSubmissionId(id)
+        .setSubmitter(c.identity().uri().toString()).setRole(b.getRole())
+        .setKeyMode(b.getKeyMode()).setScopeDigest(b.getScopeDigest()).setKeyId(b.getKeyId())
+        .addAllTiers(b.getTiersList()).setRecordCount(records)
+        .setMerkleRoot(ByteString.copyFrom(root)).build();
+  }
+
+  private void issue(Role role, String name, List<String> dns, List<String> ips)
       throws Exception {
     IssuedNode n = ca.issue(new NodeIdentity("test", role, name), dns, ips, Duration.ofDays(1));
     Path pki = dir.resolve("pki");
@@ -68,16 +132,18 @@ final class TestFederation implements AutoCloseable {
         true);
     EncryptedKeysetFile.write(pki.resolve(name + ".signing.json"), NodeSigner.generate(),
         NodeSigner.PURPOSE, PASS.toCharArray(), PassphraseKdf.withRandomSalt(), true);
-    Path profile = dir.resolve(name + ".profile.yaml");
-    int port = server == null ? 1 : server.port();
+  }
+
+  private void writeProfile(String name, Path profile) throws IOException {
     Files.writeString(profile, "server: 127.0.0.1:" + port + "\n"
         + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
         + "signing_keyset: pki/" + name + ".signing.json\npassphrase_file: passphrase.txt\n");
-    return profile;
   }
 
   @Override
   public void close() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 }
