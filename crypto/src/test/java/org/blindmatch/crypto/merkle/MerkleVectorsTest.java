@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,19 +62,17 @@ class MerkleVectorsTest {
     });
   }
 
-  /** {@code <repo root>/../shared/vectors}, else {@code ../../shared/vectors} from the module. */
+  /**
+   * The published vectors, copied verbatim from {@code ../shared/vectors} into the test
+   * resources so the build is self-contained; {@code VectorCopiesTest} checks the copy
+   * against the shared original whenever that is present.
+   */
   static Path vectorsFile() {
-    List<Path> candidates = new ArrayList<>();
-    String root = System.getProperty("blindmatch.repo.root");
-    if (root != null) {
-      candidates.add(Path.of(root, "..", "shared", "vectors", "rfc9162-merkle.json"));
+    try {
+      return Path.of(MerkleVectorsTest.class.getResource("/vectors/rfc9162-merkle.json").toURI());
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new AssertionError("RFC 9162 vectors missing from the test resources", e);
     }
-    candidates.add(Path.of("..", "..", "shared", "vectors", "rfc9162-merkle.json"));
-    return candidates.stream()
-        .map(p -> p.toAbsolutePath().normalize())
-        .filter(Files::isRegularFile)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("RFC 9162 vectors not found at " + candidates));
   }
 
   @Test
