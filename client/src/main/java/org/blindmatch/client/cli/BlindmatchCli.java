@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       MatchCommand.class,
       ResultsCommand.class,
       ServeCommand.class,
+      AdminCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

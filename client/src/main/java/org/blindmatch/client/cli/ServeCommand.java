@@ -27,6 +27,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Server configuration (YAML); see docs/OPERATIONS.md.")
   Path config;
 
+  @Option(names = "--insecure-loopback",
+      description = "Development only: plaintext without authentication (callers assert their "
+          + "identity in a header), and only on a loopback address. Never with real data.")
+  boolean insecureLoopback;
+
   @Override
   public Integer call() throws InputException, IOException, InterruptedException {
     if (!role.equals("clearinghouse")) {
@@ -35,12 +40,16 @@ final class ServeCommand implements Callable<Integer> {
     }
     ClearinghouseServer server;
     try {
-      server = ClearinghouseServer.start(ClearinghouseConfig.load(config));
+      server = ClearinghouseServer.start(ClearinghouseConfig.load(config, insecureLoopback));
     } catch (ClearinghouseConfig.ConfigException e) {
       throw new InputException(e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
+    if (insecureLoopback) {
+      spec.commandLine().getErr().println("WARNING: --insecure-loopback: plaintext, no "
+          + "authentication; development only");
+    }
     out.println("clearinghouse " + server.identity() + " listening on port " + server.port());
     out.flush();
     server.awaitTermination();

@@ -114,6 +114,12 @@ public final class FederationClient implements AutoCloseable {
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** Administration and oversight (operator; auditors may list runs). */
+  public org.blindmatch.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub admin() {
+    return org.blindmatch.proto.v1.AdminServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
   /** Starts a match run (operator only). */
   public org.blindmatch.proto.v1.SignedTranscript startRun(
       org.blindmatch.proto.v1.StartRunRequest request) {

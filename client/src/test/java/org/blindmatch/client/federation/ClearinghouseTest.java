@@ -130,6 +130,32 @@ class ClearinghouseTest {
   }
 
   @Test
+  void operatorAndAuditorsSeeMetadataAndSignedTranscripts() throws Exception {
+    Path auditor = fed.node(Role.AUDITOR, "auditor");
+    String subs = ok("admin", "submissions", "--profile", operator.toString());
+    assertTrue(subs.contains("a1,blindmatch://test/platform/platform-a,report,"), subs);
+    assertTrue(subs.contains("w1,blindmatch://test/ngo/ngo,watchlist,"), subs);
+    String runs = ok("admin", "runs", "--profile", auditor.toString());
+    assertTrue(runs.contains(runId) && runs.contains("signature ok"), runs);
+    String denied = fail("admin", "submissions", "--profile", auditor.toString());
+    assertTrue(denied.contains("PERMISSION_DENIED"), denied);
+    denied = fail("admin", "runs", "--profile", platformA.toString());
+    assertTrue(denied.contains("PERMISSION_DENIED"), denied);
+  }
+
+  @Test
+  void plaintextIsRefusedOffLoopbackBeforeAnyPortIsBound() throws Exception {
+    Path open = dir.resolve("open.yaml");
+    Files.writeString(open, Files.readString(fed.config).replace("127.0.0.1:0", "0.0.0.0:0"));
+    String e = fail("serve", "clearinghouse", "--config", open.toString(), "--insecure-loopback");
+    assertTrue(e.contains("only loopback addresses"), e);
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, Files.readString(fed.config) + "k_treshold: 5\n");
+    e = fail("serve", "clearinghouse", "--config", typo.toString());
+    assertTrue(e.contains("typo.yaml: k_treshold: unknown key"), e);
+  }
+
+  @Test
   void rolesAreEnforced() {
     String e = fail("match", "run", "--profile", platformA.toString(), "--scope", "test-scope");
     assertTrue(e.contains("PERMISSION_DENIED") && e.contains("platform"), e);
@@ -158,6 +184,13 @@ class ClearinghouseTest {
       // Out of order: sequence 1 before 0.
       assertCode(Status.Code.FAILED_PRECONDITION, upload(c, begin("bad2", 2),
           chunk(1, records(2, 1))));
+      // A chunk sent twice: the second is refused and nothing more is stored.
+      upload(c, begin("dup", 4), chunk(0, sorted(records(2, 9)))).get(30, TimeUnit.SECONDS);
+      StatusRuntimeException dup = assertCode(Status.Code.FAILED_PRECONDITION,
+          upload(c, begin("dup", 4), chunk(0, sorted(records(2, 9)))));
+      assertTrue(dup.getStatus().getDescription().contains("chunk 0"),
+          dup.getStatus().getDescription());
+      assertEquals(2, status(c, "dup").getRecordsReceived());
       // Over 1 MiB in one chunk.
       assertCode(Status.Code.RESOURCE_EXHAUSTED, upload(c, begin("bad3", 40_000),
           chunk(0, records(40_000, 2))));

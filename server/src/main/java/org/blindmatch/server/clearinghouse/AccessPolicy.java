@@ -3,6 +3,7 @@ package org.blindmatch.server.clearinghouse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.proto.v1.AdminServiceGrpc;
 import org.blindmatch.proto.v1.MatchServiceGrpc;
 import org.blindmatch.proto.v1.NodeServiceGrpc;
 import org.blindmatch.proto.v1.ResultServiceGrpc;
@@ -31,6 +32,10 @@ final class AccessPolicy {
         .allow(MatchServiceGrpc.getStartRunMethod().getFullMethodName(), Role.CLEARINGHOUSE)
         .allow(ResultServiceGrpc.getGetResultsMethod().getFullMethodName(),
             Role.PLATFORM, Role.NGO, Role.CLEARINGHOUSE)
+        .allow(AdminServiceGrpc.getListSubmissionsMethod().getFullMethodName(),
+            Role.CLEARINGHOUSE)
+        .allow(AdminServiceGrpc.getListRunsMethod().getFullMethodName(),
+            Role.CLEARINGHOUSE, Role.AUDITOR)
         .allow(HealthGrpc.getCheckMethod().getFullMethodName(), all)
         .allow(HealthGrpc.getWatchMethod().getFullMethodName(), all)
         .allow(ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(), all)

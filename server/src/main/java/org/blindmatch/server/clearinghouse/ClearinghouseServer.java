@@ -131,7 +131,7 @@ public final class ClearinghouseServer implements AutoCloseable {
     }
     for (BindableService s : new BindableService[] {new SubmissionServiceImpl(ch),
         new NodeServiceImpl(ch), new ScopeServiceImpl(ch), new MatchServiceImpl(ch),
-        new ResultServiceImpl(ch), health.getHealthService(),
+        new ResultServiceImpl(ch), new AdminServiceImpl(ch), health.getHealthService(),
         ProtoReflectionServiceV1.newInstance()}) {
       // Interceptors run last-to-first: identity, then authorization.
       builder.addService(ServerInterceptors.intercept(s, authz, authn));

@@ -153,18 +153,11 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         }
       }
 
+      /** Appends durably; a chunk already received is refused (FAILED_PRECONDITION). */
       private UploadState append(NodeIdentity caller, long sequence, byte[] bytes)
           throws StoreException {
-        try {
-          return ch.store().appendChunk(submissionId, caller.uri().toString(), sequence, bytes,
-              0, bytes.length);
-        } catch (StoreException e) {
-          if (e.kind() != StoreException.Kind.DUPLICATE_CHUNK) {
-            throw e;
-          }
-          // A resent chunk whose acknowledgement was lost: already stored.
-          return ch.store().uploadState(submissionId);
-        }
+        return ch.store().appendChunk(submissionId, caller.uri().toString(), sequence, bytes,
+            0, bytes.length);
       }
 
       private void fail(StatusRuntimeException e) {

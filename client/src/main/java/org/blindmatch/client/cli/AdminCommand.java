@@ -1,0 +1,101 @@
+package org.blindmatch.client.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.ListRunsRequest;
+import org.blindmatch.proto.v1.ListSubmissionsRequest;
+import org.blindmatch.proto.v1.RunTranscript;
+import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.SubmissionInfo;
+import org.blindmatch.proto.v1.TierTotals;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code blindmatch admin submissions|runs}: what the clearinghouse holds, without tokens. */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+    description = "Operator and auditor views of the clearinghouse (metadata only).",
+    subcommands = {AdminCommand.Submissions.class, AdminCommand.Runs.class})
+final class AdminCommand {
+
+  @Command(name = "submissions", mixinStandardHelpOptions = true,
+      description = "Operator: every stored submission's id, submitter, role, key id, "
+          + "record count, Merkle root, commit and expiry time.")
+  static final class Submissions implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+
+    @Override
+    public Integer call() throws InputException {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("submission_id,submitter,role,key_id,records,merkle_root,committed_at,"
+            + "expires_at,purged");
+        for (SubmissionInfo s : c.admin().listSubmissions(
+            ListSubmissionsRequest.getDefaultInstance()).getSubmissionsList()) {
+          out.println(String.join(",", s.getSubmissionId(), s.getSubmitter(),
+              s.getRole().name().replace("SUBMISSION_ROLE_", "").toLowerCase(),
+              Integer.toUnsignedString(s.getKeyId()), Long.toString(s.getRecordCount()),
+              HexFormat.of().formatHex(s.getMerkleRoot().toByteArray()),
+              Instant.ofEpochSecond(s.getCommittedAt()).toString(),
+              Instant.ofEpochSecond(s.getExpiresAt()).toString(),
+              Boolean.toString(s.getPurged())));
+        }
+        return 0;
+      } catch (StatusRuntimeException e) {
+        throw new InputException("cannot list submissions: " + FederationClient.describe(e));
+      }
+    }
+  }
+
+  @Command(name = "runs", mixinStandardHelpOptions = true,
+      description = "Operator or auditor: every match run's signed transcript, with its "
+          + "signature checked against the clearinghouse's published key.")
+  static final class Runs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+
+    @Override
+    public Integer call() throws InputException {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+        String key = c.publishedScope().getClearinghousePublicKeyset();
+        PrintWriter out = spec.commandLine().getOut();
+        for (SignedTranscript st : c.admin().listRuns(ListRunsRequest.getDefaultInstance())
+            .getTranscriptsList()) {
+          try {
+            NodeSigner.verify(key, st.getTranscript().toByteArray(),
+                st.getSignature().toByteArray());
+          } catch (GeneralSecurityException e) {
+            throw new InputException("a transcript's signature does not verify against the "
+                + "clearinghouse's published key");
+          }
+          RunTranscript t = RunTranscript.parseFrom(st.getTranscript());
+          out.printf("%s  %s  scope %s  k=%d  %d report + %d watchlist inputs  "
+                  + "%d recipients  signature ok%n", t.getRunId(),
+              Instant.ofEpochSecond(t.getStartedAt()), t.getScopeId(), t.getKThreshold(),
+              t.getReportInputsCount(), t.getWatchlistInputsCount(), t.getRecipientsCount());
+          for (TierTotals tt : t.getTotalsList()) {
+            out.printf("    tier %d: %d records, %d events, %d labels, %d submitters%n",
+                tt.getTier(), tt.getMatchedRecords(), tt.getMatchedEvents(),
+                tt.getMatchedLabels(), tt.getSubmitters());
+          }
+        }
+        return 0;
+      } catch (StatusRuntimeException e) {
+        throw new InputException("cannot list runs: " + FederationClient.describe(e));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new InputException("malformed transcript from the server");
+      }
+    }
+  }
+}
