@@ -18,11 +18,9 @@ import org.blindmatch.crypto.scope.Tier;
 import org.blindmatch.crypto.time.TimeParseException;
 import org.blindmatch.crypto.time.TimestampFormat;
 import org.blindmatch.crypto.token.HmacTokenDeriver;
-import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.KeyMode;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.Role;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
-import org.blindmatch.crypto.tokenfile.TokenRecord;
 
 /**
  * Tokenises a platform's report events: CSV {@code record_id,ip,timestamp} to a report token
@@ -148,25 +146,7 @@ public final class ReportTokenizer {
       pipeline.submit(batch);
       pipeline.drain();
       req.progress().update(opened.rawSize(), opened.rawSize());
-      if (rows == 0) {
-        throw new InputException(source + ": no data rows after the header; nothing to tokenize");
-      }
-      if (rows == ledger.total()) {
-        throw new InputException(source + ": none of the " + rows + " rows produced a token "
-            + "(skipped: " + ledger.counts() + ")"
-            + (ledger.messages().isEmpty() ? "" : "; first problem: " + ledger.messages().get(0)));
-      }
-      mapping.commit();
-      TokenFileHeader header;
-      try {
-        header = out.finish(rows, ledger.total());
-      } catch (IOException | RuntimeException e) {
-        // the mapping is already in place: remove it, so that neither output survives
-        Files.deleteIfExists(req.mapping());
-        throw e;
-      }
-      return new TokenizeSummary(req.output(), req.mapping(), header, tierNames(scope), format,
-          mapping.lines(), ledger.counts(), ledger.messages(), ledger.badRows());
+      return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out);
     } catch (CsvException e) {
       throw new InputException(e.getMessage());
     }

@@ -2,7 +2,6 @@ package org.blindmatch.client.tokenize;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +23,6 @@ import org.blindmatch.crypto.time.TimestampFormat;
 import org.blindmatch.crypto.time.WindowException;
 import org.blindmatch.crypto.time.WindowExpander;
 import org.blindmatch.crypto.token.HmacTokenDeriver;
-import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.KeyMode;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.Role;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
@@ -167,26 +165,7 @@ public final class WatchlistTokenizer {
         }
       }
       req.progress().update(opened.rawSize(), opened.rawSize());
-      if (rows == 0) {
-        throw new InputException(source + ": no data rows after the header; nothing to tokenize");
-      }
-      if (rows == ledger.total()) {
-        throw new InputException(source + ": none of the " + rows + " rows produced a token "
-            + "(skipped: " + ledger.counts() + ")"
-            + (ledger.messages().isEmpty() ? "" : "; first problem: " + ledger.messages().get(0)));
-      }
-      mapping.commit();
-      TokenFileHeader header;
-      try {
-        header = out.finish(rows, ledger.total());
-      } catch (IOException | RuntimeException e) {
-        // the mapping is already in place: remove it, so that neither output survives
-        Files.deleteIfExists(req.mapping());
-        throw e;
-      }
-      return new TokenizeSummary(req.output(), req.mapping(), header,
-          ReportTokenizer.tierNames(scope), format, mapping.lines(), ledger.counts(),
-          ledger.messages(), ledger.badRows());
+      return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out);
     } catch (CsvException e) {
       throw new InputException(e.getMessage());
     }
