@@ -2,11 +2,10 @@ package org.blindmatch.client.cli;
 
 import java.io.Console;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.crypto.keys.PassphraseKdf;
 import picocli.CommandLine.Option;
 
@@ -29,9 +28,7 @@ public final class PassphraseOptions {
     char[] p;
     if (passphraseFile != null) {
       try {
-        String text = Files.readString(passphraseFile, StandardCharsets.UTF_8);
-        int nl = text.indexOf('\n');
-        p = (nl >= 0 ? text.substring(0, nl) : text).replace("\r", "").toCharArray();
+        p = PassphraseFile.read(passphraseFile);
       } catch (IOException e) {
         throw new KeysetException(passphraseFile + ": cannot read passphrase file: "
             + e.getMessage());

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.keys.PassphraseFile;
 
 /**
  * How a node reaches the clearinghouse and proves who it is: a small YAML file.
@@ -97,9 +97,7 @@ public record NodeProfile(
   /** The passphrase (first line of the passphrase file). The caller wipes it. */
   public char[] passphrase() throws InputException {
     try {
-      String text = Files.readString(passphraseFile, StandardCharsets.UTF_8);
-      int nl = text.indexOf('\n');
-      return (nl >= 0 ? text.substring(0, nl) : text).replace("\r", "").toCharArray();
+      return PassphraseFile.read(passphraseFile);
     } catch (IOException e) {
       throw new InputException(passphraseFile + ": cannot read passphrase file: "
           + e.getMessage());
