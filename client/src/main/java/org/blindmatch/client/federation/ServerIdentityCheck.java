@@ -40,15 +40,45 @@ final class ServerIdentityCheck implements ClientInterceptor {
       public void start(Listener<R> listener, Metadata headers) {
         ClientCall<Q, R> call = this;
         super.start(new SimpleForwardingClientCallListener<>(listener) {
+          private boolean checked;
+          private String problem;
+
+          private void checkOnce() {
+            if (!checked) {
+              checked = true;
+              problem = check(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+              if (problem != null) {
+                call.cancel(problem, null);
+              }
+            }
+          }
+
           @Override
           public void onHeaders(Metadata h) {
-            String problem = check(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-            if (problem != null) {
-              call.cancel(problem, Status.UNAUTHENTICATED.withDescription(problem)
-                  .asRuntimeException());
-              return;
+            checkOnce();
+            if (problem == null) {
+              super.onHeaders(h);
             }
-            super.onHeaders(h);
+          }
+
+          @Override
+          public void onMessage(R message) {
+            checkOnce();
+            if (problem == null) {
+              super.onMessage(message);
+            }
+          }
+
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            if (status.getCode() != Status.Code.UNAVAILABLE) {
+              checkOnce(); // a trailers-only response never passed onHeaders
+            }
+            if (problem != null) {
+              super.onClose(Status.UNAUTHENTICATED.withDescription(problem), new Metadata());
+            } else {
+              super.onClose(status, trailers);
+            }
           }
         }, headers);
       }

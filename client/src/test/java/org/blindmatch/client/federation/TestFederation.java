@@ -123,7 +123,7 @@ final class TestFederation implements AutoCloseable {
         .setMerkleRoot(ByteString.copyFrom(root)).build();
   }
 
-  private void issue(Role role, String name, List<String> dns, List<String> ips)
+  void issue(Role role, String name, List<String> dns, List<String> ips)
       throws Exception {
     IssuedNode n = ca.issue(new NodeIdentity("test", role, name), dns, ips, Duration.ofDays(1));
     Path pki = dir.resolve("pki");
