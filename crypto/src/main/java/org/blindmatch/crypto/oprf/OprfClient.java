@@ -1,0 +1,147 @@
+package org.blindmatch.crypto.oprf;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The client side of RFC 9497 in OPRF or VOPRF mode: blind inputs, then unblind the server's
+ * evaluations into PRF outputs. In VOPRF mode outputs are only released after the server's
+ * proof verifies against its public key (or, for threshold evaluation, after
+ * {@link ThresholdCombiner} verified every share it used).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class OprfClient {
+  private final Suite suite;
+
+  public OprfClient(Suite suite) {
+    this.suite = Objects.requireNonNull(suite, "suite");
+  }
+
+  public Suite suite() {
+    return suite;
+  }
+
+  /**
+   * RFC 9497 Blind with a fresh random blind.
+   *
+   * @param input the private input, at most 65535 bytes
+   * @throws OprfException if the input hashes to the identity (negligible probability)
+   */
+  public Blinded blind(byte[] input, SecureRandom random) throws OprfException {
+    return blind(input, P256.randomScalar(random));
+  }
+
+  /** Blind with a caller-chosen blind in [1, n-1]; tests only (fixed RFC vectors). */
+  Blinded blind(byte[] input, BigInteger blind) throws OprfException {
+    if (input.length > 0xffff) {
+      throw new IllegalArgumentException("input longer than 65535 bytes");
+    }
+    Element inputElement = suite.hashToGroup(input);
+    return new Blinded(blind, Element.of(inputElement.point().multiply(blind)));
+  }
+
+  /**
+   * RFC 9497 §3.3.1 Finalize (OPRF mode: nothing to verify).
+   *
+   * @return {@value Suite#OUTPUT_LENGTH} bytes
+   * @throws IllegalStateException if the suite is not in OPRF mode
+   */
+  public byte[] finalizeOutput(byte[] input, Blinded blinded, Element evaluatedElement) {
+    requireMode(Mode.OPRF);
+    return unblindAndHash(input, blinded, evaluatedElement);
+  }
+
+  /**
+   * RFC 9497 §3.3.2 Finalize (VOPRF mode) for a single element.
+   *
+   * @throws OprfException if the proof does not verify against {@code serverPublicKey}
+   * @throws IllegalStateException if the suite is not in VOPRF mode
+   */
+  public byte[] finalizeOutput(
+      byte[] input, Blinded blinded, Element evaluatedElement, Proof proof, Element serverPublicKey)
+      throws OprfException {
+    return finalizeBatch(
+            List.of(input),
+            List.of(blinded),
+            new BlindEvaluation(List.of(evaluatedElement), proof),
+            serverPublicKey)
+        .get(0);
+  }
+
+  /**
+   * Finalize (VOPRF mode) for a batch answered with one proof: verifies the batched proof over
+   * all (blinded, evaluated) pairs, then unblinds each.
+   *
+   * @param inputs the inputs, in the order they were blinded and sent
+   * @param blinded the client state from {@link #blind}, same order
+   * @throws OprfException if the proof does not verify against {@code serverPublicKey}
+   * @throws IllegalArgumentException if the three lists differ in size
+   * @throws IllegalStateException if the suite is not in VOPRF mode
+   */
+  public List<byte[]> finalizeBatch(
+      List<byte[]> inputs, List<Blinded> blinded, BlindEvaluation evaluation,
+      Element serverPublicKey) throws OprfException {
+    requireMode(Mode.VOPRF);
+    List<Element> evaluated = evaluation.evaluatedElements();
+    requireSameSize(inputs, blinded, evaluated);
+    if (!Dleq.verify(
+        suite, serverPublicKey, blindedElements(blinded), evaluated, evaluation.proof())) {
+      throw new OprfException("VOPRF proof does not verify against the server public key");
+    }
+    return unblindAll(inputs, blinded, evaluated);
+  }
+
+  /**
+   * Finalize for a threshold evaluation whose shares {@link ThresholdCombiner} has verified.
+   *
+   * @throws IllegalArgumentException if the lists differ in size or {@code combined} was made
+   *     for other blinded elements
+   * @throws IllegalStateException if the suite is not in VOPRF mode
+   */
+  public List<byte[]> finalizeCombined(
+      List<byte[]> inputs, List<Blinded> blinded, CombinedEvaluation combined) {
+    requireMode(Mode.VOPRF);
+    requireSameSize(inputs, blinded, combined.evaluatedElements());
+    if (!combined.blindedElements().equals(blindedElements(blinded))) {
+      throw new IllegalArgumentException("combined evaluation is for other blinded elements");
+    }
+    return unblindAll(inputs, blinded, combined.evaluatedElements());
+  }
+
+  private List<byte[]> unblindAll(
+      List<byte[]> inputs, List<Blinded> blinded, List<Element> evaluated) {
+    List<byte[]> outputs = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      outputs.add(unblindAndHash(inputs.get(i), blinded.get(i), evaluated.get(i)));
+    }
+    return outputs;
+  }
+
+  private static byte[] unblindAndHash(byte[] input, Blinded blinded, Element evaluated) {
+    BigInteger inverse = blinded.blind().modInverse(P256.N);
+    Element unblinded = Element.of(evaluated.point().multiply(inverse));
+    return OprfServer.finalizeHash(input, unblinded);
+  }
+
+  private static List<Element> blindedElements(List<Blinded> blinded) {
+    return blinded.stream().map(Blinded::blindedElement).toList();
+  }
+
+  private static void requireSameSize(List<?> a, List<?> b, List<?> c) {
+    if (a.size() != b.size() || b.size() != c.size() || a.isEmpty()) {
+      throw new IllegalArgumentException(
+          "inputs, blinds and evaluations must be non-empty and of equal size: "
+              + a.size() + ", " + b.size() + ", " + c.size());
+    }
+  }
+
+  private void requireMode(Mode mode) {
+    if (suite.mode() != mode) {
+      throw new IllegalStateException("operation needs " + mode + " mode, suite is " + suite);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package org.blindmatch.crypto.oprf;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.util.BigIntegers;
+
+/** The P-256 group and SHA-256 of suite P256-SHA256. All arithmetic is Bouncy Castle's. */
+final class P256 {
+  private static final X9ECParameters PARAMS = CustomNamedCurves.getByName("secp256r1");
+  static final ECCurve CURVE = PARAMS.getCurve();
+  static final ECPoint G = PARAMS.getG();
+  /** Group order n. */
+  static final BigInteger N = PARAMS.getN();
+
+  private P256() {}
+
+  /** RFC 9497 RandomScalar: uniform in [1, n-1]. */
+  static BigInteger randomScalar(SecureRandom random) {
+    return BigIntegers.createRandomInRange(BigInteger.ONE, N.subtract(BigInteger.ONE), random);
+  }
+
+  static boolean isNonZeroScalar(BigInteger s) {
+    return s.signum() > 0 && s.compareTo(N) < 0;
+  }
+
+  static byte[] sha256(byte[] data) {
+    SHA256Digest digest = new SHA256Digest();
+    digest.update(data, 0, data.length);
+    byte[] out = new byte[digest.getDigestSize()];
+    digest.doFinal(out, 0);
+    return out;
+  }
+}

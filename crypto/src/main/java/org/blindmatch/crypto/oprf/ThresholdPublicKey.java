@@ -1,0 +1,50 @@
+package org.blindmatch.crypto.oprf;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bouncycastle.math.ec.ECPoint;
+
+/**
+ * The public half of a t-of-n shared OPRF key: the threshold and every keyholder's share public
+ * key by share index. Immutable.
+ */
+public record ThresholdPublicKey(int threshold, Map<Integer, Element> shareKeys) {
+  /**
+   * @throws IllegalArgumentException if the threshold is not in 1..shareKeys.size() or an index
+   *     is not in 1..{@value ShamirSharing#MAX_SHARES}
+   */
+  public ThresholdPublicKey {
+    shareKeys = Map.copyOf(shareKeys);
+    shareKeys.keySet().forEach(ShamirSharing::checkIndex);
+    if (threshold < 1 || threshold > shareKeys.size()) {
+      throw new IllegalArgumentException(
+          "threshold " + threshold + " not in 1.." + shareKeys.size());
+    }
+  }
+
+  /** The public key of a set of shares. */
+  public static ThresholdPublicKey of(int threshold, List<KeyShare> shares) {
+    Map<Integer, Element> keys = new TreeMap<>();
+    for (KeyShare share : shares) {
+      if (keys.put(share.index(), share.publicKey()) != null) {
+        throw new IllegalArgumentException("duplicate share index " + share.index());
+      }
+    }
+    return new ThresholdPublicKey(threshold, keys);
+  }
+
+  /**
+   * The group public key {@code k·G}, interpolated in the exponent from the t lowest-indexed
+   * share keys. It equals the published VOPRF public key only if the share keys are consistent.
+   */
+  public Element interpolatedPublicKey() {
+    List<Integer> indices = shareKeys.keySet().stream().sorted().limit(threshold).toList();
+    ECPoint sum = P256.CURVE.getInfinity();
+    for (int i : indices) {
+      sum = sum.add(
+          shareKeys.get(i).point().multiply(ShamirSharing.lagrangeCoefficient(i, indices)));
+    }
+    return Element.of(sum);
+  }
+}
