@@ -112,7 +112,32 @@ final class ProtocolVectors {
       md.append('\n');
     }
 
-    md.append("### 6.4 Token file header\n\n");
+    md.append("### 6.4 oprf mode\n\n");
+    byte[] seed = new byte[32];
+    java.util.Arrays.fill(seed, (byte) 0x42);
+    org.blindmatch.crypto.oprf.KeyPair oprfKey = org.blindmatch.crypto.oprf.KeyPair.derive(
+        org.blindmatch.crypto.oprf.Suite.VOPRF_P256_SHA256, seed,
+        "blindmatch test key".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    org.blindmatch.crypto.oprf.OprfServer fullKey = new org.blindmatch.crypto.oprf.OprfServer(
+        org.blindmatch.crypto.oprf.Suite.VOPRF_P256_SHA256, oprfKey);
+    md.append("Test-only key: `DeriveKeyPair(seed = 42×32, info = \"blindmatch test key\")`, ")
+        .append("VOPRF P256-SHA256 (in a federation the key exists only as shares); ")
+        .append("`s` is the OPRF output the client obtains; tokens for the first report ")
+        .append("event of §6.2:\n\n");
+    IpAddress masked = first.mask(32);
+    byte[] oprfInput = org.blindmatch.crypto.token.OprfTokenEncoding.address(scope.digest(), 32,
+        masked);
+    byte[] s = fullKey.evaluate(oprfInput);
+    md.append("```\nOPRF input ").append(HEX.formatHex(oprfInput)).append("\ns          ")
+        .append(HEX.formatHex(s)).append("\n```\n\n");
+    md.append("| tier | bucket | token |\n|---|---:|---|\n");
+    org.blindmatch.crypto.token.OprfTokenDeriver od =
+        new org.blindmatch.crypto.token.OprfTokenDeriver(s);
+    md.append("| ip+hour | ").append(firstBucket).append(" | `")
+        .append(HEX.formatHex(od.token(0, 3600, firstBucket))).append("` |\n");
+    md.append("| ip-only | 0 | `").append(HEX.formatHex(od.token(1, 0, 0))).append("` |\n\n");
+
+    md.append("### 6.5 Token file header\n\n");
     TokenFileHeader header = new TokenFileHeader(TokenFileHeader.Role.REPORT,
         TokenFileHeader.KeyMode.HMAC, scope.digest(), KEY_ID, 8, 5, 1,
         List.of(new TokenFileHeader.TierCount(0, 4), new TokenFileHeader.TierCount(1, 4)));
