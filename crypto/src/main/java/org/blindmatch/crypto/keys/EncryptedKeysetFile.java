@@ -1,27 +1,15 @@
 package org.blindmatch.crypto.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
-import com.google.crypto.tink.aead.AesGcmKey;
-import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.prf.PrfConfig;
-import com.google.crypto.tink.util.SecretBytes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.Base64;
-import org.blindmatch.crypto.io.AtomicOutput;
 
 /**
  * A Tink keyset encrypted at rest under a passphrase.
@@ -57,36 +45,22 @@ public final class EncryptedKeysetFile {
   public static void write(
       Path file, KeysetHandle keyset, String purpose, char[] passphrase, PassphraseKdf kdf,
       boolean overwrite) throws IOException, KeysetException {
-    ObjectNode root = new ObjectMapper().createObjectNode();
-    root.put("format", FORMAT);
-    root.put("purpose", purpose);
-    ObjectNode k = root.putObject("kdf");
-    k.put("algorithm", "argon2id");
-    k.put("version", 19);
-    k.put("memory_kib", kdf.memoryKib());
-    k.put("iterations", kdf.iterations());
-    k.put("parallelism", kdf.parallelism());
-    k.put("salt", Base64.getEncoder().encodeToString(kdf.salt()));
+    ObjectNode root = PassphraseEnvelope.header(FORMAT, purpose, kdf);
     byte[] ciphertext;
     try {
-      ciphertext = TinkProtoKeysetFormat.serializeEncryptedKeyset(
-          keyset, aead(kdf, passphrase), associatedData(purpose, kdf));
+      ciphertext = TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset,
+          PassphraseEnvelope.aead(kdf, passphrase),
+          PassphraseEnvelope.associatedData(FORMAT, purpose, kdf));
     } catch (GeneralSecurityException e) {
       throw new KeysetException(file + ": cannot encrypt keyset: " + e.getMessage(), e);
     }
     root.put("encrypted_keyset", Base64.getEncoder().encodeToString(ciphertext));
-    byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter()
-        .writeValueAsBytes(root);
-    try (AtomicOutput out = AtomicOutput.create(file, overwrite)) {
-      out.stream().write(json);
-      out.stream().write('\n');
-      out.commit();
-    }
+    PassphraseEnvelope.write(file, root, overwrite);
   }
 
   /** The KDF parameters of an existing file, so a rewrite can keep them. */
   public static PassphraseKdf readKdf(Path file, String purpose) throws KeysetException {
-    return kdf(parse(file, purpose), file);
+    return PassphraseEnvelope.kdf(PassphraseEnvelope.parse(file, FORMAT, purpose), file);
   }
 
   /**
@@ -97,8 +71,8 @@ public final class EncryptedKeysetFile {
    */
   public static KeysetHandle read(Path file, String purpose, char[] passphrase)
       throws KeysetException {
-    JsonNode root = parse(file, purpose);
-    PassphraseKdf kdf = kdf(root, file);
+    JsonNode root = PassphraseEnvelope.parse(file, FORMAT, purpose);
+    PassphraseKdf kdf = PassphraseEnvelope.kdf(root, file);
     byte[] ciphertext;
     try {
       ciphertext = Base64.getDecoder().decode(root.path("encrypted_keyset").asText());
@@ -106,76 +80,12 @@ public final class EncryptedKeysetFile {
       throw new KeysetException(file + ": encrypted_keyset is not base64");
     }
     try {
-      return TinkProtoKeysetFormat.parseEncryptedKeyset(
-          ciphertext, aead(kdf, passphrase), associatedData(purpose, kdf));
+      return TinkProtoKeysetFormat.parseEncryptedKeyset(ciphertext,
+          PassphraseEnvelope.aead(kdf, passphrase),
+          PassphraseEnvelope.associatedData(FORMAT, purpose, kdf));
     } catch (GeneralSecurityException e) {
       throw new KeysetException(
           file + ": cannot decrypt the keyset: wrong passphrase, or the file was altered");
-    }
-  }
-
-  private static JsonNode parse(Path file, String purpose) throws KeysetException {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(Files.readAllBytes(file));
-    } catch (NoSuchFileException e) {
-      throw new KeysetException(file + ": no such keyset file");
-    } catch (IOException e) {
-      throw new KeysetException(file + ": not a blindmatch keyset file (" + e.getMessage() + ")");
-    }
-    if (root == null || !FORMAT.equals(root.path("format").asText())) {
-      throw new KeysetException(file + ": not a blindmatch keyset file (format is not "
-          + FORMAT + ")");
-    }
-    if (!purpose.equals(root.path("purpose").asText())) {
-      throw new KeysetException(file + ": keyset is for \"" + root.path("purpose").asText()
-          + "\", expected \"" + purpose + "\"");
-    }
-    return root;
-  }
-
-  private static PassphraseKdf kdf(JsonNode root, Path file) throws KeysetException {
-    JsonNode k = root.path("kdf");
-    if (!"argon2id".equals(k.path("algorithm").asText()) || k.path("version").asInt() != 19) {
-      throw new KeysetException(file + ": kdf: only argon2id version 19 is supported");
-    }
-    try {
-      return new PassphraseKdf(
-          k.path("memory_kib").asInt(),
-          k.path("iterations").asInt(),
-          k.path("parallelism").asInt(),
-          Base64.getDecoder().decode(k.path("salt").asText()));
-    } catch (IllegalArgumentException e) {
-      throw new KeysetException(file + ": kdf: " + e.getMessage());
-    }
-  }
-
-  private static byte[] associatedData(String purpose, PassphraseKdf kdf) {
-    String ad = FORMAT + "|" + purpose + "|argon2id|19|" + kdf.memoryKib() + "|"
-        + kdf.iterations() + "|" + kdf.parallelism() + "|"
-        + Base64.getEncoder().encodeToString(kdf.salt());
-    return ad.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static Aead aead(PassphraseKdf kdf, char[] passphrase) throws GeneralSecurityException {
-    byte[] kek = kdf.deriveKey(passphrase);
-    try {
-      AesGcmParameters params = AesGcmParameters.builder()
-          .setKeySizeBytes(32)
-          .setIvSizeBytes(12)
-          .setTagSizeBytes(16)
-          .setVariant(AesGcmParameters.Variant.NO_PREFIX)
-          .build();
-      AesGcmKey key = AesGcmKey.builder()
-          .setParameters(params)
-          .setKeyBytes(SecretBytes.copyFrom(kek, InsecureSecretKeyAccess.get()))
-          .build();
-      return KeysetHandle.newBuilder()
-          .addEntry(KeysetHandle.importKey(key).withRandomId().makePrimary())
-          .build()
-          .getPrimitive(RegistryConfiguration.get(), Aead.class);
-    } finally {
-      Arrays.fill(kek, (byte) 0);
     }
   }
 }
