@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       ResultsCommand.class,
       ServeCommand.class,
       AdminCommand.class,
+      OprfCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -74,7 +75,8 @@ public final class BlindmatchCli implements Runnable {
   private static boolean isExpected(Exception e) {
     return e instanceof InputException || e instanceof ScopeException
         || e instanceof KeysetException || e instanceof TokenFileException
-        || e instanceof IOException || e instanceof PkiException;
+        || e instanceof IOException || e instanceof PkiException
+        || e instanceof org.blindmatch.crypto.oprf.OprfException;
   }
 
   private static String describe(Exception e) {

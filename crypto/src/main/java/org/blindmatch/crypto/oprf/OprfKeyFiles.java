@@ -1,0 +1,126 @@
+package org.blindmatch.crypto.oprf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.crypto.keys.EncryptedSecretFile;
+import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.keys.PassphraseKdf;
+
+/**
+ * Files of a key epoch ({@code docs/PROTOCOL.md} §5.1): the public file (epoch, threshold,
+ * every share's public key, the group public key) that every party and auditor may hold, and
+ * one encrypted share file per keyholder. Stateless, thread-safe.
+ */
+public final class OprfKeyFiles {
+  /** {@code purpose} of share files. */
+  public static final String SHARE_PURPOSE = "oprf-share";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private OprfKeyFiles() {}
+
+  /** A key epoch's public parameters. */
+  public record EpochPublicKey(int epoch, ThresholdPublicKey shares, Element groupKey) {}
+
+  /** One keyholder's share of one epoch. */
+  public record EpochShare(int epoch, int threshold, KeyShare share) {
+    @Override
+    public String toString() {
+      return "EpochShare[epoch=" + epoch + ", keyholder " + share.index() + "]";
+    }
+  }
+
+  /** Writes the public file. */
+  public static void writePublic(Path file, EpochPublicKey key, boolean overwrite)
+      throws IOException {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    root.put("format", "blindmatch-oprf-public-v1");
+    root.put("suite", "P256-SHA256");
+    root.put("epoch", key.epoch());
+    root.put("threshold", key.shares().threshold());
+    root.put("group_public_key", HEX.formatHex(key.groupKey().encode()));
+    ArrayNode shares = root.putArray("share_public_keys");
+    for (Map.Entry<Integer, Element> e : key.shares().shareKeys().entrySet()) {
+      shares.addObject().put("keyholder", e.getKey())
+          .put("public_key", HEX.formatHex(e.getValue().encode()));
+    }
+    try (AtomicOutput out = AtomicOutput.create(file, overwrite)) {
+      out.stream().write(new ObjectMapper().writerWithDefaultPrettyPrinter()
+          .writeValueAsBytes(root));
+      out.stream().write('\n');
+      out.commit();
+    }
+  }
+
+  /**
+   * Reads a public file and checks that the share keys interpolate to the group key.
+   *
+   * @throws OprfException naming the file if it is malformed or inconsistent
+   */
+  public static EpochPublicKey readPublic(Path file) throws OprfException, IOException {
+    JsonNode root = new ObjectMapper().readTree(Files.readAllBytes(file));
+    if (root == null || !"blindmatch-oprf-public-v1".equals(root.path("format").asText())) {
+      throw new OprfException(file + ": not a blindmatch OPRF public key file");
+    }
+    try {
+      Map<Integer, Element> keys = new LinkedHashMap<>();
+      for (JsonNode s : root.path("share_public_keys")) {
+        keys.put(s.path("keyholder").asInt(), Element.decode(HEX.parseHex(
+            s.path("public_key").asText())));
+      }
+      ThresholdPublicKey shares = new ThresholdPublicKey(root.path("threshold").asInt(), keys);
+      Element group = Element.decode(HEX.parseHex(root.path("group_public_key").asText()));
+      if (!shares.interpolatedPublicKey().equals(group)) {
+        throw new OprfException(file + ": the share public keys do not interpolate to the "
+            + "group public key");
+      }
+      return new EpochPublicKey(root.path("epoch").asInt(), shares, group);
+    } catch (IllegalArgumentException e) {
+      throw new OprfException(file + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes one keyholder's share, encrypted under its passphrase. */
+  public static void writeShare(Path file, EpochShare share, char[] passphrase,
+      boolean overwrite) throws IOException, KeysetException {
+    ObjectNode s = new ObjectMapper().createObjectNode();
+    s.put("epoch", share.epoch());
+    s.put("threshold", share.threshold());
+    s.put("keyholder", share.share().index());
+    byte[] scalar = Scalars.encode(share.share().value());
+    s.put("share", HEX.formatHex(scalar));
+    byte[] plain = new ObjectMapper().writeValueAsBytes(s);
+    try {
+      EncryptedSecretFile.write(file, plain, SHARE_PURPOSE, passphrase,
+          PassphraseKdf.withRandomSalt(), overwrite);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+      Arrays.fill(scalar, (byte) 0);
+    }
+  }
+
+  /** Reads and decrypts a share file. */
+  public static EpochShare readShare(Path file, char[] passphrase)
+      throws KeysetException, OprfException, IOException {
+    byte[] plain = EncryptedSecretFile.read(file, SHARE_PURPOSE, passphrase);
+    try {
+      JsonNode s = new ObjectMapper().readTree(new String(plain, StandardCharsets.UTF_8));
+      BigInteger value = Scalars.decode(HEX.parseHex(s.path("share").asText()));
+      return new EpochShare(s.path("epoch").asInt(), s.path("threshold").asInt(),
+          new KeyShare(s.path("keyholder").asInt(), KeyPair.of(value)));
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+}
