@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
+import org.blindmatch.server.keyholder.KeyholderConfig;
+import org.blindmatch.server.keyholder.KeyholderServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,8 +22,12 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "ROLE", description = "clearinghouse")
+  @Parameters(paramLabel = "ROLE", description = "clearinghouse or keyholder")
   String role;
+
+  @Option(names = "--share", paramLabel = "FILE",
+      description = "keyholder: the encrypted share file (default: the config's share).")
+  Path share;
 
   @Option(names = "--config", required = true, paramLabel = "FILE",
       description = "Server configuration (YAML); see docs/OPERATIONS.md.")
@@ -34,9 +40,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InputException, IOException, InterruptedException {
+    if (role.equals("keyholder")) {
+      return serveKeyholder();
+    }
     if (!role.equals("clearinghouse")) {
       throw new InputException("serve: unknown server role \"" + role
-          + "\" (this build serves: clearinghouse)");
+          + "\" (clearinghouse or keyholder)");
     }
     ClearinghouseServer server;
     try {
@@ -51,6 +60,21 @@ final class ServeCommand implements Callable<Integer> {
           + "authentication; development only");
     }
     out.println("clearinghouse " + server.identity() + " listening on port " + server.port());
+    out.flush();
+    server.awaitTermination();
+    return 0;
+  }
+
+  private int serveKeyholder() throws InputException, IOException, InterruptedException {
+    KeyholderServer server;
+    try {
+      server = KeyholderServer.start(KeyholderConfig.load(config, share));
+    } catch (ClearinghouseConfig.ConfigException e) {
+      throw new InputException(e.getMessage());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("keyholder " + server.identity() + " listening on port " + server.port());
     out.flush();
     server.awaitTermination();
     return 0;

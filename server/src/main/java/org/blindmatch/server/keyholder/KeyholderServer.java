@@ -1,0 +1,160 @@
+package org.blindmatch.server.keyholder;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.keys.PassphraseFile;
+import org.blindmatch.crypto.oprf.OprfException;
+import org.blindmatch.crypto.oprf.OprfKeyFiles;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.pki.PkiException;
+import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.proto.v1.KeyholderServiceGrpc;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.security.AuthorizationInterceptor;
+import org.blindmatch.server.security.AuthorizationPolicy;
+import org.blindmatch.server.security.IdentityInterceptor;
+import org.blindmatch.server.security.MutualTls;
+import org.blindmatch.server.security.TlsMaterial;
+
+/**
+ * A keyholder server: mutual TLS 1.3 with a keyholder certificate, the keyholder service
+ * (evaluate: platforms and NGOs; share key: every role; counts: auditors and the operator),
+ * health. Start-up checks every file before binding: the share must belong to the public
+ * file's epoch and its public key must be the one published for its index.
+ */
+public final class KeyholderServer implements AutoCloseable {
+  private final Server server;
+  private final EvaluationLedger ledger;
+  private final NodeIdentity identity;
+
+  private KeyholderServer(Server server, EvaluationLedger ledger, NodeIdentity identity) {
+    this.server = server;
+    this.ledger = ledger;
+    this.identity = identity;
+  }
+
+  /** Starts serving; problems are reported before any port is bound. */
+  public static KeyholderServer start(KeyholderConfig cfg) throws ConfigException, IOException {
+    char[] passphrase;
+    try {
+      passphrase = PassphraseFile.read(cfg.passphraseFile());
+    } catch (IOException e) {
+      throw new ConfigException("passphrase_file: " + cfg.passphraseFile() + ": cannot read");
+    }
+    TlsMaterial tls;
+    OprfKeyFiles.EpochShare share;
+    OprfKeyFiles.EpochPublicKey published;
+    try {
+      tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
+          passphrase);
+      share = OprfKeyFiles.readShare(cfg.share(), passphrase);
+      published = OprfKeyFiles.readPublic(cfg.publicKey());
+    } catch (PkiException | KeysetException | OprfException e) {
+      throw new ConfigException(e.getMessage());
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+    NodeIdentity identity = tls.identity();
+    if (identity.role() != Role.KEYHOLDER || !identity.federation().equals(cfg.federation())) {
+      throw new ConfigException("tls.cert: " + identity + " is not a keyholder of federation "
+          + cfg.federation());
+    }
+    if (share.epoch() != published.epoch()
+        || !share.share().publicKey().equals(
+            published.shares().shareKeys().get(share.share().index()))) {
+      throw new ConfigException("share: " + cfg.share() + " (keyholder "
+          + share.share().index() + ", epoch " + share.epoch() + ") is not the share "
+          + "published in " + cfg.publicKey());
+    }
+    EvaluationLedger ledger;
+    try {
+      ledger = new EvaluationLedger(cfg.dataDir());
+    } catch (SQLException e) {
+      throw new ConfigException("data_dir: cannot open the evaluation ledger: "
+          + e.getMessage());
+    }
+    Role[] all = Role.values();
+    AuthorizationPolicy policy = AuthorizationPolicy.builder()
+        .allow(KeyholderServiceGrpc.getEvaluateMethod().getFullMethodName(),
+            Role.PLATFORM, Role.NGO)
+        .allow(KeyholderServiceGrpc.getGetShareKeyMethod().getFullMethodName(), all)
+        .allow(KeyholderServiceGrpc.getGetEvaluationCountsMethod().getFullMethodName(),
+            Role.AUDITOR, Role.CLEARINGHOUSE)
+        .allow(HealthGrpc.getCheckMethod().getFullMethodName(), all)
+        .build();
+    ServerInterceptor authn = new IdentityInterceptor(cfg.federation());
+    ServerInterceptor authz = new AuthorizationInterceptor(policy);
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder;
+    try {
+      builder = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.host(), cfg.port()))
+          .sslContext(MutualTls.serverContext(tls))
+          .maxInboundMessageSize(1 << 20)
+          .maxConcurrentCallsPerConnection(16)
+          .maxRstFramesPerWindow(200, 10)
+          .handshakeTimeout(20, TimeUnit.SECONDS);
+    } catch (PkiException e) {
+      throw new ConfigException("tls: " + e.getMessage());
+    }
+    for (BindableService s : new BindableService[] {new KeyholderServiceImpl(share, published,
+        ledger, cfg.quotaPerIdentity()), health.getHealthService()}) {
+      builder.addService(ServerInterceptors.intercept(s, authz, authn));
+    }
+    Server server = builder.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      try {
+        ledger.close();
+      } catch (SQLException ignored) {
+        // closing after a failed start
+      }
+      throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
+          + e.getMessage(), e);
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    return new KeyholderServer(server, ledger, identity);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public NodeIdentity identity() {
+    return identity;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      ledger.close();
+    } catch (SQLException ignored) {
+      // nothing more to do at shutdown
+    }
+  }
+}

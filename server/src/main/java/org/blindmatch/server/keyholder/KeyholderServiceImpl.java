@@ -1,0 +1,124 @@
+package org.blindmatch.server.keyholder;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.blindmatch.crypto.oprf.BlindEvaluation;
+import org.blindmatch.crypto.oprf.Element;
+import org.blindmatch.crypto.oprf.OprfException;
+import org.blindmatch.crypto.oprf.OprfKeyFiles;
+import org.blindmatch.crypto.oprf.OprfServer;
+import org.blindmatch.crypto.oprf.Suite;
+import org.blindmatch.proto.v1.EvaluateRequest;
+import org.blindmatch.proto.v1.EvaluateResponse;
+import org.blindmatch.proto.v1.EvaluationCount;
+import org.blindmatch.proto.v1.EvaluationCounts;
+import org.blindmatch.proto.v1.GetEvaluationCountsRequest;
+import org.blindmatch.proto.v1.GetShareKeyRequest;
+import org.blindmatch.proto.v1.KeyholderServiceGrpc;
+import org.blindmatch.proto.v1.ShareKey;
+import org.blindmatch.server.security.CallerIdentity;
+
+/** Blind evaluation with a batched proof, rate-limited and counted per caller and epoch. */
+final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceImplBase {
+  static final int MAX_BATCH = 4096;
+
+  private final OprfKeyFiles.EpochShare share;
+  private final OprfKeyFiles.EpochPublicKey published;
+  private final OprfServer server;
+  private final EvaluationLedger ledger;
+  private final long quota;
+  private final SecureRandom random = new SecureRandom();
+
+  KeyholderServiceImpl(OprfKeyFiles.EpochShare share, OprfKeyFiles.EpochPublicKey published,
+      EvaluationLedger ledger, long quota) {
+    this.share = share;
+    this.published = published;
+    this.server = new OprfServer(Suite.VOPRF_P256_SHA256, share.share().keyPair());
+    this.ledger = ledger;
+    this.quota = quota;
+  }
+
+  @Override
+  public void evaluate(EvaluateRequest request, StreamObserver<EvaluateResponse> response) {
+    String caller = CallerIdentity.current().uri().toString();
+    if (request.getEpoch() != share.epoch()) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("this keyholder holds epoch "
+          + share.epoch() + ", not " + request.getEpoch()).asRuntimeException());
+      return;
+    }
+    int n = request.getBlindedElementsCount();
+    if (n == 0 || n > MAX_BATCH) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("a batch holds 1.." + MAX_BATCH
+          + " blinded elements, got " + n).asRuntimeException());
+      return;
+    }
+    List<Element> blinded = new ArrayList<>(n);
+    try {
+      for (int i = 0; i < n; i++) {
+        blinded.add(Element.decode(request.getBlindedElements(i).toByteArray()));
+      }
+    } catch (OprfException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("blinded element: "
+          + e.getMessage()).asRuntimeException());
+      return;
+    }
+    long remaining;
+    try {
+      remaining = ledger.reserve(caller, share.epoch(), n, quota);
+    } catch (EvaluationLedger.QuotaExceededException e) {
+      response.onError(Status.RESOURCE_EXHAUSTED.withDescription("evaluation quota of epoch "
+          + share.epoch() + " exceeded: " + e.remaining + " of " + quota + " remain, "
+          + n + " asked").asRuntimeException());
+      return;
+    } catch (SQLException e) {
+      response.onError(Status.INTERNAL.withDescription("ledger unavailable")
+          .asRuntimeException());
+      return;
+    }
+    BlindEvaluation evaluation = server.blindEvaluateBatch(blinded, random);
+    EvaluateResponse.Builder out = EvaluateResponse.newBuilder()
+        .setEpoch(share.epoch())
+        .setKeyholder(share.share().index())
+        .setProof(ByteString.copyFrom(evaluation.proof().encode()))
+        .setRemainingQuota(remaining);
+    for (Element e : evaluation.evaluatedElements()) {
+      out.addEvaluatedElements(ByteString.copyFrom(e.encode()));
+    }
+    response.onNext(out.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getShareKey(GetShareKeyRequest request, StreamObserver<ShareKey> response) {
+    response.onNext(ShareKey.newBuilder()
+        .setEpoch(share.epoch())
+        .setKeyholder(share.share().index())
+        .setThreshold(share.threshold())
+        .setSharePublicKey(ByteString.copyFrom(share.share().publicKey().encode()))
+        .setGroupPublicKey(ByteString.copyFrom(published.groupKey().encode()))
+        .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getEvaluationCounts(GetEvaluationCountsRequest request,
+      StreamObserver<EvaluationCounts> response) {
+    try {
+      EvaluationCounts.Builder out = EvaluationCounts.newBuilder();
+      for (EvaluationLedger.Count c : ledger.counts()) {
+        out.addCounts(EvaluationCount.newBuilder().setIdentity(c.identity())
+            .setEpoch(c.epoch()).setEvaluations(c.evaluations()));
+      }
+      response.onNext(out.build());
+      response.onCompleted();
+    } catch (SQLException e) {
+      response.onError(Status.INTERNAL.withDescription("ledger unavailable")
+          .asRuntimeException());
+    }
+  }
+}
