@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       AdminCommand.class,
       OprfCommand.class,
+      AuditCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

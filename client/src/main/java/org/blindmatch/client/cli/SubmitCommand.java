@@ -110,12 +110,19 @@ final class SubmitCommand implements Callable<Integer> {
         out.stream().write(s.receipt().toByteArray());
         out.commit();
       }
+      Path positionPath = Path.of(receiptPath + ".logpos");
+      try (AtomicOutput out = AtomicOutput.create(positionPath, true)) {
+        out.stream().write(s.logPosition().toByteArray());
+        out.commit();
+      }
       PrintWriter w = spec.commandLine().getOut();
       w.println("submitted  " + submissionId + " as " + client.identity());
       w.println("records    " + s.records());
       w.println("root       " + HexFormat.of().formatHex(s.merkleRoot()));
       w.println("expires    " + java.time.Instant.ofEpochSecond(s.body().getExpiresAt()));
       w.println("receipt    " + receiptPath + " (signature verified)");
+      w.println("log        entry " + s.logPosition().getIndex() + " of "
+          + s.treeHead().getTreeSize() + ", " + positionPath + " (inclusion verified)");
     }
     return 0;
   }

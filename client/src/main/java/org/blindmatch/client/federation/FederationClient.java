@@ -16,6 +16,7 @@ import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.AuditServiceGrpc;
 import org.blindmatch.proto.v1.GetScopeRequest;
 import org.blindmatch.proto.v1.MatchServiceGrpc;
 import org.blindmatch.proto.v1.NodeServiceGrpc;
@@ -117,6 +118,15 @@ public final class FederationClient implements AutoCloseable {
   /** Administration and oversight (operator; auditors may list runs). */
   public org.blindmatch.proto.v1.AdminServiceGrpc.AdminServiceBlockingStub admin() {
     return org.blindmatch.proto.v1.AdminServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The transparency log (auditors and the operator: everything; platforms and NGOs: signed
+   * tree heads and inclusion proofs).
+   */
+  public AuditServiceGrpc.AuditServiceBlockingStub audit() {
+    return AuditServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 

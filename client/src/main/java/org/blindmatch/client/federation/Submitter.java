@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.merkle.MerkleProofException;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.crypto.tokenfile.SortedRecords;
@@ -22,16 +23,21 @@ import org.blindmatch.crypto.tokenfile.TokenFileReader;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.proto.v1.Chunk;
 import org.blindmatch.proto.v1.CommitRequest;
+import org.blindmatch.proto.v1.CommitResponse;
 import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.GetUploadStatusRequest;
 import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.PublishedScope;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.SubmissionRole;
+import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
+import org.blindmatch.server.log.LogPositions;
 
 /**
  * Submits a token file: sorts its records (bounded memory), computes the RFC 9162 root,
@@ -50,9 +56,15 @@ public final class Submitter {
     this.client = client;
   }
 
-  /** What a submission produced. */
+  /**
+   * What a submission produced.
+   *
+   * @param logPosition where the receipt is in the transparency log, verified against
+   *     {@code treeHead}
+   * @param treeHead the signed tree head the inclusion proof was checked against
+   */
   public record Submitted(String submissionId, long records, byte[] merkleRoot, Receipt receipt,
-      ReceiptBody body) {}
+      ReceiptBody body, LogPosition logPosition, TreeHead treeHead) {}
 
   /**
    * Submits {@code tokenFile} as {@code submissionId}.
@@ -92,12 +104,15 @@ public final class Submitter {
           .setMerkleRoot(ByteString.copyFrom(root))
           .build();
       byte[] bytes = commitment.toByteArray();
-      Receipt receipt = client.submissions().commit(CommitRequest.newBuilder()
+      CommitResponse response = client.submissions().commit(CommitRequest.newBuilder()
           .setCommitment(ByteString.copyFrom(bytes))
           .setSignature(ByteString.copyFrom(client.signer().sign(bytes)))
           .build());
+      Receipt receipt = response.getReceipt();
       ReceiptBody body = verifyReceipt(receipt, commitment, published);
-      return new Submitted(submissionId, sorted.records(), root, receipt, body);
+      TreeHead head = verifyLogged(receipt, response.getLogPosition(), published);
+      return new Submitted(submissionId, sorted.records(), root, receipt, body,
+          response.getLogPosition(), head);
     } catch (TokenFileException e) {
       throw new InputException(e.getMessage());
     } catch (StatusRuntimeException e) {
@@ -121,6 +136,25 @@ public final class Submitter {
     } catch (GeneralSecurityException | com.google.protobuf.InvalidProtocolBufferException e) {
       throw new InputException("the receipt's signature does not verify against the "
           + "clearinghouse's published key");
+    }
+  }
+
+  /** Checks that the log position holds exactly this receipt and that its proof verifies. */
+  private static TreeHead verifyLogged(Receipt receipt, LogPosition position,
+      PublishedScope published) throws InputException {
+    try {
+      if (!LogEntry.parseFrom(position.getEntry()).getReceipt().equals(receipt)) {
+        throw new InputException("the log position is not for our receipt");
+      }
+      return LogPositions.verify(published.getClearinghousePublicKeyset(), position);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new InputException("the log position's entry is not a LogEntry");
+    } catch (GeneralSecurityException e) {
+      throw new InputException("the signed tree head does not verify against the "
+          + "clearinghouse's published key");
+    } catch (MerkleProofException e) {
+      throw new InputException("the receipt's inclusion proof does not verify: "
+          + e.getMessage());
     }
   }
 

@@ -108,7 +108,7 @@ final class FederationTests {
     }
     return c.submissions().commit(CommitRequest.newBuilder()
         .setCommitment(ByteString.copyFrom(bytes)).setSignature(ByteString.copyFrom(sig))
-        .build());
+        .build()).getReceipt();
   }
 
   /** The upload's next sequence, or -1 while the server does not know it. */

@@ -4,6 +4,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.AdminServiceGrpc;
+import org.blindmatch.proto.v1.AuditServiceGrpc;
 import org.blindmatch.proto.v1.MatchServiceGrpc;
 import org.blindmatch.proto.v1.NodeServiceGrpc;
 import org.blindmatch.proto.v1.ResultServiceGrpc;
@@ -36,6 +37,14 @@ final class AccessPolicy {
             Role.CLEARINGHOUSE)
         .allow(AdminServiceGrpc.getListRunsMethod().getFullMethodName(),
             Role.CLEARINGHOUSE, Role.AUDITOR)
+        .allow(AuditServiceGrpc.getGetSignedTreeHeadMethod().getFullMethodName(),
+            Role.AUDITOR, Role.CLEARINGHOUSE, Role.PLATFORM, Role.NGO)
+        .allow(AuditServiceGrpc.getGetInclusionProofMethod().getFullMethodName(),
+            Role.AUDITOR, Role.CLEARINGHOUSE, Role.PLATFORM, Role.NGO)
+        .allow(AuditServiceGrpc.getGetConsistencyProofMethod().getFullMethodName(),
+            Role.AUDITOR, Role.CLEARINGHOUSE)
+        .allow(AuditServiceGrpc.getGetEntriesMethod().getFullMethodName(),
+            Role.AUDITOR, Role.CLEARINGHOUSE)
         .allow(HealthGrpc.getCheckMethod().getFullMethodName(), all)
         .allow(HealthGrpc.getWatchMethod().getFullMethodName(), all)
         .allow(ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(), all)

@@ -6,6 +6,7 @@ import java.util.List;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.store.SubmissionStore;
 
 /**
@@ -20,6 +21,7 @@ import org.blindmatch.server.store.SubmissionStore;
  * @param submissionTtl how long token data is kept after commit
  * @param signer the clearinghouse's signing key
  * @param clock time source
+ * @param log the transparency log of receipts and run transcripts
  */
 public record Clearinghouse(
     NodeIdentity identity,
@@ -29,10 +31,20 @@ public record Clearinghouse(
     int kThreshold,
     Duration submissionTtl,
     NodeSigner signer,
-    Clock clock) {
+    Clock clock,
+    TransparencyLog log) {
 
   /** Store record kinds this server writes. */
   static final String SIGNING_KEYS = "signing-key";
   static final String TRANSCRIPTS = "transcript";
   static final String RESULTS = "results";
+
+  /** Log entry keys: one entry per committed submission and per run. */
+  static String receiptLogKey(String storeId) {
+    return "receipt/" + storeId;
+  }
+
+  static String transcriptLogKey(String runId) {
+    return "transcript/" + runId;
+  }
 }

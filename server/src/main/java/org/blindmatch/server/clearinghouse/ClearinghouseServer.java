@@ -28,6 +28,7 @@ import org.blindmatch.crypto.scope.ScopeException;
 import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.IdentityInterceptor;
 import org.blindmatch.server.security.LoopbackOnly;
@@ -108,8 +109,17 @@ public final class ClearinghouseServer implements AutoCloseable {
     } catch (StoreException e) {
       throw new ConfigException("data_dir: " + e.getMessage());
     }
-    Clearinghouse ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(),
-        cfg.kThreshold(), cfg.submissionTtl(), signer, Clock.systemUTC());
+    Clearinghouse ch;
+    try {
+      TransparencyLog log =
+          TransparencyLog.open(store, signer, identity.uri().toString(), Clock.systemUTC());
+      ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(), cfg.kThreshold(),
+          cfg.submissionTtl(), signer, Clock.systemUTC(), log);
+      LogBackfill.run(ch);
+    } catch (StoreException e) {
+      store.close();
+      throw new ConfigException("data_dir: transparency log: " + e.getMessage());
+    }
     ServerInterceptor authn = cfg.insecureLoopback()
         ? IdentityInterceptor.insecureLoopbackForDevelopment(cfg.federation())
         : new IdentityInterceptor(cfg.federation());
@@ -131,7 +141,7 @@ public final class ClearinghouseServer implements AutoCloseable {
     }
     for (BindableService s : new BindableService[] {new SubmissionServiceImpl(ch),
         new NodeServiceImpl(ch), new ScopeServiceImpl(ch), new MatchServiceImpl(ch),
-        new ResultServiceImpl(ch), new AdminServiceImpl(ch), health.getHealthService(),
+        new ResultServiceImpl(ch), new AdminServiceImpl(ch), new AuditServiceImpl(ch), health.getHealthService(),
         ProtoReflectionServiceV1.newInstance()}) {
       // Interceptors run last-to-first: identity, then authorization.
       builder.addService(ServerInterceptors.intercept(s, authz, authn));

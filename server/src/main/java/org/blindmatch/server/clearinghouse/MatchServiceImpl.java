@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.blindmatch.proto.v1.LabelCount;
+import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.RecipientDigest;
 import org.blindmatch.proto.v1.RecordMatch;
 import org.blindmatch.proto.v1.Results;
@@ -166,6 +167,8 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
         .setSignature(ByteString.copyFrom(ch.signer().sign(transcriptBytes)))
         .build();
     ch.store().putRecord(Clearinghouse.TRANSCRIPTS, runId, signed.toByteArray());
+    ch.log().append(Clearinghouse.transcriptLogKey(runId),
+        LogEntry.newBuilder().setTranscript(signed).build().toByteArray());
     return signed;
   }
 

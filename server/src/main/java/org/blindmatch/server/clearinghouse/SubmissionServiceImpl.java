@@ -23,9 +23,11 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.proto.v1.Chunk;
 import org.blindmatch.proto.v1.CommitRequest;
+import org.blindmatch.proto.v1.CommitResponse;
 import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.GetUploadStatusRequest;
 import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.SubmissionRole;
@@ -216,7 +218,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
   }
 
   @Override
-  public void commit(CommitRequest request, StreamObserver<Receipt> response) {
+  public void commit(CommitRequest request, StreamObserver<CommitResponse> response) {
     NodeIdentity caller = CallerIdentity.current();
     try {
       response.onNext(doCommit(caller, request));
@@ -231,7 +233,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     }
   }
 
-  private Receipt doCommit(NodeIdentity caller, CommitRequest request)
+  private CommitResponse doCommit(NodeIdentity caller, CommitRequest request)
       throws StoreException, IOException, GeneralSecurityException {
     Commitment c;
     try {
@@ -252,7 +254,8 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         throw Status.ALREADY_EXISTS.withDescription("submission " + c.getSubmissionId()
             + " is already committed with a different Merkle root").asRuntimeException();
       }
-      return Receipt.parseFrom(s.receipt());
+      // Appending again is a no-op, unless a crash came between the commit and the append.
+      return logged(id, Receipt.parseFrom(s.receipt()));
     }
     UploadSpec expected = spec(caller, UploadBegin.newBuilder()
         .setSubmissionId(c.getSubmissionId())
@@ -314,7 +317,18 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     ch.store().commit(id, submitter, root, signature, receipt.toByteArray(),
         now, expires);
     verifiers.remove(id);
-    return receipt;
+    return logged(id, receipt);
+  }
+
+  /** Appends the receipt to the transparency log (once per submission) with its position. */
+  private CommitResponse logged(String storeId, Receipt receipt)
+      throws StoreException, GeneralSecurityException {
+    byte[] entry = LogEntry.newBuilder().setReceipt(receipt).build().toByteArray();
+    long index = ch.log().append(Clearinghouse.receiptLogKey(storeId), entry);
+    return CommitResponse.newBuilder()
+        .setReceipt(receipt)
+        .setLogPosition(ch.log().position(index, entry))
+        .build();
   }
 
   /** Checks order and tiers of the staged records and returns their Merkle root. */

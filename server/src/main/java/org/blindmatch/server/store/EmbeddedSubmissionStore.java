@@ -363,6 +363,26 @@ public final class EmbeddedSubmissionStore implements SubmissionStore {
   }
 
   @Override
+  public long appendLogEntry(String key, byte[] entry) throws StoreException {
+    Validation.recordKey("log", key);
+    return db.appendLogEntry(key, Objects.requireNonNull(entry, "entry").clone());
+  }
+
+  @Override
+  public long logSize() throws StoreException {
+    return db.logSize();
+  }
+
+  @Override
+  public List<byte[]> logEntries(long from, long to) throws StoreException {
+    if (from < 0 || from > to) {
+      throw new StoreException(Kind.INVALID_ARGUMENT,
+          "log range [" + from + ", " + to + ") is not 0 <= from <= to");
+    }
+    return db.logEntries(from, to);
+  }
+
+  @Override
   public void close() {
     db.close();
     dir.close();

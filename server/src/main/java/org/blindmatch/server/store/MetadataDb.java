@@ -327,6 +327,70 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
+  // ---- transparency log ----
+
+  /**
+   * Appends {@code entry} under {@code key} at index {@code count}, or returns the index it
+   * already has.
+   *
+   * @throws StoreException {@code CONFLICT} if {@code key} holds a different entry
+   */
+  synchronized long appendLogEntry(String key, byte[] entry) throws StoreException {
+    return tx("append log entry " + key, () -> {
+      try (PreparedStatement ps = conn.prepareStatement(
+          "SELECT idx, entry FROM log_entries WHERE entry_key = ?")) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            if (!Arrays.equals(blob(rs, 2), entry)) {
+              throw new StoreException(Kind.CONFLICT,
+                  "log entry " + key + " already holds a different value");
+            }
+            return rs.getLong(1);
+          }
+        }
+      }
+      long index = selectLogSize();
+      try (PreparedStatement ps = conn.prepareStatement(
+          "INSERT INTO log_entries (idx, entry_key, entry) VALUES (?, ?, ?)")) {
+        ps.setLong(1, index);
+        ps.setString(2, key);
+        ps.setBytes(3, entry);
+        ps.executeUpdate();
+      }
+      return index;
+    });
+  }
+
+  synchronized long logSize() throws StoreException {
+    return tx("count log entries", this::selectLogSize);
+  }
+
+  synchronized List<byte[]> logEntries(long from, long to) throws StoreException {
+    return tx("read log entries", () -> {
+      List<byte[]> entries = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement(
+          "SELECT entry FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx")) {
+        ps.setLong(1, from);
+        ps.setLong(2, to);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            entries.add(blob(rs, 1));
+          }
+        }
+      }
+      return entries;
+    });
+  }
+
+  private long selectLogSize() throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM log_entries")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private Optional<byte[]> selectRecord(String kind, String key) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement(
         "SELECT value FROM records WHERE kind = ? AND key = ?")) {

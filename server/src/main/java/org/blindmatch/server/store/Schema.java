@@ -61,7 +61,26 @@ final class Schema {
                 key   TEXT NOT NULL,
                 value BLOB NOT NULL,
                 PRIMARY KEY (kind, key)
-              ) STRICT"""));
+              ) STRICT"""),
+      List.of(
+          // The transparency log: idx is the leaf index. The triggers make the table
+          // append-only and gap-free whatever the code does: idx must equal the row count.
+          """
+              CREATE TABLE log_entries (
+                idx       INTEGER NOT NULL PRIMARY KEY CHECK (idx >= 0),
+                entry_key TEXT    NOT NULL UNIQUE,
+                entry     BLOB    NOT NULL
+              ) STRICT""",
+          """
+              CREATE TRIGGER log_entries_gap_free BEFORE INSERT ON log_entries
+              WHEN NEW.idx <> (SELECT count(*) FROM log_entries)
+              BEGIN SELECT RAISE(ABORT, 'log index must equal the number of entries'); END""",
+          """
+              CREATE TRIGGER log_entries_no_update BEFORE UPDATE ON log_entries
+              BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END""",
+          """
+              CREATE TRIGGER log_entries_no_delete BEFORE DELETE ON log_entries
+              BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END"""));
 
   private Schema() {}
 

@@ -171,6 +171,35 @@ public interface SubmissionStore extends AutoCloseable {
    */
   List<String> listKeys(String kind) throws StoreException;
 
+  /**
+   * Durably appends an entry to the transparency log and returns its index, which is the
+   * number of entries before it: indices are consecutive from 0, and entries are never
+   * changed or removed. Idempotent by {@code key}: appending the same entry under the same key
+   * again returns the index it already has and writes nothing. When this returns, the entry
+   * survives a crash.
+   *
+   * @param key identifies the entry (for example the receipt's submission), 1–1024 characters
+   * @throws StoreException {@code CONFLICT} if {@code key} holds a different entry;
+   *     {@code INVALID_ARGUMENT}; {@code IO}
+   */
+  long appendLogEntry(String key, byte[] entry) throws StoreException;
+
+  /**
+   * The number of transparency log entries.
+   *
+   * @throws StoreException {@code IO}
+   */
+  long logSize() throws StoreException;
+
+  /**
+   * Log entries {@code [from, to)}, in index order, as fresh copies; fewer if {@code to} is
+   * beyond {@link #logSize()}.
+   *
+   * @throws StoreException {@code INVALID_ARGUMENT} unless {@code 0 <= from <= to};
+   *     {@code IO}
+   */
+  List<byte[]> logEntries(long from, long to) throws StoreException;
+
   /** Releases the store; safe to call more than once. */
   @Override
   void close() throws StoreException;

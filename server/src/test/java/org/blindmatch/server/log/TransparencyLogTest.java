@@ -1,0 +1,186 @@
+package org.blindmatch.server.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.blindmatch.crypto.merkle.MerkleHash;
+import org.blindmatch.crypto.merkle.MerkleProofException;
+import org.blindmatch.crypto.merkle.MerkleVerifier;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.LogPosition;
+import org.blindmatch.proto.v1.SignedTreeHead;
+import org.blindmatch.proto.v1.TreeHead;
+import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.StoreException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TransparencyLogTest {
+  private static final String CH = "blindmatch://test/clearinghouse/ch";
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-01T10:00:00.250Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+  NodeSigner signer;
+
+  @BeforeEach
+  void key() throws GeneralSecurityException {
+    signer = NodeSigner.of(NodeSigner.generate());
+  }
+
+  @Test
+  void appendsAreConsecutiveAndIdempotentByKey() throws Exception {
+    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      assertEquals(0, log.append("a", entry(0)));
+      assertEquals(1, log.append("b", entry(1)));
+      assertEquals(0, log.append("a", entry(0)), "same key and entry: no second append");
+      assertEquals(2, log.size());
+      StoreException conflict =
+          assertThrows(StoreException.class, () -> log.append("a", entry(9)));
+      assertEquals(StoreException.Kind.CONFLICT, conflict.kind());
+      assertEquals(2, log.size());
+      assertEquals(List.of("entry 0", "entry 1"), text(log.entries(0, 10)));
+      assertEquals(List.of("entry 1"), text(log.entries(1, 2)));
+    }
+  }
+
+  @Test
+  void aRestartResumesTheSameTree() throws Exception {
+    byte[] root;
+    SignedTreeHead before;
+    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      for (int i = 0; i < 37; i++) {
+        log.append("k" + i, entry(i));
+      }
+      before = log.signedTreeHead();
+      root = head(before).getRootHash().toByteArray();
+    }
+    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      assertEquals(37, log.size());
+      TreeHead after = head(log.signedTreeHead());
+      assertEquals(37, after.getTreeSize());
+      assertArrayEquals(root, after.getRootHash().toByteArray());
+      assertEquals(37, log.append("k37", entry(37)));
+      MerkleVerifier.verifyConsistency(37, 38, root,
+          head(log.signedTreeHead()).getRootHash().toByteArray(),
+          log.consistencyProof(37, 38));
+    }
+  }
+
+  @Test
+  void proofsVerifyAgainstSignedHeads() throws Exception {
+    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      TreeHead empty = head(log.signedTreeHead());
+      assertEquals(0, empty.getTreeSize());
+      assertArrayEquals(MerkleHash.emptyRoot(), empty.getRootHash().toByteArray());
+      List<TreeHead> heads = new ArrayList<>();
+      for (int i = 0; i < 13; i++) {
+        log.append("k" + i, entry(i));
+        heads.add(head(log.signedTreeHead()));
+      }
+      TreeHead last = heads.get(heads.size() - 1);
+      for (int i = 0; i < 13; i++) {
+        MerkleVerifier.verifyInclusion(MerkleHash.leafHash(entry(i)), i, 13,
+            log.inclusionProof(i, 13), last.getRootHash().toByteArray());
+      }
+      for (TreeHead old : heads) {
+        long m = old.getTreeSize();
+        MerkleVerifier.verifyConsistency(m, 13, old.getRootHash().toByteArray(),
+            last.getRootHash().toByteArray(), log.consistencyProof(m, 13));
+      }
+      assertEquals(CH, last.getClearinghouse());
+      assertEquals(CLOCK.millis(), last.getTimestamp());
+    }
+  }
+
+  @Test
+  void positionsVerifyAndForgeriesDoNot() throws Exception {
+    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      for (int i = 0; i < 5; i++) {
+        log.append("k" + i, entry(i));
+      }
+      LogPosition position = log.position(3, entry(3));
+      TreeHead head = LogPositions.verify(signer.publicKeysetJson(), position);
+      assertEquals(5, head.getTreeSize());
+
+      LogPosition otherEntry = position.toBuilder()
+          .setEntry(ByteString.copyFrom(entry(4))).build();
+      assertThrows(MerkleProofException.class,
+          () -> LogPositions.verify(signer.publicKeysetJson(), otherEntry));
+      LogPosition otherIndex = position.toBuilder().setIndex(2).build();
+      assertThrows(MerkleProofException.class,
+          () -> LogPositions.verify(signer.publicKeysetJson(), otherIndex));
+      String stranger = NodeSigner.of(NodeSigner.generate()).publicKeysetJson();
+      assertThrows(GeneralSecurityException.class,
+          () -> LogPositions.verify(stranger, position));
+    }
+  }
+
+  @Test
+  void headSignaturesAreDomainSeparated() throws Exception {
+    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      log.append("k", entry(0));
+      SignedTreeHead signed = log.signedTreeHead();
+      assertSame(signed, log.signedTreeHead(), "no re-signing while the tree is unchanged");
+      SignedTreeHeads.verify(signer.publicKeysetJson(), signed);
+      // The signature is not over the bare TreeHead bytes, as receipts and transcripts are.
+      assertThrows(GeneralSecurityException.class, () -> NodeSigner.verify(
+          signer.publicKeysetJson(), signed.getTreeHead().toByteArray(),
+          signed.getSignature().toByteArray()));
+      TreeHead forged = head(signed).toBuilder().setTreeSize(2).build();
+      assertThrows(GeneralSecurityException.class, () -> SignedTreeHeads.verify(
+          signer.publicKeysetJson(), signed.toBuilder().setTreeHead(forged.toByteString())
+              .build()));
+    }
+  }
+
+  @Test
+  void theDatabaseRefusesGapsAndRewrites() throws Exception {
+    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+      TransparencyLog.open(store, signer, CH, CLOCK).append("k", entry(0));
+    }
+    try (Connection c = DriverManager.getConnection(
+        "jdbc:sqlite:" + dir.resolve("meta.sqlite"));
+        Statement s = c.createStatement()) {
+      assertThrows(SQLException.class, () -> s.executeUpdate(
+          "INSERT INTO log_entries (idx, entry_key, entry) VALUES (5, 'gap', x'00')"));
+      assertThrows(SQLException.class,
+          () -> s.executeUpdate("UPDATE log_entries SET entry = x'00'"));
+      assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM log_entries"));
+    }
+  }
+
+  private static byte[] entry(int i) {
+    return ("entry " + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<String> text(List<byte[]> entries) {
+    return entries.stream().map(e -> new String(e, StandardCharsets.UTF_8)).toList();
+  }
+
+  private TreeHead head(SignedTreeHead signed) throws GeneralSecurityException {
+    return SignedTreeHeads.verify(signer.publicKeysetJson(), signed);
+  }
+}
