@@ -54,6 +54,7 @@ public final class Demo {
   static final String[] PLATFORMS = {"platform-a", "platform-b", "platform-c"};
   static final String NGO = "ngo-watch";
   static final String OPERATOR = "operator";
+  static final String AUDITOR = "auditor";
   static final int EVENTS_PER_PLATFORM = 20_000;
   static final int K = 3;
 
@@ -87,6 +88,7 @@ public final class Demo {
       issue(ca, pki, Role.PLATFORM, p, List.of(), List.of());
     }
     issue(ca, pki, Role.NGO, NGO, List.of(), List.of());
+    issue(ca, pki, Role.AUDITOR, AUDITOR, List.of(), List.of());
 
     Path scopeFile = dir.resolve("scope.yaml");
     Files.writeString(scopeFile, """
@@ -231,6 +233,11 @@ public final class Demo {
                 + "%d submitters%n", tier(scope, t.getTier()), t.getMatchedRecords(),
             t.getMatchedEvents(), t.getMatchedLabels(), t.getSubmitters());
       }
+      String audit = cli("audit", "verify", "--profile", profiles.get(AUDITOR).toString(),
+          "--state", dir.resolve("auditor-state.json").toString());
+      out.println("  auditor: " + audit.lines().filter(l -> l.startsWith("entries")
+          || l.startsWith("tree head")).map(l -> l.trim().replaceAll("\\s+", " "))
+          .reduce((a, b) -> a + "; " + b).orElse("log verified"));
       step(String.format("done in %.1f s; results in %s/*-results.csv", 
           (System.nanoTime() - t0) / 1e9, dir));
       out.println(ok ? "DEMO OK: every role's results equal the plaintext reference join"
@@ -248,6 +255,7 @@ public final class Demo {
     List<String> n = new ArrayList<>(List.of(PLATFORMS));
     n.add(NGO);
     n.add(OPERATOR);
+    n.add(AUDITOR);
     return n;
   }
 
