@@ -29,6 +29,7 @@ import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.log.TransparencyLog;
+import org.blindmatch.server.rpc.GracefulShutdown;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.IdentityInterceptor;
 import org.blindmatch.server.security.LoopbackOnly;
@@ -205,15 +206,7 @@ public final class ClearinghouseServer implements AutoCloseable {
   public void close() {
     purger.shutdownNow();
     health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    GracefulShutdown.stop(server);
     try {
       store.close();
     } catch (Exception e) {

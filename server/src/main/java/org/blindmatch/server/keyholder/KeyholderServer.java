@@ -22,6 +22,7 @@ import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.rpc.GracefulShutdown;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.AuthorizationPolicy;
 import org.blindmatch.server.security.IdentityInterceptor;
@@ -142,15 +143,7 @@ public final class KeyholderServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    GracefulShutdown.stop(server);
     try {
       ledger.close();
     } catch (SQLException ignored) {
