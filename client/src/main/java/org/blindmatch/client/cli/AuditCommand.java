@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code blindmatch audit verify}: an auditor's check of the transparency log. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Auditor checks of the clearinghouse's transparency log.",
-    subcommands = {AuditCommand.Verify.class})
+    subcommands = {AuditCommand.Verify.class, AuditCommand.CheckReceipt.class})
 final class AuditCommand {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -62,6 +62,43 @@ final class AuditCommand {
         w.println("entries    " + r.receipts() + " receipts, " + r.transcripts()
             + " transcripts (signatures verified, run inputs logged)");
         w.println("state      " + state);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "check-receipt", mixinStandardHelpOptions = true,
+      description = "Prove a receipt from 'submit' is in the clearinghouse's log now: its saved "
+          + "log position (RECEIPT.logpos) names it, and a fresh inclusion proof verifies "
+          + "against the current signed tree head.")
+  static final class CheckReceipt implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+    @picocli.CommandLine.Parameters(paramLabel = "RECEIPT") Path receipt;
+
+    @Override
+    public Integer call() throws InputException, IOException {
+      Path position = Path.of(receipt + ".logpos");
+      org.blindmatch.proto.v1.Receipt r;
+      org.blindmatch.proto.v1.LogPosition p;
+      try {
+        r = org.blindmatch.proto.v1.Receipt.parseFrom(java.nio.file.Files.readAllBytes(receipt));
+        p = org.blindmatch.proto.v1.LogPosition.parseFrom(
+            java.nio.file.Files.readAllBytes(position));
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new InputException(e.getFile() + ": no such file");
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new InputException(receipt + ": not a receipt and log position saved by submit");
+      }
+      try (org.blindmatch.client.federation.FederationClient c =
+          org.blindmatch.client.federation.FederationClient.connect(
+              org.blindmatch.client.federation.NodeProfile.load(profile))) {
+        org.blindmatch.client.federation.ReceiptCheck.Result res =
+            org.blindmatch.client.federation.ReceiptCheck.check(c, r, p);
+        spec.commandLine().getOut().println("receipt is entry " + res.index()
+            + " of the log; included in the current signed tree head of size "
+            + res.currentHead().getTreeSize() + " (received with size "
+            + res.savedHead().getTreeSize() + ")");
       }
       return 0;
     }

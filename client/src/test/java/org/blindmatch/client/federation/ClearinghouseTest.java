@@ -156,6 +156,20 @@ class ClearinghouseTest {
   }
 
   @Test
+  void aSubmitterCanProveItsReceiptIsInTheLog() throws Exception {
+    String out = ok("audit", "check-receipt", "--profile", platformA.toString(),
+        path("a.bmt.receipt"));
+    assertTrue(out.contains("receipt is entry") && out.contains("included in the current"),
+        out);
+    // Someone else's receipt with this position: refused, naming the check.
+    Files.copy(dir.resolve("b.bmt.receipt"), dir.resolve("swapped.receipt"));
+    Files.copy(dir.resolve("a.bmt.receipt.logpos"), dir.resolve("swapped.receipt.logpos"));
+    String e = fail("audit", "check-receipt", "--profile", platformA.toString(),
+        path("swapped.receipt"));
+    assertTrue(e.contains("not for this receipt"), e);
+  }
+
+  @Test
   void rolesAreEnforced() {
     String e = fail("match", "run", "--profile", platformA.toString(), "--scope", "test-scope");
     assertTrue(e.contains("PERMISSION_DENIED") && e.contains("platform"), e);

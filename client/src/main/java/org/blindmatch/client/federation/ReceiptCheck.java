@@ -1,0 +1,70 @@
+package org.blindmatch.client.federation;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.StatusRuntimeException;
+import java.security.GeneralSecurityException;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.merkle.MerkleHash;
+import org.blindmatch.crypto.merkle.MerkleProofException;
+import org.blindmatch.crypto.merkle.MerkleVerifier;
+import org.blindmatch.proto.v1.GetInclusionProofRequest;
+import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
+import org.blindmatch.proto.v1.InclusionProof;
+import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.LogPosition;
+import org.blindmatch.proto.v1.Receipt;
+import org.blindmatch.proto.v1.TreeHead;
+import org.blindmatch.server.log.LogPositions;
+import org.blindmatch.server.log.SignedTreeHeads;
+
+/**
+ * Proves a submitter's receipt is in the clearinghouse's log today: the saved log position
+ * names exactly this receipt, and a fresh inclusion proof verifies against the current signed
+ * tree head, which must not be smaller than the head the receipt came with.
+ */
+public final class ReceiptCheck {
+  private ReceiptCheck() {}
+
+  /** What was proven. */
+  public record Result(long index, TreeHead savedHead, TreeHead currentHead) {}
+
+  /**
+   * @throws InputException naming the check that failed
+   */
+  public static Result check(FederationClient client, Receipt receipt, LogPosition saved)
+      throws InputException {
+    String key = client.publishedScope().getClearinghousePublicKeyset();
+    TreeHead savedHead;
+    try {
+      LogEntry entry = LogEntry.parseFrom(saved.getEntry());
+      if (!entry.hasReceipt() || !entry.getReceipt().equals(receipt)) {
+        throw new InputException("the saved log position is not for this receipt");
+      }
+      savedHead = LogPositions.verify(key, saved);
+    } catch (InvalidProtocolBufferException e) {
+      throw new InputException("the saved log position is malformed");
+    } catch (GeneralSecurityException | MerkleProofException e) {
+      throw new InputException("the saved log position does not verify: " + e.getMessage());
+    }
+    try {
+      TreeHead current = SignedTreeHeads.verify(key, client.audit()
+          .getSignedTreeHead(GetSignedTreeHeadRequest.getDefaultInstance()));
+      if (current.getTreeSize() < savedHead.getTreeSize()) {
+        throw new InputException("the log shrank: the receipt came with a head of size "
+            + savedHead.getTreeSize() + ", the log now claims " + current.getTreeSize());
+      }
+      InclusionProof proof = client.audit().getInclusionProof(GetInclusionProofRequest
+          .newBuilder().setIndex(saved.getIndex()).setTreeSize(current.getTreeSize()).build());
+      MerkleVerifier.verifyInclusion(MerkleHash.leafHash(saved.getEntry().toByteArray()),
+          saved.getIndex(), current.getTreeSize(), LogPositions.hashes(proof.getHashesList()),
+          current.getRootHash().toByteArray());
+      return new Result(saved.getIndex(), savedHead, current);
+    } catch (GeneralSecurityException e) {
+      throw new InputException("the current tree head's signature does not verify");
+    } catch (MerkleProofException e) {
+      throw new InputException("the receipt is NOT in the current log: " + e.getMessage());
+    } catch (StatusRuntimeException e) {
+      throw new InputException("cannot check the receipt: " + FederationClient.describe(e));
+    }
+  }
+}
