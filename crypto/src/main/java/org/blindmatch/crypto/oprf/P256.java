@@ -2,8 +2,8 @@ package org.blindmatch.crypto.oprf;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import org.blindmatch.crypto.hash.Sha256;
 import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECPoint;
@@ -29,10 +29,6 @@ final class P256 {
   }
 
   static byte[] sha256(byte[] data) {
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(data, 0, data.length);
-    byte[] out = new byte[digest.getDigestSize()];
-    digest.doFinal(out, 0);
-    return out;
+    return Sha256.digest(data);
   }
 }

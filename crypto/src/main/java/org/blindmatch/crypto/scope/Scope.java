@@ -1,12 +1,12 @@
 package org.blindmatch.crypto.scope;
 
+import org.blindmatch.crypto.hash.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class Scope {
     this.id = id;
     this.tiers = List.copyOf(tiers);
     this.canonical = encode(id, this.tiers);
-    this.digest = sha256(canonical);
+    this.digest = Sha256.digest(canonical);
   }
 
   public String id() {
@@ -141,14 +141,6 @@ public final class Scope {
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
   }
 }

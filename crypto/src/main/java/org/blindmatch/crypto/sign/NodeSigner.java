@@ -9,7 +9,7 @@ import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import org.blindmatch.crypto.hash.Sha256;
 
 /**
  * A node's signing key for commitments, receipts and transcripts: a Tink ECDSA P-256 keyset
@@ -79,12 +79,7 @@ public final class NodeSigner {
 
   /** SHA-256 of a public keyset's JSON text, how keys are referred to in receipts. */
   public static byte[] fingerprint(String publicKeysetJson) {
-    try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest(publicKeysetJson.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.digest(publicKeysetJson.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

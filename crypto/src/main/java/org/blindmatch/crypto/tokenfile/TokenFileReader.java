@@ -1,5 +1,6 @@
 package org.blindmatch.crypto.tokenfile;
 
+import org.blindmatch.crypto.hash.Sha256;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class TokenFileReader implements AutoCloseable {
   private final InputStream in;
   private final TokenFileHeader header;
   private final byte[] headerBytes;
-  private final MessageDigest bodyDigest = TokenFileWriter.sha256();
+  private final MessageDigest bodyDigest = Sha256.newDigest();
   private long remaining;
 
   private TokenFileReader(Path path, FileChannel channel, TokenFileHeader header,
@@ -109,7 +110,7 @@ public final class TokenFileReader implements AutoCloseable {
   private void verifyTrailer() throws IOException, TokenFileException {
     byte[] trailer = new byte[32];
     readFully(trailer, 32);
-    MessageDigest expected = TokenFileWriter.sha256();
+    MessageDigest expected = Sha256.newDigest();
     expected.update(headerBytes);
     expected.update(bodyDigest.digest());
     if (!MessageDigest.isEqual(expected.digest(), trailer)) {

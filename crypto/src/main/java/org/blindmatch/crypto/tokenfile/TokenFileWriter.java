@@ -1,11 +1,11 @@
 package org.blindmatch.crypto.tokenfile;
 
+import org.blindmatch.crypto.hash.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import org.blindmatch.crypto.io.AtomicOutput;
@@ -45,7 +45,7 @@ public final class TokenFileWriter implements AutoCloseable {
     this.scopeDigest = scopeDigest.clone();
     this.keyId = keyId;
     this.tierNumbers = tierNumbers.clone();
-    this.bodyDigest = sha256();
+    this.bodyDigest = Sha256.newDigest();
     this.headerLength = TokenFileHeader.FIXED_LENGTH
         + TokenFileHeader.TIER_ENTRY_LENGTH * tierNumbers.length;
     out.stream().write(new byte[headerLength]);
@@ -120,7 +120,7 @@ public final class TokenFileWriter implements AutoCloseable {
     FileChannel channel = out.channel();
     long end = channel.position();
     writeFully(channel, ByteBuffer.wrap(headerBytes), 0);
-    MessageDigest trailer = sha256();
+    MessageDigest trailer = Sha256.newDigest();
     trailer.update(headerBytes);
     trailer.update(bodyDigest.digest());
     writeFully(channel, ByteBuffer.wrap(trailer.digest()), end);
@@ -140,13 +140,5 @@ public final class TokenFileWriter implements AutoCloseable {
   @Override
   public void close() throws IOException {
     out.close();
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -10,8 +10,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Arrays;
@@ -20,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
@@ -173,9 +172,7 @@ public final class ClearinghouseServer implements AutoCloseable {
 
   private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
     try {
-      String text = Files.readString(cfg.passphraseFile(), StandardCharsets.UTF_8);
-      int nl = text.indexOf('\n');
-      return (nl >= 0 ? text.substring(0, nl) : text).replace("\r", "").toCharArray();
+      return PassphraseFile.read(cfg.passphraseFile());
     } catch (IOException e) {
       throw new ConfigException("passphrase_file: " + cfg.passphraseFile()
           + ": cannot read: " + e.getMessage());

@@ -1,15 +1,13 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.crypto.hash.Sha256;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -159,7 +157,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
       byte[] bytes = e.getValue().build().toByteArray();
       ch.store().putRecord(Clearinghouse.RESULTS, runId + "|" + e.getKey(), bytes);
       transcript.addRecipients(RecipientDigest.newBuilder().setRecipient(e.getKey())
-          .setResultsSha256(ByteString.copyFrom(sha256(bytes))));
+          .setResultsSha256(ByteString.copyFrom(Sha256.digest(bytes))));
     }
     byte[] transcriptBytes = transcript.build().toByteArray();
     SignedTranscript signed = SignedTranscript.newBuilder()
@@ -207,17 +205,5 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
     byte[] b = new byte[4];
     random.nextBytes(b);
     return b;
-  }
-
-  static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

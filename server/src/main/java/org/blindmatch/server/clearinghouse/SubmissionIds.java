@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.crypto.hash.Sha256;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -21,7 +22,7 @@ final class SubmissionIds {
       throw Status.INVALID_ARGUMENT.withDescription(
           "submission id must match [A-Za-z0-9][A-Za-z0-9_.-]{0,99}").asRuntimeException();
     }
-    byte[] h = MatchServiceImpl.sha256(submitter.getBytes(StandardCharsets.UTF_8));
+    byte[] h = Sha256.digest(submitter.getBytes(StandardCharsets.UTF_8));
     return "s" + HexFormat.of().formatHex(h, 0, 6) + "." + clientId;
   }
 

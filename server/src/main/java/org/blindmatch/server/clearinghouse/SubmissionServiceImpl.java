@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.crypto.hash.Sha256;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
@@ -304,7 +305,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     ReceiptBody body = ReceiptBody.newBuilder()
         .setCommitment(c)
         .setCommitmentSignatureSha256(ByteString.copyFrom(
-            MessageDigest.getInstance("SHA-256").digest(signature)))
+            Sha256.digest(signature)))
         .setCommittedAt(now.getEpochSecond())
         .setExpiresAt(expires.getEpochSecond())
         .setClearinghouse(ch.identity().uri().toString())
