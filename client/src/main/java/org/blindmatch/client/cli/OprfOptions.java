@@ -43,6 +43,11 @@ final class OprfOptions {
           + "asked again (default ${DEFAULT-VALUE}; about 160 bytes each).")
   int cache;
 
+  @Option(names = "--oprf-parallel", paramLabel = "N",
+      description = "oprf mode: keyholder requests in flight at once, each blinded and "
+          + "finalized on its own thread (default: the number of processors).")
+  Integer parallel;
+
   /** Refuses oprf options in hmac mode. */
   void requireUnused() throws InputException {
     if (keyholders != null || publicFile != null || threshold != null) {
@@ -73,8 +78,12 @@ final class OprfOptions {
   }
 
   /** The keying for a run through {@code pool}. */
-  TokenKeying keying(Scope scope, KeyholderPool pool) {
-    return new TokenKeying.Oprf(scope, pool, batch, cache);
+  TokenKeying keying(Scope scope, KeyholderPool pool) throws InputException {
+    int p = parallel == null ? Runtime.getRuntime().availableProcessors() : parallel;
+    if (p < 1 || p > 64) {
+      throw new InputException("--oprf-parallel: " + p + " is not in 1..64");
+    }
+    return new TokenKeying.Oprf(scope, pool, batch, cache, p);
   }
 
   /** These options as command-line arguments, for a nested {@code tokenize}. */
@@ -96,6 +105,10 @@ final class OprfOptions {
     args.add(Integer.toString(batch));
     args.add("--oprf-cache");
     args.add(Integer.toString(cache));
+    if (parallel != null) {
+      args.add("--oprf-parallel");
+      args.add(parallel.toString());
+    }
     return args;
   }
 }

@@ -54,7 +54,7 @@ import org.blindmatch.server.security.TlsMaterial;
  * combines t verified answers. A keyholder that fails (down, over quota, bad proof) is named
  * to the warning sink and not asked again in this run. Keyholders see only blinded elements.
  *
- * <p>Not safe for concurrent {@link #evaluate} calls; close it when done.
+ * <p>Thread-safe: concurrent {@link #evaluate} calls run in parallel. Close it when done.
  */
 public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
   /** Elements per request, as the keyholder service accepts. */
@@ -85,7 +85,7 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
   private KeyholderPool(OprfKeyFiles.EpochPublicKey key, List<Member> members,
       List<ManagedChannel> channels, Consumer<String> warnings) {
     this.key = key;
-    this.healthy = new ArrayList<>(members);
+    this.healthy = new java.util.concurrent.CopyOnWriteArrayList<>(members);
     this.channels = channels;
     this.warnings = warnings;
   }

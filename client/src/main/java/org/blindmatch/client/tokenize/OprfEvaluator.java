@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Evaluates the OPRF of one key epoch on batches of inputs without revealing them: the
  * implementation blinds, asks keyholders, verifies their proofs and unblinds
- * ({@code docs/PROTOCOL.md} §3.1). Implementations say whether they are thread-safe.
+ * ({@code docs/PROTOCOL.md} §3.1). Implementations must allow concurrent {@link #evaluate}
+ * calls.
  */
 public interface OprfEvaluator {
   /** The key epoch; token files name it as their key id. */

@@ -73,11 +73,11 @@ public final class ReportTokenizer {
       tierNumbers[t] = t;
     }
     OprfOutputs oprf = keying instanceof TokenKeying.Oprf o
-        ? new OprfOutputs(scope.digest(), o.evaluator(), o.batchSize(), o.cacheEntries())
-        : null;
+        ? new OprfOutputs(scope.digest(), o) : null;
     TokenPipeline.BatchTokens tokens = keying instanceof TokenKeying.Hmac h
         ? new HmacBatchTokens(h.deriver()) : new OprfBatchTokens(scope);
-    try (TokenPipeline pipeline = new TokenPipeline(tokens, threads);
+    try (OprfOutputs closeOprf = oprf;
+        TokenPipeline pipeline = new TokenPipeline(tokens, threads);
         CsvReader csv = new CsvReader(opened.stream(), source);
         MappingWriter mapping = MappingWriter.create(req.mapping(), req.overwrite(), "record_id");
         TokenFileWriter out = TokenFileWriter.create(req.output(), req.overwrite(), Role.REPORT,

@@ -50,10 +50,15 @@ public sealed interface TokenKeying permits TokenKeying.Hmac, TokenKeying.Oprf {
    * @param evaluator the keyholders
    * @param batchSize addresses per keyholder request, 1..evaluator.maxBatch()
    * @param cacheEntries distinct addresses whose outputs are kept, at least 1; bounds memory
+   * @param requestsInFlight batches evaluated concurrently (each blinded, sent and finalized
+   *     on its own thread), at least 1
    */
-  record Oprf(Scope scope, OprfEvaluator evaluator, int batchSize, int cacheEntries)
-      implements TokenKeying {
+  record Oprf(Scope scope, OprfEvaluator evaluator, int batchSize, int cacheEntries,
+      int requestsInFlight) implements TokenKeying {
     public Oprf {
+      if (requestsInFlight < 1) {
+        throw new IllegalArgumentException("requests in flight must be at least 1");
+      }
       Objects.requireNonNull(scope, "scope");
       Objects.requireNonNull(evaluator, "evaluator");
       if (batchSize < 1 || batchSize > evaluator.maxBatch()) {

@@ -78,10 +78,8 @@ public final class WatchlistTokenizer {
     try (CsvReader csv = new CsvReader(opened.stream(), source);
         MappingWriter mapping = MappingWriter.create(req.mapping(), req.overwrite(), "label");
         TokenFileWriter out = TokenFileWriter.create(req.output(), req.overwrite(),
-            Role.WATCHLIST, keying.mode(), scope.digest(), keying.keyId(), tierNumbers)) {
-      WatchlistTokens sink = keying instanceof TokenKeying.Hmac h
-          ? new WatchlistTokens.Hmac(h.deriver(), out)
-          : new WatchlistTokens.Oprf(scope, oprfOutputs(scope), out);
+            Role.WATCHLIST, keying.mode(), scope.digest(), keying.keyId(), tierNumbers);
+        WatchlistTokens sink = sink(scope, out)) {
       if (!csv.next()) {
         throw new InputException(source + ": empty file; expected a header line "
             + String.join(",", COLUMNS));
@@ -173,9 +171,12 @@ public final class WatchlistTokenizer {
     }
   }
 
-  private OprfOutputs oprfOutputs(Scope scope) {
-    TokenKeying.Oprf o = (TokenKeying.Oprf) keying;
-    return new OprfOutputs(scope.digest(), o.evaluator(), o.batchSize(), o.cacheEntries());
+  private WatchlistTokens sink(Scope scope, TokenFileWriter out) {
+    if (keying instanceof TokenKeying.Hmac h) {
+      return new WatchlistTokens.Hmac(h.deriver(), out);
+    }
+    return new WatchlistTokens.Oprf(scope,
+        new OprfOutputs(scope.digest(), (TokenKeying.Oprf) keying), out);
   }
 
   /** Checks one row against every tier's caps, filling {@code ranges}; false if skipped. */

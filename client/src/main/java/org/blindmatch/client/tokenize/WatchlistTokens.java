@@ -14,7 +14,8 @@ import org.blindmatch.crypto.tokenfile.TokenRecord;
  * Where a watchlist's expanded (tier, masked address, bucket range, handle) entries become
  * token records, in the order they are added. Not thread-safe.
  */
-sealed interface WatchlistTokens permits WatchlistTokens.Hmac, WatchlistTokens.Oprf {
+sealed interface WatchlistTokens extends AutoCloseable
+    permits WatchlistTokens.Hmac, WatchlistTokens.Oprf {
   /** One masked address of a row in tier {@code tier}, for every bucket of {@code range}. */
   void add(int tier, int prefixLength, IpAddress masked, BucketRange range, byte[] handle)
       throws IOException;
@@ -27,6 +28,10 @@ sealed interface WatchlistTokens permits WatchlistTokens.Hmac, WatchlistTokens.O
 
   /** Distinct addresses evaluated through keyholders, or -1 in hmac mode. */
   long oprfEvaluations();
+
+  /** Releases threads; what was not finished is dropped. */
+  @Override
+  default void close() {}
 
   /** hmac mode: tokens are written as they are added. */
   final class Hmac implements WatchlistTokens {
@@ -122,6 +127,11 @@ sealed interface WatchlistTokens permits WatchlistTokens.Hmac, WatchlistTokens.O
     @Override
     public long oprfEvaluations() {
       return outputs.evaluated();
+    }
+
+    @Override
+    public void close() {
+      outputs.close();
     }
   }
 }
