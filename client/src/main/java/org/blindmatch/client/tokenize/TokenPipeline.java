@@ -77,15 +77,8 @@ final class TokenPipeline implements AutoCloseable {
     byte[] scratch = new byte[32];
     int off = 0;
     for (int i = 0; i < batch.size; i++) {
-      for (int t = 0; t < tiers; t++) {
-        long bucket = scope.tier(t).bucketWidth().bucketOf(batch.epochSeconds[i]);
-        deriver.derive(t, batch.addresses[i], bucket, scratch, records,
-            off + TokenRecord.TOKEN_OFFSET);
-        System.arraycopy(batch.handles, i * HandleDeriver.LENGTH, records,
-            off + TokenRecord.HANDLE_OFFSET, HandleDeriver.LENGTH);
-        records[off + TokenRecord.TIER_OFFSET] = (byte) t;
-        off += TokenRecord.LENGTH;
-      }
+      off += ReportRow.records(deriver, batch.addresses[i], batch.epochSeconds[i],
+          batch.handles, i * HandleDeriver.LENGTH, scratch, records, off);
     }
     return new Records(records, batch.size * tiers);
   }
