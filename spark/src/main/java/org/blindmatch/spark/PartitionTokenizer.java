@@ -24,7 +24,8 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
 
 /**
- * Tokenises one partition: rows in ({@code id, ip, time columns…, file}, strings), one part
+ * Tokenises one partition: rows in ({@code id, ip, time columns…, missing, file}: the role's
+ * columns as strings, whether the row lacks a required field, the input file), one part
  * token file {@code part-NNNNN.bmt} out (written locally, then copied to the run's tokens
  * directory and renamed into place, so a retried task replaces it whole), and a lazy
  * stream of {@link #OUTPUT} rows: the handle mapping lines and the skipped rows with their
@@ -169,6 +170,16 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
         }
       }
     };
+  }
+
+  /** Column {@code i} as text; null (a missing value in Parquet or JSON) reads as empty. */
+  static String text(Row in, int i) {
+    return in.isNullAt(i) ? "" : in.getString(i);
+  }
+
+  /** Whether the row lacks a required field (the CLI's {@code missing_field}). */
+  static boolean missing(Row in) {
+    return in.getBoolean(in.length() - 2);
   }
 
   /** Lets a handler write records it still buffers. */

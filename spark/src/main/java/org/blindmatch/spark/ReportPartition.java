@@ -56,12 +56,9 @@ final class ReportPartition extends PartitionTokenizer {
     public void row(Row in, Sink out) throws IOException {
       sink = out;
       String id = in.getString(0);
-      for (int c = 1; c <= 2; c++) {
-        if (in.isNullAt(c)) {
-          out.skip(in, id, "row", "missing_field", "has no value for column "
-              + ReportRow.COLUMNS[c], false);
-          return;
-        }
+      if (missing(in)) {
+        out.skip(in, id, "row", "missing_field", "lacks a field the header names", false);
+        return;
       }
       if (id == null || id.isEmpty()) {
         out.skip(in, id, "record_id", "empty_record_id", "empty", false);
@@ -70,8 +67,8 @@ final class ReportPartition extends PartitionTokenizer {
       IpAddress address;
       long epochSecond;
       try {
-        address = ReportRow.address(in.getString(1));
-        epochSecond = ReportRow.epochSecond(ReportRow.trimmed(in.getString(2)),
+        address = ReportRow.address(text(in, 1));
+        epochSecond = ReportRow.epochSecond(ReportRow.trimmed(text(in, 2)),
             settings.timeFormat(), "timestamp");
       } catch (RowSkip skip) {
         out.skip(in, id, skip.field(), skip.reasonKey(), skip.detail(), skip.policy());

@@ -56,7 +56,7 @@ public final class SparkTokenize {
       err.println("error: " + e.getMessage());
       debug(e, err);
       return 1;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws checked SparkException undeclared
       String strictMessage = TokenizeJob.strictMessage(e);
       if (strictMessage != null) {
         err.println("error: " + strictMessage);

@@ -1,8 +1,10 @@
 package org.blindmatch.spark;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trim;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
@@ -26,7 +28,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -34,6 +35,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.blindmatch.client.tokenize.HandleDeriver;
 import org.blindmatch.crypto.scope.Scope;
@@ -163,7 +165,7 @@ public final class TokenizeJob {
               col("detail"), col("policy"))
           .write().parquet(new Path(tmp, "rejects").toString());
       handles = spark.read().parquet(new Path(tmp, "mapping").toString()).count();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws checked SparkException undeclared
       String strict = strictMessage(e);
       if (strict != null) {
         throw new JobException(strict);
@@ -201,46 +203,72 @@ public final class TokenizeJob {
     return new JobSummary(cfg.output(), sum, parts.size(), tierNames, format, skips, handles);
   }
 
+  private static final String CORRUPT = "_blindmatch_short_row";
+
   private Dataset<Row> read(JobConfig cfg) throws JobException {
-    DataFrameReader r = spark.read().format(cfg.format());
-    if (cfg.format().equals("csv")) {
-      // As the CLI reads CSV: a header line, RFC 4180 quotes, every value a string, values
-      // kept untrimmed, and an empty field an empty string (null only for a missing field).
-      r = r.option("header", "true").option("inferSchema", "false").option("escape", "\"")
-          .option("nullValue", "\u0000").option("emptyValue", "")
-          .option("mode", "PERMISSIVE");
-    }
     try {
-      return r.load(cfg.inputPath());
+      if (!cfg.format().equals("csv")) {
+        return spark.read().format(cfg.format()).load(cfg.inputPath());
+      }
+      // As the CLI reads CSV: a header line, RFC 4180 quotes, every value a string, kept
+      // untrimmed. Spark reads an empty field as null, and a row with too few fields as a
+      // malformed record: the corrupt-record column tells the two apart (its raw line is
+      // reduced to a flag in select and never leaves the job).
+      StructType header = spark.read().option("header", "true").option("escape", "\"")
+          .csv(cfg.inputPath()).schema();
+      StructType schema = new StructType();
+      for (StructField f : header.fields()) {
+        schema = schema.add(f.name(), DataTypes.StringType, true);
+      }
+      schema = schema.add(CORRUPT, DataTypes.StringType, true);
+      spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
+      return spark.read().schema(schema).option("header", "true").option("escape", "\"")
+          .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+          .csv(cfg.inputPath());
     } catch (RuntimeException e) {
       throw new JobException(cfg.inputPath() + ": cannot read as " + cfg.format() + ": "
           + firstLine(e.getMessage()));
     }
   }
 
-  /** The role's columns as strings (timestamps rendered as ISO-8601 UTC), then the file. */
+  /**
+   * The role's columns as strings (timestamps rendered as ISO-8601 UTC), then whether the row
+   * lacks a required field (as the CLI's {@code missing_field}), then the file.
+   */
   private static Dataset<Row> select(JobConfig cfg, Dataset<Row> df) throws JobException {
     Map<String, StructField> fields = new HashMap<>();
     for (StructField f : df.schema().fields()) {
-      fields.put(f.name().toLowerCase(Locale.ROOT), f);
+      if (!f.name().equals(CORRUPT)) {
+        fields.put(f.name().toLowerCase(Locale.ROOT), f);
+      }
     }
+    boolean csv = cfg.format().equals("csv");
     List<Column> cols = new ArrayList<>();
+    Column missing = lit(false);
     for (Map.Entry<String, String> c : cfg.columns().entrySet()) {
       StructField f = fields.get(c.getValue().toLowerCase(Locale.ROOT));
       if (f == null) {
         throw new JobException(cfg.inputPath() + ": no column \"" + c.getValue() + "\" for "
-            + c.getKey() + " (columns: " + String.join(", ", df.columns()) + "; set "
+            + c.getKey() + " (columns: " + String.join(", ", fields.keySet()) + "; set "
             + "input.columns." + c.getKey() + " in the job configuration)");
       }
       Column v = col("`" + f.name() + "`");
+      if (csv || cols.size() > 0) {
+        missing = missing.or(v.isNull());
+      }
       DataType t = f.dataType();
       if (t.equals(DataTypes.TimestampType) || t.equals(DataTypes.TimestampNTZType)) {
         v = date_format(v, "yyyy-MM-dd'T'HH:mm:ssXXX");
       } else if (!t.equals(DataTypes.StringType)) {
         v = v.cast(DataTypes.StringType);
       }
-      cols.add(v.as(c.getKey()));
+      // In CSV a null is an empty field unless the row is short.
+      cols.add((csv ? coalesce(v, lit("")) : v).as(c.getKey()));
     }
+    if (csv) {
+      missing = col(CORRUPT).isNotNull().and(missing);
+    }
+    cols.add(missing.as("missing"));
     cols.add(input_file_name().as("file"));
     return df.select(cols.toArray(Column[]::new));
   }
@@ -253,7 +281,8 @@ public final class TokenizeJob {
     }
     String column = cfg.isReport() ? "timestamp" : "start";
     List<Row> first = input.select(trim(col(column))).where(col(column).isNotNull()
-        .and(trim(col(column)).notEqual(""))).limit(1).collectAsList();
+        .and(trim(col(column)).notEqual("")).and(col("missing").equalTo(false))).limit(1)
+        .collectAsList();
     if (first.isEmpty()) {
       return TimestampFormat.fromName("iso8601"); // no value to parse: every row is skipped
     }

@@ -36,12 +36,10 @@ final class WatchlistPartition extends PartitionTokenizer {
     BucketRange[] ranges = new BucketRange[tiers.size()];
     Map<String, byte[]> labelHandles = new HashMap<>();
     return (in, out) -> {
-      for (int c = 1; c <= 3; c++) {
-        if (in.isNullAt(c)) {
-          out.skip(in, in.getString(0), "row", "missing_field", "has no value for column "
-              + WatchlistRow.COLUMNS[c], false);
-          return;
-        }
+      if (missing(in)) {
+        out.skip(in, in.getString(0), "row", "missing_field",
+            "lacks a field the header names", false);
+        return;
       }
       String label = in.isNullAt(0) ? "" : in.getString(0).trim();
       if (label.isEmpty()) {
@@ -50,13 +48,13 @@ final class WatchlistPartition extends PartitionTokenizer {
       }
       IpPrefix prefix;
       try {
-        prefix = WatchlistRow.prefix(in.getString(1));
+        prefix = WatchlistRow.prefix(text(in, 1));
       } catch (RowSkip skip) {
         out.skip(in, label, skip.field(), skip.reasonKey(), skip.detail(), skip.policy());
         return;
       }
-      CharSequence startText = ReportRow.trimmed(in.getString(2));
-      CharSequence endText = ReportRow.trimmed(in.getString(3));
+      CharSequence startText = ReportRow.trimmed(text(in, 2));
+      CharSequence endText = ReportRow.trimmed(text(in, 3));
       if (startText.length() == 0 || endText.length() == 0) {
         out.skip(in, label, startText.length() == 0 ? "start" : "end", "bad_timestamp",
             "empty", false);
