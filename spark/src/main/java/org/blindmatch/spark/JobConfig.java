@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -76,11 +75,6 @@ public record JobConfig(
     return role.equals("report");
   }
 
-  /** The input column names, in the role's order ({@link ReportRow#COLUMNS} or watchlist). */
-  public List<String> inputColumns() {
-    return List.copyOf(columns.values());
-  }
-
   /** A copy with {@code strict} set. */
   public JobConfig withStrict(boolean s) {
     return new JobConfig(role, inputPath, format, columns, timeFormat, scope, keyset, keyId,
@@ -142,8 +136,7 @@ public record JobConfig(
             + roleColumns[0] + ": my_column}");
       }
       checkKeys(cols, Set.of(roleColumns), file, "input.columns.");
-      for (Iterator<Map.Entry<String, JsonNode>> it = cols.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : cols.properties()) {
         if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
           throw new JobException(file + ": input.columns." + e.getKey()
               + ": expected a column name");

@@ -11,6 +11,8 @@ import org.blindmatch.crypto.time.TimestampFormat;
  *
  * @param handleKey the per-run handle keyset in Tink binary form
  * @param tokensDir the Hadoop directory receiving {@code part-NNNNN.bmt}
+ * @param rejectsDir the Hadoop directory receiving {@code part-NNNNN.csv} of skipped rows
+ * @param idName {@code record_id} or {@code label}
  * @param hadoopConf the driver's Hadoop configuration, so executors reach the same storage
  */
 record PartSettings(
@@ -19,6 +21,8 @@ record PartSettings(
     TimestampFormat timeFormat,
     boolean strict,
     String tokensDir,
+    String rejectsDir,
+    String idName,
     Map<String, String> hadoopConf) implements Serializable {
   private static final long serialVersionUID = 1L;
 }

@@ -4,6 +4,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
@@ -14,6 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -25,29 +27,25 @@ import org.blindmatch.crypto.tokenfile.TokenFileWriter;
 
 /**
  * Tokenises one partition: rows in ({@code id, ip, time columns…, missing, file}: the role's
- * columns as strings, whether the row lacks a required field, the input file), one part
- * token file {@code part-NNNNN.bmt} out (written locally, then copied to the run's tokens
- * directory and renamed into place, so a retried task replaces it whole), and a lazy
- * stream of {@link #OUTPUT} rows: the handle mapping lines and the skipped rows with their
- * reasons. Memory stays bounded whatever the partition size. One instance per task.
+ * columns as strings, whether the row lacks a required field, the input file); out, one part
+ * token file {@code part-NNNNN.bmt} and, if any row was skipped, one rejects file
+ * {@code part-NNNNN.csv} (each written locally, then copied to the run's directory and
+ * renamed into place, so a retried task replaces it whole), and a lazy stream of handle
+ * mapping rows ({@link #output}). Memory stays bounded whatever the partition size.
  */
 abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
-  /** Output row kinds. */
-  static final String MAPPING = "map";
-  static final String SKIP = "skip";
+  /** Output rows: handle (hex), id (record id or label). */
+  static StructType output(String idName) {
+    return new StructType().add("handle", DataTypes.StringType, false)
+        .add(idName, DataTypes.StringType, false);
+  }
 
-  /** kind, handle (hex), id (record id or label), file, field, reason, detail, policy. */
-  static final StructType OUTPUT = new StructType()
-      .add("kind", DataTypes.StringType, false)
-      .add("handle", DataTypes.StringType, true)
-      .add("id", DataTypes.StringType, true)
-      .add("file", DataTypes.StringType, true)
-      .add("field", DataTypes.StringType, true)
-      .add("reason", DataTypes.StringType, true)
-      .add("detail", DataTypes.StringType, true)
-      .add("policy", DataTypes.BooleanType, true);
+  /** Header of the rejects part files ({@code id} is record_id or label). */
+  static String rejectsHeader(String idName) {
+    return "file," + idName + ",field,reason,detail,policy\n";
+  }
 
   private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
@@ -70,15 +68,17 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
   final class Sink {
     final TokenFileWriter tokens;
     final ArrayDeque<Row> pending = new ArrayDeque<>();
+    final java.nio.file.Path rejectsFile;
+    private java.io.Writer rejects;
     long skipped;
 
-    Sink(TokenFileWriter tokens) {
+    Sink(TokenFileWriter tokens, java.nio.file.Path rejectsFile) {
       this.tokens = tokens;
+      this.rejectsFile = rejectsFile;
     }
 
     void mapping(byte[] handle, String id) {
-      pending.add(RowFactory.create(MAPPING, HEX.formatHex(handle), id, null, null, null, null,
-          null));
+      pending.add(RowFactory.create(HEX.formatHex(handle), id));
     }
 
     /** Records a skipped row; in strict mode a malformed row fails the task. */
@@ -89,13 +89,32 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
       }
       skipped++;
       counts.add(reason);
-      pending.add(RowFactory.create(SKIP, null, id, file, field, reason, detail, policy));
+      try {
+        if (rejects == null) {
+          rejects = Files.newBufferedWriter(rejectsFile, StandardCharsets.UTF_8);
+          rejects.write(rejectsHeader(settings.idName()));
+        }
+        rejects.write(csv(file) + "," + csv(id) + "," + csv(field) + "," + csv(reason) + ","
+            + csv(detail) + "," + policy + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Closes the rejects file; true if it holds any row. */
+    boolean closeRejects() throws IOException {
+      if (rejects == null) {
+        return false;
+      }
+      rejects.close();
+      return true;
     }
   }
 
   /** A handler for one task, deriving tokens with {@code deriver} and handles with {@code handles}. */
   abstract RowHandler handler(HmacTokenDeriver deriver, HandleDeriver handles);
 
+  @SuppressWarnings("deprecation") // the per-run key crosses to executors in Tink's format
   HandleDeriver handles() {
     try {
       return new HandleDeriver(role, TinkProtoKeysetFormat.parseKeyset(settings.handleKey(),
@@ -117,9 +136,20 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
       tierNumbers[t] = t;
     }
     java.nio.file.Path local = Files.createTempFile("blindmatch-part-", ".bmt");
+    java.nio.file.Path localRejects = Files.createTempFile("blindmatch-rejects-", ".csv");
     TokenFileWriter writer = TokenFileWriter.create(local, true, role,
         TokenFileHeader.KeyMode.HMAC, deriver.scope().digest(), deriver.keyId(), tierNumbers);
-    Sink sink = new Sink(writer);
+    // A killed or failed task leaves no local part behind.
+    TaskContext.get().addTaskCompletionListener((TaskCompletionListener) ctx -> {
+      try {
+        writer.close();
+        Files.deleteIfExists(local);
+        Files.deleteIfExists(localRejects);
+      } catch (IOException ignored) {
+        // temporary directory: best effort
+      }
+    });
+    Sink sink = new Sink(writer, localRejects);
     RowHandler handler = handler(deriver, handles());
     return new Iterator<>() {
       private long rows;
@@ -157,19 +187,35 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
         finished = true;
         flushHandler(handler);
         writer.finish(rows, sink.skipped);
-        publish(local);
+        publish(local, settings.tokensDir(), "bmt");
+        if (sink.closeRejects()) {
+          publish(localRejects, settings.rejectsDir(), "csv");
+        }
       }
 
       private void closeQuietly() {
         finished = true;
         try {
           writer.close();
+          sink.closeRejects();
           Files.deleteIfExists(local);
+          Files.deleteIfExists(localRejects);
         } catch (IOException ignored) {
           // the task fails anyway
         }
       }
     };
+  }
+
+  /** A CSV field per RFC 4180 (quoted when needed); null as empty. */
+  static String csv(String v) {
+    if (v == null) {
+      return "";
+    }
+    if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+      return v;
+    }
+    return "\"" + v.replace("\"", "\"\"") + "\"";
   }
 
   /** Column {@code i} as text; null (a missing value in Parquet or JSON) reads as empty. */
@@ -185,13 +231,14 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
   /** Lets a handler write records it still buffers. */
   void flushHandler(RowHandler handler) throws IOException {}
 
-  /** Copies the finished part to the tokens directory under its partition's name. */
-  private void publish(java.nio.file.Path local) throws IOException {
+  /** Moves a finished local file into {@code dirName} under its partition's name. */
+  private void publish(java.nio.file.Path local, String dirName, String ext)
+      throws IOException {
     TaskContext task = TaskContext.get();
-    String name = String.format("part-%05d.bmt", task.partitionId());
+    String name = String.format("part-%05d.%s", task.partitionId(), ext);
     Configuration conf = new Configuration(false);
     settings.hadoopConf().forEach(conf::set);
-    Path dir = new Path(settings.tokensDir());
+    Path dir = new Path(dirName);
     FileSystem fs = dir.getFileSystem(conf);
     Path attempt = new Path(dir, "_attempts/" + name + "." + task.taskAttemptId());
     try {

@@ -7,9 +7,10 @@ import org.apache.spark.util.AccumulatorV2;
 
 /**
  * A Spark accumulator counting skipped rows by reason key ({@code bad_ip},
- * {@code non_routable:private}, …). Spark merges the per-task copies on the driver; as for
- * every accumulator updated inside a transformation, a stage that Spark recomputes counts
- * again (the job persists its per-row output so that it runs once).
+ * {@code non_routable:private}, …). Spark merges the copies of successful tasks on the
+ * driver. As for every accumulator updated inside a transformation, a stage that Spark
+ * re-runs after losing an executor counts again; the job reads its input once, so this
+ * happens only then, and the part headers' totals stay exact regardless.
  */
 public final class ReasonCounts extends AccumulatorV2<String, Map<String, Long>> {
   private static final long serialVersionUID = 1L;

@@ -36,7 +36,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.blindmatch.client.tokenize.HandleDeriver;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.scope.Tier;
@@ -56,10 +55,11 @@ import org.blindmatch.crypto.tokenfile.TokenFileSet;
  *   <li>{@code tokens/}: one token file per input partition plus a {@code MANIFEST} — a
  *       {@link TokenFileSet} that {@code blindmatch submit --tokens DIR} sends as one
  *       submission;
- *   <li>{@code mapping/}: Parquet {@code handle, record_id} (or {@code label}), distinct —
- *       private to the owner, like the CLI's {@code .map.csv};
- *   <li>{@code rejects/}: Parquet of every row that produced no token: {@code file}, the id,
- *       {@code field}, {@code reason}, {@code detail}, {@code policy} (never the address).
+ *   <li>{@code mapping/}: Parquet {@code handle, record_id} (or {@code label}) — private to
+ *       the owner, like the CLI's {@code .map.csv}; for reports one row per run of a record's
+ *       consecutive rows, as in the CLI, for watchlists one row per label;
+ *   <li>{@code rejects/}: CSV part files {@code file, record_id|label, field, reason, detail,
+ *       policy} of every row that produced no token (never the address).
  * </ul>
  *
  * Everything is written under a temporary sibling and renamed into place at the end, so the
@@ -126,6 +126,7 @@ public final class TokenizeJob {
     }
   }
 
+  @SuppressWarnings("deprecation") // the per-run handle key crosses to executors in Tink's format
   private JobSummary tokenize(JobConfig cfg, KeySource keys, Scope scope, FileSystem fs,
       Path tmp) throws JobException, IOException {
     Dataset<Row> input = select(cfg, read(cfg));
@@ -145,25 +146,27 @@ public final class TokenizeJob {
       throw new IllegalStateException(e);
     }
     Path tokensDir = new Path(tmp, "tokens");
+    Path rejectsDir = new Path(tmp, "rejects");
     fs.mkdirs(tokensDir);
+    fs.mkdirs(rejectsDir);
+    String idName = cfg.isReport() ? "record_id" : "label";
     PartSettings settings = new PartSettings(keys, handleKey, format, cfg.strict(),
-        tokensDir.toString(), hadoopConf);
+        tokensDir.toString(), rejectsDir.toString(), idName, hadoopConf);
     ReasonCounts counts = new ReasonCounts();
     spark.sparkContext().register(counts, "blindmatch rows skipped by reason");
     PartitionTokenizer partitions = cfg.isReport() ? new ReportPartition(settings, counts)
         : new WatchlistPartition(settings, counts);
-    Dataset<Row> tagged = input.mapPartitions(partitions, Encoders.row(PartitionTokenizer.OUTPUT))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    String idName = cfg.isReport() ? "record_id" : "label";
+    // One pass: the mapping is the job's output; token parts and rejects are written by each
+    // task as it finishes. A report mapping keeps the CLI's one line per run of a record's
+    // consecutive rows; a watchlist's few labels are de-duplicated across partitions.
+    Dataset<Row> mapping = input.mapPartitions(partitions,
+        Encoders.row(PartitionTokenizer.output(idName)));
+    if (!cfg.isReport()) {
+      mapping = mapping.distinct();
+    }
     long handles;
     try {
-      Dataset<Row> mapping = tagged.filter(col("kind").equalTo(PartitionTokenizer.MAPPING))
-          .select(col("handle"), col("id").as(idName)).distinct();
       mapping.write().parquet(new Path(tmp, "mapping").toString());
-      tagged.filter(col("kind").equalTo(PartitionTokenizer.SKIP))
-          .select(col("file"), col("id").as(idName), col("field"), col("reason"),
-              col("detail"), col("policy"))
-          .write().parquet(new Path(tmp, "rejects").toString());
       handles = spark.read().parquet(new Path(tmp, "mapping").toString()).count();
     } catch (Exception e) { // Spark throws checked SparkException undeclared
       String strict = strictMessage(e);
@@ -171,9 +174,8 @@ public final class TokenizeJob {
         throw new JobException(strict);
       }
       throw e;
-    } finally {
-      tagged.unpersist();
     }
+    fs.delete(new Path(rejectsDir, "_attempts"), true);
     fs.delete(new Path(tokensDir, "_attempts"), true);
     Map<String, Long> parts = new TreeMap<>();
     TokenFileHeader sum = null;
@@ -189,8 +191,7 @@ public final class TokenizeJob {
     Map<String, Long> skips = counts.value();
     if (sum.rowsRead() == sum.rowsSkipped()) {
       throw new JobException(source + ": none of the " + sum.rowsRead() + " rows produced a "
-          + "token (skipped: " + skips + "; reasons per row in the rejects output are "
-          + "discarded with it)");
+          + "token (skipped: " + skips + ")");
     }
     try (OutputStream o = fs.create(new Path(tokensDir, TokenFileSet.MANIFEST), true)) {
       o.write(TokenFileSet.manifest(new LinkedHashMap<>(parts))

@@ -102,19 +102,22 @@ class SparkTokenizeJobTest {
     assertEquals(new java.util.TreeMap<>(cliSkips),
         new java.util.TreeMap<>(JobFixture.cliSkips(run.out())), run.out());
     Map<String, Long> rejected = new java.util.TreeMap<>();
-    for (Row r : LocalSpark.session().read().parquet(output.resolve("rejects").toString())
-        .groupBy("reason").count().collectAsList()) {
+    for (Row r : rejects(output).groupBy("reason").count().collectAsList()) {
       rejected.put(r.getString(0), r.getLong(1));
     }
     assertEquals(new java.util.TreeMap<>(cliSkips), rejected, "one reject row per skip");
     return run.out();
   }
 
+  private static org.apache.spark.sql.Dataset<Row> rejects(Path output) {
+    return LocalSpark.session().read().option("header", "true").option("escape", "\"")
+        .csv(output.resolve("rejects").toString());
+  }
+
   @Test
   void reportsAreBitIdenticalToTheCli() throws Exception {
     String out = compare("--reports", "report", "events.csv", "events", "");
-    Row r = LocalSpark.session().read().parquet(dir.resolve("events-spark/rejects").toString())
-        .where("reason = 'bad_ip'").first();
+    Row r = rejects(dir.resolve("events-spark")).where("reason = 'bad_ip'").first();
     assertTrue(r.getString(0).endsWith("events.csv"), r.toString());
     assertTrue(r.getString(1).startsWith("R-"), r.toString());
     assertEquals("ip", r.getString(2));

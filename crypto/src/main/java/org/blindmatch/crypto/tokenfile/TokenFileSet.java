@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * One submission written as several part token files (by a distributed job such as the
  * Spark tokenizer): a directory holding the parts and a {@code MANIFEST} that lists each
- * part's name and record count ({@code docs/PROTOCOL.md} §4.1). Each part is a complete v1
+ * part's name and record count ({@code docs/PROTOCOL.md} §8). Each part is a complete v1
  * token file; the set stands for one token file whose records are the union of the parts'
  * and whose header is their sum. Immutable once opened.
  */
