@@ -75,6 +75,19 @@ class SparkSubmitMatchTest {
       assertTrue(cli.size() > 10, "the generated data matches: " + cli);
       assertTrue(cli.stream().anyMatch(l -> l.contains(",ip+hour,")), "IP and time: " + cli);
       assertEquals(cli, spark, "the same record ids, tiers, labels and event counts");
+
+      // A part directory missing a part is refused, naming the part, before any upload.
+      Path broken = Files.createDirectories(dir.resolve("broken"));
+      try (var parts = Files.list(output.resolve("tokens"))) {
+        for (Path p : parts.filter(Files::isRegularFile).toList()) {
+          Files.copy(p, broken.resolve(p.getFileName()));
+        }
+      }
+      Files.delete(broken.resolve("part-00001.bmt"));
+      String refused = FederationTests.fail("submit", "--profile", platformB.toString(),
+          "--tokens", broken.toString(), "--id", "broken");
+      assertTrue(refused.contains("part part-00001.bmt is listed in MANIFEST but missing"),
+          refused);
     }
   }
 }
