@@ -95,6 +95,7 @@ public final class SparkTokenize {
         + "directory with 'blindmatch submit --tokens')");
     w.println("mapping      " + s.output() + "/mapping (Parquet; private: maps handles to your "
         + (h.role() == TokenFileHeader.Role.REPORT ? "record ids" : "labels") + ")");
-    w.println("rejects      " + s.output() + "/rejects (CSV: file, id, field, reason, detail, policy; never an address)");
+    w.println("rejects      " + s.output() + "/rejects (CSV: file, id, field, reason, detail, "
+        + "policy; never an address)");
   }
 }
