@@ -10,7 +10,10 @@ import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.federation.Submitter;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.crypto.tokenfile.TokenFileException;
+import org.blindmatch.crypto.tokenfile.TokenFileSet;
 import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -41,7 +44,8 @@ final class SubmitCommand implements Callable<Integer> {
 
   static final class Input {
     @Option(names = "--tokens", required = true, paramLabel = "FILE",
-        description = "Token file from 'blindmatch tokenize'.")
+        description = "Token file from 'blindmatch tokenize', or a directory of part "
+            + "token files with a MANIFEST (the Spark job's tokens/ output), submitted as one.")
     Path tokens;
 
     @Option(names = "--reports", required = true, paramLabel = "CSV",
@@ -100,7 +104,8 @@ final class SubmitCommand implements Callable<Integer> {
       Path temp = tokens.toAbsolutePath().getParent();
       ProgressBar bar = noProgress || System.console() == null ? null
           : new ProgressBarBuilder().setTaskName("submit " + tokens.getFileName())
-              .setInitialMax(Math.max(1, (Files.size(tokens) - 100) / 33))
+              .setInitialMax(Math.max(1, Files.isDirectory(tokens) ? 1
+                  : (Files.size(tokens) - 100) / 33))
               .setUnit(" records", 1).setStyle(ProgressBarStyle.ASCII)
               .setUpdateIntervalMillis(250)
               .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
@@ -172,17 +177,29 @@ final class SubmitCommand implements Callable<Integer> {
     return out;
   }
 
-  private static String defaultId(Path tokens) throws IOException {
-    try (var in = Files.newInputStream(tokens)) {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
+  /** The SHA-256 prefix of the token file (of a part directory: manifest, then parts). */
+  private static String defaultId(Path tokens) throws IOException, InputException {
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(tokens)) {
+      try {
+        files.add(tokens.resolve(TokenFileSet.MANIFEST));
+        files.addAll(TokenFileSet.open(tokens).parts());
+      } catch (TokenFileException e) {
+        throw new InputException(e.getMessage());
       }
-      return "sub-" + HexFormat.of().formatHex(md.digest(), 0, 12);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    } else {
+      files.add(tokens);
     }
+    java.security.MessageDigest md = Sha256.newDigest();
+    byte[] buf = new byte[1 << 16];
+    for (Path f : files) {
+      try (var in = Files.newInputStream(f)) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          md.update(buf, 0, n);
+        }
+      }
+    }
+    return "sub-" + HexFormat.of().formatHex(md.digest(), 0, 12);
   }
 }

@@ -6,7 +6,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import org.blindmatch.crypto.tokenfile.SortedRecords;
 import org.blindmatch.crypto.tokenfile.TokenFileException;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileReader;
+import org.blindmatch.crypto.tokenfile.TokenFileSet;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.proto.v1.Chunk;
 import org.blindmatch.proto.v1.CommitRequest;
@@ -67,7 +70,9 @@ public final class Submitter {
       ReceiptBody body, LogPosition logPosition, TreeHead treeHead) {}
 
   /**
-   * Submits {@code tokenFile} as {@code submissionId}.
+   * Submits {@code tokenFile} as {@code submissionId}. {@code tokenFile} may also be a
+   * directory of part token files with a manifest ({@link TokenFileSet}, as the Spark job
+   * writes): its parts are merged and submitted as one submission.
    *
    * @param progress told the number of records sent so far
    * @throws InputException if the token file is invalid, does not fit the published scope,
@@ -76,8 +81,18 @@ public final class Submitter {
   public Submitted submit(Path tokenFile, String submissionId, Path tempDir,
       LongConsumer progress) throws InputException, IOException {
     TokenFileHeader header;
-    try (TokenFileReader reader = TokenFileReader.open(tokenFile)) {
-      header = reader.header();
+    List<Path> files;
+    try {
+      if (Files.isDirectory(tokenFile)) {
+        TokenFileSet set = TokenFileSet.open(tokenFile);
+        header = set.header();
+        files = set.parts();
+      } else {
+        try (TokenFileReader reader = TokenFileReader.open(tokenFile)) {
+          header = reader.header();
+        }
+        files = List.of(tokenFile);
+      }
     } catch (TokenFileException e) {
       throw new InputException(e.getMessage());
     }
@@ -87,7 +102,7 @@ public final class Submitter {
       throw new InputException(tokenFile + ": scope sha256:" + header.scopeDigestHex()
           + " is not the published scope " + published.getScope().getId());
     }
-    try (SortedRecords sorted = SortedRecords.sort(tokenFile, tempDir,
+    try (SortedRecords sorted = SortedRecords.sort(files, tempDir,
         SortedRecords.DEFAULT_RUN_RECORDS)) {
       UploadBegin begin = begin(header, submissionId);
       client.registerSigningKey();

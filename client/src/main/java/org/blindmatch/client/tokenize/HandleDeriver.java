@@ -1,5 +1,6 @@
 package org.blindmatch.client.tokenize;
 
+import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.prf.PrfSet;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,33 @@ public final class HandleDeriver {
   private final PrfSet prf;
   private final byte role;
 
+  /** A deriver under a fresh key, for one single-process run. */
   public HandleDeriver(Role role) {
+    this(role, freshKey());
+  }
+
+  /**
+   * A deriver under {@code key}, for a run spread over several processes that must agree on
+   * handles (the Spark job): every worker of the run gets the same per-run key.
+   *
+   * @param key a keyset from {@link TokenKeyset#generate()}
+   */
+  public HandleDeriver(Role role, KeysetHandle key) {
     try {
-      this.prf = TokenKeyset.generate().getPrimitive(RegistryConfiguration.get(), PrfSet.class);
+      this.prf = key.getPrimitive(RegistryConfiguration.get(), PrfSet.class);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot use the handle key", e);
+    }
+    this.role = (byte) role.code();
+  }
+
+  /** A fresh per-run handle key. */
+  public static KeysetHandle freshKey() {
+    try {
+      return TokenKeyset.generate();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a handle key", e);
     }
-    this.role = (byte) role.code();
   }
 
   /** The handle of {@code id[0, len)}, written to {@code out[off]}. */

@@ -8,11 +8,7 @@ import java.util.List;
 import org.blindmatch.client.csv.CsvException;
 import org.blindmatch.client.csv.CsvReader;
 import org.blindmatch.client.csv.InputFiles;
-import org.blindmatch.crypto.ip.AddressClass;
-import org.blindmatch.crypto.ip.AddressClassifier;
 import org.blindmatch.crypto.ip.IpAddress;
-import org.blindmatch.crypto.ip.IpParseException;
-import org.blindmatch.crypto.ip.IpParser;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.scope.Tier;
 import org.blindmatch.crypto.time.TimeParseException;
@@ -31,7 +27,7 @@ import org.blindmatch.crypto.tokenfile.TokenFileWriter;
  * Not thread-safe; use one instance per run.
  */
 public final class ReportTokenizer {
-  static final String[] COLUMNS = {"record_id", "ip", "timestamp"};
+  static final String[] COLUMNS = ReportRow.COLUMNS;
   private static final int PROGRESS_EVERY = 1 << 16;
 
   private final TokenKeying keying;
@@ -113,31 +109,16 @@ public final class ReportTokenizer {
           continue;
         }
         IpAddress address;
-        try {
-          address = IpParser.parseEndpoint(trimmed(csv.view(col[1])));
-        } catch (IpParseException e) {
-          ledger.badRow(line, "ip", "bad_ip", e.reason().description());
-          continue;
-        }
-        AddressClass cls = AddressClassifier.classify(address);
-        if (cls != AddressClass.GLOBAL) {
-          ledger.policySkip("non_routable:" + cls.reason());
-          continue;
-        }
-        CharSequence time = trimmed(csv.view(col[2]));
-        if (time.length() == 0) {
-          ledger.badRow(line, "timestamp", "bad_timestamp", "empty");
-          continue;
-        }
-        if (format == null) {
-          format = detect(time, source, line);
-        }
         long epochSecond;
         try {
-          epochSecond = format.parseEpochSecond(time);
-        } catch (TimeParseException e) {
-          ledger.badRow(line, "timestamp", "bad_timestamp", e.problem()
-              + " (file format: " + format.cliName() + ")");
+          address = ReportRow.address(csv.view(col[1]));
+          CharSequence time = trimmed(csv.view(col[2]));
+          if (format == null && time.length() > 0) {
+            format = detect(time, source, line);
+          }
+          epochSecond = ReportRow.epochSecond(time, format, "timestamp");
+        } catch (RowSkip skip) {
+          ledger.skip(line, skip);
           continue;
         }
         int idLen = csv.fieldLength(col[0]);
@@ -206,14 +187,6 @@ public final class ReportTokenizer {
 
   /** The value without surrounding ASCII spaces and tabs (CSV exports often pad). */
   static CharSequence trimmed(CharSequence s) {
-    int start = 0;
-    int end = s.length();
-    while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
-      start++;
-    }
-    while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
-      end--;
-    }
-    return start == 0 && end == s.length() ? s : s.subSequence(start, end);
+    return ReportRow.trimmed(s);
   }
 }

@@ -57,6 +57,19 @@ public final class SkipLedger {
     }
   }
 
+  /**
+   * Records a row that produced no token, as a policy skip or a bad row.
+   *
+   * @throws InputException for a bad row in strict mode
+   */
+  public void skip(long line, RowSkip skip) throws InputException {
+    if (skip.policy()) {
+      policySkip(skip.reasonKey());
+    } else {
+      badRow(line, skip.field(), skip.reasonKey(), skip.detail());
+    }
+  }
+
   public long total() {
     return total;
   }

@@ -3,24 +3,16 @@ package org.blindmatch.client.tokenize;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.blindmatch.client.csv.CsvException;
 import org.blindmatch.client.csv.CsvReader;
 import org.blindmatch.client.csv.InputFiles;
-import org.blindmatch.crypto.ip.AddressClass;
-import org.blindmatch.crypto.ip.AddressClassifier;
-import org.blindmatch.crypto.ip.IpAddress;
-import org.blindmatch.crypto.ip.IpParseException;
-import org.blindmatch.crypto.ip.IpParser;
 import org.blindmatch.crypto.ip.IpPrefix;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.scope.Tier;
 import org.blindmatch.crypto.time.BucketRange;
-import org.blindmatch.crypto.time.TimeParseException;
 import org.blindmatch.crypto.time.TimestampFormat;
-import org.blindmatch.crypto.time.WindowException;
 import org.blindmatch.crypto.time.WindowExpander;
 import org.blindmatch.crypto.token.HmacTokenDeriver;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.Role;
@@ -37,9 +29,9 @@ import org.blindmatch.crypto.tokenfile.TokenFileWriter;
  * at all. One instance per run; not thread-safe.
  */
 public final class WatchlistTokenizer {
-  static final String[] COLUMNS = {"label", "ip", "start", "end"};
+  static final String[] COLUMNS = WatchlistRow.COLUMNS;
   /** Most tokens one row may expand to in one tier, whatever the caps multiply to. */
-  public static final long MAX_TOKENS_PER_ROW_AND_TIER = 1L << 24;
+  public static final long MAX_TOKENS_PER_ROW_AND_TIER = WatchlistRow.MAX_TOKENS_PER_ROW_AND_TIER;
 
   private final TokenKeying keying;
 
@@ -64,12 +56,9 @@ public final class WatchlistTokenizer {
     Scope scope = keying.scope();
     List<Tier> tiers = scope.tiers();
     int tierCount = tiers.size();
-    WindowExpander[] expanders = new WindowExpander[tierCount];
+    WindowExpander[] expanders = WatchlistRow.expanders(scope);
     int[] tierNumbers = new int[tierCount];
     for (int t = 0; t < tierCount; t++) {
-      Tier tier = tiers.get(t);
-      expanders[t] = new WindowExpander(tier.bucketWidth(), tier.watchlistToleranceSeconds(),
-          tier.maxBucketsPerWindow());
       tierNumbers[t] = t;
     }
     String source = req.input().toString();
@@ -107,14 +96,9 @@ public final class WatchlistTokenizer {
         }
         IpPrefix prefix;
         try {
-          prefix = IpParser.parseCidr(ReportTokenizer.trimmed(csv.view(col[1])));
-        } catch (IpParseException e) {
-          ledger.badRow(line, "ip", "bad_ip", e.reason().description());
-          continue;
-        }
-        AddressClass cls = AddressClassifier.classify(prefix);
-        if (cls != AddressClass.GLOBAL) {
-          ledger.policySkip("non_routable:" + cls.reason());
+          prefix = WatchlistRow.prefix(csv.view(col[1]));
+        } catch (RowSkip skip) {
+          ledger.skip(line, skip);
           continue;
         }
         CharSequence startText = ReportTokenizer.trimmed(csv.view(col[2]));
@@ -127,23 +111,12 @@ public final class WatchlistTokenizer {
         if (format == null) {
           format = ReportTokenizer.detect(startText, source, line);
         }
-        long start;
-        long end;
         try {
-          start = format.parseEpochSecond(startText);
-        } catch (TimeParseException e) {
-          ledger.badRow(line, "start", "bad_timestamp", e.problem()
-              + " (file format: " + format.cliName() + ")");
-          continue;
-        }
-        try {
-          end = format.parseEpochSecond(endText);
-        } catch (TimeParseException e) {
-          ledger.badRow(line, "end", "bad_timestamp", e.problem()
-              + " (file format: " + format.cliName() + ")");
-          continue;
-        }
-        if (!checkCaps(prefix, start, end, tiers, expanders, ranges, ledger, line)) {
+          long start = ReportRow.epochSecond(startText, format, "start");
+          long end = ReportRow.epochSecond(endText, format, "end");
+          WatchlistRow.ranges(prefix, start, end, tiers, expanders, ranges);
+        } catch (RowSkip skip) {
+          ledger.skip(line, skip);
           continue;
         }
         byte[] handle = labelHandles.get(label);
@@ -154,13 +127,7 @@ public final class WatchlistTokenizer {
           mapping.write(handle, 0, bytes, bytes.length);
           labelHandles.put(label, handle);
         }
-        for (int t = 0; t < tierCount; t++) {
-          int bits = tiers.get(t).prefixFor(prefix.family());
-          for (Iterator<IpAddress> it = prefix.addressesAt(bits); it.hasNext(); ) {
-            sink.add(t, bits, it.next(), ranges[t], handle);
-          }
-        }
-        sink.rowDone();
+        sink.addRow(prefix, ranges, handle);
       }
       sink.finish();
       req.progress().update(opened.rawSize(), opened.rawSize());
@@ -177,37 +144,5 @@ public final class WatchlistTokenizer {
     }
     return new WatchlistTokens.Oprf(scope,
         new OprfOutputs(scope.digest(), (TokenKeying.Oprf) keying), out);
-  }
-
-  /** Checks one row against every tier's caps, filling {@code ranges}; false if skipped. */
-  private static boolean checkCaps(IpPrefix prefix, long start, long end, List<Tier> tiers,
-      WindowExpander[] expanders, BucketRange[] ranges, SkipLedger ledger, long line)
-      throws InputException {
-    for (int t = 0; t < tiers.size(); t++) {
-      Tier tier = tiers.get(t);
-      int bits = tier.prefixFor(prefix.family());
-      long addresses = prefix.countAt(bits);
-      if (addresses > tier.maxAddressesPerCidr()) {
-        ledger.badRow(line, "ip", "cidr_over_cap", "/" + prefix.length() + " expands to "
-            + (addresses == Long.MAX_VALUE ? "more than 2^63" : Long.toString(addresses))
-            + " addresses at /" + bits + " in tier " + tier.name()
-            + ", over its max_addresses_per_cidr of " + tier.maxAddressesPerCidr());
-        return false;
-      }
-      try {
-        ranges[t] = expanders[t].expand(start, end);
-      } catch (WindowException e) {
-        ledger.badRow(line, "start,end", "bad_window", e.getMessage() + " (tier " + tier.name()
-            + ")");
-        return false;
-      }
-      if (addresses * ranges[t].count() > MAX_TOKENS_PER_ROW_AND_TIER) {
-        ledger.badRow(line, "ip", "row_over_cap", "expands to " + addresses + " addresses × "
-            + ranges[t].count() + " buckets in tier " + tier.name() + ", over the limit of "
-            + MAX_TOKENS_PER_ROW_AND_TIER + " tokens per row and tier");
-        return false;
-      }
-    }
-    return true;
   }
 }

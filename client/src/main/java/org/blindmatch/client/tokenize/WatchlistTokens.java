@@ -2,8 +2,10 @@ package org.blindmatch.client.tokenize;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.blindmatch.crypto.ip.IpAddress;
+import org.blindmatch.crypto.ip.IpPrefix;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.time.BucketRange;
 import org.blindmatch.crypto.token.HmacTokenDeriver;
@@ -11,17 +13,14 @@ import org.blindmatch.crypto.tokenfile.TokenFileWriter;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 
 /**
- * Where a watchlist's expanded (tier, masked address, bucket range, handle) entries become
- * token records, in the order they are added. Not thread-safe.
+ * Where a watchlist's rows, once checked, become token records, in the order they are
+ * added: per tier, every masked address of the row's CIDR times every bucket of its range
+ * ({@link WatchlistRow#expand}). Not thread-safe.
  */
 sealed interface WatchlistTokens extends AutoCloseable
     permits WatchlistTokens.Hmac, WatchlistTokens.Oprf {
-  /** One masked address of a row in tier {@code tier}, for every bucket of {@code range}. */
-  void add(int tier, int prefixLength, IpAddress masked, BucketRange range, byte[] handle)
-      throws IOException;
-
-  /** The current row is complete. */
-  void rowDone() throws IOException;
+  /** A row: its CIDR, its bucket range per tier and its label's handle. */
+  void addRow(IpPrefix prefix, BucketRange[] ranges, byte[] handle) throws IOException;
 
   /** Writes everything still held. */
   void finish() throws IOException;
@@ -37,8 +36,6 @@ sealed interface WatchlistTokens extends AutoCloseable
   final class Hmac implements WatchlistTokens {
     private final HmacTokenDeriver deriver;
     private final TokenFileWriter out;
-    private final byte[] record = new byte[TokenRecord.LENGTH];
-    private final byte[] scratch = new byte[32];
 
     Hmac(HmacTokenDeriver deriver, TokenFileWriter out) {
       this.deriver = deriver;
@@ -46,18 +43,10 @@ sealed interface WatchlistTokens extends AutoCloseable
     }
 
     @Override
-    public void add(int tier, int prefixLength, IpAddress masked, BucketRange range,
-        byte[] handle) throws IOException {
-      System.arraycopy(handle, 0, record, TokenRecord.HANDLE_OFFSET, HandleDeriver.LENGTH);
-      record[TokenRecord.TIER_OFFSET] = (byte) tier;
-      for (long b = range.first(); b <= range.last(); b++) {
-        deriver.derive(tier, masked, b, scratch, record, TokenRecord.TOKEN_OFFSET);
-        out.write(record, 0, 1);
-      }
+    public void addRow(IpPrefix prefix, BucketRange[] ranges, byte[] handle)
+        throws IOException {
+      WatchlistRow.expand(deriver, prefix, ranges, handle, out::write);
     }
-
-    @Override
-    public void rowDone() {}
 
     @Override
     public void finish() {}
@@ -91,13 +80,14 @@ sealed interface WatchlistTokens extends AutoCloseable
     }
 
     @Override
-    public void add(int tier, int prefixLength, IpAddress masked, BucketRange range,
-        byte[] handle) {
-      waiting.add(new Entry(tier, outputs.want(prefixLength, masked), range, handle));
-    }
-
-    @Override
-    public void rowDone() throws IOException {
+    public void addRow(IpPrefix prefix, BucketRange[] ranges, byte[] handle)
+        throws IOException {
+      for (int t = 0; t < scope.tiers().size(); t++) {
+        int bits = scope.tier(t).prefixFor(prefix.family());
+        for (Iterator<IpAddress> it = prefix.addressesAt(bits); it.hasNext(); ) {
+          waiting.add(new Entry(t, outputs.want(bits, it.next()), ranges[t], handle));
+        }
+      }
       if (outputs.batchReady() || waiting.size() >= MAX_WAITING) {
         flush();
       }

@@ -31,11 +31,9 @@ public final class SortedRecords implements Closeable {
   private static final int W = TokenRecord.LENGTH;
 
   private final List<Path> runs = new ArrayList<>();
-  private final long records;
+  private long records;
 
-  private SortedRecords(long records) {
-    this.records = records;
-  }
+  private SortedRecords() {}
 
   /**
    * Reads every record of {@code file} (verifying its checksum) and prepares sorted runs.
@@ -44,36 +42,50 @@ public final class SortedRecords implements Closeable {
    */
   public static SortedRecords sort(Path file, Path tempDir, int runRecords)
       throws IOException, TokenFileException {
+    return sort(List.of(file), tempDir, runRecords);
+  }
+
+  /**
+   * Reads every record of every file (verifying each checksum) and prepares sorted runs of
+   * their union, as for one file (the parts of a {@link TokenFileSet}).
+   *
+   * @throws TokenFileException if a token file is malformed or corrupt
+   */
+  public static SortedRecords sort(List<Path> files, Path tempDir, int runRecords)
+      throws IOException, TokenFileException {
     if (runRecords < 1 || runRecords > MAX_RUN_RECORDS) {
       throw new IllegalArgumentException("run size must be 1.." + MAX_RUN_RECORDS);
     }
-    try (TokenFileReader reader = TokenFileReader.open(file)) {
-      long total = reader.header().records();
-      SortedRecords sorted = new SortedRecords(total);
-      try {
-        byte[] run = new byte[(int) Math.min(total, runRecords) * W];
-        byte[] out = new byte[run.length];
-        long[] keys = new long[(int) Math.min(total, runRecords)];
-        while (true) {
-          int n = fill(reader, run, keys.length);
-          if (n == 0) {
-            break;
+    SortedRecords sorted = new SortedRecords();
+    try {
+      for (Path file : files) {
+        try (TokenFileReader reader = TokenFileReader.open(file)) {
+          long total = reader.header().records();
+          sorted.records += total;
+          byte[] run = new byte[(int) Math.min(total, runRecords) * W];
+          byte[] out = new byte[run.length];
+          long[] keys = new long[(int) Math.min(total, runRecords)];
+          while (true) {
+            int n = fill(reader, run, keys.length);
+            if (n == 0) {
+              break;
+            }
+            sortRun(run, n, keys, out);
+            Path spill = Files.createTempFile(tempDir, "blindmatch-run-", ".tmp");
+            sorted.runs.add(spill);
+            try (OutputStream o = Files.newOutputStream(spill)) {
+              o.write(out, 0, n * W);
+            }
           }
-          sortRun(run, n, keys, out);
-          Path spill = Files.createTempFile(tempDir, "blindmatch-run-", ".tmp");
-          sorted.runs.add(spill);
-          try (OutputStream o = Files.newOutputStream(spill)) {
-            o.write(out, 0, n * W);
+          if (total == 0) {
+            reader.verify();
           }
         }
-        if (total == 0) {
-          reader.verify();
-        }
-        return sorted;
-      } catch (IOException | TokenFileException | RuntimeException e) {
-        sorted.close();
-        throw e;
       }
+      return sorted;
+    } catch (IOException | TokenFileException | RuntimeException e) {
+      sorted.close();
+      throw e;
     }
   }
 

@@ -1,0 +1,26 @@
+package org.blindmatch.spark;
+
+import java.util.List;
+import java.util.Map;
+import org.blindmatch.crypto.time.TimestampFormat;
+import org.blindmatch.crypto.tokenfile.TokenFileHeader;
+
+/**
+ * What a job run did.
+ *
+ * @param output the output directory ({@code tokens/}, {@code mapping/}, {@code rejects/})
+ * @param header the part headers summed, as {@code blindmatch submit} sees the set
+ * @param parts the number of part token files
+ * @param tierNames tier names by tier number
+ * @param timeFormat the timestamp format used
+ * @param skips rows skipped, by reason (from the job's accumulators)
+ * @param handles distinct handle mapping rows written
+ */
+public record JobSummary(
+    String output,
+    TokenFileHeader header,
+    int parts,
+    List<String> tierNames,
+    TimestampFormat timeFormat,
+    Map<String, Long> skips,
+    long handles) {}
