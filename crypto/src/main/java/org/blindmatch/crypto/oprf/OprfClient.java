@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * The client side of RFC 9497 in OPRF or VOPRF mode: blind inputs, then unblind the server's
@@ -114,17 +115,24 @@ public final class OprfClient {
 
   private List<byte[]> unblindAll(
       List<byte[]> inputs, List<Blinded> blinded, List<Element> evaluated) {
+    ECPoint[] unblinded = new ECPoint[inputs.size()];
+    for (int i = 0; i < unblinded.length; i++) {
+      unblinded[i] = unblind(blinded.get(i), evaluated.get(i));
+    }
+    List<Element> elements = P256.elements(unblinded);
     List<byte[]> outputs = new ArrayList<>(inputs.size());
-    for (int i = 0; i < inputs.size(); i++) {
-      outputs.add(unblindAndHash(inputs.get(i), blinded.get(i), evaluated.get(i)));
+    for (int i = 0; i < unblinded.length; i++) {
+      outputs.add(OprfServer.finalizeHash(inputs.get(i), elements.get(i)));
     }
     return outputs;
   }
 
+  private static ECPoint unblind(Blinded blinded, Element evaluated) {
+    return evaluated.point().multiply(blinded.blind().modInverse(P256.N));
+  }
+
   private static byte[] unblindAndHash(byte[] input, Blinded blinded, Element evaluated) {
-    BigInteger inverse = blinded.blind().modInverse(P256.N);
-    Element unblinded = Element.of(evaluated.point().multiply(inverse));
-    return OprfServer.finalizeHash(input, unblinded);
+    return OprfServer.finalizeHash(input, Element.of(unblind(blinded, evaluated)));
   }
 
   private static List<Element> blindedElements(List<Blinded> blinded) {

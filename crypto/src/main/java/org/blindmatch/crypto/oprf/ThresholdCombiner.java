@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
@@ -64,16 +65,17 @@ public final class ThresholdCombiner {
     List<Integer> indices = used.stream().map(ShareEvaluation::keyholder).toList();
     List<BigInteger> lambdas =
         indices.stream().map(i -> ShamirSharing.lagrangeCoefficient(i, indices)).toList();
-    List<Element> combined = new ArrayList<>(blinded.size());
-    for (int j = 0; j < blinded.size(); j++) {
-      ECPoint sum = P256.CURVE.getInfinity();
+    BigInteger[] coefficients = lambdas.toArray(BigInteger[]::new);
+    ECPoint[] sums = new ECPoint[blinded.size()];
+    for (int j = 0; j < sums.length; j++) {
+      ECPoint[] shares = new ECPoint[t];
       for (int u = 0; u < t; u++) {
-        ECPoint zi = used.get(u).evaluation().evaluatedElements().get(j).point();
-        sum = sum.add(zi.multiply(lambdas.get(u)));
+        shares[u] = used.get(u).evaluation().evaluatedElements().get(j).point();
       }
-      combined.add(Element.of(sum));
+      // t-term interleaved wNAF: the doublings are shared, about 1.3 multiplications for t = 2.
+      sums[j] = ECAlgorithms.sumOfMultiplies(shares, coefficients.clone());
     }
-    return new CombinedEvaluation(blinded, combined, indices, rejected);
+    return new CombinedEvaluation(blinded, P256.elements(sums), indices, rejected);
   }
 
   private static void check(
