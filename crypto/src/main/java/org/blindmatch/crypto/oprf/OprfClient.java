@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The client side of RFC 9497 in OPRF or VOPRF mode: blind inputs, then unblind the server's
@@ -106,11 +107,13 @@ public final class OprfClient {
   public List<byte[]> finalizeCombined(
       List<byte[]> inputs, List<Blinded> blinded, CombinedEvaluation combined) {
     requireMode(Mode.VOPRF);
-    requireSameSize(inputs, blinded, combined.evaluatedElements());
+    requireSameSize(inputs, blinded, combined.blindedElements());
     if (!combined.blindedElements().equals(blindedElements(blinded))) {
       throw new IllegalArgumentException("combined evaluation is for other blinded elements");
     }
-    return unblindAll(inputs, blinded, combined.evaluatedElements());
+    List<BigInteger> inverses =
+        blinded.stream().map(OprfClient::inverseBlind).toList();
+    return finalizeAll(inputs, combined.combine(inverses));
   }
 
   private List<byte[]> unblindAll(
@@ -119,6 +122,11 @@ public final class OprfClient {
     for (int i = 0; i < unblinded.length; i++) {
       unblinded[i] = unblind(blinded.get(i), evaluated.get(i));
     }
+    return finalizeAll(inputs, unblinded);
+  }
+
+  /** Finalize's hash of every input with its unblinded point (normalized together). */
+  private static List<byte[]> finalizeAll(List<byte[]> inputs, ECPoint[] unblinded) {
     List<Element> elements = P256.elements(unblinded);
     List<byte[]> outputs = new ArrayList<>(inputs.size());
     for (int i = 0; i < unblinded.length; i++) {
@@ -128,7 +136,12 @@ public final class OprfClient {
   }
 
   private static ECPoint unblind(Blinded blinded, Element evaluated) {
-    return evaluated.point().multiply(blinded.blind().modInverse(P256.N));
+    return evaluated.point().multiply(inverseBlind(blinded));
+  }
+
+  /** r⁻¹ mod n by Bouncy Castle's constant-time inversion (the blind is secret; also faster). */
+  private static BigInteger inverseBlind(Blinded blinded) {
+    return BigIntegers.modOddInverse(P256.N, blinded.blind());
   }
 
   private static byte[] unblindAndHash(byte[] input, Blinded blinded, Element evaluated) {

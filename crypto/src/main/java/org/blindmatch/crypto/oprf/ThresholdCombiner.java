@@ -6,8 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.bouncycastle.math.ec.ECAlgorithms;
-import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * Client-side combination of threshold VOPRF evaluations. Keyholder i returns
@@ -65,17 +63,9 @@ public final class ThresholdCombiner {
     List<Integer> indices = used.stream().map(ShareEvaluation::keyholder).toList();
     List<BigInteger> lambdas =
         indices.stream().map(i -> ShamirSharing.lagrangeCoefficient(i, indices)).toList();
-    BigInteger[] coefficients = lambdas.toArray(BigInteger[]::new);
-    ECPoint[] sums = new ECPoint[blinded.size()];
-    for (int j = 0; j < sums.length; j++) {
-      ECPoint[] shares = new ECPoint[t];
-      for (int u = 0; u < t; u++) {
-        shares[u] = used.get(u).evaluation().evaluatedElements().get(j).point();
-      }
-      // t-term interleaved wNAF: the doublings are shared, about 1.3 multiplications for t = 2.
-      sums[j] = ECAlgorithms.sumOfMultiplies(shares, coefficients.clone());
-    }
-    return new CombinedEvaluation(blinded, P256.elements(sums), indices, rejected);
+    List<List<Element>> shareElements =
+        used.stream().map(e -> e.evaluation().evaluatedElements()).toList();
+    return new CombinedEvaluation(blinded, shareElements, lambdas, indices, rejected);
   }
 
   private static void check(
