@@ -92,6 +92,8 @@ final class OprfBench {
     Best verify = new Best();
     Best combine = new Best();
     Best decode = new Best();
+    List<Double> evalRatios = new ArrayList<>();
+    List<Double> verifyRatios = new ArrayList<>();
     long sink = 0;
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
     int rounds = 0;
@@ -150,6 +152,8 @@ final class OprfBench {
       verify.max(verifyRate);
       combine.min(combineMicros);
       decode.min(sec(t1, t2) * 1e6 / batch);
+      evalRatios.add(evalRate / multRate);
+      verifyRatios.add(verifyRate / multRate);
       System.out.printf("  round %d: mult %,.0f/s, keyholder %,.0f/s (%.2fx), client %,.0f/s "
           + "(%.2fx), threshold 2-of-3 %.0f us/element (%.2f mult)%n", r, multRate, evalRate,
           evalRate / multRate, verifyRate, verifyRate / multRate, combineMicros,
@@ -160,11 +164,17 @@ final class OprfBench {
         + "%,.0f mult/s/core; keyholder BlindEvaluate batch with proof %,.0f evaluations/s/core, "
         + "ratio %.2fx (target >= 0.8x); client verify proof + finalize %,.0f elements/s/core, "
         + "ratio %.2fx; threshold 2-of-3 verify 2 proofs + combine + finalize %.0f us/element "
-        + "(%.2f mult); request decode %.1f us/element (%.2f mult)  (thread CPU time, best of %d)  "
-        + "[sink %d]%n",
+        + "(%.2f mult); request decode %.1f us/element (%.2f mult)  (thread CPU time, best of %d; "
+        + "median of per-round ratios: keyholder %.2fx, client %.2fx)  [sink %d]%n",
         batch, m, evaluate.value, evaluate.value / m, verify.value, verify.value / m,
         combine.value, combine.value * m / 1e6, decode.value, decode.value * m / 1e6, rounds,
-        sink & 1);
+        median(evalRatios), median(verifyRatios), sink & 1);
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   private static long cpu() {

@@ -99,6 +99,8 @@ public final class OprfClient {
 
   /**
    * Finalize for a threshold evaluation whose shares {@link ThresholdCombiner} has verified.
+   * The unblinding is folded into the combination: {@code Σ (λ_i·r⁻¹)·Z_i} per element, one
+   * t-term sum with shared doublings rather than t + 1 separate multiplications.
    *
    * @throws IllegalArgumentException if the lists differ in size or {@code combined} was made
    *     for other blinded elements
@@ -111,8 +113,7 @@ public final class OprfClient {
     if (!combined.blindedElements().equals(blindedElements(blinded))) {
       throw new IllegalArgumentException("combined evaluation is for other blinded elements");
     }
-    List<BigInteger> inverses =
-        blinded.stream().map(OprfClient::inverseBlind).toList();
+    List<BigInteger> inverses = blinded.stream().map(OprfClient::inverseBlind).toList();
     return finalizeAll(inputs, combined.combine(inverses));
   }
 
