@@ -37,8 +37,9 @@ import org.bouncycastle.math.ec.ECPoint;
  *   <li>client: {@link OprfClient#finalizeBatch}, verify the batched proof and unblind and hash
  *       every element, elements per second and the ratio;
  *   <li>threshold 2-of-3: {@link ThresholdCombiner#combine} of two keyholders' answers (verify
- *       both proofs, combine in the exponent) and {@link OprfClient#finalizeCombined}, cost per
- *       element in microseconds and in multiplications;
+ *       both proofs, choose the shares) and {@link OprfClient#finalizeCombined} (combine in the
+ *       exponent, unblind, hash), cost per element of each and in total, in microseconds and in
+ *       multiplications;
  *   <li>decoding a request's 33-byte elements, which the keyholder service does first.
  * </ul>
  *
@@ -91,6 +92,8 @@ final class OprfBench {
     Best evaluate = new Best();
     Best verify = new Best();
     Best combine = new Best();
+    Best shareVerify = new Best();
+    Best combineFinalize = new Best();
     Best decode = new Best();
     List<Double> evalRatios = new ArrayList<>();
     List<Double> verifyRatios = new ArrayList<>();
@@ -133,6 +136,7 @@ final class OprfBench {
       List<Element> sent = decode(request);
       long t6 = cpu();
       CombinedEvaluation combined = ThresholdCombiner.combine(received2, sent, thresholdKey);
+      long tVerified = cpu();
       List<byte[]> thresholdOutputs = client.finalizeCombined(inputs, blinded, combined);
       long t7 = cpu();
       if (!Arrays.equals(thresholdOutputs.get(batch - 1), outputs.get(batch - 1))) {
@@ -151,6 +155,8 @@ final class OprfBench {
       evaluate.max(evalRate);
       verify.max(verifyRate);
       combine.min(combineMicros);
+      shareVerify.min(sec(t6, tVerified) * 1e6 / batch);
+      combineFinalize.min(sec(tVerified, t7) * 1e6 / batch);
       decode.min(sec(t1, t2) * 1e6 / batch);
       evalRatios.add(evalRate / multRate);
       verifyRatios.add(verifyRate / multRate);
@@ -163,12 +169,14 @@ final class OprfBench {
     System.out.printf("RESULT oprf batch %d: BC P-256 variable-base scalar multiplication "
         + "%,.0f mult/s/core; keyholder BlindEvaluate batch with proof %,.0f evaluations/s/core, "
         + "ratio %.2fx (target >= 0.8x); client verify proof + finalize %,.0f elements/s/core, "
-        + "ratio %.2fx; threshold 2-of-3 verify 2 proofs + combine + finalize %.0f us/element "
-        + "(%.2f mult); request decode %.1f us/element (%.2f mult)  (thread CPU time, best of %d; "
+        + "ratio %.2fx; threshold 2-of-3 per element: verify 2 proofs %.0f us (%.2f mult), "
+        + "combine + unblind + finalize %.0f us (%.2f mult), total %.0f us (%.2f mult); "
+        + "request decode %.1f us/element (%.2f mult)  (thread CPU time, best of %d; "
         + "median of per-round ratios: keyholder %.2fx, client %.2fx)  [sink %d]%n",
         batch, m, evaluate.value, evaluate.value / m, verify.value, verify.value / m,
-        combine.value, combine.value * m / 1e6, decode.value, decode.value * m / 1e6, rounds,
-        median(evalRatios), median(verifyRatios), sink & 1);
+        shareVerify.value, shareVerify.value * m / 1e6, combineFinalize.value,
+        combineFinalize.value * m / 1e6, combine.value, combine.value * m / 1e6, decode.value,
+        decode.value * m / 1e6, rounds, median(evalRatios), median(verifyRatios), sink & 1);
   }
 
   private static double median(List<Double> values) {

@@ -26,7 +26,8 @@ class OprfBenchTest {
     String out = captured.toString(StandardCharsets.UTF_8);
     assertTrue(out.contains("batch 16"), out);
     for (String figure : new String[] {"mult/s/core", "keyholder BlindEvaluate batch with proof",
-        "evaluations/s/core, ratio", "client verify proof + finalize", "threshold 2-of-3",
+        "evaluations/s/core, ratio", "client verify proof + finalize",
+        "threshold 2-of-3 per element: verify 2 proofs", "combine + unblind + finalize",
         "request decode", "best of 3"}) {
       assertTrue(out.contains(figure), figure + " missing from:\n" + out);
     }
