@@ -29,7 +29,9 @@ import org.bouncycastle.math.ec.ECPoint;
  * RFC 9497 VOPRF P256-SHA256 on one thread, for one batch size, against the unit of work
  * measured in the same run: Bouncy Castle's P-256 variable-base scalar multiplication
  * ({@code ECPoint.multiply} on a freshly decoded point, as the keyholder gets them). Measured in
- * alternation, best of the rounds:
+ * alternation; rates are the best of the rounds, ratios the median of the per-round ratios
+ * (each round's figures are measured back to back, so their ratio is steadier than a ratio of
+ * bests on a shared machine):
  *
  * <ul>
  *   <li>keyholder: {@link OprfServer#blindEvaluateBatch} (the keyholder service's call),
@@ -171,12 +173,12 @@ final class OprfBench {
         + "ratio %.2fx (target >= 0.8x); client verify proof + finalize %,.0f elements/s/core, "
         + "ratio %.2fx; threshold 2-of-3 per element: verify 2 proofs %.0f us (%.2f mult), "
         + "combine + unblind + finalize %.0f us (%.2f mult), total %.0f us (%.2f mult); "
-        + "request decode %.1f us/element (%.2f mult)  (thread CPU time, best of %d; "
-        + "median of per-round ratios: keyholder %.2fx, client %.2fx)  [sink %d]%n",
-        batch, m, evaluate.value, evaluate.value / m, verify.value, verify.value / m,
+        + "request decode %.1f us/element (%.2f mult)  (thread CPU time; rates best of %d "
+        + "rounds, ratios the median of per-round ratios)  [sink %d]%n",
+        batch, m, evaluate.value, median(evalRatios), verify.value, median(verifyRatios),
         shareVerify.value, shareVerify.value * m / 1e6, combineFinalize.value,
         combineFinalize.value * m / 1e6, combine.value, combine.value * m / 1e6, decode.value,
-        decode.value * m / 1e6, rounds, median(evalRatios), median(verifyRatios), sink & 1);
+        decode.value * m / 1e6, rounds, sink & 1);
   }
 
   private static double median(List<Double> values) {

@@ -66,8 +66,16 @@ final class Msm {
     return pippenger(points, scalars, window);
   }
 
-  /** The bucket method with signed digits of {@code c} bits. Package-private for tests. */
+  /**
+   * The bucket method with signed digits of {@code c} bits, for inputs {@link #sum} has checked;
+   * package-private so tests can force every window.
+   *
+   * @throws IllegalArgumentException if c is not in [2, 15]
+   */
   static ECPoint pippenger(ECPoint[] points, BigInteger[] scalars, int c) {
+    if (c < 2 || c > 15) { // digits are shorts; 2^(c-1) buckets
+      throw new IllegalArgumentException("window " + c + " not in [2, 15]");
+    }
     ECCurve curve = P256.CURVE;
     int n = points.length;
     ECPoint[] affine = points.clone();
