@@ -2,8 +2,8 @@ package org.blindmatch.bench;
 
 /**
  * Benchmarks of blindmatch hot paths; each prints its figure and a baseline measured in the
- * same run. Usage: {@code bench/run derive [rounds]} or
- * {@code bench/run tokenize [rows] [dir]}.
+ * same run. Usage: {@code bench/run derive [rounds]},
+ * {@code bench/run tokenize [rows] [dir]} or {@code bench/run oprf [batch] [seconds]}.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -22,14 +22,19 @@ public final class BenchMain {
       case "oprf-tokenize" -> OprfTokenizeBench.run(
           args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L,
           java.nio.file.Path.of(args.length > 2 ? args[2] : "bench-data"));
+      case "oprf" -> OprfBench.run(
+          args.length > 1 ? Integer.parseInt(args[1]) : 1000,
+          args.length > 2 ? Double.parseDouble(args[2]) : 30);
       case "all" -> {
         DerivationBench.run(5);
         TokenizeBench.run(10_000_000L, java.nio.file.Path.of("bench-data"));
         FederationBench.run(10_000_000L, 1_000_000L, java.nio.file.Path.of("bench-data"));
+        OprfBench.run(1000, 30);
       }
       default -> {
         System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | "
-            + "federation [reports] [watch] [dir] | oprf-tokenize [events] [dir] | all");
+            + "federation [reports] [watch] [dir] | oprf [batch] [seconds] | "
+            + "oprf-tokenize [events] [dir] | all");
         System.exit(2);
       }
     }

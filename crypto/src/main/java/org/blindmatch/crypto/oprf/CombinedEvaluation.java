@@ -1,28 +1,47 @@
 package org.blindmatch.crypto.oprf;
 
+import java.math.BigInteger;
 import java.util.List;
+import org.bouncycastle.math.ec.ECAlgorithms;
+import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * The result of {@link ThresholdCombiner#combine}: for each blinded element, {@code Σ λ_i·Z_i}
  * over t verified share evaluations, which equals what the full key would return. Only the
  * combiner creates instances (this is a class, not a record, to keep the constructor private to
- * the package), so holding one means every share used was verified. Immutable.
+ * the package), so holding one means every share used was verified.
+ *
+ * <p>The combined elements are computed when first asked for: {@link OprfClient#finalizeCombined}
+ * does not need them, because it folds the unblinding into the combination ({@code Σ
+ * (λ_i·r⁻¹)·Z_i}, one t-term multi-scalar multiplication per element instead of t + 1
+ * multiplications). Immutable in value and thread-safe.
  */
 public final class CombinedEvaluation {
   private final List<Element> blindedElements;
-  private final List<Element> evaluatedElements;
+  private final List<List<Element>> shareElements;
+  private final List<BigInteger> lambdas;
   private final List<Integer> usedKeyholders;
   private final List<ShareRejectedException> rejected;
+  private volatile List<Element> evaluatedElements;
 
+  /**
+   * @param shareElements the t used keyholders' verified evaluations, each in request order
+   * @param lambdas their Lagrange coefficients, in the same order
+   */
   CombinedEvaluation(
       List<Element> blindedElements,
-      List<Element> evaluatedElements,
+      List<List<Element>> shareElements,
+      List<BigInteger> lambdas,
       List<Integer> usedKeyholders,
       List<ShareRejectedException> rejected) {
     this.blindedElements = List.copyOf(blindedElements);
-    this.evaluatedElements = List.copyOf(evaluatedElements);
+    this.shareElements = shareElements.stream().map(List::copyOf).toList();
+    this.lambdas = List.copyOf(lambdas);
     this.usedKeyholders = List.copyOf(usedKeyholders);
     this.rejected = List.copyOf(rejected);
+    if (this.shareElements.size() != this.lambdas.size() || this.lambdas.isEmpty()) {
+      throw new IllegalArgumentException("one coefficient per share evaluation, at least one");
+    }
   }
 
   /** The blinded elements the shares evaluated, in request order. */
@@ -32,7 +51,12 @@ public final class CombinedEvaluation {
 
   /** The combined evaluations {@code k·B}, in request order. */
   public List<Element> evaluatedElements() {
-    return evaluatedElements;
+    List<Element> result = evaluatedElements;
+    if (result == null) { // racing threads compute the same value; either may be kept
+      result = P256.elements(combine(null));
+      evaluatedElements = result;
+    }
+    return result;
   }
 
   /** The t keyholders whose evaluations were combined. */
@@ -43,5 +67,28 @@ public final class CombinedEvaluation {
   /** Keyholders whose evaluations were rejected and skipped, each with the reason. */
   public List<ShareRejectedException> rejected() {
     return rejected;
+  }
+
+  /**
+   * {@code Σ λ_i·Z_i[j]}, times {@code factors[j]} when given, for every element j; one t-term
+   * interleaved-wNAF sum each (the doublings are shared: about 1.3 multiplications for t = 2).
+   *
+   * @param factors per-element scalars in [1, n-1] (the inverse blinds), or null for none
+   */
+  ECPoint[] combine(List<BigInteger> factors) {
+    int t = lambdas.size();
+    ECPoint[] out = new ECPoint[blindedElements.size()];
+    for (int j = 0; j < out.length; j++) {
+      ECPoint[] points = new ECPoint[t];
+      BigInteger[] scalars = new BigInteger[t];
+      for (int u = 0; u < t; u++) {
+        points[u] = shareElements.get(u).get(j).point();
+        scalars[u] = factors == null
+            ? lambdas.get(u)
+            : lambdas.get(u).multiply(factors.get(j)).mod(P256.N);
+      }
+      out[j] = ECAlgorithms.sumOfMultiplies(points, scalars);
+    }
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
@@ -25,6 +26,9 @@ final class Dleq {
   static Proof generate(
       Suite suite, BigInteger k, Element b, List<Element> c, List<Element> d, BigInteger r) {
     ECPoint m = composites(suite, b, c, d, false)[0];
+    if (m.isInfinity()) { // SerializeElement(M) would fail; only with negligible probability
+      throw new IllegalStateException("composite M is the identity");
+    }
     ECPoint z = m.multiply(k); // ComputeCompositesFast: the prover knows k
     ECPoint t2 = P256.G.multiply(r);
     ECPoint t3 = m.multiply(r);
@@ -41,8 +45,11 @@ final class Dleq {
     ECPoint[] mz = composites(suite, b, c, d, true);
     ECPoint m = mz[0];
     ECPoint z = mz[1];
-    ECPoint t2 = P256.G.multiply(proof.s()).add(b.point().multiply(proof.c()));
-    ECPoint t3 = m.multiply(proof.s()).add(z.multiply(proof.c()));
+    if (m.isInfinity() || z.isInfinity()) { // RFC 9497 SerializeElement fails: not a valid proof
+      return false;
+    }
+    ECPoint t2 = ECAlgorithms.sumOfTwoMultiplies(P256.G, proof.s(), b.point(), proof.c());
+    ECPoint t3 = ECAlgorithms.sumOfTwoMultiplies(m, proof.s(), z, proof.c());
     BigInteger expected = challenge(suite, b, m, z, t2, t3);
     return MessageDigest.isEqual(
         BigIntegers.asUnsignedByteArray(Scalars.LENGTH, expected),
@@ -51,7 +58,8 @@ final class Dleq {
 
   /**
    * ComputeComposites (with Z) or the M half of ComputeCompositesFast (without): {@code M = Σ
-   * d_i·C[i]}, {@code Z = Σ d_i·D[i]}. Returns {@code {M, Z}} or {@code {M}}.
+   * d_i·C[i]}, {@code Z = Σ d_i·D[i]}, each one multi-scalar multiplication ({@link Msm}).
+   * Returns {@code {M, Z}} or {@code {M}}, normalized; either may be the identity.
    */
   private static ECPoint[] composites(
       Suite suite, Element b, List<Element> c, List<Element> d, boolean withZ) {
@@ -60,9 +68,11 @@ final class Dleq {
     }
     byte[] seed =
         P256.sha256(new Transcript().field(b.encode()).field(suite.dst("Seed-")).toByteArray());
-    ECPoint m = P256.CURVE.getInfinity();
-    ECPoint z = P256.CURVE.getInfinity();
-    for (int i = 0; i < c.size(); i++) {
+    int n = c.size();
+    BigInteger[] scalars = new BigInteger[n];
+    ECPoint[] cPoints = new ECPoint[n];
+    ECPoint[] dPoints = new ECPoint[n];
+    for (int i = 0; i < n; i++) {
       byte[] compositeTranscript =
           new Transcript()
               .field(seed)
@@ -71,13 +81,14 @@ final class Dleq {
               .field(d.get(i).encode())
               .raw(COMPOSITE)
               .toByteArray();
-      BigInteger di = suite.hashToScalar(compositeTranscript);
-      m = c.get(i).point().multiply(di).add(m);
-      if (withZ) {
-        z = d.get(i).point().multiply(di).add(z);
-      }
+      scalars[i] = suite.hashToScalar(compositeTranscript);
+      cPoints[i] = c.get(i).point();
+      dPoints[i] = d.get(i).point();
     }
-    return withZ ? new ECPoint[] {m.normalize(), z.normalize()} : new ECPoint[] {m.normalize()};
+    ECPoint m = Msm.sum(cPoints, scalars).normalize();
+    return withZ
+        ? new ECPoint[] {m, Msm.sum(dPoints, scalars).normalize()}
+        : new ECPoint[] {m};
   }
 
   private static BigInteger challenge(

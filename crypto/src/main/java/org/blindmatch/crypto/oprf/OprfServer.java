@@ -3,9 +3,9 @@ package org.blindmatch.crypto.oprf;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * The server (or keyholder) side of RFC 9497 in OPRF or VOPRF mode, holding one key pair. A
@@ -63,10 +63,11 @@ public final class OprfServer {
     if (blinded.isEmpty() || blinded.size() > 0xffff) {
       throw new IllegalArgumentException("batch size " + blinded.size() + " not in 1..65535");
     }
-    List<Element> evaluated = new ArrayList<>(blinded.size());
-    for (Element b : blinded) {
-      evaluated.add(Element.of(b.point().multiply(keyPair.secretKey())));
+    ECPoint[] products = new ECPoint[blinded.size()];
+    for (int i = 0; i < products.length; i++) {
+      products[i] = blinded.get(i).point().multiply(keyPair.secretKey());
     }
+    List<Element> evaluated = P256.elements(products);
     Proof proof =
         Dleq.generate(
             suite, keyPair.secretKey(), keyPair.publicKey(), blinded, evaluated, proofRandomness);

@@ -2,6 +2,8 @@ package org.blindmatch.crypto.oprf;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import org.blindmatch.crypto.hash.Sha256;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -26,6 +28,22 @@ final class P256 {
 
   static boolean isNonZeroScalar(BigInteger s) {
     return s.signum() > 0 && s.compareTo(N) < 0;
+  }
+
+  /**
+   * Wraps results of internal arithmetic as elements, normalizing them with one shared field
+   * inversion ({@link ECCurve#normalizeAll}) instead of one per point.
+   *
+   * @param points non-identity points of {@link #CURVE}; normalized in place
+   * @throws IllegalStateException if a point is the identity
+   */
+  static List<Element> elements(ECPoint[] points) {
+    CURVE.normalizeAll(points);
+    List<Element> out = new ArrayList<>(points.length);
+    for (ECPoint p : points) {
+      out.add(Element.of(p));
+    }
+    return out;
   }
 
   static byte[] sha256(byte[] data) {

@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * Client-side combination of threshold VOPRF evaluations. Keyholder i returns
@@ -64,16 +63,9 @@ public final class ThresholdCombiner {
     List<Integer> indices = used.stream().map(ShareEvaluation::keyholder).toList();
     List<BigInteger> lambdas =
         indices.stream().map(i -> ShamirSharing.lagrangeCoefficient(i, indices)).toList();
-    List<Element> combined = new ArrayList<>(blinded.size());
-    for (int j = 0; j < blinded.size(); j++) {
-      ECPoint sum = P256.CURVE.getInfinity();
-      for (int u = 0; u < t; u++) {
-        ECPoint zi = used.get(u).evaluation().evaluatedElements().get(j).point();
-        sum = sum.add(zi.multiply(lambdas.get(u)));
-      }
-      combined.add(Element.of(sum));
-    }
-    return new CombinedEvaluation(blinded, combined, indices, rejected);
+    List<List<Element>> shareElements =
+        used.stream().map(e -> e.evaluation().evaluatedElements()).toList();
+    return new CombinedEvaluation(blinded, shareElements, lambdas, indices, rejected);
   }
 
   private static void check(

@@ -68,6 +68,9 @@ class ThresholdTest {
       CombinedEvaluation combined = ThresholdCombiner.combine(subset, elements, fed.key());
       assertTrue(combined.rejected().isEmpty(), where);
       assertOutputsMatch(fed, CLIENT.finalizeCombined(INPUTS, blinded, combined), where);
+      // The combined elements themselves (computed on demand) are the full key's evaluations.
+      assertEquals(fed.full().blindEvaluateBatch(elements, random).evaluatedElements(),
+          combined.evaluatedElements(), where);
     }
   }
 
