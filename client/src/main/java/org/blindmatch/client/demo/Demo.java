@@ -234,7 +234,7 @@ public final class Demo {
             t.getMatchedEvents(), t.getMatchedLabels(), t.getSubmitters());
       }
       String audit = cli("audit", "verify", "--profile", profiles.get(AUDITOR).toString(),
-          "--state", dir.resolve("auditor-state.json").toString());
+          "--state", dir.resolve("auditor-state").toString());
       out.println("  auditor: " + audit.lines().filter(l -> l.startsWith("entries")
           || l.startsWith("tree head")).map(l -> l.trim().replaceAll("\\s+", " "))
           .reduce((a, b) -> a + "; " + b).orElse("log verified"));

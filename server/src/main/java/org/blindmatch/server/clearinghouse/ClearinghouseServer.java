@@ -115,6 +115,7 @@ public final class ClearinghouseServer implements AutoCloseable {
           TransparencyLog.open(store, signer, identity.uri().toString(), Clock.systemUTC());
       ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(), cfg.kThreshold(),
           cfg.submissionTtl(), signer, Clock.systemUTC(), log);
+      FederationLog.atStartup(ch);
       LogBackfill.run(ch);
     } catch (StoreException e) {
       store.close();
