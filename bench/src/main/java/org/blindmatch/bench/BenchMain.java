@@ -3,7 +3,7 @@ package org.blindmatch.bench;
 /**
  * Benchmarks of blindmatch hot paths; each prints its figure and a baseline measured in the
  * same run. Usage: {@code bench/run derive [rounds]} or
- * {@code bench/run tokenize [rows] [dir]}.
+ * {@code bench/run tokenize [rows] [dir]} or {@code bench/run log [entries] [audited] [dir]}.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -19,14 +19,18 @@ public final class BenchMain {
           args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L,
           args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L,
           java.nio.file.Path.of(args.length > 3 ? args[3] : "bench-data"));
+      case "log" -> LogBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000,
+          args.length > 2 ? Integer.parseInt(args[2]) : 20_000,
+          java.nio.file.Path.of(args.length > 3 ? args[3] : "bench-data"));
       case "all" -> {
         DerivationBench.run(5);
         TokenizeBench.run(10_000_000L, java.nio.file.Path.of("bench-data"));
         FederationBench.run(10_000_000L, 1_000_000L, java.nio.file.Path.of("bench-data"));
+        LogBench.run(1_000_000, 20_000, java.nio.file.Path.of("bench-data"));
       }
       default -> {
         System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | "
-            + "federation [reports] [watch] [dir] | all");
+            + "federation [reports] [watch] [dir] | log [entries] [audited] [dir] | all");
         System.exit(2);
       }
     }

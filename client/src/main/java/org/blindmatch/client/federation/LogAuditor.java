@@ -100,12 +100,13 @@ public final class LogAuditor {
           throw new InputException("the log returned no entries at " + tree.size()
               + " of " + size);
         }
-        for (ByteString bytes : page) {
+        if (tree.size() + page.size() > size) {
+          throw new InputException("the log returned more entries than its head's " + size);
+        }
+        List<Optional<RunTranscript>> runs = checker.checkPage(page, tree.size(), state, counts);
+        for (int i = 0; i < page.size(); i++) {
           long index = tree.size();
-          if (index >= size) {
-            throw new InputException("the log returned more entries than its head's " + size);
-          }
-          Optional<RunTranscript> run = checker.check(bytes, index, state, counts);
+          Optional<RunTranscript> run = runs.get(i);
           if (run.isPresent() && replayer != null) {
             Optional<String> skipped = replayer.replay(run.get(), index, state.receipts);
             if (skipped.isPresent()) {
@@ -115,7 +116,7 @@ public final class LogAuditor {
               counts.replayed++;
             }
           }
-          byte[] leaf = bytes.toByteArray();
+          byte[] leaf = page.get(i).toByteArray();
           tree.addLeaf(leaf, 0, leaf.length);
         }
       }

@@ -30,8 +30,7 @@ import org.junit.jupiter.api.Test;
 class LogEntryCheckerTest {
   static final byte[] SCOPE = new byte[32];
   final NodeSigner clearinghouse = signer();
-  final LogEntryChecker checker =
-      new LogEntryChecker(clearinghouse.publicKeysetJson(), "test");
+  final LogEntryChecker checker = checker(clearinghouse);
 
   @Test
   void aWellFormedOprfEpochPassesAndAMalformedOneIsNamed() throws Exception {
@@ -96,6 +95,26 @@ class LogEntryCheckerTest {
   }
 
   @Test
+  void aPageReportsTheLowestFailingEntryWhateverItsCheck() throws Exception {
+    LogEntry scope = LogEntry.newBuilder().setScope(ScopePublication.newBuilder()
+        .setScopeId("s").setScopeDigest(ByteString.copyFrom(SCOPE))).build();
+    LogEntry badScope = LogEntry.newBuilder().setScope(ScopePublication.newBuilder()
+        .setScopeId("s")).build();
+    List<ByteString> page = List.of(scope.toByteString(),
+        receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse).toByteString(),
+        badScope.toByteString(),
+        receipt("r2", KeyMode.KEY_MODE_HMAC, 5, signer()).toByteString());
+    InputException e = assertThrows(InputException.class, () -> checker.checkPage(page, 10,
+        new AuditState(), new LogEntryChecker.Counts()));
+    assertTrue(e.getMessage().startsWith("log entry 12: scope publication"), e.getMessage());
+    InputException forged = assertThrows(InputException.class, () -> checker.checkPage(
+        List.of(page.get(0), page.get(1), page.get(3)), 10, new AuditState(),
+        new LogEntryChecker.Counts()));
+    assertEquals("log entry 12: receipt: the signature does not verify against the "
+        + "clearinghouse's published key", forged.getMessage());
+  }
+
+  @Test
   void membersMustBeOfThisFederationWithTheirOwnRole() throws Exception {
     Member m = Member.newBuilder().setIdentity("blindmatch://test/ngo/n").setRole("ngo")
         .setSigningKeysetSha256(ByteString.copyFrom(new byte[32]))
@@ -149,6 +168,14 @@ class LogEntryCheckerTest {
     return LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
         .setBody(ByteString.copyFrom(body)).setSignature(ByteString.copyFrom(signer.sign(body))))
         .build();
+  }
+
+  private static LogEntryChecker checker(NodeSigner clearinghouse) {
+    try {
+      return new LogEntryChecker(clearinghouse.publicKeysetJson(), "test");
+    } catch (InputException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static NodeSigner signer() {
