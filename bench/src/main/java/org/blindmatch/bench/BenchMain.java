@@ -22,6 +22,9 @@ public final class BenchMain {
       case "log" -> LogBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000,
           args.length > 2 ? Integer.parseInt(args[2]) : 20_000,
           java.nio.file.Path.of(args.length > 3 ? args[3] : "bench-data"));
+      case "oprf-tokenize" -> OprfTokenizeBench.run(
+          args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L,
+          java.nio.file.Path.of(args.length > 2 ? args[2] : "bench-data"));
       case "all" -> {
         DerivationBench.run(5);
         TokenizeBench.run(10_000_000L, java.nio.file.Path.of("bench-data"));
@@ -30,7 +33,8 @@ public final class BenchMain {
       }
       default -> {
         System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | "
-            + "federation [reports] [watch] [dir] | log [entries] [audited] [dir] | all");
+            + "federation [reports] [watch] [dir] | oprf-tokenize [events] [dir] | "
+            + "log [entries] [audited] [dir] | all");
         System.exit(2);
       }
     }

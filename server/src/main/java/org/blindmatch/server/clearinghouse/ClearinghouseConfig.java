@@ -26,7 +26,8 @@ import java.util.Set;
  * @param signingKeyset this server's encrypted Tink signing keyset
  * @param passphraseFile decrypts the TLS key and the signing keyset
  * @param scope the published scope file
- * @param acceptedKeyIds hmac key ids accepted for the scope
+ * @param acceptedKeyIds hmac key ids accepted for the scope (may be empty if oprf epochs are)
+ * @param oprfPublicKeys public files of the oprf key epochs accepted for the scope
  * @param kThreshold NGO aggregates below this many distinct records are suppressed
  * @param submissionTtl how long token data is kept after commit
  * @param insecureLoopback plaintext without authentication, loopback only, for development
@@ -43,12 +44,13 @@ public record ClearinghouseConfig(
     Path passphraseFile,
     Path scope,
     List<Integer> acceptedKeyIds,
+    List<Path> oprfPublicKeys,
     int kThreshold,
     Duration submissionTtl,
     boolean insecureLoopback) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
-      "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "k_threshold",
+      "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "oprf_public_keys", "k_threshold",
       "submission_ttl", "insecure_loopback");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
@@ -117,9 +119,25 @@ public record ClearinghouseConfig(
       key = path(base, tls, "key", src, "tls.");
     }
     List<Integer> keyIds = new ArrayList<>();
-    JsonNode ids = root.get("accepted_key_ids");
-    if (ids == null || !ids.isArray() || ids.isEmpty()) {
-      throw new ConfigException(src + ": accepted_key_ids: a non-empty list of key ids");
+    JsonNode ids = root.path("accepted_key_ids");
+    JsonNode oprf = root.path("oprf_public_keys");
+    if (!ids.isMissingNode() && !ids.isArray()) {
+      throw new ConfigException(src + ": accepted_key_ids: a list of hmac key ids");
+    }
+    if (!oprf.isMissingNode() && !oprf.isArray()) {
+      throw new ConfigException(src + ": oprf_public_keys: a list of oprf public key files");
+    }
+    if (ids.isEmpty() && oprf.isEmpty()) {
+      throw new ConfigException(src + ": accepted_key_ids, oprf_public_keys: at least one "
+          + "hmac key id or oprf key epoch must be accepted");
+    }
+    List<Path> oprfFiles = new ArrayList<>();
+    for (JsonNode f : oprf) {
+      if (!f.isTextual() || f.asText().isBlank()) {
+        throw new ConfigException(src + ": oprf_public_keys: \"" + f.asText()
+            + "\" is not a file path");
+      }
+      oprfFiles.add(base.resolve(f.asText()));
     }
     for (JsonNode id : ids) {
       try {
@@ -140,7 +158,7 @@ public record ClearinghouseConfig(
         base.resolve(text(root, "signing_keyset", src)),
         base.resolve(text(root, "passphrase_file", src)),
         base.resolve(text(root, "scope", src)),
-        List.copyOf(keyIds), k, ttl, insecure);
+        List.copyOf(keyIds), List.copyOf(oprfFiles), k, ttl, insecure);
   }
 
   private static Duration duration(String text, String src) throws ConfigException {

@@ -4,13 +4,19 @@ import com.google.protobuf.ByteString;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.oprf.Element;
+import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.KeyEpoch;
 import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.KeyholderShare;
 import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Member;
+import org.blindmatch.proto.v1.OprfEpoch;
 import org.blindmatch.proto.v1.ScopePublication;
 import org.blindmatch.server.store.StoreException;
 
@@ -25,8 +31,8 @@ public final class FederationLog {
 
   /**
    * Appends {@code epoch} unless it is already logged, and returns its index. Call it when an
-   * epoch becomes acceptable, before any submission may name it; hmac epochs of the
-   * configuration's accepted key ids are logged at start-up.
+   * epoch becomes acceptable, before any submission may name it; the configuration's hmac key
+   * ids and oprf epochs are logged at start-up ({@link #oprfEpoch} builds an oprf entry).
    *
    * @throws StoreException {@code CONFLICT} if a different entry is logged for the same mode,
    *     key id and scope; {@code IO}
@@ -46,7 +52,27 @@ public final class FederationLog {
         LogEntry.newBuilder().setKeyEpoch(epoch).build().toByteArray());
   }
 
-  /** Logs the published scope and an hmac key epoch per accepted key id. */
+  /** The key epoch entry of an oprf epoch's public parameters, for {@link #keyEpoch}. */
+  public static KeyEpoch oprfEpoch(byte[] scopeDigest, OprfKeyFiles.EpochPublicKey epoch) {
+    OprfEpoch.Builder o = OprfEpoch.newBuilder()
+        .setThreshold(epoch.shares().threshold())
+        .setShares(epoch.shares().shareKeys().size())
+        .setCombinedPublicKey(ByteString.copyFrom(epoch.groupKey().encode()));
+    for (Map.Entry<Integer, Element> share : new TreeMap<>(epoch.shares().shareKeys())
+        .entrySet()) {
+      o.addKeyholders(KeyholderShare.newBuilder()
+          .setIndex(share.getKey())
+          .setKeyholder(epoch.holders().get(share.getKey()).uri().toString())
+          .setPublicKey(ByteString.copyFrom(share.getValue().encode())));
+    }
+    return KeyEpoch.newBuilder().setMode(KeyMode.KEY_MODE_OPRF).setKeyId(epoch.epoch())
+        .setScopeDigest(ByteString.copyFrom(scopeDigest)).setOprf(o).build();
+  }
+
+  /**
+   * Logs the published scope, an hmac key epoch per accepted key id and an oprf key epoch per
+   * accepted oprf epoch.
+   */
   static void atStartup(Clearinghouse ch) throws StoreException {
     byte[] digest = ch.scope().digest();
     ch.log().append("scope/" + HexFormat.of().formatHex(digest) + "/k" + ch.kThreshold(),
@@ -57,6 +83,9 @@ public final class FederationLog {
     for (int keyId : ch.acceptedKeyIds()) {
       keyEpoch(ch, KeyEpoch.newBuilder().setMode(KeyMode.KEY_MODE_HMAC).setKeyId(keyId)
           .setScopeDigest(ByteString.copyFrom(digest)).build());
+    }
+    for (OprfKeyFiles.EpochPublicKey epoch : new TreeMap<>(ch.oprfEpochs()).values()) {
+      keyEpoch(ch, oprfEpoch(digest, epoch));
     }
   }
 

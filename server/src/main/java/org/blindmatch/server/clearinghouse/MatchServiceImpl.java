@@ -80,7 +80,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
         .setStartedAt(now.getEpochSecond())
         .setClearinghouse(ch.identity().uri().toString());
     List<MatchRun.KeyGroup> groups = new ArrayList<>();
-    for (int keyId : ch.acceptedKeyIds()) {
+    for (int keyId : ch.allKeyIds()) {
       List<StoredSubmission> reports = ch.store().list(ch.scope().digest(), keyId,
           SubmissionRole.SUBMISSION_ROLE_REPORT_VALUE);
       List<StoredSubmission> watchlists = ch.store().list(ch.scope().digest(), keyId,
