@@ -2,8 +2,10 @@ package org.blindmatch.bench;
 
 /**
  * Benchmarks of blindmatch hot paths; each prints its figure and a baseline measured in the
- * same run. Usage: {@code bench/run derive [rounds]},
- * {@code bench/run tokenize [rows] [dir]} or {@code bench/run oprf [batch] [seconds]}.
+ * same run. Usage: {@code bench/run derive [rounds]}, {@code tokenize [rows] [dir]},
+ * {@code federation [reports] [watch] [dir]}, {@code oprf [batch] [seconds]},
+ * {@code oprf-tokenize [events] [dir]}, {@code log [entries] [audited] [dir]} or
+ * {@code all}.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -19,6 +21,9 @@ public final class BenchMain {
           args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L,
           args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L,
           java.nio.file.Path.of(args.length > 3 ? args[3] : "bench-data"));
+      case "log" -> LogBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000,
+          args.length > 2 ? Integer.parseInt(args[2]) : 20_000,
+          java.nio.file.Path.of(args.length > 3 ? args[3] : "bench-data"));
       case "oprf-tokenize" -> OprfTokenizeBench.run(
           args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L,
           java.nio.file.Path.of(args.length > 2 ? args[2] : "bench-data"));
@@ -30,11 +35,12 @@ public final class BenchMain {
         TokenizeBench.run(10_000_000L, java.nio.file.Path.of("bench-data"));
         FederationBench.run(10_000_000L, 1_000_000L, java.nio.file.Path.of("bench-data"));
         OprfBench.run(1000, 30);
+        LogBench.run(1_000_000, 20_000, java.nio.file.Path.of("bench-data"));
       }
       default -> {
         System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | "
             + "federation [reports] [watch] [dir] | oprf [batch] [seconds] | "
-            + "oprf-tokenize [events] [dir] | all");
+            + "oprf-tokenize [events] [dir] | log [entries] [audited] [dir] | all");
         System.exit(2);
       }
     }

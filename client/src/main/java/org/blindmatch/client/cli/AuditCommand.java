@@ -2,17 +2,15 @@ package org.blindmatch.client.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import org.blindmatch.client.federation.AuditState;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.LogAuditor;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.tokenize.InputException;
-import org.blindmatch.crypto.io.AtomicOutput;
-import org.blindmatch.proto.v1.SignedTreeHead;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,43 +23,51 @@ import picocli.CommandLine.Model.CommandSpec;
 final class AuditCommand {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Fetch the signed tree head, check it is consistent with the head kept "
-          + "in --state, read every entry and check it hashes to the signed root, check every "
-          + "receipt's and transcript's signature and that every run's inputs are logged "
-          + "receipts. On success the new head is kept in --state."})
+      description = {"Fetch the signed tree head and check it is consistent with the head kept "
+          + "in --state; read the entries added since, check they extend the kept tree to the "
+          + "signed root, and check every one: receipt and transcript signatures, no submission "
+          + "logged twice, every run input a logged receipt (root, count, key id), transcript "
+          + "counts within their inputs, members, scopes and key epochs well-formed and "
+          + "referenced ones logged. With --replay, recompute every new run from the streamed "
+          + "token sets and compare each result digest and the totals. On success the state "
+          + "is updated; on failure it is kept and the exit status is 1."})
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
 
-    @Option(names = "--state", required = true, paramLabel = "FILE",
-        description = "The last verified signed tree head (created on the first run).")
+    @Option(names = "--state", required = true, paramLabel = "DIR",
+        description = "Where the last verified head and what later entries are checked "
+            + "against are kept (created on the first run).")
     Path state;
+
+    @Option(names = "--replay", description = "Recompute every new run's join from its "
+        + "inputs' committed token sets (streamed by the clearinghouse; checked against the "
+        + "logged receipts) and compare every result digest and count with the transcript.")
+    boolean replay;
 
     @Override
     public Integer call() throws InputException, IOException {
-      SignedTreeHead previous = null;
-      if (Files.exists(state)) {
-        try {
-          previous = SignedTreeHead.parseFrom(Files.readAllBytes(state));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-          throw new InputException(state + ": not a signed tree head");
-        }
-      }
+      AuditState kept = AuditState.load(state);
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
-        LogAuditor.Report r = new LogAuditor(c).verify(previous);
-        try (AtomicOutput out = AtomicOutput.create(state, true)) {
-          out.stream().write(r.head().toByteArray());
-          out.commit();
-        }
+        LogAuditor.Report r = new LogAuditor(c).verify(kept, replay);
+        r.state().save(state);
         PrintWriter w = spec.commandLine().getOut();
-        w.println("tree head  size " + r.treeHead().getTreeSize() + ", root "
+        w.println("tree head    size " + r.treeHead().getTreeSize() + ", root "
             + HexFormat.of().formatHex(r.treeHead().getRootHash().toByteArray()) + ", "
             + Instant.ofEpochMilli(r.treeHead().getTimestamp()) + " (signature verified)");
         w.println(r.previousSize() < 0 ? "consistency  first audit, nothing kept to compare"
-            : "consistency  verified from size " + r.previousSize());
-        w.println("entries    " + r.receipts() + " receipts, " + r.transcripts()
-            + " transcripts (signatures verified, run inputs logged)");
-        w.println("state      " + state);
+            : "consistency  verified from size " + r.previousSize() + "; entries from "
+                + r.previousSize() + " on checked");
+        w.println("entries      " + r.receipts() + " receipts, " + r.transcripts()
+            + " transcripts, " + r.members() + " members, " + r.scopes() + " scopes, "
+            + r.keyEpochs() + " key epochs (signatures verified, run inputs logged)");
+        if (replay) {
+          w.println("replay       " + r.replayed() + " runs recomputed, every result digest "
+              + "and count agrees" + (r.notReplayed().isEmpty() ? ""
+                  : "; " + r.notReplayed().size() + " not replayable:"));
+          r.notReplayed().forEach(n -> w.println("             " + n));
+        }
+        w.println("state        " + state);
       }
       return 0;
     }

@@ -265,9 +265,9 @@ public final class Demo {
             t.getMatchedEvents(), t.getMatchedLabels(), t.getSubmitters());
       }
       String audit = cli("audit", "verify", "--profile", profiles.get(AUDITOR).toString(),
-          "--state", dir.resolve("auditor-state.json").toString());
+          "--state", dir.resolve("auditor-state").toString(), "--replay");
       out.println("  auditor: " + audit.lines().filter(l -> l.startsWith("entries")
-          || l.startsWith("tree head")).map(l -> l.trim().replaceAll("\\s+", " "))
+          || l.startsWith("tree head") || l.startsWith("replay")).map(l -> l.trim().replaceAll("\\s+", " "))
           .reduce((a, b) -> a + "; " + b).orElse("log verified"));
       step(String.format("done in %.1f s; results in %s/*-results.csv", 
           (System.nanoTime() - t0) / 1e9, dir));

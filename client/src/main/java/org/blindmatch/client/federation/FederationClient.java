@@ -130,6 +130,12 @@ public final class FederationClient implements AutoCloseable {
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** Audit replay streams (auditors): as long a deadline as a match run. */
+  AuditServiceGrpc.AuditServiceBlockingStub replay() {
+    return AuditServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(30, TimeUnit.MINUTES);
+  }
+
   /** Starts a match run (operator only). */
   public org.blindmatch.proto.v1.SignedTranscript startRun(
       org.blindmatch.proto.v1.StartRunRequest request) {

@@ -1,10 +1,12 @@
 package org.blindmatch.client.federation;
 
+import static org.blindmatch.client.federation.FederationTests.fail;
+import static org.blindmatch.client.federation.FederationTests.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import com.google.protobuf.ByteString;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,89 +14,303 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.blindmatch.client.cli.BlindmatchCli;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.RecipientDigest;
+import org.blindmatch.proto.v1.Results;
+import org.blindmatch.proto.v1.RunTranscript;
+import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.TierTotals;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tampering with the clearinghouse's log on disk — bypassing its append-only triggers — is
- * caught when the server starts: every committed receipt must be logged byte for byte, so a
- * changed log entry makes the clearinghouse refuse to serve, naming the entry.
+ * Tampering with the clearinghouse's stored log — by someone who bypasses its append-only
+ * triggers or holds its signing key — against a real server over mutual TLS, each caught by
+ * {@code audit verify} (or, for an altered receipt or scope entry, by the server refusing to
+ * start) with a message naming the entry and the failed check.
+ *
+ * <p>Every test starts from the same log: 0 scope, 1 key epoch, 2 platform member, 3 platform
+ * receipt, 4 NGO member, 5 NGO receipt, 6 run transcript; an auditor verified it (size 7) and
+ * kept its state.
  */
 class LogTamperTest {
-  @Test
-  void anEntryAlteredOnDiskIsRefusedAtStart(@TempDir Path dir) throws Exception {
-    TestFederation fed = new TestFederation(dir, 1, false);
-    Path platform = fed.node(Role.PLATFORM, "platform-a");
+  static final String PLATFORM = "blindmatch://test/platform/platform-a";
+
+  @TempDir Path dir;
+  TestFederation fed;
+  Path platform;
+  Path operator;
+  Path auditor;
+  Path kept;
+  String runId;
+
+  @BeforeEach
+  void federationWithOneRun() throws Exception {
+    fed = new TestFederation(dir, 1, false);
+    platform = fed.node(Role.PLATFORM, "platform-a");
     Path ngo = fed.node(Role.NGO, "ngo");
-    Path operator = fed.node(Role.CLEARINGHOUSE, "operator");
-    Path auditor = fed.node(Role.AUDITOR, "auditor");
+    operator = fed.node(Role.CLEARINGHOUSE, "operator");
+    auditor = fed.node(Role.AUDITOR, "auditor");
     Files.writeString(dir.resolve("a.csv"),
         "record_id,ip,timestamp\nA-1,45.77.12.9,2026-03-03T08:30:00Z\n");
     Files.writeString(dir.resolve("w.csv"),
         "label,ip,start,end\nBavet,45.77.12.9,2026-03-03T00:00:00Z,2026-03-03T23:59:59Z\n");
-    String state = dir.resolve("auditor.sth").toString();
-    ClearinghouseServer server = start(fed);
-    try {
-      for (String[] t : new String[][] {{"--reports", "a"}, {"--watchlist", "w"}}) {
-        run(0, "tokenize", t[0], dir.resolve(t[1] + ".csv").toString(), "--scope",
-            fed.scope.toString(), "--keyset", fed.keyset.toString(), "--passphrase-file",
-            dir.resolve("passphrase.txt").toString(), "--out",
-            dir.resolve(t[1] + ".bmt").toString(), "--no-progress");
+    FederationTests.tokenize(fed, "--reports", "a.csv", "a.bmt");
+    FederationTests.tokenize(fed, "--watchlist", "w.csv", "w.bmt");
+    kept = dir.resolve("kept-state");
+    try (ClearinghouseServer server = start()) {
+      ok("submit", "--profile", platform.toString(), "--tokens", path("a.bmt"), "--id", "a1");
+      ok("submit", "--profile", ngo.toString(), "--tokens", path("w.bmt"), "--id", "w1");
+      String run = ok("match", "run", "--profile", operator.toString(), "--scope",
+          "test-scope");
+      String out = ok("audit", "verify", "--profile", auditor.toString(), "--state",
+          kept.toString(), "--replay");
+      assertTrue(out.contains("size 7") && out.contains("1 runs recomputed"), out);
+      try (Connection db = db()) {
+        runId = string(db, "SELECT key FROM records WHERE kind = 'transcript'");
       }
-      run(0, "submit", "--profile", platform.toString(), "--tokens",
-          dir.resolve("a.bmt").toString(), "--id", "a1");
-      run(0, "submit", "--profile", ngo.toString(), "--tokens",
-          dir.resolve("w.bmt").toString(), "--id", "w1");
-      run(0, "match", "run", "--profile", operator.toString(), "--scope", "test-scope");
-      run(0, "audit", "verify", "--profile", auditor.toString(), "--state", state);
-    } finally {
-      server.close();
+      assertTrue(run.contains(runId), run);
     }
-    byte[] before = Files.readAllBytes(Path.of(state));
+  }
 
-    try (Connection db = DriverManager.getConnection(
-        "jdbc:sqlite:" + dir.resolve("data/meta.sqlite"))) {
-      byte[] entry;
-      try (Statement s = db.createStatement();
-          ResultSet r = s.executeQuery("SELECT entry FROM log_entries WHERE idx = 0")) {
-        assertTrue(r.next());
-        entry = r.getBytes(1);
-      }
+  @Test
+  void anAlteredReceiptIsRefusedAtStart() throws Exception {
+    byte[] before = Files.readAllBytes(kept.resolve(AuditState.FILE));
+    try (Connection db = db()) {
+      byte[] entry = entry(db, 3);
       entry[entry.length - 1] ^= 1;
-      try (Statement s = db.createStatement()) {
-        s.execute("DROP TRIGGER log_entries_no_update");
-      }
+      replace(db, 3, entry);
+    }
+    ClearinghouseConfig.ConfigException refused =
+        assertThrows(ClearinghouseConfig.ConfigException.class, this::start);
+    assertTrue(refused.getMessage().contains("transparency log")
+        && refused.getMessage().contains("receipt/"), refused.getMessage());
+    assertTrue(Arrays.equals(before, Files.readAllBytes(kept.resolve(AuditState.FILE))),
+        "the auditor's kept state is untouched");
+  }
+
+  @Test
+  void anAlteredEntryTheServerServesIsCaughtByTheAuditor() throws Exception {
+    // The server does not re-derive member entries at start, so it serves this log.
+    try (Connection db = db()) {
+      LogEntry member = LogEntry.parseFrom(entry(db, 2));
+      byte[] fp = member.getMember().getSigningKeysetSha256().toByteArray();
+      fp[0] ^= 1;
+      replace(db, 2, member.toBuilder().setMember(member.getMember().toBuilder()
+          .setSigningKeysetSha256(ByteString.copyFrom(fp))).build().toByteArray());
+    }
+    try (ClearinghouseServer server = start()) {
+      String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          kept.toString());
+      assertTrue(e.contains("not consistent with the kept tree head of size 7"), e);
+    }
+  }
+
+  @Test
+  void aRemovedEntryIsCaught() throws Exception {
+    // Remove the NGO's receipt (5) and close the gap; the server re-logs the committed
+    // receipt at the end when it starts, so the run's input now comes after the run.
+    try (Connection db = db(); Statement s = db.createStatement()) {
+      s.execute("DELETE FROM log_entries WHERE idx = 5");
+      shift(s, 6, -1);
+    }
+    try (ClearinghouseServer server = start()) {
+      String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          kept.toString());
+      assertTrue(withState.contains("not consistent with the kept tree head of size 7"),
+          withState);
+      String fresh = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          path("fresh"));
+      assertTrue(fresh.contains("log entry 5 (run " + runId + "): used input w1 of "
+          + "blindmatch://test/ngo/ngo, which has no earlier logged receipt"), fresh);
+    }
+  }
+
+  @Test
+  void anInsertedEntryIsCaught() throws Exception {
+    // A second copy of the platform's receipt, inserted at 4 under another key.
+    try (Connection db = db(); Statement s = db.createStatement()) {
+      byte[] receipt = entry(db, 3);
+      shift(s, 4, 1);
       try (PreparedStatement p = db.prepareStatement(
-          "UPDATE log_entries SET entry = ? WHERE idx = 0")) {
-        p.setBytes(1, entry);
+          "INSERT INTO log_entries (idx, entry_key, entry) VALUES (4, 'receipt/copy', ?)")) {
+        p.setBytes(1, receipt);
+        p.executeUpdate();
+      }
+    }
+    try (ClearinghouseServer server = start()) {
+      String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          kept.toString());
+      assertTrue(withState.contains("not consistent with the kept tree head of size 7"),
+          withState);
+      String fresh = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          path("fresh"));
+      assertTrue(fresh.contains("log entry 4: receipt: submission a1 of " + PLATFORM
+          + " is already logged at entry 3"), fresh);
+    }
+  }
+
+  @Test
+  void aTruncatedAndRegrownLogIsCaught() throws Exception {
+    // Drop the run (log entry, transcript and results) and run again: the same size, a
+    // different last entry.
+    try (Connection db = db(); Statement s = db.createStatement()) {
+      s.execute("DELETE FROM log_entries WHERE idx = 6");
+      s.execute("DELETE FROM records WHERE kind IN ('transcript', 'results')");
+    }
+    try (ClearinghouseServer server = start()) {
+      ok("match", "run", "--profile", operator.toString(), "--scope", "test-scope");
+      String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          kept.toString());
+      assertTrue(e.contains("not consistent with the kept tree head of size 7"), e);
+    }
+  }
+
+  @Test
+  void aTranscriptWhoseCountsDisagreeWithTheTokensIsCaughtByReplay() throws Exception {
+    // The operator, holding the signing key, re-signs the run with fewer matched records.
+    resignTranscript(t -> {
+      RunTranscript.Builder b = t.toBuilder();
+      TierTotals first = b.getTotals(0);
+      b.setTotals(0, first.toBuilder().setMatchedRecords(first.getMatchedRecords() - 1));
+      return b.build();
+    });
+    try (ClearinghouseServer server = start()) {
+      // Signed, logged and internally plausible: only recomputing the join shows the lie.
+      ok("audit", "verify", "--profile", auditor.toString(), "--state", path("fresh"));
+      String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          path("fresh-replay"), "--replay");
+      assertTrue(e.contains("log entry 6 (run " + runId + "): replay: tier ")
+          && e.contains("matched_records is 0 in the transcript but 1 recomputed"), e);
+    }
+  }
+
+  @Test
+  void aResultDigestThatDoesNotMatchWhatWasComputedIsCaughtByReplay() throws Exception {
+    // The platform is given results without its match, and the signed transcript carries the
+    // digest of what it was given, so the platform's own check passes.
+    Results given;
+    int realMatches;
+    try (Connection db = db()) {
+      Results real = Results.parseFrom(bytes(db, "SELECT value FROM records WHERE kind = "
+          + "'results' AND key = '" + runId + "|" + PLATFORM + "'"));
+      realMatches = real.getRecordMatchesCount();
+      assertEquals(2, realMatches, "one record matched in both tiers");
+      given = real.toBuilder().clearRecordMatches().build();
+      try (Statement s = db.createStatement(); PreparedStatement p = db.prepareStatement(
+          "UPDATE records SET value = ? WHERE kind = 'results' AND key = ?")) {
+        p.setBytes(1, given.toByteArray());
+        p.setString(2, runId + "|" + PLATFORM);
         assertEquals(1, p.executeUpdate());
       }
     }
-
-    ClearinghouseConfig.ConfigException refused = org.junit.jupiter.api.Assertions.assertThrows(
-        ClearinghouseConfig.ConfigException.class, () -> start(fed));
-    assertTrue(refused.getMessage().contains("transparency log")
-        && refused.getMessage().contains("receipt/"), refused.getMessage());
-    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(Path.of(state))),
-        "the auditor's last verified head is untouched");
+    byte[] digest = Sha256.digest(given.toByteArray());
+    resignTranscript(t -> {
+      RunTranscript.Builder b = t.toBuilder();
+      for (int i = 0; i < b.getRecipientsCount(); i++) {
+        if (b.getRecipients(i).getRecipient().equals(PLATFORM)) {
+          b.setRecipients(i, RecipientDigest.newBuilder().setRecipient(PLATFORM)
+              .setResultsSha256(ByteString.copyFrom(digest)));
+        }
+      }
+      return b.build();
+    });
+    try (ClearinghouseServer server = start()) {
+      String results = ok("results", "get", "--profile", platform.toString(), "--run", runId);
+      assertTrue(results.strip().lines().count() <= 1,
+          "the platform's verified results show no match: " + results);
+      String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          path("fresh"), "--replay");
+      assertTrue(e.contains("log entry 6 (run " + runId + "): replay: the result digest for "
+          + "recipient " + PLATFORM + " is " + java.util.HexFormat.of().formatHex(digest)
+          + " but the recomputed results hash to ") && e.contains("(" + realMatches + " record matches"), e);
+    }
   }
 
-  private static ClearinghouseServer start(TestFederation fed) throws Exception {
+  // ---- helpers ----
+
+  /** Replaces the run's transcript, signed with the clearinghouse's key, in store and log. */
+  private void resignTranscript(UnaryOperator<RunTranscript> change) throws Exception {
+    NodeSigner ch = NodeSigner.of(EncryptedKeysetFile.read(
+        dir.resolve("pki/clearinghouse.signing.json"), NodeSigner.PURPOSE,
+        TestFederation.PASS.toCharArray()));
+    try (Connection db = db()) {
+      SignedTranscript old = LogEntry.parseFrom(entry(db, 6)).getTranscript();
+      byte[] t = change.apply(RunTranscript.parseFrom(old.getTranscript())).toByteArray();
+      SignedTranscript signed = SignedTranscript.newBuilder()
+          .setTranscript(ByteString.copyFrom(t))
+          .setSignature(ByteString.copyFrom(ch.sign(t))).build();
+      replace(db, 6, LogEntry.newBuilder().setTranscript(signed).build().toByteArray());
+      try (PreparedStatement p = db.prepareStatement(
+          "UPDATE records SET value = ? WHERE kind = 'transcript' AND key = ?")) {
+        p.setBytes(1, signed.toByteArray());
+        p.setString(2, runId);
+        assertEquals(1, p.executeUpdate());
+      }
+    }
+  }
+
+  private ClearinghouseServer start() throws Exception {
     ClearinghouseServer server = ClearinghouseServer.start(ClearinghouseConfig.load(fed.config));
     fed.usePort(server.port());
     return server;
   }
 
-  private static String run(int expected, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = BlindmatchCli.execute(args, new PrintWriter(out), new PrintWriter(err));
-    assertEquals(expected, status, () -> String.join(" ", args) + ": " + out + err);
-    assertTrue(!err.toString().contains("\tat "), "no stack trace: " + err);
-    return err.toString();
+  /** The store's database with the log's append-only triggers dropped. */
+  private Connection db() throws Exception {
+    Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/meta.sqlite"));
+    try (Statement s = db.createStatement()) {
+      for (String t : new String[] {"log_entries_no_update", "log_entries_no_delete",
+          "log_entries_gap_free"}) {
+        s.execute("DROP TRIGGER IF EXISTS " + t);
+      }
+    }
+    return db;
+  }
+
+  private static byte[] entry(Connection db, int idx) throws Exception {
+    return bytes(db, "SELECT entry FROM log_entries WHERE idx = " + idx);
+  }
+
+  private static void replace(Connection db, int idx, byte[] entry) throws Exception {
+    try (PreparedStatement p = db.prepareStatement(
+        "UPDATE log_entries SET entry = ? WHERE idx = ?")) {
+      p.setBytes(1, entry);
+      p.setInt(2, idx);
+      assertEquals(1, p.executeUpdate());
+    }
+  }
+
+  /** Moves entries from {@code from} on by {@code by} (through a disjoint range). */
+  private static void shift(Statement s, int from, int by) throws Exception {
+    s.execute("UPDATE log_entries SET idx = idx + 1000000 WHERE idx >= " + from);
+    s.execute("UPDATE log_entries SET idx = idx - 1000000 + (" + by + ") WHERE idx >= 1000000");
+  }
+
+  private static byte[] bytes(Connection db, String sql) throws Exception {
+    try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      assertTrue(r.next(), sql);
+      return r.getBytes(1);
+    }
+  }
+
+  private static String string(Connection db, String sql) throws Exception {
+    try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      assertTrue(r.next(), sql);
+      return r.getString(1);
+    }
+  }
+
+  private String path(String name) {
+    return dir.resolve(name).toString();
   }
 }

@@ -176,6 +176,11 @@ class OprfModeTest {
         assertTrue(w.contains("compound-a,ip-only,2,1"), w);
         assertTrue(w.contains("compound-a,ip+hour,1,1"), w);
         assertTrue(w.contains("compound-b,ip+hour,1,1"), w);
+        // The oprf epoch is in the log, and an auditor verifies it and replays the run.
+        String audit = ok("audit", "verify", "--profile",
+            fed.node(Role.AUDITOR, "auditor").toString(), "--state",
+            dir.resolve("audit-state").toString(), "--replay");
+        assertTrue(audit.contains("2 key epochs") && audit.contains("1 runs recomputed"), audit);
       } finally {
         for (KeyholderServer h : holders) {
           if (h != null) {

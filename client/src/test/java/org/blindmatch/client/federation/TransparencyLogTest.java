@@ -93,8 +93,9 @@ class TransparencyLogTest {
   void aSubmitReturnsAReceiptWhoseInclusionVerifies() throws Exception {
     LogPosition position = position("r.bmt.receipt.logpos");
     TreeHead head = LogPositions.verify(keyset, position);
-    assertEquals(0, position.getIndex());
-    assertEquals(1, head.getTreeSize());
+    // After the scope, its key epoch and the platform's membership.
+    assertEquals(3, position.getIndex());
+    assertEquals(4, head.getTreeSize());
     Receipt saved = Receipt.parseFrom(Files.readAllBytes(dir.resolve("r.bmt.receipt")));
     assertEquals(saved, LogEntry.parseFrom(position.getEntry()).getReceipt());
     assertEquals(fed.server.identity().uri().toString(), head.getClearinghouse());
@@ -104,8 +105,9 @@ class TransparencyLogTest {
       TreeHead now = SignedTreeHeads.verify(keyset,
           c.audit().getSignedTreeHead(GetSignedTreeHeadRequest.getDefaultInstance()));
       InclusionProof proof = c.audit().getInclusionProof(GetInclusionProofRequest.newBuilder()
-          .setIndex(0).setTreeSize(now.getTreeSize()).build());
-      MerkleVerifier.verifyInclusion(MerkleHash.leafHash(position.getEntry().toByteArray()), 0,
+          .setIndex(position.getIndex()).setTreeSize(now.getTreeSize()).build());
+      MerkleVerifier.verifyInclusion(MerkleHash.leafHash(position.getEntry().toByteArray()),
+          position.getIndex(),
           now.getTreeSize(), LogPositions.hashes(proof.getHashesList()),
           now.getRootHash().toByteArray());
     }
@@ -116,10 +118,11 @@ class TransparencyLogTest {
     ok("submit", "--profile", platform.toString(), "--tokens", path("r.bmt"), "--id", "r1",
         "--receipt", path("again.receipt"));
     LogPosition again = position("again.receipt.logpos");
-    assertEquals(0, again.getIndex());
+    assertEquals(3, again.getIndex());
     LogPositions.verify(keyset, again);
     try (FederationClient c = client(auditor)) {
-      assertEquals(3, head(c).getTreeSize(), "two receipts and one transcript");
+      assertEquals(7, head(c).getTreeSize(),
+          "scope, key epoch, two members, two receipts and one transcript");
     }
   }
 
@@ -130,10 +133,21 @@ class TransparencyLogTest {
           c.admin().listRuns(ListRunsRequest.getDefaultInstance()).getTranscriptsList();
       assertEquals(1, runs.size());
       List<byte[]> entries = entries(c, 0, head(c).getTreeSize());
-      LogEntry last = LogEntry.parseFrom(entries.get(2));
+      LogEntry last = LogEntry.parseFrom(entries.get(entries.size() - 1));
       assertEquals(runs.get(0), last.getTranscript());
-      assertEquals(LogEntry.KindCase.RECEIPT, LogEntry.parseFrom(entries.get(0)).getKindCase());
-      assertEquals(LogEntry.KindCase.RECEIPT, LogEntry.parseFrom(entries.get(1)).getKindCase());
+      List<LogEntry.KindCase> kinds = new ArrayList<>();
+      for (byte[] e : entries) {
+        kinds.add(LogEntry.parseFrom(e).getKindCase());
+      }
+      assertEquals(List.of(LogEntry.KindCase.SCOPE, LogEntry.KindCase.KEY_EPOCH,
+          LogEntry.KindCase.MEMBER, LogEntry.KindCase.RECEIPT, LogEntry.KindCase.MEMBER,
+          LogEntry.KindCase.RECEIPT, LogEntry.KindCase.TRANSCRIPT), kinds);
+      LogEntry epoch = LogEntry.parseFrom(entries.get(1));
+      assertEquals(org.blindmatch.proto.v1.KeyMode.KEY_MODE_HMAC, epoch.getKeyEpoch().getMode());
+      LogEntry member = LogEntry.parseFrom(entries.get(2));
+      assertEquals("blindmatch://test/platform/platform", member.getMember().getIdentity());
+      assertEquals("platform", member.getMember().getRole());
+      assertEquals(32, member.getMember().getCertificateSha256().size());
     }
   }
 
@@ -179,31 +193,65 @@ class TransparencyLogTest {
 
   @Test
   void auditVerifyChecksTheWholeLogAndKeepsTheHead() throws Exception {
-    String state = path("audit.sth");
+    String state = path("audit-state");
     String first = ok("audit", "verify", "--profile", auditor.toString(), "--state", state);
     assertTrue(first.contains("first audit"), first);
-    assertTrue(first.contains("2 receipts, 1 transcripts"), first);
+    assertTrue(first.contains("2 receipts, 1 transcripts, 2 members, 1 scopes, 1 key epochs"),
+        first);
     String second = ok("audit", "verify", "--profile", auditor.toString(), "--state", state);
-    assertTrue(second.contains("verified from size 3"), second);
+    assertTrue(second.contains("verified from size 7"), second);
+    assertTrue(second.contains("0 receipts, 0 transcripts"), "incremental: " + second);
     String denied = fail("audit", "verify", "--profile", platform.toString(), "--state",
-        path("platform.sth"));
+        path("platform-state"));
     assertTrue(denied.contains("PERMISSION_DENIED"), denied);
   }
 
   @Test
+  void auditReplayRecomputesTheRun() throws Exception {
+    String out = ok("audit", "verify", "--profile", auditor.toString(), "--state",
+        path("replay-state"), "--replay");
+    assertTrue(out.contains("1 runs recomputed, every result digest and count agrees"), out);
+    // Token sets are streamed to auditors only.
+    for (Path p : List.of(platform, ngo, operator)) {
+      try (FederationClient c = client(p)) {
+        assertCode(Status.Code.PERMISSION_DENIED, () -> c.replay().getSubmissionRecords(
+            org.blindmatch.proto.v1.GetSubmissionRecordsRequest.newBuilder()
+                .setSubmitter("blindmatch://test/platform/platform").setSubmissionId("r1")
+                .build()).hasNext());
+      }
+    }
+    try (FederationClient c = client(auditor)) {
+      assertCode(Status.Code.NOT_FOUND, () -> c.replay().getSubmissionRecords(
+          org.blindmatch.proto.v1.GetSubmissionRecordsRequest.newBuilder()
+              .setSubmitter("blindmatch://test/platform/platform").setSubmissionId("nope")
+              .build()).hasNext());
+    }
+  }
+
+  @Test
   void auditVerifyRefusesAForkedLog() throws Exception {
-    // A head the clearinghouse signed for a different log of size 2: a fork.
+    // A head the clearinghouse signed for a different log of size 2, shown to this auditor
+    // earlier: a fork.
     NodeSigner ch = NodeSigner.of(EncryptedKeysetFile.read(
         dir.resolve("pki/clearinghouse.signing.json"), NodeSigner.PURPOSE,
         TestFederation.PASS.toCharArray()));
-    SignedTreeHead forked = SignedTreeHeads.sign(ch, TreeHead.newBuilder().setTreeSize(2)
-        .setRootHash(ByteString.copyFrom(new byte[32])).build());
-    Files.write(dir.resolve("forked.sth"), forked.toByteArray());
+    org.blindmatch.crypto.merkle.StreamingMerkleRoot other =
+        new org.blindmatch.crypto.merkle.StreamingMerkleRoot();
+    other.addLeaf(new byte[] {1}, 0, 1);
+    other.addLeaf(new byte[] {2}, 0, 1);
+    AuditState kept = new AuditState();
+    kept.head = SignedTreeHeads.sign(ch, TreeHead.newBuilder().setTreeSize(2)
+        .setRootHash(ByteString.copyFrom(other.root())).build());
+    kept.size = 2;
+    kept.frontier = other.frontier();
+    Path state = dir.resolve("forked-state");
+    kept.save(state);
+    byte[] before = Files.readAllBytes(state.resolve(AuditState.FILE));
     String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
-        path("forked.sth"));
-    assertTrue(e.contains("not consistent"), e);
-    assertArrayEquals(forked.toByteArray(), Files.readAllBytes(dir.resolve("forked.sth")),
-        "a failed audit keeps the old head");
+        state.toString());
+    assertTrue(e.contains("not consistent with the kept tree head of size 2"), e);
+    assertArrayEquals(before, Files.readAllBytes(state.resolve(AuditState.FILE)),
+        "a failed audit keeps the old state");
   }
 
   // ---- helpers ----

@@ -52,6 +52,41 @@ public final class StreamingMerkleRoot {
     push();
   }
 
+  /**
+   * The state to resume from with {@link #resume}: the roots of the complete subtrees of the
+   * leaves so far, largest first, one per set bit of {@link #size()} (RFC 9162's compact range
+   * of {@code [0, size)}).
+   */
+  public byte[][] frontier() {
+    byte[][] out = new byte[depth][];
+    for (int i = 0; i < depth; i++) {
+      out[i] = Arrays.copyOfRange(stack, i * HASH_LENGTH, (i + 1) * HASH_LENGTH);
+    }
+    return out;
+  }
+
+  /**
+   * Continues from a {@link #frontier()} of {@code size} leaves, so a verifier that kept it can
+   * append later leaves without the earlier ones.
+   *
+   * @throws IllegalArgumentException if {@code size} is negative or the frontier does not hold
+   *     one {@value MerkleHash#HASH_LENGTH}-byte hash per set bit of {@code size}
+   */
+  public static StreamingMerkleRoot resume(long size, byte[][] frontier) {
+    if (size < 0 || frontier.length != Long.bitCount(size)) {
+      throw new IllegalArgumentException("a frontier of " + size + " leaves has "
+          + Long.bitCount(Math.max(size, 0)) + " hashes, not " + frontier.length);
+    }
+    StreamingMerkleRoot r = new StreamingMerkleRoot();
+    for (byte[] h : frontier) {
+      MerkleHash.requireHashLength(h, "frontier hash");
+      System.arraycopy(h, 0, r.stack, r.depth * HASH_LENGTH, HASH_LENGTH);
+      r.depth++;
+    }
+    r.size = size;
+    return r;
+  }
+
   /** Number of leaves appended so far. */
   public long size() {
     return size;

@@ -77,6 +77,31 @@ public final class NodeSigner {
         .verify(signature, data);
   }
 
+  /**
+   * A reusable verifier for a public keyset in Tink JSON, for checking many signatures without
+   * parsing the keyset each time. Thread-safe.
+   *
+   * @throws GeneralSecurityException if the keyset is malformed or holds secret material
+   */
+  public static Verifier verifier(String publicKeysetJson) throws GeneralSecurityException {
+    return new Verifier(TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson)
+        .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class));
+  }
+
+  /** Verifies signatures under one public keyset; see {@link #verifier}. Thread-safe. */
+  public static final class Verifier {
+    private final PublicKeyVerify verify;
+
+    private Verifier(PublicKeyVerify verify) {
+      this.verify = verify;
+    }
+
+    /** @throws GeneralSecurityException if the signature does not verify */
+    public void verify(byte[] data, byte[] signature) throws GeneralSecurityException {
+      verify.verify(signature, data);
+    }
+  }
+
   /** SHA-256 of a public keyset's JSON text, how keys are referred to in receipts. */
   public static byte[] fingerprint(String publicKeysetJson) {
     return Sha256.digest(publicKeysetJson.getBytes(StandardCharsets.UTF_8));

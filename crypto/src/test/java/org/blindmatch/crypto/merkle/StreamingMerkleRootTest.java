@@ -32,6 +32,26 @@ class StreamingMerkleRootTest {
   }
 
   @Test
+  void resumingFromAFrontierGivesTheSameRoots() {
+    List<byte[]> leaves = MerklePropertiesTest.leaves(300, 7);
+    for (int split : new int[] {0, 1, 2, 3, 64, 127, 200, 300}) {
+      StreamingMerkleRoot first = new StreamingMerkleRoot();
+      for (byte[] leaf : leaves.subList(0, split)) {
+        first.addLeaf(leaf, 0, leaf.length);
+      }
+      StreamingMerkleRoot resumed = StreamingMerkleRoot.resume(split, first.frontier());
+      assertArrayEquals(first.root(), resumed.root());
+      for (byte[] leaf : leaves.subList(split, leaves.size())) {
+        resumed.addLeaf(leaf, 0, leaf.length);
+      }
+      assertEquals(leaves.size(), resumed.size());
+      assertArrayEquals(NaiveMerkle.mth(leaves), resumed.root(), "split " + split);
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> StreamingMerkleRoot.resume(3, new byte[][] {new byte[32]}));
+  }
+
+  @Test
   void addLeafHashesOnlyTheGivenRange() {
     StreamingMerkleRoot ranged = new StreamingMerkleRoot();
     ranged.addLeaf(new byte[] {7, 1, 2, 7}, 1, 2);

@@ -45,6 +45,8 @@ final class AccessPolicy {
             Role.AUDITOR, Role.CLEARINGHOUSE)
         .allow(AuditServiceGrpc.getGetEntriesMethod().getFullMethodName(),
             Role.AUDITOR, Role.CLEARINGHOUSE)
+        .allow(AuditServiceGrpc.getGetSubmissionRecordsMethod().getFullMethodName(),
+            Role.AUDITOR)
         .allow(HealthGrpc.getCheckMethod().getFullMethodName(), all)
         .allow(HealthGrpc.getWatchMethod().getFullMethodName(), all)
         .allow(ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(), all)

@@ -161,6 +161,7 @@ public final class ClearinghouseServer implements AutoCloseable {
       ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(), oprfEpochs,
           cfg.kThreshold(),
           cfg.submissionTtl(), signer, Clock.systemUTC(), log);
+      FederationLog.atStartup(ch);
       LogBackfill.run(ch);
     } catch (StoreException e) {
       store.close();

@@ -14,14 +14,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.blindmatch.proto.v1.LabelCount;
 import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.RecipientDigest;
-import org.blindmatch.proto.v1.RecordMatch;
 import org.blindmatch.proto.v1.Results;
 import org.blindmatch.proto.v1.RunInput;
 import org.blindmatch.proto.v1.RunTranscript;
@@ -29,10 +25,8 @@ import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.StartRunRequest;
 import org.blindmatch.proto.v1.MatchServiceGrpc;
 import org.blindmatch.proto.v1.SubmissionRole;
-import org.blindmatch.proto.v1.TierTotals;
-import org.blindmatch.server.match.MatchEngine;
 import org.blindmatch.server.match.MatchInput;
-import org.blindmatch.server.match.MatchOutcome;
+import org.blindmatch.server.match.MatchRun;
 import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoredSubmission;
 
@@ -43,10 +37,10 @@ import org.blindmatch.server.store.StoredSubmission;
  */
 final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
   /** Recipient key under which operator totals are stored. */
-  static final String OPERATOR = "role:clearinghouse";
+  static final String OPERATOR = MatchRun.OPERATOR;
 
   private final Clearinghouse ch;
-  private final MatchEngine engine = new MatchEngine();
+  private final MatchRun matchRun = new MatchRun();
   private final SecureRandom random = new SecureRandom();
 
   MatchServiceImpl(Clearinghouse ch) {
@@ -85,9 +79,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
         .setKThreshold(ch.kThreshold())
         .setStartedAt(now.getEpochSecond())
         .setClearinghouse(ch.identity().uri().toString());
-    Map<String, Results.Builder> perRecipient = new LinkedHashMap<>();
-    Map<Integer, long[]> totals = new TreeMap<>();
-    boolean any = false;
+    List<MatchRun.KeyGroup> groups = new ArrayList<>();
     for (int keyId : ch.allKeyIds()) {
       List<StoredSubmission> reports = ch.store().list(ch.scope().digest(), keyId,
           SubmissionRole.SUBMISSION_ROLE_REPORT_VALUE);
@@ -95,66 +87,21 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
           SubmissionRole.SUBMISSION_ROLE_WATCHLIST_VALUE);
       for (StoredSubmission s : reports) {
         transcript.addReportInputs(input(s));
-        results(perRecipient, runId, s.spec().submitter());
       }
       for (StoredSubmission s : watchlists) {
         transcript.addWatchlistInputs(input(s));
-        results(perRecipient, runId, s.spec().submitter());
       }
-      if (reports.isEmpty() || watchlists.isEmpty()) {
-        continue;
-      }
-      any = true;
-      MatchOutcome outcome = engine.run(inputs(reports), inputs(watchlists));
-      for (int i = 0; i < reports.size(); i++) {
-        Results.Builder r = results(perRecipient, runId, reports.get(i).spec().submitter());
-        for (MatchOutcome.RecordMatch m : outcome.recordMatches().get(i)) {
-          r.addRecordMatches(RecordMatch.newBuilder()
-              .setSubmissionId(SubmissionIds.clientId(reports.get(i).spec().submissionId()))
-              .setRecordHandle(ByteString.copyFrom(m.recordHandle()))
-              .setLabelHandle(ByteString.copyFrom(m.labelHandle()))
-              .setTier(m.tier())
-              .setEvents(m.events()));
-        }
-      }
-      for (int j = 0; j < watchlists.size(); j++) {
-        Results.Builder r = results(perRecipient, runId, watchlists.get(j).spec().submitter());
-        for (MatchOutcome.LabelCount c : outcome.labelCounts().get(j)) {
-          if (c.matchedRecords() < ch.kThreshold()) {
-            r.setSuppressed(r.getSuppressed() + 1);
-            continue;
-          }
-          r.addLabelCounts(LabelCount.newBuilder()
-              .setSubmissionId(SubmissionIds.clientId(watchlists.get(j).spec().submissionId()))
-              .setLabelHandle(ByteString.copyFrom(c.labelHandle()))
-              .setTier(c.tier())
-              .setMatchedRecords(c.matchedRecords())
-              .setSubmitters(c.submitters()));
-        }
-      }
-      for (MatchOutcome.TierTotals t : outcome.totals()) {
-        long[] acc = totals.computeIfAbsent(t.tier(), k -> new long[4]);
-        acc[0] += t.matchedRecords();
-        acc[1] += t.matchedEvents();
-        acc[2] += t.matchedLabels();
-        acc[3] += t.submitters();
-      }
+      groups.add(new MatchRun.KeyGroup(keyId, inputs(reports), inputs(watchlists)));
     }
-    if (!any) {
+    if (groups.stream().noneMatch(MatchRun.KeyGroup::joinable)) {
       throw Status.FAILED_PRECONDITION.withDescription("nothing to match: scope "
           + ch.scope().id() + " needs at least one report and one watchlist submission "
           + "under the same key id").asRuntimeException();
     }
-    List<TierTotals> tierTotals = new ArrayList<>();
-    for (Map.Entry<Integer, long[]> e : totals.entrySet()) {
-      tierTotals.add(TierTotals.newBuilder().setTier(e.getKey())
-          .setMatchedRecords(e.getValue()[0]).setMatchedEvents(e.getValue()[1])
-          .setMatchedLabels(e.getValue()[2]).setSubmitters(e.getValue()[3]).build());
-    }
-    transcript.addAllTotals(tierTotals);
-    results(perRecipient, runId, OPERATOR).addAllTotals(tierTotals);
-    for (Map.Entry<String, Results.Builder> e : perRecipient.entrySet()) {
-      byte[] bytes = e.getValue().build().toByteArray();
+    MatchRun.Outcome outcome = matchRun.compute(runId, ch.kThreshold(), groups);
+    transcript.addAllTotals(outcome.totals());
+    for (Map.Entry<String, Results> e : outcome.results().entrySet()) {
+      byte[] bytes = e.getValue().toByteArray();
       ch.store().putRecord(Clearinghouse.RESULTS, runId + "|" + e.getKey(), bytes);
       transcript.addRecipients(RecipientDigest.newBuilder().setRecipient(e.getKey())
           .setResultsSha256(ByteString.copyFrom(Sha256.digest(bytes))));
@@ -170,17 +117,11 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
     return signed;
   }
 
-  private static Results.Builder results(Map<String, Results.Builder> perRecipient,
-      String runId, String recipient) {
-    return perRecipient.computeIfAbsent(recipient,
-        k -> Results.newBuilder().setRunId(runId).setRecipient(k));
-  }
-
   private List<MatchInput> inputs(List<StoredSubmission> subs) {
     List<MatchInput> out = new ArrayList<>();
     for (StoredSubmission s : subs) {
       String id = s.spec().submissionId();
-      out.add(new MatchInput(id, s.spec().submitter(), () -> {
+      out.add(new MatchInput(SubmissionIds.clientId(id), s.spec().submitter(), () -> {
         try {
           return ch.store().openRecords(id);
         } catch (StoreException e) {

@@ -12,7 +12,10 @@ import org.blindmatch.proto.v1.RegisterSigningKeyResponse;
 import org.blindmatch.server.security.CallerIdentity;
 import org.blindmatch.server.store.StoreException;
 
-/** Registers a node's public signing keyset under its certificate identity, once. */
+/**
+ * Registers a node's public signing keyset under its certificate identity, once, and logs the
+ * node (identity, role, certificate and keyset fingerprints) in the transparency log.
+ */
 final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
   private final Clearinghouse ch;
 
@@ -23,7 +26,8 @@ final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
   @Override
   public void registerSigningKey(RegisterSigningKeyRequest request,
       StreamObserver<RegisterSigningKeyResponse> response) {
-    String caller = CallerIdentity.current().uri().toString();
+    org.blindmatch.crypto.pki.NodeIdentity node = CallerIdentity.current();
+    String caller = node.uri().toString();
     String keyset = request.getPublicKeyset();
     try {
       // Parsing as a keyset without secrets rejects private keys and garbage.
@@ -38,6 +42,7 @@ final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     try {
       ch.store().putRecord(Clearinghouse.SIGNING_KEYS, caller,
           keyset.getBytes(StandardCharsets.UTF_8));
+      FederationLog.member(ch, node, CallerIdentity.CERTIFICATE.get(), keyset);
       response.onNext(RegisterSigningKeyResponse.newBuilder()
           .setKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(keyset))).build());
       response.onCompleted();

@@ -7,7 +7,7 @@ import java.io.InputStream;
  * One committed submission taking part in a match: its id, submitter and a way to open its
  * sorted records.
  *
- * @param submissionId the submission id
+ * @param submissionId the submitter's own (client) submission id, as results name it
  * @param submitter the submitter's identity URI
  * @param records opens the sorted 33-byte records; each call returns a new stream
  */

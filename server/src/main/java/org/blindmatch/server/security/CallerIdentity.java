@@ -14,6 +14,13 @@ public final class CallerIdentity {
    */
   public static final Context.Key<NodeIdentity> KEY = Context.key("blindmatch-caller-identity");
 
+  /**
+   * The caller's verified TLS leaf certificate; absent on a development server without TLS.
+   * Set by {@link IdentityInterceptor} with {@link #KEY}.
+   */
+  public static final Context.Key<java.security.cert.X509Certificate> CERTIFICATE =
+      Context.key("blindmatch-caller-certificate");
+
   private CallerIdentity() {}
 
   /**

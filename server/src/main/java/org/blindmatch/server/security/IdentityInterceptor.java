@@ -91,7 +91,20 @@ public final class IdentityInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     Context context = Context.current().withValue(CallerIdentity.KEY, caller);
+    if (!insecureDevelopmentHeader) {
+      context = context.withValue(CallerIdentity.CERTIFICATE, leafOf(call));
+    }
     return Contexts.interceptCall(context, call, headers, next);
+  }
+
+  /** The peer's leaf certificate, which {@link #fromTls} has already accepted. */
+  private static X509Certificate leafOf(ServerCall<?, ?> call) {
+    try {
+      return (X509Certificate) call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)
+          .getPeerCertificates()[0];
+    } catch (SSLPeerUnverifiedException e) {
+      throw new IllegalStateException("peer certificate vanished after it was verified", e);
+    }
   }
 
   private NodeIdentity fromTls(ServerCall<?, ?> call) throws Rejected {

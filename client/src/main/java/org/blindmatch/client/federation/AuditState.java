@@ -1,0 +1,157 @@
+package org.blindmatch.client.federation;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.crypto.merkle.MerkleHash;
+import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
+import org.blindmatch.proto.v1.SignedTreeHead;
+
+/**
+ * What an auditor keeps between audits, so the next audit only reads entries after the last
+ * verified one: the last verified signed tree head, the compact range (frontier) of its tree,
+ * every logged receipt's commitment (what later transcripts and replays are checked against),
+ * the logged scopes and key epochs, and references to scopes or key epochs not yet logged.
+ *
+ * <p>Kept as one text file {@value #FILE} in the state directory, replaced atomically, so a
+ * crash leaves either the old state or the new one. Mutable; not thread-safe.
+ */
+public final class AuditState {
+  /** The state file's name inside the state directory. */
+  public static final String FILE = "audit-state";
+  private static final String MAGIC = "blindmatch-audit-state 1";
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** A logged receipt's commitment, by {@code submitter "\n" submission id}. */
+  record Committed(long index, int mode, int keyId, long recordCount, byte[] merkleRoot) {}
+
+  SignedTreeHead head;
+  long size;
+  byte[][] frontier = new byte[0][];
+  final Map<String, Committed> receipts = new LinkedHashMap<>();
+  /** Logged scope digests (hex) and key epochs ({@code mode/key id/scope hex}). */
+  final Set<String> logged = new LinkedHashSet<>();
+  /** References to a scope or key epoch not logged yet, with the first entry that made one. */
+  final Map<String, Long> pending = new LinkedHashMap<>();
+
+  /** An empty state: the first audit reads the whole log. */
+  public AuditState() {}
+
+  /** The last verified head, or null before the first audit. */
+  public SignedTreeHead head() {
+    return head;
+  }
+
+  StreamingMerkleRoot tree() {
+    return StreamingMerkleRoot.resume(size, frontier);
+  }
+
+  /**
+   * Reads the state kept in {@code dir}; an empty state if the directory or its file does not
+   * exist yet.
+   *
+   * @throws InputException naming the file, line and problem if the file is not a state file
+   */
+  public static AuditState load(Path dir) throws InputException {
+    Path file = dir.resolve(FILE);
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InputException(dir + ": --state must be a directory");
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return new AuditState();
+    } catch (IOException e) {
+      throw new InputException(file + ": cannot read: " + e.getMessage());
+    }
+    AuditState s = new AuditState();
+    if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
+      throw new InputException(file + ": line 1: not an audit state file (expected '" + MAGIC
+          + "')");
+    }
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(" ");
+      try {
+        switch (f[0]) {
+          case "head" -> s.head = SignedTreeHead.parseFrom(Base64.getDecoder().decode(f[1]));
+          case "frontier" -> {
+            s.size = Long.parseLong(f[1]);
+            s.frontier = new byte[f.length - 2][];
+            for (int j = 2; j < f.length; j++) {
+              s.frontier[j - 2] = hash(f[j]);
+            }
+            StreamingMerkleRoot.resume(s.size, s.frontier);
+          }
+          case "receipt" -> s.receipts.put(LogAuditor.key(f[6], f[7]), new Committed(
+              Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseUnsignedInt(f[3]),
+              Long.parseLong(f[4]), hash(f[5])));
+          case "logged" -> s.logged.add(f[1]);
+          case "pending" -> s.pending.put(f[1], Long.parseLong(f[2]));
+          default -> throw new IllegalArgumentException("unknown field '" + f[0] + "'");
+        }
+      } catch (IllegalArgumentException | IndexOutOfBoundsException
+          | InvalidProtocolBufferException e) {
+        throw new InputException(file + ": line " + (i + 1) + ": malformed ("
+            + e.getMessage() + ")");
+      }
+    }
+    if (s.head == null && s.size != 0) {
+      throw new InputException(file + ": has a frontier but no tree head");
+    }
+    return s;
+  }
+
+  /** Replaces the state kept in {@code dir} (created if needed). */
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try (AtomicOutput out = AtomicOutput.create(dir.resolve(FILE), true)) {
+      Writer w = new java.io.OutputStreamWriter(out.stream(), StandardCharsets.UTF_8);
+      w.write(MAGIC + "\n");
+      w.write("head " + Base64.getEncoder().encodeToString(head.toByteArray()) + "\n");
+      List<String> hashes = new ArrayList<>();
+      for (byte[] h : frontier) {
+        hashes.add(HEX.formatHex(h));
+      }
+      w.write("frontier " + size + (hashes.isEmpty() ? "" : " " + String.join(" ", hashes))
+          + "\n");
+      for (Map.Entry<String, Committed> e : receipts.entrySet()) {
+        Committed c = e.getValue();
+        String[] who = e.getKey().split("\n", 2);
+        w.write("receipt " + c.index() + " " + c.mode() + " " + Integer.toUnsignedString(
+            c.keyId()) + " " + c.recordCount() + " " + HEX.formatHex(c.merkleRoot()) + " "
+            + who[0] + " " + who[1] + "\n");
+      }
+      for (String l : logged) {
+        w.write("logged " + l + "\n");
+      }
+      for (Map.Entry<String, Long> e : pending.entrySet()) {
+        w.write("pending " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      w.flush();
+      out.commit();
+    }
+  }
+
+  private static byte[] hash(String hex) {
+    byte[] h = HEX.parseHex(hex);
+    if (h.length != MerkleHash.HASH_LENGTH) {
+      throw new IllegalArgumentException("a hash of " + h.length + " bytes");
+    }
+    return h;
+  }
+}

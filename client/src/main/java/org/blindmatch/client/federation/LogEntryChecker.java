@@ -1,0 +1,410 @@
+package org.blindmatch.client.federation;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.oprf.Element;
+import org.blindmatch.crypto.oprf.OprfException;
+import org.blindmatch.crypto.oprf.ShamirSharing;
+import org.blindmatch.crypto.oprf.ThresholdPublicKey;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.Commitment;
+import org.blindmatch.proto.v1.KeyEpoch;
+import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.KeyholderShare;
+import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.Member;
+import org.blindmatch.proto.v1.Receipt;
+import org.blindmatch.proto.v1.ReceiptBody;
+import org.blindmatch.proto.v1.RecipientDigest;
+import org.blindmatch.proto.v1.RunInput;
+import org.blindmatch.proto.v1.RunTranscript;
+import org.blindmatch.proto.v1.ScopePublication;
+import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.TierTotals;
+import org.blindmatch.server.match.MatchRun;
+
+/**
+ * The checks an auditor makes of each log entry, in log order, against what earlier entries
+ * established ({@link AuditState}): receipts and transcripts signed by the clearinghouse, no
+ * submission logged twice, every run input a logged receipt with the same root, count and key
+ * id, transcript counts within what their inputs allow and result digests for exactly the
+ * participants, members well-formed and of this federation, scopes and key epochs well-formed
+ * (oprf: t of n shares, distinct indices, keyholder identities, P-256 public keys), and every
+ * scope and key epoch a receipt or run names logged somewhere in the log. Failures name the
+ * entry index and the check. Not thread-safe (it updates the state).
+ */
+public final class LogEntryChecker {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private static final String BAD_SIGNATURE =
+      "the signature does not verify against the clearinghouse's published key";
+
+  private final NodeSigner.Verifier verifier;
+  private final String federation;
+
+  /**
+   * @param keyset the clearinghouse's public signing keyset (Tink JSON)
+   * @param federation the auditor's federation; members must belong to it
+   */
+  public LogEntryChecker(String keyset, String federation) throws InputException {
+    try {
+      this.verifier = NodeSigner.verifier(keyset);
+    } catch (GeneralSecurityException e) {
+      throw new InputException("the clearinghouse's published signing keyset is not a Tink "
+          + "public keyset");
+    }
+    this.federation = federation;
+  }
+
+  /** Entries checked, by kind. Mutable. */
+  public static final class Counts {
+    int receipts;
+    int transcripts;
+    int members;
+    int scopes;
+    int keyEpochs;
+    int replayed;
+
+    /** Receipts checked so far. */
+    public int receipts() {
+      return receipts;
+    }
+  }
+
+  /**
+   * Fails if an entry refers to a scope or key epoch that no entry so far logged; call when the
+   * whole log up to a head has been checked.
+   */
+  public static void requireNothingPending(AuditState state) throws InputException {
+    if (!state.pending.isEmpty()) {
+      var p = state.pending.entrySet().iterator().next();
+      throw new InputException("log entry " + p.getValue() + " refers to " + describeRef(
+          p.getKey()) + ", which the log does not hold");
+    }
+  }
+
+  /**
+   * Checks entry {@code index} (the serialized LogEntry) and records it in {@code state}; the
+   * caller checks entries in log order and hashes them into the tree.
+   *
+   * @return the run of a transcript, for replay
+   * @throws InputException naming the entry and the failed check
+   */
+  public Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
+      Counts counts) throws InputException {
+    return check(bytes, index, state, counts, this::verifySignature);
+  }
+
+  /**
+   * {@link #check} of consecutive entries from {@code first}, with the signatures (the cost of
+   * an audit: one ECDSA verification per receipt and transcript) verified on all cores first.
+   * Failures are still reported for the lowest failing entry.
+   *
+   * @return per entry, the run of a transcript
+   */
+  public List<Optional<RunTranscript>> checkPage(List<ByteString> page, long first,
+      AuditState state, Counts counts) throws InputException {
+    String[] signatureErrors = IntStream.range(0, page.size()).parallel()
+        .mapToObj(i -> signatureError(page.get(i))).toArray(String[]::new);
+    List<Optional<RunTranscript>> runs = new ArrayList<>(page.size());
+    for (int i = 0; i < page.size(); i++) {
+      String error = signatureErrors[i];
+      runs.add(check(page.get(i), first + i, state, counts, (data, signature, at) -> {
+        if (error != null) {
+          throw new InputException(at + error);
+        }
+      }));
+    }
+    return runs;
+  }
+
+  /** Checks a signature, or looks up the result of having checked it. */
+  private interface Signatures {
+    void check(byte[] data, byte[] signature, String at) throws InputException;
+  }
+
+  /** The signature problem of a serialized entry, or null (also if it does not parse). */
+  private String signatureError(ByteString bytes) {
+    try {
+      LogEntry entry = LogEntry.parseFrom(bytes);
+      if (entry.hasReceipt()) {
+        verifier.verify(entry.getReceipt().getBody().toByteArray(),
+            entry.getReceipt().getSignature().toByteArray());
+      } else if (entry.hasTranscript()) {
+        verifier.verify(entry.getTranscript().getTranscript().toByteArray(),
+            entry.getTranscript().getSignature().toByteArray());
+      }
+      return null;
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    } catch (GeneralSecurityException e) {
+      return BAD_SIGNATURE;
+    }
+  }
+
+  private Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
+      Counts counts, Signatures signatures) throws InputException {
+    String at = "log entry " + index + ": ";
+    try {
+      LogEntry entry = LogEntry.parseFrom(bytes);
+      switch (entry.getKindCase()) {
+        case RECEIPT -> {
+          checkReceipt(entry.getReceipt(), index, state, signatures);
+          counts.receipts++;
+        }
+        case TRANSCRIPT -> {
+          counts.transcripts++;
+          return Optional.of(checkTranscript(entry.getTranscript(), index, state, signatures));
+        }
+        case MEMBER -> {
+          checkMember(entry.getMember(), at);
+          counts.members++;
+        }
+        case SCOPE -> {
+          ScopePublication s = entry.getScope();
+          if (s.getScopeDigest().size() != 32 || s.getScopeId().isEmpty()) {
+            throw new InputException(at + "scope publication: needs a scope id and a 32-byte "
+                + "digest");
+          }
+          logged(state, "scope/" + HEX.formatHex(s.getScopeDigest().toByteArray()));
+          counts.scopes++;
+        }
+        case KEY_EPOCH -> {
+          logged(state, checkKeyEpoch(entry.getKeyEpoch(), at));
+          counts.keyEpochs++;
+        }
+        default -> throw new InputException(at + "an entry of no known kind");
+      }
+      return Optional.empty();
+    } catch (InvalidProtocolBufferException e) {
+      throw new InputException(at + "does not parse as a log entry");
+    }
+  }
+
+  private void checkReceipt(Receipt receipt, long index, AuditState state,
+      Signatures signatures) throws InputException, InvalidProtocolBufferException {
+    String at = "log entry " + index + ": receipt: ";
+    signatures.check(receipt.getBody().toByteArray(), receipt.getSignature().toByteArray(), at);
+    Commitment c = ReceiptBody.parseFrom(receipt.getBody()).getCommitment();
+    String key = key(c.getSubmitter(), c.getSubmissionId());
+    AuditState.Committed earlier = state.receipts.get(key);
+    if (earlier != null) {
+      throw new InputException(at + "submission " + c.getSubmissionId() + " of "
+          + c.getSubmitter() + " is already logged at entry " + earlier.index());
+    }
+    if (c.getMerkleRoot().size() != 32) {
+      throw new InputException(at + "the Merkle root is not 32 bytes");
+    }
+    state.receipts.put(key, new AuditState.Committed(index, c.getKeyModeValue(), c.getKeyId(),
+        c.getRecordCount(), c.getMerkleRoot().toByteArray()));
+    String scope = HEX.formatHex(c.getScopeDigest().toByteArray());
+    reference(state, "scope/" + scope, index);
+    reference(state, epochRef(c.getKeyMode(), c.getKeyId(), scope), index);
+  }
+
+  /** Signature, inputs against logged receipts, and counts within what the inputs allow. */
+  private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state,
+      Signatures signatures) throws InputException, InvalidProtocolBufferException {
+    RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
+    String at = "log entry " + index + " (run " + t.getRunId() + "): ";
+    signatures.check(signed.getTranscript().toByteArray(), signed.getSignature().toByteArray(),
+        at + "transcript: ");
+    reference(state, "scope/" + HEX.formatHex(t.getScopeDigest().toByteArray()), index);
+    Set<String> inputs = new HashSet<>();
+    Set<String> participants = new HashSet<>();
+    Set<String> reportSubmitters = new HashSet<>();
+    long reportRecords = 0;
+    long watchlistRecords = 0;
+    for (List<RunInput> side : List.of(t.getReportInputsList(), t.getWatchlistInputsList())) {
+      for (RunInput in : side) {
+        String what = "input " + in.getSubmissionId() + " of " + in.getSubmitter();
+        AuditState.Committed c = state.receipts.get(key(in.getSubmitter(),
+            in.getSubmissionId()));
+        if (c == null || !MessageDigest.isEqual(c.merkleRoot(),
+            in.getMerkleRoot().toByteArray())) {
+          throw new InputException(at + "used " + what + ", which has no earlier logged "
+              + "receipt with that Merkle root");
+        }
+        if (c.recordCount() != in.getRecordCount() || c.keyId() != in.getKeyId()) {
+          throw new InputException(at + what + " has " + in.getRecordCount() + " records "
+              + "under key id " + in.getKeyId() + " but its receipt (log entry " + c.index()
+              + ") commits to " + c.recordCount() + " under key id " + c.keyId());
+        }
+        if (!inputs.add(key(in.getSubmitter(), in.getSubmissionId()))) {
+          throw new InputException(at + "uses " + what + " twice");
+        }
+        participants.add(in.getSubmitter());
+        if (side == t.getReportInputsList()) {
+          reportSubmitters.add(in.getSubmitter());
+          reportRecords += in.getRecordCount();
+        } else {
+          watchlistRecords += in.getRecordCount();
+        }
+      }
+    }
+    Set<String> recipients = new HashSet<>();
+    for (RecipientDigest d : t.getRecipientsList()) {
+      if (!recipients.add(d.getRecipient()) || d.getResultsSha256().size() != 32) {
+        throw new InputException(at + "the result digest for " + d.getRecipient()
+            + " is repeated or not 32 bytes");
+      }
+    }
+    participants.add(MatchRun.OPERATOR);
+    if (!recipients.equals(participants)) {
+      Set<String> missing = new HashSet<>(participants);
+      missing.removeAll(recipients);
+      recipients.removeAll(participants);
+      throw new InputException(at + "result digests do not match the participants: "
+          + (missing.isEmpty() ? "" : "missing for " + missing + " ")
+          + (recipients.isEmpty() ? "" : "given for non-participants " + recipients));
+    }
+    int lastTier = -1;
+    for (TierTotals x : t.getTotalsList()) {
+      String tier = at + "tier " + x.getTier() + " totals: ";
+      if (x.getTier() <= lastTier) {
+        throw new InputException(tier + "tiers are not strictly ascending");
+      }
+      lastTier = x.getTier();
+      if (x.getSubmitters() > reportSubmitters.size()) {
+        throw new InputException(tier + x.getSubmitters() + " submitters matched but the run "
+            + "had " + reportSubmitters.size() + " report submitters");
+      }
+      if (x.getMatchedEvents() > reportRecords || x.getMatchedRecords() > x.getMatchedEvents()) {
+        throw new InputException(tier + x.getMatchedEvents() + " matched events and "
+            + x.getMatchedRecords() + " matched records exceed the " + reportRecords
+            + " report records of the inputs");
+      }
+      if (x.getMatchedLabels() > watchlistRecords) {
+        throw new InputException(tier + x.getMatchedLabels() + " matched labels exceed the "
+            + watchlistRecords + " watchlist records of the inputs");
+      }
+    }
+    return t;
+  }
+
+  private void checkMember(Member m, String at) throws InputException {
+    NodeIdentity id;
+    try {
+      id = NodeIdentity.fromUri(m.getIdentity());
+    } catch (IllegalArgumentException e) {
+      throw new InputException(at + "member: identity '" + m.getIdentity() + "' is not a node "
+          + "identity URI");
+    }
+    if (!id.federation().equals(federation)) {
+      throw new InputException(at + "member: " + m.getIdentity() + " is not of federation "
+          + federation);
+    }
+    if (!id.role().id().equals(m.getRole())) {
+      throw new InputException(at + "member: role '" + m.getRole() + "' is not the role of "
+          + m.getIdentity());
+    }
+    if (m.getSigningKeysetSha256().size() != 32
+        || (m.getCertificateSha256().size() != 32 && !m.getCertificateSha256().isEmpty())) {
+      throw new InputException(at + "member: a fingerprint is not 32 bytes");
+    }
+  }
+
+  /** Checks a key epoch and returns its reference. */
+  private static String checkKeyEpoch(KeyEpoch e, String at) throws InputException {
+    String what = at + "key epoch: ";
+    if (e.getScopeDigest().size() != 32) {
+      throw new InputException(what + "the scope digest is not 32 bytes");
+    }
+    if (e.getMode() == KeyMode.KEY_MODE_HMAC) {
+      if (e.hasOprf()) {
+        throw new InputException(what + "an hmac epoch with oprf key shares");
+      }
+    } else if (e.getMode() == KeyMode.KEY_MODE_OPRF) {
+      var o = e.getOprf();
+      if (o.getThreshold() < 1 || o.getThreshold() > o.getShares()
+          || o.getShares() > ShamirSharing.MAX_SHARES || o.getKeyholdersCount() != o.getShares()) {
+        throw new InputException(what + "threshold " + o.getThreshold() + " of " + o.getShares()
+            + " shares with " + o.getKeyholdersCount() + " keyholders is not valid");
+      }
+      Set<Integer> indices = new HashSet<>();
+      Map<Integer, Element> shareKeys = new TreeMap<>();
+      for (KeyholderShare k : o.getKeyholdersList()) {
+        if (k.getIndex() < 1 || k.getIndex() > o.getShares() || !indices.add(k.getIndex())) {
+          throw new InputException(what + "share index " + k.getIndex() + " is out of range "
+              + "or repeated");
+        }
+        try {
+          if (NodeIdentity.fromUri(k.getKeyholder()).role() != Role.KEYHOLDER) {
+            throw new IllegalArgumentException("not a keyholder");
+          }
+        } catch (IllegalArgumentException x) {
+          throw new InputException(what + "share " + k.getIndex() + " names '"
+              + k.getKeyholder() + "', not a keyholder identity");
+        }
+        shareKeys.put((int) k.getIndex(),
+            point(k.getPublicKey(), what + "share " + k.getIndex() + " public key"));
+      }
+      Element combined = point(o.getCombinedPublicKey(), what + "combined public key");
+      if (!new ThresholdPublicKey(o.getThreshold(), shareKeys).interpolatedPublicKey()
+          .equals(combined)) {
+        throw new InputException(what + "the combined public key is not the one the share "
+            + "public keys interpolate to");
+      }
+    } else {
+      throw new InputException(what + "mode is neither hmac nor oprf");
+    }
+    return epochRef(e.getMode(), e.getKeyId(), HEX.formatHex(e.getScopeDigest().toByteArray()));
+  }
+
+  private static Element point(ByteString encoded, String what) throws InputException {
+    try {
+      return Element.decode(encoded.toByteArray());
+    } catch (OprfException | IllegalArgumentException e) {
+      throw new InputException(what + " is not a P-256 point");
+    }
+  }
+
+  private static String epochRef(KeyMode mode, int keyId, String scopeHex) {
+    return "key-epoch/" + (mode == KeyMode.KEY_MODE_OPRF ? "oprf" : mode == KeyMode.KEY_MODE_HMAC
+        ? "hmac" : "unspecified") + "/" + Integer.toUnsignedString(keyId) + "/" + scopeHex;
+  }
+
+  private static String describeRef(String ref) {
+    String[] p = ref.split("/");
+    return p[0].equals("scope") ? "scope " + p[1]
+        : p[1] + " key epoch " + p[2] + " of scope " + p[3];
+  }
+
+  private static void logged(AuditState state, String ref) {
+    state.logged.add(ref);
+    state.pending.remove(ref);
+  }
+
+  private static void reference(AuditState state, String ref, long index) {
+    if (!state.logged.contains(ref)) {
+      state.pending.putIfAbsent(ref, index);
+    }
+  }
+
+  private void verifySignature(byte[] data, byte[] signature, String at)
+      throws InputException {
+    try {
+      verifier.verify(data, signature);
+    } catch (GeneralSecurityException e) {
+      throw new InputException(at + BAD_SIGNATURE);
+    }
+  }
+
+  static String key(String submitter, String submissionId) {
+    return submitter + "\n" + submissionId;
+  }
+}

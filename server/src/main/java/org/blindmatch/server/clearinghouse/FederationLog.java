@@ -1,0 +1,115 @@
+package org.blindmatch.server.clearinghouse;
+
+import com.google.protobuf.ByteString;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.oprf.Element;
+import org.blindmatch.crypto.oprf.OprfKeyFiles;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.KeyEpoch;
+import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.KeyholderShare;
+import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.Member;
+import org.blindmatch.proto.v1.OprfEpoch;
+import org.blindmatch.proto.v1.ScopePublication;
+import org.blindmatch.server.store.StoreException;
+
+/**
+ * Log entries that describe the federation rather than a submission or run: members (node
+ * certificates and signing keys, with roles), the published scope and key epochs. Each is
+ * appended once: appends are idempotent by key, so repeating one (a restart, a node
+ * registering again) adds nothing. Thread-safe: the log serializes appends.
+ */
+public final class FederationLog {
+  private FederationLog() {}
+
+  /**
+   * Appends {@code epoch} unless it is already logged, and returns its index. Call it when an
+   * epoch becomes acceptable, before any submission may name it; the configuration's hmac key
+   * ids and oprf epochs are logged at start-up ({@link #oprfEpoch} builds an oprf entry).
+   *
+   * @throws StoreException {@code CONFLICT} if a different entry is logged for the same mode,
+   *     key id and scope; {@code IO}
+   * @throws IllegalArgumentException if the mode is unspecified or the scope digest is not 32
+   *     bytes
+   */
+  public static long keyEpoch(Clearinghouse ch, KeyEpoch epoch) throws StoreException {
+    if (epoch.getMode() != KeyMode.KEY_MODE_HMAC && epoch.getMode() != KeyMode.KEY_MODE_OPRF) {
+      throw new IllegalArgumentException("key epoch mode must be hmac or oprf");
+    }
+    if (epoch.getScopeDigest().size() != 32) {
+      throw new IllegalArgumentException("key epoch scope digest must be 32 bytes");
+    }
+    String mode = epoch.getMode() == KeyMode.KEY_MODE_HMAC ? "hmac" : "oprf";
+    return ch.log().append("key-epoch/" + mode + "/" + Integer.toUnsignedString(epoch.getKeyId())
+        + "/" + HexFormat.of().formatHex(epoch.getScopeDigest().toByteArray()),
+        LogEntry.newBuilder().setKeyEpoch(epoch).build().toByteArray());
+  }
+
+  /** The key epoch entry of an oprf epoch's public parameters, for {@link #keyEpoch}. */
+  public static KeyEpoch oprfEpoch(byte[] scopeDigest, OprfKeyFiles.EpochPublicKey epoch) {
+    OprfEpoch.Builder o = OprfEpoch.newBuilder()
+        .setThreshold(epoch.shares().threshold())
+        .setShares(epoch.shares().shareKeys().size())
+        .setCombinedPublicKey(ByteString.copyFrom(epoch.groupKey().encode()));
+    for (Map.Entry<Integer, Element> share : new TreeMap<>(epoch.shares().shareKeys())
+        .entrySet()) {
+      o.addKeyholders(KeyholderShare.newBuilder()
+          .setIndex(share.getKey())
+          .setKeyholder(epoch.holders().get(share.getKey()).uri().toString())
+          .setPublicKey(ByteString.copyFrom(share.getValue().encode())));
+    }
+    return KeyEpoch.newBuilder().setMode(KeyMode.KEY_MODE_OPRF).setKeyId(epoch.epoch())
+        .setScopeDigest(ByteString.copyFrom(scopeDigest)).setOprf(o).build();
+  }
+
+  /**
+   * Logs the published scope, an hmac key epoch per accepted key id and an oprf key epoch per
+   * accepted oprf epoch.
+   */
+  static void atStartup(Clearinghouse ch) throws StoreException {
+    byte[] digest = ch.scope().digest();
+    ch.log().append("scope/" + HexFormat.of().formatHex(digest) + "/k" + ch.kThreshold(),
+        LogEntry.newBuilder().setScope(ScopePublication.newBuilder()
+            .setScopeId(ch.scope().id())
+            .setScopeDigest(ByteString.copyFrom(digest))
+            .setKThreshold(ch.kThreshold())).build().toByteArray());
+    for (int keyId : ch.acceptedKeyIds()) {
+      keyEpoch(ch, KeyEpoch.newBuilder().setMode(KeyMode.KEY_MODE_HMAC).setKeyId(keyId)
+          .setScopeDigest(ByteString.copyFrom(digest)).build());
+    }
+    for (OprfKeyFiles.EpochPublicKey epoch : new TreeMap<>(ch.oprfEpochs()).values()) {
+      keyEpoch(ch, oprfEpoch(digest, epoch));
+    }
+  }
+
+  /**
+   * Logs a node that registered {@code publicKeyset}, once per identity and certificate (a
+   * different signing key for an identity is refused before this is called).
+   *
+   * @param certificate the node's TLS certificate, or null on a development server
+   */
+  static long member(Clearinghouse ch, NodeIdentity node, X509Certificate certificate,
+      String publicKeyset) throws StoreException {
+    Member.Builder m = Member.newBuilder()
+        .setIdentity(node.uri().toString())
+        .setRole(node.role().id())
+        .setSigningKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(publicKeyset)));
+    if (certificate != null) {
+      try {
+        m.setCertificateSha256(ByteString.copyFrom(Sha256.digest(certificate.getEncoded())));
+      } catch (CertificateEncodingException e) {
+        throw new IllegalStateException("a verified peer certificate does not encode", e);
+      }
+    }
+    return ch.log().append("member/" + node.uri() + "/"
+        + HexFormat.of().formatHex(m.getCertificateSha256().toByteArray()),
+        LogEntry.newBuilder().setMember(m).build().toByteArray());
+  }
+}
