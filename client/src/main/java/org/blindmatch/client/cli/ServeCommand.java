@@ -49,9 +49,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     ClearinghouseServer server;
     try {
-      server = ClearinghouseServer.start(ClearinghouseConfig.load(config, insecureLoopback));
+      ClearinghouseConfig cfg = ClearinghouseConfig.load(config, insecureLoopback);
+      server = ClearinghouseServer.start(cfg);
     } catch (ClearinghouseConfig.ConfigException e) {
-      throw new InputException(e.getMessage());
+      throw new InputException(inFile(e));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
@@ -70,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = KeyholderServer.start(KeyholderConfig.load(config, share));
     } catch (ClearinghouseConfig.ConfigException e) {
-      throw new InputException(e.getMessage());
+      throw new InputException(inFile(e));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
@@ -78,5 +79,14 @@ final class ServeCommand implements Callable<Integer> {
     out.flush();
     server.awaitTermination();
     return 0;
+  }
+
+  /**
+   * A start-up error naming the config file: the loaders name it already, the servers name
+   * the key ({@code tls: ...}) and the reason.
+   */
+  private String inFile(ClearinghouseConfig.ConfigException e) {
+    String m = e.getMessage();
+    return m.startsWith(config.toString()) ? m : config + ": " + m;
   }
 }

@@ -79,16 +79,32 @@ public final class ClearinghouseServer implements AutoCloseable {
     NodeIdentity identity;
     InetSocketAddress address;
     try {
-      scope = ScopeLoader.load(cfg.scope());
-      signer = NodeSigner.of(EncryptedKeysetFile.read(cfg.signingKeyset(), NodeSigner.PURPOSE,
-          passphrase));
+      try {
+        scope = ScopeLoader.load(cfg.scope());
+      } catch (ScopeException e) {
+        throw new ConfigException("scope: " + e.getMessage());
+      }
+      try {
+        signer = NodeSigner.of(EncryptedKeysetFile.read(cfg.signingKeyset(),
+            NodeSigner.PURPOSE, passphrase));
+      } catch (KeysetException | GeneralSecurityException e) {
+        throw new ConfigException("signing_keyset: " + e.getMessage());
+      }
       if (cfg.insecureLoopback()) {
-        address = LoopbackOnly.requireLoopback(cfg.host(), cfg.port());
+        try {
+          address = LoopbackOnly.requireLoopback(cfg.host(), cfg.port());
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("listen: " + e.getMessage());
+        }
         identity = new NodeIdentity(cfg.federation(), Role.CLEARINGHOUSE, "insecure-dev");
       } else {
         address = new InetSocketAddress(cfg.host(), cfg.port());
-        tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
-            passphrase);
+        try {
+          tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
+              passphrase);
+        } catch (PkiException e) {
+          throw new ConfigException("tls: " + e.getMessage());
+        }
         identity = tls.identity();
         if (identity.role() != Role.CLEARINGHOUSE
             || !identity.federation().equals(cfg.federation())) {
@@ -96,10 +112,6 @@ public final class ClearinghouseServer implements AutoCloseable {
               + ", not a clearinghouse of federation " + cfg.federation());
         }
       }
-    } catch (ScopeException | KeysetException | PkiException e) {
-      throw new ConfigException(e.getMessage());
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new ConfigException("cannot start: " + e.getMessage());
     } finally {
       Arrays.fill(passphrase, '\0');
     }

@@ -58,12 +58,27 @@ public final class KeyholderServer implements AutoCloseable {
     OprfKeyFiles.EpochShare share;
     OprfKeyFiles.EpochPublicKey published;
     try {
-      tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
-          passphrase);
-      share = OprfKeyFiles.readShare(cfg.share(), passphrase);
-      published = OprfKeyFiles.readPublic(cfg.publicKey());
-    } catch (PkiException | KeysetException | OprfException e) {
-      throw new ConfigException(e.getMessage());
+      try {
+        tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
+            passphrase);
+      } catch (PkiException e) {
+        throw new ConfigException("tls: " + e.getMessage());
+      }
+      try {
+        share = OprfKeyFiles.readShare(cfg.share(), passphrase);
+      } catch (KeysetException | OprfException e) {
+        throw new ConfigException("share: " + e.getMessage());
+      } catch (IOException e) {
+        throw new ConfigException("share: " + cfg.share() + ": cannot read (" + e + ")");
+      }
+      try {
+        published = OprfKeyFiles.readPublic(cfg.publicKey());
+      } catch (OprfException e) {
+        throw new ConfigException("public_key: " + e.getMessage());
+      } catch (IOException e) {
+        throw new ConfigException("public_key: " + cfg.publicKey() + ": cannot read (" + e
+            + ")");
+      }
     } finally {
       Arrays.fill(passphrase, '\0');
     }
