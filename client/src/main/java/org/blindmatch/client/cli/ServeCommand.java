@@ -61,6 +61,9 @@ final class ServeCommand implements Callable<Integer> {
           + "authentication; development only");
     }
     out.println("clearinghouse " + server.identity() + " listening on port " + server.port());
+    if (server.healthPort() >= 0) {
+      out.println("health probe (plaintext, health only) on port " + server.healthPort());
+    }
     out.flush();
     server.awaitTermination();
     return 0;
@@ -76,6 +79,9 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     out.println("keyholder " + server.identity() + " listening on port " + server.port());
+    if (server.healthPort() >= 0) {
+      out.println("health probe (plaintext, health only) on port " + server.healthPort());
+    }
     out.flush();
     server.awaitTermination();
     return 0;

@@ -27,6 +27,7 @@ import org.blindmatch.server.config.ConfigFile;
  * @param kThreshold NGO aggregates below this many distinct records are suppressed
  * @param submissionTtl how long token data is kept after commit
  * @param insecureLoopback plaintext without authentication, loopback only, for development
+ * @param healthListen plaintext health-only probe address, or null for none
  */
 public record ClearinghouseConfig(
     String federation,
@@ -42,11 +43,12 @@ public record ClearinghouseConfig(
     List<Integer> acceptedKeyIds,
     int kThreshold,
     Duration submissionTtl,
-    boolean insecureLoopback) {
+    boolean insecureLoopback,
+    ConfigFile.Listen healthListen) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "k_threshold",
-      "submission_ttl", "insecure_loopback");
+      "submission_ttl", "insecure_loopback", "health_listen");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
   /** A configuration problem, naming the file and key. */
@@ -112,9 +114,11 @@ public record ClearinghouseConfig(
     int k = (int) c.integer("k_threshold", 3, 1, 1000);
     JsonNode ttlNode = c.node("submission_ttl");
     Duration ttl = duration(ttlNode == null ? "30d" : ttlNode.asText(), c);
+    ConfigFile.Listen health = c.optionalListen("health_listen", listen);
     return new ClearinghouseConfig(c.text("federation"), listen.host(), listen.port(),
         c.path("data_dir"), ca, cert, key, c.path("signing_keyset"),
-        c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds), k, ttl, insecure);
+        c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds), k, ttl, insecure,
+        health);
   }
 
   private static Duration duration(String text, ConfigFile c) throws ConfigException {

@@ -29,6 +29,7 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.rpc.GracefulShutdown;
+import org.blindmatch.server.rpc.HealthEndpoint;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.IdentityInterceptor;
 import org.blindmatch.server.security.LoopbackOnly;
@@ -51,10 +52,12 @@ public final class ClearinghouseServer implements AutoCloseable {
   private final NodeIdentity identity;
   private final byte[] scopeDigest;
   private final ScheduledExecutorService purger;
+  private final HealthEndpoint probe;
 
   private ClearinghouseServer(Server server, EmbeddedSubmissionStore store,
       HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest,
-      ScheduledExecutorService purger) {
+      ScheduledExecutorService purger, HealthEndpoint probe) {
+    this.probe = probe;
     this.scopeDigest = scopeDigest;
     this.purger = purger;
     this.server = server;
@@ -166,6 +169,17 @@ public final class ClearinghouseServer implements AutoCloseable {
       throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
           + e.getMessage(), e);
     }
+    HealthEndpoint probe = null;
+    if (cfg.healthListen() != null) {
+      try {
+        probe = HealthEndpoint.start(cfg.healthListen().host(), cfg.healthListen().port(),
+            health);
+      } catch (IOException e) {
+        server.shutdownNow();
+        store.close();
+        throw e;
+      }
+    }
     health.setStatus("", ServingStatus.SERVING);
     ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "blindmatch-purge");
@@ -179,7 +193,8 @@ public final class ClearinghouseServer implements AutoCloseable {
         // Retried at the next tick and at every run start.
       }
     }, 0, 1, TimeUnit.HOURS);
-    return new ClearinghouseServer(server, store, health, identity, scope.digest(), purger);
+    return new ClearinghouseServer(server, store, health, identity, scope.digest(), purger,
+        probe);
   }
 
   private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
@@ -205,6 +220,11 @@ public final class ClearinghouseServer implements AutoCloseable {
     return scopeDigest.clone();
   }
 
+  /** The bound health-only probe port, or -1 without {@code health_listen}. */
+  public int healthPort() {
+    return probe == null ? -1 : probe.port();
+  }
+
   /** Blocks until the server terminates. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
@@ -216,6 +236,9 @@ public final class ClearinghouseServer implements AutoCloseable {
     purger.shutdownNow();
     health.enterTerminalState();
     GracefulShutdown.stop(server);
+    if (probe != null) {
+      probe.close();
+    }
     try {
       store.close();
     } catch (Exception e) {

@@ -143,6 +143,20 @@ public final class ConfigFile {
     return new Listen(listen.substring(0, colon).replace("[", "").replace("]", ""), port);
   }
 
+  /**
+   * An optional second bind address, which must not reuse {@code main}'s port; null if absent.
+   */
+  public Listen optionalListen(String key, Listen main) throws ConfigException {
+    if (root.get(key) == null) {
+      return null;
+    }
+    Listen l = listen(key);
+    if (l.port() != 0 && l.port() == main.port()) {
+      throw error(key, "port " + l.port() + " is already the listen port");
+    }
+    return l;
+  }
+
   /** A bind address. */
   public record Listen(String host, int port) {}
 

@@ -22,14 +22,16 @@ import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
  * @param share the encrypted share file of the current epoch
  * @param publicKey the epoch's public file
  * @param quotaPerIdentity evaluations each caller may request per epoch
+ * @param healthListen plaintext health-only probe address, or null for none
  */
 public record KeyholderConfig(
     String federation, String host, int port, Path dataDir, Path caCertificate,
     Path certificate, Path privateKey, Path passphraseFile, Path share, Path publicKey,
-    long quotaPerIdentity) {
+    long quotaPerIdentity, ConfigFile.Listen healthListen) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
-      "passphrase_file", "share", "public_key", "quota_per_identity");
+      "passphrase_file", "share", "public_key", "quota_per_identity",
+      "health_listen");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
   /**
@@ -57,6 +59,7 @@ public record KeyholderConfig(
     return new KeyholderConfig(c.text("federation"), listen.host(), listen.port(),
         c.path("data_dir"), c.path(tls, "ca", "tls.ca"), c.path(tls, "cert", "tls.cert"),
         c.path(tls, "key", "tls.key"), c.path("passphrase_file"), share,
-        c.path("public_key"), quota);
+        c.path("public_key"), quota,
+        c.optionalListen("health_listen", listen));
   }
 }

@@ -23,6 +23,7 @@ import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.rpc.GracefulShutdown;
+import org.blindmatch.server.rpc.HealthEndpoint;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.AuthorizationPolicy;
 import org.blindmatch.server.security.IdentityInterceptor;
@@ -40,7 +41,13 @@ public final class KeyholderServer implements AutoCloseable {
   private final EvaluationLedger ledger;
   private final NodeIdentity identity;
 
-  private KeyholderServer(Server server, EvaluationLedger ledger, NodeIdentity identity) {
+  private final HealthStatusManager health;
+  private final HealthEndpoint probe;
+
+  private KeyholderServer(Server server, EvaluationLedger ledger, NodeIdentity identity,
+      HealthStatusManager health, HealthEndpoint probe) {
+    this.health = health;
+    this.probe = probe;
     this.server = server;
     this.ledger = ledger;
     this.identity = identity;
@@ -140,8 +147,23 @@ public final class KeyholderServer implements AutoCloseable {
       throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
           + e.getMessage(), e);
     }
+    HealthEndpoint probe = null;
+    if (cfg.healthListen() != null) {
+      try {
+        probe = HealthEndpoint.start(cfg.healthListen().host(), cfg.healthListen().port(),
+            health);
+      } catch (IOException e) {
+        server.shutdownNow();
+        try {
+          ledger.close();
+        } catch (SQLException ignored) {
+          // closing after a failed start
+        }
+        throw e;
+      }
+    }
     health.setStatus("", ServingStatus.SERVING);
-    return new KeyholderServer(server, ledger, identity);
+    return new KeyholderServer(server, ledger, identity, health, probe);
   }
 
   public int port() {
@@ -152,13 +174,22 @@ public final class KeyholderServer implements AutoCloseable {
     return identity;
   }
 
+  /** The bound health-only probe port, or -1 without {@code health_listen}. */
+  public int healthPort() {
+    return probe == null ? -1 : probe.port();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
 
   @Override
   public void close() {
+    health.enterTerminalState();
     GracefulShutdown.stop(server);
+    if (probe != null) {
+      probe.close();
+    }
     try {
       ledger.close();
     } catch (SQLException ignored) {
