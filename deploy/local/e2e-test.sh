@@ -15,6 +15,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 fed="$here/federation.sh"
 if [ -x "$here/../bin/blindmatch" ]; then bm="$here/../bin/blindmatch"; else bm="$here/../target/blindmatch/bin/blindmatch"; fi
 dir="${1:-$(mktemp -d "${TMPDIR:-/tmp}/blindmatch-e2e.XXXXXX")}"
+if [ -d "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
+  [ -f "$dir/.blindmatch-e2e" ] || { echo "e2e: $dir is not empty and not an earlier e2e run" >&2; exit 2; }
+  "$here/federation.sh" --dir "$dir/federation" down >/dev/null 2>&1 || true
+  rm -rf "$dir"
+fi
+mkdir -p "$dir"
+touch "$dir/.blindmatch-e2e"
 w="$dir/work"
 mkdir -p "$w"
 started=$SECONDS
@@ -109,24 +116,34 @@ awk 'BEGIN { print "record_id,ip,timestamp";
 "$bm" tokenize --reports "$w/big.csv" --scope "$F/scope.yaml" --keyset "$F/token-keys.json" \
   --out "$w/big.bmt" --no-progress "${pass[@]}" > "$w/big.tokenize.txt" 2>&1 \
   || fail "tokenize: $(cat "$w/big.tokenize.txt")"
-part="$F/clearinghouse/data/staging/c-big.part"
 chunk=990000
-big_submit() {
-  "$bm" submit --profile "$P/platform-c.profile.yaml" --tokens "$w/big.bmt" --id c-big \
-    "${pass[@]}"
-}
-big_submit > "$w/big.submit1.txt" 2>&1 & sp=$!
-deadline=$((SECONDS + 120))
-until [ -f "$part" ] && [ "$(stat -c %s "$part")" -ge $((2 * chunk)) ]; do
-  kill -0 "$sp" 2>/dev/null || fail "the upload ended before it could be interrupted: $(cat "$w/big.submit1.txt")"
-  [ "$SECONDS" -lt "$deadline" ] || fail "the upload did not start within 120 s"
-  sleep 0.05
-done
-kill -9 "$(cat "$F/run/clearinghouse.pid")"
-if wait "$sp"; then fail "the interrupted submit must fail"; fi
-durable=$(stat -c %s "$part")
 total=$(stat -c %s "$w/big.bmt")
-step "killed with $durable bytes of the upload durable; restarting through federation.sh"
+staged() { # the upload's staged file (named <submitter hash>.<id>.part)
+  local f; for f in "$F"/clearinghouse/data/staging/*.c-big.part; do [ -e "$f" ] && echo "$f"; done
+}
+size() { local f; f="$(staged)"; if [ -n "$f" ]; then stat -c %s "$f"; else echo 0; fi; }
+big_args=(submit --profile "$P/platform-c.profile.yaml" --tokens "$w/big.bmt" --id c-big "${pass[@]}")
+# The client is frozen (SIGSTOP) as soon as its upload exists on the server, and thawed for
+# moments until at least one chunk is durable: the kill then lands mid-upload for sure.
+"$bm" "${big_args[@]}" > "$w/big.submit1.txt" 2>&1 & sp=$!
+deadline=$((SECONDS + 180))
+until [ -n "$(staged)" ]; do
+  kill -0 "$sp" 2>/dev/null || fail "the upload ended before it could be interrupted: $(cat "$w/big.submit1.txt")"
+  [ "$SECONDS" -lt "$deadline" ] || fail "the upload did not start within 180 s"
+  sleep 0.02
+done
+kill -STOP "$sp"
+sleep 1
+while [ "$(size)" -lt "$chunk" ]; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "no chunk became durable"
+  kill -CONT "$sp"; sleep 0.05; kill -STOP "$sp"; sleep 1
+done
+durable=$(size)
+[ "$durable" -lt "$total" ] || fail "the whole upload arrived before the kill"
+kill -9 "$(cat "$F/run/clearinghouse.pid")"
+kill -CONT "$sp"
+if wait "$sp"; then fail "the interrupted submit must fail"; fi
+step "killed with $durable of $total bytes of the upload durable; restarting through federation.sh"
 "$fed" --dir "$F" status > /dev/null && fail "status must report the killed clearinghouse"
 "$fed" --dir "$F" up > "$w/up2.txt" || fail "restart: $(cat "$w/up2.txt")"
 
@@ -140,16 +157,16 @@ for p in a b c; do
 done
 "$bm" audit verify --profile "$P/auditor.profile.yaml" --state "$w/auditor-state.pb" \
   > "$w/audit2.txt" || fail "audit verify after the crash (consistency with the head before)"
-[ -f "$part" ] && [ "$(stat -c %s "$part")" -ge $((2 * chunk)) ] \
-  || fail "the acknowledged chunks of the interrupted upload were not kept"
+[ "$(size)" -ge "$chunk" ] && [ $(( $(size) % chunk )) = 0 ] \
+  || fail "the acknowledged chunks of the interrupted upload were not kept (staged: $(size) bytes)"
 
 step "the same submit command resumes the upload and commits it"
-big_submit > "$w/big.submit2.txt" 2>&1 || fail "resumed submit: $(cat "$w/big.submit2.txt")"
+"$bm" "${big_args[@]}" > "$w/big.submit2.txt" 2>&1 || fail "resumed submit: $(cat "$w/big.submit2.txt")"
 records="$(awk '$1 == "records" { print $2 }' "$w/big.submit2.txt")"
 "$bm" admin submissions --profile "$P/operator.profile.yaml" > "$w/submissions-final.csv"
 grep -q "^c-big,blindmatch://local/platform/platform-c,report,[0-9]*,$records," \
   "$w/submissions-final.csv" || fail "c-big not committed with $records records"
-[ ! -f "$part" ] || fail "staging file left after the commit"
+[ -z "$(staged)" ] || fail "staging file left after the commit"
 "$bm" audit verify --profile "$P/auditor.profile.yaml" --state "$w/auditor-state.pb" \
   > "$w/audit3.txt" || fail "audit verify after the resumed upload"
 

@@ -183,8 +183,10 @@ case "$cmd" in
   up)
     [ -f "$dir/.initialised" ] || init
     for s in "${servers[@]}"; do alive "$s" || start "$s"; done
-    for s in "${servers[@]}"; do await "$s"; done
-    for s in "${servers[@]}"; do status_line "$s"; done
+    for s in "${servers[@]}"; do
+      await "$s"
+      printf '%-14s pid %-7s 127.0.0.1:%-6s SERVING\n' "$s" "$(pid_of "$s")" "$(port_of "$s")"
+    done
     echo "federation $federation is up in $dir (profiles: $dir/profiles, token keyset: $dir/token-keys.json)"
     ;;
   down)
