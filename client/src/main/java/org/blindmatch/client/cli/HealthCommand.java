@@ -117,7 +117,8 @@ final class HealthCommand implements Callable<Integer> {
       if (role.equals("clearinghouse")) {
         ClearinghouseConfig c = ClearinghouseConfig.load(config);
         return new Target(c.federation(), c.host(), c.port(), c.caCertificate(),
-            c.certificate(), c.privateKey(), c.passphraseFile(), c.insecureLoopback(), c.healthListen());
+            c.certificate(), c.privateKey(), c.passphraseFile(), c.insecureLoopback(),
+            c.healthListen());
       }
       if (role.equals("keyholder")) {
         KeyholderConfig c = KeyholderConfig.load(config, null);
