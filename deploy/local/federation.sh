@@ -107,16 +107,18 @@ init() {
   # One passphrase per keyholder share; here the federation's, so each keyholder's single
   # passphrase_file opens both its TLS key and its share.
   for _ in $(seq "$keyholders"); do cat "$pass"; done > "$dir/oprf-passphrases.txt"
+  local holders i
+  holders="$(for i in $(seq "$keyholders"); do printf 'blindmatch://%s/keyholder/keyholder-%s\n' "$federation" "$i"; done | paste -sd,)"
   "$bm" oprf ceremony --threshold "$threshold" --keyholders "$keyholders" --epoch 1 \
-    --out "$dir/oprf" --passphrases "$dir/oprf-passphrases.txt" >/dev/null
+    --holders "$holders" --out "$dir/oprf" --passphrases "$dir/oprf-passphrases.txt" >/dev/null
   rm -f "$dir/oprf-passphrases.txt"
   mkdir -p "$dir/clearinghouse"
   render "$conf/clearinghouse.yaml" "$(config_of clearinghouse)" \
     "federation=$federation" "listen=127.0.0.1:$base" "data_dir=data" \
     "  ca=../pki/ca.crt" "  cert=../pki/clearinghouse.crt" "  key=../pki/clearinghouse.key" \
     "signing_keyset=../pki/clearinghouse.signing.json" "passphrase_file=../passphrase.txt" \
-    "scope=../scope.yaml" "accepted_key_ids=[$key_id]" "health_listen=127.0.0.1:$((base + 10))"
-  local i
+    "scope=../scope.yaml" "accepted_key_ids=[$key_id]" \
+    "oprf_public_keys=[../oprf/oprf-public.epoch-1.json]" "health_listen=127.0.0.1:$((base + 10))"
   for i in $(seq "$keyholders"); do
     mkdir -p "$dir/keyholder-$i"
     render "$conf/keyholder.yaml" "$(config_of "keyholder-$i")" \

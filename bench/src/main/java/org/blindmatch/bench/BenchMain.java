@@ -19,6 +19,9 @@ public final class BenchMain {
           args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L,
           args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L,
           java.nio.file.Path.of(args.length > 3 ? args[3] : "bench-data"));
+      case "oprf-tokenize" -> OprfTokenizeBench.run(
+          args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L,
+          java.nio.file.Path.of(args.length > 2 ? args[2] : "bench-data"));
       case "all" -> {
         DerivationBench.run(5);
         TokenizeBench.run(10_000_000L, java.nio.file.Path.of("bench-data"));
@@ -26,7 +29,7 @@ public final class BenchMain {
       }
       default -> {
         System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | "
-            + "federation [reports] [watch] [dir] | all");
+            + "federation [reports] [watch] [dir] | oprf-tokenize [events] [dir] | all");
         System.exit(2);
       }
     }

@@ -25,11 +25,31 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where to put the federation (default: blindmatch-demo/<time>).")
   Path dir;
 
+  @Option(names = "--mode", defaultValue = "hmac", paramLabel = "MODE",
+      description = "hmac (default: one token key) or oprf (three keyholders, threshold 2; "
+          + "one is stopped half-way to show the threshold at work).")
+  String mode;
+
+  @Option(names = "--events", paramLabel = "N",
+      defaultValue = "" + Demo.DEFAULT_EVENTS_PER_PLATFORM,
+      description = "Background events per platform (default ${DEFAULT-VALUE}); every "
+          + "background address is distinct, so in oprf mode each costs one evaluation.")
+  int events;
+
   @Override
   public Integer call() throws Exception {
+    if (events < 1 || events > 10_000_000) {
+      throw new org.blindmatch.client.tokenize.InputException("--events: " + events
+          + " is not in 1..10000000");
+    }
+    if (!mode.equals("hmac") && !mode.equals("oprf")) {
+      throw new org.blindmatch.client.tokenize.InputException("--mode " + mode
+          + ": expected hmac or oprf");
+    }
     Path where = dir != null ? dir : Path.of("blindmatch-demo",
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    return new Demo(where.toAbsolutePath(), spec.commandLine().getOut()).run()
+    return new Demo(where.toAbsolutePath(), spec.commandLine().getOut(), mode.equals("oprf"),
+        events).run()
         ? 0 : BlindmatchCli.EXIT_INPUT;
   }
 }

@@ -20,7 +20,7 @@ import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
-import org.blindmatch.server.config.ConfigFile;
+import org.blindmatch.server.rpc.HostPort;
 import org.blindmatch.server.keyholder.KeyholderConfig;
 import org.blindmatch.server.security.MutualTls;
 import org.blindmatch.server.security.TlsMaterial;
@@ -71,7 +71,7 @@ final class HealthCommand implements Callable<Integer> {
   boolean tls;
 
   private record Target(String federation, String host, int port, Path ca, Path cert,
-      Path key, Path passphraseFile, boolean insecure, ConfigFile.Listen probe) {}
+      Path key, Path passphraseFile, boolean insecure, HostPort probe) {}
 
   @Override
   public Integer call() throws InputException {

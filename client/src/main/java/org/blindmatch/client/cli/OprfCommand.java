@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.keys.KeysetException;
@@ -19,6 +21,7 @@ import org.blindmatch.crypto.oprf.KeyShare;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.oprf.ShamirSharing;
 import org.blindmatch.crypto.oprf.ThresholdPublicKey;
+import org.blindmatch.crypto.pki.NodeIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,6 +51,12 @@ final class OprfCommand {
         description = "One passphrase per keyholder, one per line, at least "
             + PassphraseKdf.MIN_PASSPHRASE_CHARS + " characters each.")
     Path passphrases;
+    @Option(names = "--holders", required = true, split = ",", paramLabel = "URI",
+        description = "The keyholder identity of each share, in share order "
+            + "(blindmatch://<federation>/keyholder/<name>, comma-separated, one per keyholder, "
+            + "distinct names). Recorded in the public file: a keyholder serves only the share "
+            + "its certificate is named for, and clients refuse any other server.")
+    List<String> holders;
     @Option(names = "--force", description = "Replace existing files.") boolean force;
 
     @Override
@@ -58,6 +67,18 @@ final class OprfCommand {
       }
       if (epoch < 1) {
         throw new InputException("--epoch must be positive");
+      }
+      if (holders.size() != keyholders) {
+        throw new InputException("--holders: " + holders.size() + " identities for "
+            + keyholders + " keyholders (one per share, in share order)");
+      }
+      Map<Integer, NodeIdentity> holderIds = new LinkedHashMap<>();
+      for (int i = 0; i < holders.size(); i++) {
+        try {
+          holderIds.put(i + 1, NodeIdentity.fromUri(holders.get(i).trim()));
+        } catch (IllegalArgumentException e) {
+          throw new InputException("--holders: " + e.getMessage());
+        }
       }
       List<char[]> secrets = new ArrayList<>();
       for (String line : Files.readAllLines(passphrases, StandardCharsets.UTF_8)) {
@@ -81,17 +102,32 @@ final class OprfCommand {
       BigInteger secret = key.secretKey();
       List<KeyShare> shares = ShamirSharing.split(secret, threshold, keyholders, random);
       ThresholdPublicKey published = ThresholdPublicKey.of(threshold, shares);
+      OprfKeyFiles.EpochPublicKey publicFile;
+      try {
+        publicFile = new OprfKeyFiles.EpochPublicKey(epoch, published, key.publicKey(),
+            holderIds);
+      } catch (IllegalArgumentException e) {
+        throw new InputException("--holders: " + e.getMessage());
+      }
+      for (NodeIdentity h : holderIds.values()) {
+        int held = publicFile.sharesNamed(h.name());
+        if (held >= threshold) {
+          throw new InputException("--holders: " + h.name() + " holds " + held + " of the "
+              + keyholders + " shares and " + threshold + " suffice to evaluate the OPRF "
+              + "alone; give the shares to independent parties");
+        }
+      }
       PrintWriter w = spec.commandLine().getOut();
       for (KeyShare share : shares) {
         Path file = out.resolve("keyholder-" + share.index() + ".epoch-" + epoch + ".share");
         OprfKeyFiles.writeShare(file, new OprfKeyFiles.EpochShare(epoch, threshold, share),
             secrets.get(share.index() - 1), force);
-        w.println("share " + share.index() + "  " + file + "  public "
+        w.println("share " + share.index() + "  " + file + "  holder "
+            + holderIds.get(share.index()) + "  public "
             + HexFormat.of().formatHex(share.publicKey().encode()));
       }
       Path pub = out.resolve("oprf-public.epoch-" + epoch + ".json");
-      OprfKeyFiles.writePublic(pub, new OprfKeyFiles.EpochPublicKey(epoch, published,
-          key.publicKey()), force);
+      OprfKeyFiles.writePublic(pub, publicFile, force);
       w.println("public " + pub + "  group key "
           + HexFormat.of().formatHex(key.publicKey().encode()));
       w.println("epoch " + epoch + ": " + threshold + " of " + keyholders

@@ -63,8 +63,15 @@ final class SubmitCommand implements Callable<Integer> {
   Path scope;
 
   @Option(names = "--keyset", paramLabel = "FILE",
-      description = "With --reports/--watchlist: the token keyset.")
+      description = "With --reports/--watchlist in hmac mode: the token keyset.")
   Path keyset;
+
+  @Option(names = "--mode", defaultValue = "hmac", paramLabel = "MODE",
+      description = "With --reports/--watchlist: hmac (default) or oprf (with --keyholders "
+          + "and --oprf-key; the profile's identity asks the keyholders).")
+  String mode;
+
+  @Mixin OprfOptions oprf;
 
   @Mixin PassphraseOptions passphrase;
 
@@ -82,6 +89,10 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InputException, IOException {
     NodeProfile p = NodeProfile.load(profile);
+    if (input.tokens != null && (oprf.keyholders != null || oprf.publicFile != null)) {
+      throw new InputException("--keyholders and --oprf-key are for tokenizing "
+          + "--reports/--watchlist; a token file is already keyed");
+    }
     Path tokens = input.tokens != null ? input.tokens : tokenizeFirst();
     String submissionId = id != null ? id : defaultId(tokens);
     Path receiptPath = receiptFile != null ? receiptFile : Path.of(tokens + ".receipt");
@@ -129,15 +140,22 @@ final class SubmitCommand implements Callable<Integer> {
 
   /** Runs {@code tokenize} on the CSV input and returns the token file. */
   private Path tokenizeFirst() throws InputException {
-    if (scope == null || keyset == null) {
-      throw new InputException("--reports/--watchlist need --scope and --keyset");
+    boolean oprfMode = mode.equals("oprf");
+    if (scope == null || (!oprfMode && keyset == null)) {
+      throw new InputException("--reports/--watchlist need --scope and, in hmac mode, "
+          + "--keyset");
     }
     Path csv = input.reports != null ? input.reports : input.watchlist;
     Path out = Path.of(csv + ".bmt");
     List<String> args = new ArrayList<>(List.of(
         input.reports != null ? "--reports" : "--watchlist", csv.toString(),
-        "--scope", scope.toString(), "--keyset", keyset.toString(), "--out", out.toString(),
-        "--force"));
+        "--scope", scope.toString(), "--out", out.toString(), "--force", "--mode", mode));
+    if (oprfMode) {
+      args.addAll(List.of("--profile", profile.toString()));
+      args.addAll(oprf.asArguments());
+    } else {
+      args.addAll(List.of("--keyset", keyset.toString()));
+    }
     if (passphrase.passphraseFile != null) {
       args.addAll(List.of("--passphrase-file", passphrase.passphraseFile.toString()));
     }

@@ -16,12 +16,15 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.client.tokenize.ProgressListener;
 import org.blindmatch.client.tokenize.ReportTokenizer;
+import org.blindmatch.client.federation.KeyholderPool;
+import org.blindmatch.client.tokenize.TokenKeying;
 import org.blindmatch.client.tokenize.TokenizeRequest;
 import org.blindmatch.client.tokenize.TokenizeSummary;
 import org.blindmatch.client.tokenize.WatchlistTokenizer;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.keys.TokenKeyset;
+import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.scope.ScopeException;
 import org.blindmatch.crypto.scope.ScopeLoader;
@@ -63,8 +66,8 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "Scope file (YAML or JSON) shared by every party.")
   Path scopeFile;
 
-  @Option(names = "--keyset", required = true, paramLabel = "FILE",
-      description = "Encrypted token keyset (see 'blindmatch keys new').")
+  @Option(names = "--keyset", paramLabel = "FILE",
+      description = "hmac mode: the encrypted token keyset (see 'blindmatch keys new').")
   Path keysetFile;
 
   @Option(names = "--key-id", paramLabel = "ID",
@@ -72,8 +75,15 @@ final class TokenizeCommand implements Callable<Integer> {
   String keyId;
 
   @Option(names = "--mode", defaultValue = "hmac", paramLabel = "MODE",
-      description = "Token mode: hmac (default).")
+      description = "Token mode: hmac (default; needs --keyset) or oprf (needs --keyholders, "
+          + "--oprf-key and --profile).")
   String mode;
+
+  @Mixin OprfOptions oprf;
+
+  @Option(names = "--profile", paramLabel = "FILE",
+      description = "oprf mode: your node profile; its TLS identity talks to the keyholders.")
+  Path profile;
 
   @Option(names = "--out", required = true, paramLabel = "FILE",
       description = "Token file to write.")
@@ -104,9 +114,10 @@ final class TokenizeCommand implements Callable<Integer> {
   @Mixin PassphraseOptions passphrase;
 
   @Override
-  public Integer call() throws InputException, IOException, ScopeException, KeysetException {
-    if (!mode.equals("hmac")) {
-      throw new InputException("--mode " + mode + " is not available; this build supports hmac");
+  public Integer call() throws InputException, IOException, ScopeException, KeysetException,
+      OprfException {
+    if (!mode.equals("hmac") && !mode.equals("oprf")) {
+      throw new InputException("--mode " + mode + ": expected hmac or oprf");
     }
     TimestampFormat format = null;
     if (!timeFormat.equals("auto")) {
@@ -117,16 +128,43 @@ final class TokenizeCommand implements Callable<Integer> {
       }
     }
     Scope scope = ScopeLoader.load(scopeFile);
+    if (mode.equals("hmac")) {
+      oprf.requireUnused();
+      if (profile != null) {
+        throw new InputException("--profile is for oprf mode");
+      }
+      return run(scope, format, new TokenKeying.Hmac(hmacDeriver(scope)));
+    }
+    if (keysetFile != null || keyId != null) {
+      throw new InputException("--keyset and --key-id are for hmac mode; oprf mode asks the "
+          + "keyholders");
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    try (KeyholderPool pool = oprf.connect(profile, line -> {
+      err.println("warning: " + line);
+      err.flush();
+    })) {
+      return run(scope, format, oprf.keying(scope, pool));
+    }
+  }
+
+  private HmacTokenDeriver hmacDeriver(Scope scope) throws InputException, KeysetException {
+    if (keysetFile == null) {
+      throw new InputException("hmac mode needs --keyset");
+    }
     char[] p = passphrase.read(false);
-    HmacTokenDeriver deriver;
     try {
       KeysetHandle keyset = EncryptedKeysetFile.read(keysetFile, TokenKeyset.PURPOSE, p);
       TokenKeyset.SelectedKey key =
           TokenKeyset.select(keyset, keyId == null ? null : KeyIds.parse(keyId));
-      deriver = new HmacTokenDeriver(scope, key.key(), key.id());
+      return new HmacTokenDeriver(scope, key.key(), key.id());
     } finally {
       Arrays.fill(p, '\0');
     }
+  }
+
+  private int run(Scope scope, TimestampFormat format, TokenKeying keying)
+      throws InputException, IOException {
     Path inputFile = input.reports != null ? input.reports : input.watchlist;
     Path mapping = map != null ? map : Path.of(out + ".map.csv");
     if (sameFile(mapping, out) || sameFile(mapping, inputFile) || sameFile(out, inputFile)) {
@@ -147,8 +185,8 @@ final class TokenizeCommand implements Callable<Integer> {
       TokenizeRequest request = new TokenizeRequest(inputFile, out, mapping, force, strict,
           format, progress);
       summary = input.reports != null
-          ? new ReportTokenizer(deriver, threadCount()).run(request)
-          : new WatchlistTokenizer(deriver).run(request);
+          ? new ReportTokenizer(keying, threadCount()).run(request)
+          : new WatchlistTokenizer(keying).run(request);
     } finally {
       if (bar != null) {
         bar.close();
@@ -202,7 +240,13 @@ final class TokenizeCommand implements Callable<Integer> {
     w.println("input        " + inputFile + " (" + h.role().name().toLowerCase(Locale.ROOT)
         + ", timestamps " + (s.timeFormat() == null ? "-" : s.timeFormat().cliName()) + ")");
     w.println("scope        " + scope.id() + " sha256:" + scope.digestHex());
-    w.println("key id       " + Integer.toUnsignedString(h.keyId()) + " (hmac)");
+    if (h.mode() == TokenFileHeader.KeyMode.HMAC) {
+      w.println("key id       " + Integer.toUnsignedString(h.keyId()) + " (hmac)");
+    } else {
+      w.println("key epoch    " + Integer.toUnsignedString(h.keyId()) + " (oprf)");
+      w.println("evaluations  " + s.oprfEvaluations() + " distinct masked addresses asked "
+          + "of the keyholders (blinded)");
+    }
     w.println("rows read    " + h.rowsRead());
     w.println("rows skipped " + h.rowsSkipped());
     for (Map.Entry<String, Long> e : s.skips().entrySet()) {

@@ -55,16 +55,34 @@ public final class Demo {
   static final String NGO = "ngo-watch";
   static final String OPERATOR = "operator";
   static final String AUDITOR = "auditor";
-  static final int EVENTS_PER_PLATFORM = 20_000;
+  /** Default background events per platform (besides the planted ones). */
+  public static final int DEFAULT_EVENTS_PER_PLATFORM = 20_000;
   static final int K = 3;
+
+  static final int KEYHOLDERS = 3;
+  static final int OPRF_THRESHOLD = 2;
 
   private final Path dir;
   private final PrintWriter out;
+  private final boolean oprf;
+  private final int eventsPerPlatform;
   private final char[] passphrase;
+  private final List<Process> keyholders = new ArrayList<>();
 
-  public Demo(Path dir, PrintWriter out) {
+  /**
+   * @param dir where the federation is created
+   * @param out where progress and results are printed
+   * @param oprf oprf mode (three keyholders, threshold 2) instead of hmac mode
+   * @param eventsPerPlatform background events per platform, at least 1
+   */
+  public Demo(Path dir, PrintWriter out, boolean oprf, int eventsPerPlatform) {
+    if (eventsPerPlatform < 1) {
+      throw new IllegalArgumentException("events per platform must be positive");
+    }
     this.dir = dir;
     this.out = out;
+    this.oprf = oprf;
+    this.eventsPerPlatform = eventsPerPlatform;
     byte[] random = new byte[18];
     new SecureRandom().nextBytes(random);
     this.passphrase = Base64.getUrlEncoder().withoutPadding().encodeToString(random)
@@ -89,6 +107,12 @@ public final class Demo {
     }
     issue(ca, pki, Role.NGO, NGO, List.of(), List.of());
     issue(ca, pki, Role.AUDITOR, AUDITOR, List.of(), List.of());
+    if (oprf) {
+      for (int i = 1; i <= KEYHOLDERS; i++) {
+        issue(ca, pki, Role.KEYHOLDER, "keyholder-" + i, List.of("localhost"),
+            List.of("127.0.0.1"));
+      }
+    }
 
     Path scopeFile = dir.resolve("scope.yaml");
     Files.writeString(scopeFile, """
@@ -117,11 +141,11 @@ public final class Demo {
     for (int i = 0; i < PLATFORMS.length; i++) {
       Path csv = data.resolve(PLATFORMS[i] + "-reports.csv");
       DemoData.writeReports(csv, PLATFORMS[i].substring(PLATFORMS[i].length() - 1).toUpperCase(),
-          EVENTS_PER_PLATFORM, 11 + i, watch);
+          eventsPerPlatform, 11 + i, watch);
       reports.put(PLATFORMS[i], csv);
     }
     step("data: " + watch.size() + " watchlist rows for " + DemoData.LOCATIONS.length
-        + " locations; " + PLATFORMS.length + " platforms x ~" + EVENTS_PER_PLATFORM
+        + " locations; " + PLATFORMS.length + " platforms x ~" + eventsPerPlatform
         + " events");
 
     Path config = dir.resolve("clearinghouse.yaml");
@@ -132,12 +156,14 @@ public final class Demo {
         + "signing_keyset: pki/clearinghouse.signing.json\n"
         + "passphrase_file: passphrase.txt\n"
         + "scope: scope.yaml\n"
-        + "accepted_key_ids: [" + Integer.toUnsignedString(keyId) + "]\n"
+        + (oprf ? "oprf_public_keys: [epoch-1/oprf-public.epoch-1.json]\n"
+            : "accepted_key_ids: [" + Integer.toUnsignedString(keyId) + "]\n")
         + "k_threshold: " + K + "\n"
         + "submission_ttl: 7d\n");
+    List<String> keyholderAddresses = oprf ? startKeyholders(pass) : List.of();
     Process server = startServer(config);
     try {
-      int port = awaitPort(server);
+      int port = awaitPort(server, dir.resolve("clearinghouse.log"), "the clearinghouse");
       step("clearinghouse started as process " + server.pid() + " on 127.0.0.1:" + port
           + " (mutual TLS 1.3); log: clearinghouse.log");
       Map<String, Path> profiles = new LinkedHashMap<>();
@@ -152,18 +178,23 @@ public final class Demo {
       Map<String, Path> maps = new LinkedHashMap<>();
       for (String p : PLATFORMS) {
         Path tokens = data.resolve(p + ".bmt");
-        cli("tokenize", "--reports", reports.get(p).toString(), "--scope", scopeFile.toString(),
-            "--keyset", keyset.toString(), "--passphrase-file", pass.toString(),
-            "--out", tokens.toString(), "--force", "--no-progress");
+        cli(keying(profiles.get(p), keyset, pass, keyholderAddresses, "tokenize", "--reports",
+            reports.get(p).toString(), "--scope", scopeFile.toString(),
+            "--out", tokens.toString(), "--force", "--no-progress"));
         cli("submit", "--profile", profiles.get(p).toString(), "--tokens", tokens.toString(),
             "--id", p + "-march");
         maps.put(p, Path.of(tokens + ".map.csv"));
         step(p + ": tokenized and submitted (receipt " + tokens.getFileName() + ".receipt)");
       }
       Path ngoTokens = data.resolve(NGO + ".bmt");
-      cli("tokenize", "--watchlist", watchCsv.toString(), "--scope", scopeFile.toString(),
-          "--keyset", keyset.toString(), "--passphrase-file", pass.toString(),
-          "--out", ngoTokens.toString(), "--force", "--no-progress");
+      if (oprf) {
+        stop(keyholders.get(KEYHOLDERS - 1));
+        step("keyholder-" + KEYHOLDERS + " stopped: the NGO continues with "
+            + OPRF_THRESHOLD + " of " + KEYHOLDERS);
+      }
+      cli(keying(profiles.get(NGO), keyset, pass, keyholderAddresses, "tokenize",
+          "--watchlist", watchCsv.toString(), "--scope", scopeFile.toString(),
+          "--out", ngoTokens.toString(), "--force", "--no-progress"));
       cli("submit", "--profile", profiles.get(NGO).toString(), "--tokens", ngoTokens.toString(),
           "--id", NGO + "-compounds");
       maps.put(NGO, Path.of(ngoTokens + ".map.csv"));
@@ -244,11 +275,72 @@ public final class Demo {
           : "DEMO FAILED: results differ from the plaintext reference join (see above)");
       return ok;
     } finally {
-      server.destroy();
-      if (!server.waitFor(15, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
+      stop(server);
+      for (Process k : keyholders) {
+        stop(k);
       }
     }
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(15, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+  }
+
+  /** The tokenize arguments with hmac (keyset) or oprf (keyholders) keying added. */
+  private String[] keying(Path profile, Path keyset, Path pass, List<String> addresses,
+      String... args) {
+    List<String> a = new ArrayList<>(List.of(args));
+    if (oprf) {
+      a.addAll(List.of("--mode", "oprf", "--profile", profile.toString(), "--keyholders",
+          String.join(",", addresses), "--threshold", Integer.toString(OPRF_THRESHOLD),
+          "--oprf-key", dir.resolve("epoch-1/oprf-public.epoch-1.json").toString()));
+    } else {
+      a.addAll(List.of("--keyset", keyset.toString(), "--passphrase-file", pass.toString()));
+    }
+    return a.toArray(String[]::new);
+  }
+
+  /**
+   * oprf mode: a dealer ceremony for epoch 1 (three shares, threshold 2, each held by its own
+   * keyholder identity) and the three keyholders as processes of their own.
+   */
+  private List<String> startKeyholders(Path pass) throws Exception {
+    Path phrases = dir.resolve("keyholder-passphrases.txt");
+    String p = new String(passphrase);
+    Files.writeString(phrases, (p + "\n").repeat(KEYHOLDERS));
+    List<String> holders = new ArrayList<>();
+    for (int i = 1; i <= KEYHOLDERS; i++) {
+      holders.add("blindmatch://" + FEDERATION + "/keyholder/keyholder-" + i);
+    }
+    cli("oprf", "ceremony", "--threshold", Integer.toString(OPRF_THRESHOLD), "--keyholders",
+        Integer.toString(KEYHOLDERS), "--epoch", "1", "--out", dir.resolve("epoch-1").toString(),
+        "--passphrases", phrases.toString(), "--holders", String.join(",", holders), "--force");
+    step("oprf key ceremony: epoch 1, " + OPRF_THRESHOLD + " of " + KEYHOLDERS
+        + " keyholders; the whole key existed only inside the ceremony");
+    List<String> addresses = new ArrayList<>();
+    for (int i = 1; i <= KEYHOLDERS; i++) {
+      String name = "keyholder-" + i;
+      Path config = dir.resolve(name + ".yaml");
+      Files.writeString(config, "federation: " + FEDERATION + "\n"
+          + "listen: 127.0.0.1:0\n"
+          + "data_dir: " + name + "-data\n"
+          + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
+          + "passphrase_file: " + pass.getFileName() + "\n"
+          + "share: epoch-1/" + name + ".epoch-1.share\n"
+          + "public_key: epoch-1/oprf-public.epoch-1.json\n"
+          + "quota_per_identity: 1000000\n");
+      Path log = dir.resolve(name + ".log");
+      Process k = startProcess(log, "serve", "keyholder", "--config", config.toString());
+      keyholders.add(k);
+      addresses.add("127.0.0.1:" + awaitPort(k, log, name));
+    }
+    step("keyholders started as processes " + keyholders.stream()
+        .map(k -> Long.toString(k.pid())).reduce((a, b) -> a + ", " + b).orElse("")
+        + " on " + String.join(", ", addresses) + " (mutual TLS 1.3)");
+    return addresses;
   }
 
   private List<String> names() {
@@ -270,21 +362,27 @@ public final class Demo {
   }
 
   private Process startServer(Path config) throws IOException {
+    return startProcess(dir.resolve("clearinghouse.log"), "serve", "clearinghouse", "--config",
+        config.toString());
+  }
+
+  private Process startProcess(Path log, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), BlindmatchCli.class.getName(),
-        "serve", "clearinghouse", "--config", config.toString());
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), BlindmatchCli.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve("clearinghouse.log").toFile());
+    pb.redirectOutput(log.toFile());
     return pb.start();
   }
 
-  private int awaitPort(Process server) throws IOException, InterruptedException {
-    Path log = dir.resolve("clearinghouse.log");
+  private int awaitPort(Process server, Path log, String what)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!server.isAlive()) {
-        throw new IOException("the clearinghouse exited: " + Files.readString(log));
+        throw new IOException(what + " exited: " + Files.readString(log));
       }
       if (Files.exists(log)) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
@@ -300,7 +398,7 @@ public final class Demo {
       }
       Thread.sleep(100);
     }
-    throw new IOException("the clearinghouse did not start within 60 s; see " + log);
+    throw new IOException(what + " did not start within 60 s; see " + log);
   }
 
   private String cli(String... args) throws InputException {

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Set;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.keys.PassphraseFile;
+import org.blindmatch.server.rpc.HostPort;
 
 /**
  * How a node reaches the clearinghouse and proves who it is: a small YAML file.
@@ -69,17 +70,14 @@ public record NodeProfile(
     }
     Path base = file.toAbsolutePath().getParent();
     String server = root.path("server").asText("");
-    int colon = server.lastIndexOf(':');
-    int port = -1;
+    HostPort address;
     try {
-      port = Integer.parseInt(server.substring(colon + 1));
-    } catch (RuntimeException e) {
-      // reported below
+      address = HostPort.parse(server, false);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(file + ": server: " + e.getMessage());
     }
-    if (colon <= 0 || port < 1 || port > 65535) {
-      throw new InputException(file + ": server: \"" + server + "\" is not host:port");
-    }
-    String host = server.substring(0, colon).replace("[", "").replace("]", "");
+    String host = address.host();
+    int port = address.port();
     String insecure = root.path("insecure_loopback_identity").asText(null);
     JsonNode tls = root.get("tls");
     if (insecure == null && (tls == null || !tls.isObject())) {

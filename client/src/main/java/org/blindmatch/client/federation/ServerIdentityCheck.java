@@ -12,6 +12,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.blindmatch.crypto.pki.NodeCertificates;
@@ -20,16 +21,30 @@ import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 
 /**
- * Refuses any response from a server whose certificate is not a clearinghouse of the
- * client's federation. TLS already proves the certificate is from the federation CA and
- * names the host dialled; this adds the role, so another node with a certificate for that
- * host cannot pose as the clearinghouse.
+ * Refuses any response from a server whose certificate does not name the expected node (by
+ * default: a clearinghouse of the client's federation). TLS already proves the certificate is
+ * from the federation CA and names the host dialled; this adds the role and identity, so
+ * another node with a certificate for that host cannot pose as the clearinghouse (or as a
+ * keyholder).
  */
 final class ServerIdentityCheck implements ClientInterceptor {
-  private final String federation;
+  private final Function<NodeIdentity, String> verdict;
+  private final String expected;
 
+  /** Accepts only a clearinghouse of {@code federation}. */
   ServerIdentityCheck(String federation) {
-    this.federation = federation;
+    this(id -> id.role() == Role.CLEARINGHOUSE && id.federation().equals(federation) ? null
+        : "the server is " + id + ", not a clearinghouse of federation " + federation,
+        "clearinghouse");
+  }
+
+  /**
+   * @param verdict null for an acceptable server identity, else why it is refused
+   * @param expected what the server should be, for the message when it has no identity
+   */
+  ServerIdentityCheck(Function<NodeIdentity, String> verdict, String expected) {
+    this.verdict = verdict;
+    this.expected = expected;
   }
 
   @Override
@@ -92,12 +107,10 @@ final class ServerIdentityCheck implements ClientInterceptor {
     try {
       Certificate[] chain = session.getPeerCertificates();
       NodeIdentity id = NodeCertificates.identityOf((X509Certificate) chain[0]);
-      if (id.role() != Role.CLEARINGHOUSE || !id.federation().equals(federation)) {
-        return "the server is " + id + ", not a clearinghouse of federation " + federation;
-      }
-      return null;
+      return verdict.apply(id);
     } catch (SSLPeerUnverifiedException | PkiException | ClassCastException e) {
-      return "the server's certificate carries no clearinghouse identity: " + e.getMessage();
+      return "the server's certificate carries no " + expected + " identity: "
+          + e.getMessage();
     }
   }
 }

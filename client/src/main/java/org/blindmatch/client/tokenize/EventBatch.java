@@ -10,6 +10,11 @@ final class EventBatch {
   final long[] epochSeconds = new long[CAPACITY];
   final byte[] handles = new byte[CAPACITY * HandleDeriver.LENGTH];
   int size;
+  /**
+   * oprf mode: the OPRF output of event {@code i} in tier {@code t} at
+   * {@code [i * tiers + t]}, set when the batch's addresses are resolved; null in hmac mode.
+   */
+  byte[][] oprfOutputs;
 
   void add(IpAddress address, long epochSecond, byte[] handle) {
     addresses[size] = address;

@@ -18,7 +18,6 @@ import org.blindmatch.crypto.scope.Tier;
 import org.blindmatch.crypto.time.TimeParseException;
 import org.blindmatch.crypto.time.TimestampFormat;
 import org.blindmatch.crypto.token.HmacTokenDeriver;
-import org.blindmatch.crypto.tokenfile.TokenFileHeader.KeyMode;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.Role;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
 
@@ -35,19 +34,24 @@ public final class ReportTokenizer {
   static final String[] COLUMNS = {"record_id", "ip", "timestamp"};
   private static final int PROGRESS_EVERY = 1 << 16;
 
-  private final HmacTokenDeriver deriver;
+  private final TokenKeying keying;
   private final int threads;
 
   /**
-   * @param deriver the token function
+   * @param keying how tokens are keyed (hmac or oprf)
    * @param threads worker threads deriving tokens (the calling thread parses the input)
    */
-  public ReportTokenizer(HmacTokenDeriver deriver, int threads) {
+  public ReportTokenizer(TokenKeying keying, int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1");
     }
-    this.deriver = deriver;
+    this.keying = keying;
     this.threads = threads;
+  }
+
+  /** hmac mode with {@code deriver}. */
+  public ReportTokenizer(HmacTokenDeriver deriver, int threads) {
+    this(new TokenKeying.Hmac(deriver), threads);
   }
 
   /**
@@ -59,7 +63,7 @@ public final class ReportTokenizer {
    * @throws IOException if writing fails; nothing is left on disk
    */
   public TokenizeSummary run(TokenizeRequest req) throws InputException, IOException {
-    Scope scope = deriver.scope();
+    Scope scope = keying.scope();
     int tierCount = scope.tiers().size();
     String source = req.input().toString();
     SkipLedger ledger = new SkipLedger(source, req.strict());
@@ -68,12 +72,18 @@ public final class ReportTokenizer {
     for (int t = 0; t < tierCount; t++) {
       tierNumbers[t] = t;
     }
-    try (TokenPipeline pipeline = new TokenPipeline(deriver, threads);
+    OprfOutputs oprf = keying instanceof TokenKeying.Oprf o
+        ? new OprfOutputs(scope.digest(), o) : null;
+    TokenPipeline.BatchTokens tokens = keying instanceof TokenKeying.Hmac h
+        ? new HmacBatchTokens(h.deriver()) : new OprfBatchTokens(scope);
+    try (OprfOutputs closeOprf = oprf;
+        TokenPipeline pipeline = new TokenPipeline(tokens, threads);
         CsvReader csv = new CsvReader(opened.stream(), source);
         MappingWriter mapping = MappingWriter.create(req.mapping(), req.overwrite(), "record_id");
         TokenFileWriter out = TokenFileWriter.create(req.output(), req.overwrite(), Role.REPORT,
-            KeyMode.HMAC, scope.digest(), deriver.keyId(), tierNumbers)) {
+            keying.mode(), scope.digest(), keying.keyId(), tierNumbers)) {
       pipeline.writeTo(out);
+      OprfStage stage = oprf == null ? null : new OprfStage(scope, oprf, pipeline);
       if (!csv.next()) {
         throw new InputException(source + ": empty file; expected a header line "
             + String.join(",", COLUMNS));
@@ -139,16 +149,30 @@ public final class ReportTokenizer {
         }
         batch.add(address, epochSecond, handle);
         if (batch.isFull()) {
-          pipeline.submit(batch);
+          submit(batch, stage, pipeline);
           batch = new EventBatch();
         }
       }
-      pipeline.submit(batch);
-      pipeline.drain();
+      submit(batch, stage, pipeline);
+      if (stage != null) {
+        stage.drain();
+      } else {
+        pipeline.drain();
+      }
       req.progress().update(opened.rawSize(), opened.rawSize());
-      return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out);
+      return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out,
+          oprf == null ? -1 : oprf.evaluated());
     } catch (CsvException e) {
       throw new InputException(e.getMessage());
+    }
+  }
+
+  private static void submit(EventBatch batch, OprfStage stage, TokenPipeline pipeline)
+      throws IOException {
+    if (stage != null) {
+      stage.submit(batch);
+    } else {
+      pipeline.submit(batch);
     }
   }
 

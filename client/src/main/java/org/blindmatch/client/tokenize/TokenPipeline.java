@@ -6,8 +6,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.blindmatch.crypto.scope.Scope;
-import org.blindmatch.crypto.token.HmacTokenDeriver;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 
@@ -17,7 +15,12 @@ import org.blindmatch.crypto.tokenfile.TokenRecord;
  * whatever the input size. Used from one thread.
  */
 final class TokenPipeline implements AutoCloseable {
-  private final HmacTokenDeriver deriver;
+  /** The token records of a batch, in event order then tier order; called on any thread. */
+  interface BatchTokens {
+    byte[] records(EventBatch batch);
+  }
+
+  private final BatchTokens tokens;
   private final ExecutorService workers;
   private final ArrayDeque<Future<Records>> inFlight = new ArrayDeque<>();
   private final int maxInFlight;
@@ -25,8 +28,8 @@ final class TokenPipeline implements AutoCloseable {
 
   private record Records(byte[] bytes, int count) {}
 
-  TokenPipeline(HmacTokenDeriver deriver, int threads) {
-    this.deriver = deriver;
+  TokenPipeline(BatchTokens tokens, int threads) {
+    this.tokens = tokens;
     this.maxInFlight = 2 * threads + 1;
     this.workers = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "blindmatch-tokenize");
@@ -71,23 +74,8 @@ final class TokenPipeline implements AutoCloseable {
   }
 
   private Records derive(EventBatch batch) {
-    Scope scope = deriver.scope();
-    int tiers = scope.tiers().size();
-    byte[] records = new byte[batch.size * tiers * TokenRecord.LENGTH];
-    byte[] scratch = new byte[32];
-    int off = 0;
-    for (int i = 0; i < batch.size; i++) {
-      for (int t = 0; t < tiers; t++) {
-        long bucket = scope.tier(t).bucketWidth().bucketOf(batch.epochSeconds[i]);
-        deriver.derive(t, batch.addresses[i], bucket, scratch, records,
-            off + TokenRecord.TOKEN_OFFSET);
-        System.arraycopy(batch.handles, i * HandleDeriver.LENGTH, records,
-            off + TokenRecord.HANDLE_OFFSET, HandleDeriver.LENGTH);
-        records[off + TokenRecord.TIER_OFFSET] = (byte) t;
-        off += TokenRecord.LENGTH;
-      }
-    }
-    return new Records(records, batch.size * tiers);
+    byte[] records = tokens.records(batch);
+    return new Records(records, records.length / TokenRecord.LENGTH);
   }
 
   @Override

@@ -15,11 +15,12 @@ final class TokenizeOutputs {
    * Checks that the input had rows and at least one produced a token, then commits the
    * mapping and the token file; if the token file cannot be committed the mapping is removed.
    *
+   * @param oprfEvaluations distinct addresses evaluated through keyholders, or -1 in hmac mode
    * @throws InputException if there were no rows or every row was skipped
    */
   static TokenizeSummary finish(TokenizeRequest req, Scope scope, TimestampFormat format,
-      long rows, SkipLedger ledger, MappingWriter mapping, TokenFileWriter out)
-      throws InputException, IOException {
+      long rows, SkipLedger ledger, MappingWriter mapping, TokenFileWriter out,
+      long oprfEvaluations) throws InputException, IOException {
     String source = req.input().toString();
     if (rows == 0) {
       throw new InputException(source + ": no data rows after the header; nothing to tokenize");
@@ -40,6 +41,6 @@ final class TokenizeOutputs {
     }
     return new TokenizeSummary(req.output(), req.mapping(), header,
         ReportTokenizer.tierNames(scope), format, mapping.lines(), ledger.counts(),
-        ledger.messages(), ledger.badRows());
+        ledger.messages(), ledger.badRows(), oprfEvaluations);
   }
 }

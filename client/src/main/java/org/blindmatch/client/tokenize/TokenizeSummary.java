@@ -19,6 +19,9 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
  * @param skips rows skipped, by reason
  * @param badRowMessages the first bad-row messages
  * @param badRows rows skipped because they were malformed
+ * @param oprfEvaluations oprf mode: distinct masked addresses evaluated through the
+ *     keyholders (what each keyholder asked counted against this identity's quota); -1 in
+ *     hmac mode
  */
 public record TokenizeSummary(
     Path output,
@@ -29,4 +32,5 @@ public record TokenizeSummary(
     long handles,
     Map<String, Long> skips,
     List<String> badRowMessages,
-    long badRows) {}
+    long badRows,
+    long oprfEvaluations) {}

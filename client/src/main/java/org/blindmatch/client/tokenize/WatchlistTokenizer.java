@@ -23,10 +23,8 @@ import org.blindmatch.crypto.time.TimestampFormat;
 import org.blindmatch.crypto.time.WindowException;
 import org.blindmatch.crypto.time.WindowExpander;
 import org.blindmatch.crypto.token.HmacTokenDeriver;
-import org.blindmatch.crypto.tokenfile.TokenFileHeader.KeyMode;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.Role;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
-import org.blindmatch.crypto.tokenfile.TokenRecord;
 
 /**
  * Tokenises an NGO watchlist: CSV {@code label,ip,start,end}, where {@code ip} is an address
@@ -43,10 +41,16 @@ public final class WatchlistTokenizer {
   /** Most tokens one row may expand to in one tier, whatever the caps multiply to. */
   public static final long MAX_TOKENS_PER_ROW_AND_TIER = 1L << 24;
 
-  private final HmacTokenDeriver deriver;
+  private final TokenKeying keying;
 
+  /** @param keying how tokens are keyed (hmac or oprf) */
+  public WatchlistTokenizer(TokenKeying keying) {
+    this.keying = keying;
+  }
+
+  /** hmac mode with {@code deriver}. */
   public WatchlistTokenizer(HmacTokenDeriver deriver) {
-    this.deriver = deriver;
+    this(new TokenKeying.Hmac(deriver));
   }
 
   /**
@@ -57,7 +61,7 @@ public final class WatchlistTokenizer {
    * @throws IOException if writing fails; nothing is left on disk
    */
   public TokenizeSummary run(TokenizeRequest req) throws InputException, IOException {
-    Scope scope = deriver.scope();
+    Scope scope = keying.scope();
     List<Tier> tiers = scope.tiers();
     int tierCount = tiers.size();
     WindowExpander[] expanders = new WindowExpander[tierCount];
@@ -74,7 +78,8 @@ public final class WatchlistTokenizer {
     try (CsvReader csv = new CsvReader(opened.stream(), source);
         MappingWriter mapping = MappingWriter.create(req.mapping(), req.overwrite(), "label");
         TokenFileWriter out = TokenFileWriter.create(req.output(), req.overwrite(),
-            Role.WATCHLIST, KeyMode.HMAC, scope.digest(), deriver.keyId(), tierNumbers)) {
+            Role.WATCHLIST, keying.mode(), scope.digest(), keying.keyId(), tierNumbers);
+        WatchlistTokens sink = sink(scope, out)) {
       if (!csv.next()) {
         throw new InputException(source + ": empty file; expected a header line "
             + String.join(",", COLUMNS));
@@ -84,8 +89,6 @@ public final class WatchlistTokenizer {
       TimestampFormat format = req.timeFormat();
       HandleDeriver handles = new HandleDeriver(Role.WATCHLIST);
       Map<String, byte[]> labelHandles = new HashMap<>();
-      byte[] record = new byte[TokenRecord.LENGTH];
-      byte[] scratch = new byte[32];
       BucketRange[] ranges = new BucketRange[tierCount];
       long rows = 0;
       while (csv.next()) {
@@ -151,24 +154,29 @@ public final class WatchlistTokenizer {
           mapping.write(handle, 0, bytes, bytes.length);
           labelHandles.put(label, handle);
         }
-        System.arraycopy(handle, 0, record, TokenRecord.HANDLE_OFFSET, HandleDeriver.LENGTH);
         for (int t = 0; t < tierCount; t++) {
-          record[TokenRecord.TIER_OFFSET] = (byte) t;
           int bits = tiers.get(t).prefixFor(prefix.family());
           for (Iterator<IpAddress> it = prefix.addressesAt(bits); it.hasNext(); ) {
-            IpAddress address = it.next();
-            for (long b = ranges[t].first(); b <= ranges[t].last(); b++) {
-              deriver.derive(t, address, b, scratch, record, TokenRecord.TOKEN_OFFSET);
-              out.write(record, 0, 1);
-            }
+            sink.add(t, bits, it.next(), ranges[t], handle);
           }
         }
+        sink.rowDone();
       }
+      sink.finish();
       req.progress().update(opened.rawSize(), opened.rawSize());
-      return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out);
+      return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out,
+          sink.oprfEvaluations());
     } catch (CsvException e) {
       throw new InputException(e.getMessage());
     }
+  }
+
+  private WatchlistTokens sink(Scope scope, TokenFileWriter out) {
+    if (keying instanceof TokenKeying.Hmac h) {
+      return new WatchlistTokens.Hmac(h.deriver(), out);
+    }
+    return new WatchlistTokens.Oprf(scope,
+        new OprfOutputs(scope.digest(), (TokenKeying.Oprf) keying), out);
   }
 
   /** Checks one row against every tier's caps, filling {@code ranges}; false if skipped. */

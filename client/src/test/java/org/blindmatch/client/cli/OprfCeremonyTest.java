@@ -37,11 +37,14 @@ class OprfCeremonyTest {
     StringWriter err = new StringWriter();
     int status = BlindmatchCli.execute(new String[] {"oprf", "ceremony", "--threshold", "2",
         "--keyholders", "3", "--epoch", "1", "--out", dir.resolve("epoch1").toString(),
-        "--passphrases", pass.toString()}, new PrintWriter(out), new PrintWriter(err));
+        "--passphrases", pass.toString(), "--holders", "blindmatch://test/keyholder/kh-a,blindmatch://test/keyholder/kh-b,blindmatch://test/keyholder/kh-c"},
+        new PrintWriter(out), new PrintWriter(err));
     assertEquals(0, status, err::toString);
     OprfKeyFiles.EpochPublicKey pub = OprfKeyFiles.readPublic(
         dir.resolve("epoch1/oprf-public.epoch-1.json"));
     assertEquals(2, pub.shares().threshold());
+    assertEquals(2, pub.shareOf(org.blindmatch.crypto.pki.NodeIdentity.fromUri(
+        "blindmatch://test/keyholder/kh-b")));
     String[] phrases = Files.readString(pass).split("\n");
     List<OprfKeyFiles.EpochShare> shares = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -75,8 +78,20 @@ class OprfCeremonyTest {
     StringWriter e2 = new StringWriter();
     status = BlindmatchCli.execute(new String[] {"oprf", "ceremony", "--threshold", "4",
         "--keyholders", "3", "--epoch", "1", "--out", dir.toString(), "--passphrases",
-        pass.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(e2));
+        pass.toString(), "--holders", "blindmatch://test/keyholder/kh-a,blindmatch://test/keyholder/kh-b,blindmatch://test/keyholder/kh-c"},
+        new PrintWriter(new StringWriter()), new PrintWriter(e2));
     assertEquals(1, status);
     assertTrue(e2.toString().contains("--threshold"), e2.toString());
+    // Two shares for one holder name defeat the threshold: refused.
+    StringWriter e3 = new StringWriter();
+    status = BlindmatchCli.execute(new String[] {"oprf", "ceremony", "--threshold", "2",
+        "--keyholders", "3", "--epoch", "2", "--out", dir.resolve("epoch2").toString(),
+        "--passphrases", pass.toString(), "--holders", "blindmatch://test/keyholder/kh-a,"
+            + "blindmatch://test/keyholder/kh-a,blindmatch://test/keyholder/kh-c"},
+        new PrintWriter(new StringWriter()), new PrintWriter(e3));
+    assertEquals(1, status);
+    assertTrue(e3.toString().contains("kh-a is named as the holder of two shares"),
+        e3.toString());
+    assertFalse(Files.exists(dir.resolve("epoch2/oprf-public.epoch-2.json")));
   }
 }

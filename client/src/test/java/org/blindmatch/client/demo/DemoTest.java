@@ -33,4 +33,20 @@ class DemoTest {
     String log = Files.readString(dir.resolve("clearinghouse.log"));
     assertTrue(log.contains("listening on port"), log);
   }
+
+  @Test
+  void oprfDemoWithThreeKeyholdersEqualsThePlaintextReferenceJoin(@TempDir Path dir)
+      throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = BlindmatchCli.execute(new String[] {"demo", "--mode", "oprf", "--events",
+        "3000", "--dir", dir.toString()}, new PrintWriter(out), new PrintWriter(err));
+    assertEquals(0, status, () -> out + "\n" + err);
+    assertTrue(out.toString().contains("DEMO OK"), out::toString);
+    assertTrue(out.toString().contains("keyholder-3 stopped"), out::toString);
+    for (int i = 1; i <= 3; i++) {
+      String log = Files.readString(dir.resolve("keyholder-" + i + ".log"));
+      assertTrue(log.contains("listening on port"), log);
+    }
+  }
 }

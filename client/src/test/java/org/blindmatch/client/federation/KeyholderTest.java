@@ -55,7 +55,9 @@ class KeyholderTest {
       String p = TestFederation.PASS;
       Files.writeString(pass, p + "\n" + p + "\n" + p + "\n");
       cli("oprf", "ceremony", "--threshold", "2", "--keyholders", "3", "--epoch", "1",
-          "--out", dir.resolve("epoch1").toString(), "--passphrases", pass.toString());
+          "--out", dir.resolve("epoch1").toString(), "--passphrases", pass.toString(),
+          "--holders", "blindmatch://test/keyholder/keyholder-1,"
+              + "blindmatch://test/keyholder/keyholder-2,blindmatch://test/keyholder/keyholder-3");
       fed.node(Role.PLATFORM, "platform-a");
       fed.node(Role.CLEARINGHOUSE, "operator");
       fed.node(Role.AUDITOR, "auditor");

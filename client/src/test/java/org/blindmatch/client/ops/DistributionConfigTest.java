@@ -42,6 +42,7 @@ class DistributionConfigTest {
     assertEquals(dir.resolve("data"), ch.dataDir());
     assertEquals(dir.resolve("pki/clearinghouse.crt"), ch.certificate());
     assertEquals(List.of(Integer.parseUnsignedInt("2243174599")), ch.acceptedKeyIds());
+    assertEquals(List.of(dir.resolve("oprf-public.epoch-1.json")), ch.oprfPublicKeys());
     assertEquals(3, ch.kThreshold());
     assertEquals(Duration.ofDays(30), ch.submissionTtl());
     assertFalse(ch.insecureLoopback());

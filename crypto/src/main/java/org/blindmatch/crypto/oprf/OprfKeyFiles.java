@@ -10,13 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.blindmatch.crypto.io.AtomicOutput;
 import org.blindmatch.crypto.keys.EncryptedSecretFile;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.keys.PassphraseKdf;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.pki.Role;
 
 /**
  * Files of a key epoch ({@code docs/PROTOCOL.md} §5.1): the public file (epoch, threshold,
@@ -30,8 +35,57 @@ public final class OprfKeyFiles {
 
   private OprfKeyFiles() {}
 
-  /** A key epoch's public parameters. */
-  public record EpochPublicKey(int epoch, ThresholdPublicKey shares, Element groupKey) {}
+  /**
+   * A key epoch's public parameters.
+   *
+   * @param epoch the key epoch (token files and submissions name it as their key id)
+   * @param shares the threshold and every share's public key
+   * @param groupKey the epoch's public key {@code k·G}
+   * @param holders the keyholder identity holding each share, by share index: a keyholder's
+   *     certificate must name exactly this identity, and clients refuse any other server
+   */
+  public record EpochPublicKey(int epoch, ThresholdPublicKey shares, Element groupKey,
+      Map<Integer, NodeIdentity> holders) {
+    /**
+     * @throws IllegalArgumentException unless every share has exactly one holder, of role
+     *     keyholder
+     */
+    public EpochPublicKey {
+      holders = Map.copyOf(holders);
+      if (!holders.keySet().equals(shares.shareKeys().keySet())) {
+        throw new IllegalArgumentException("holders " + new TreeMap<>(holders).keySet()
+            + " do not match the shares " + new TreeMap<>(shares.shareKeys()).keySet());
+      }
+      Set<NodeIdentity> distinct = new HashSet<>();
+      for (NodeIdentity h : holders.values()) {
+        if (h.role() != Role.KEYHOLDER) {
+          throw new IllegalArgumentException("holder " + h + " is not a keyholder identity");
+        }
+        if (!distinct.add(h)) {
+          throw new IllegalArgumentException(h + " is named as the holder of two shares; a "
+              + "keyholder serves one share");
+        }
+      }
+    }
+
+    /** The share index held by {@code identity}, or -1. */
+    public int shareOf(NodeIdentity identity) {
+      for (Map.Entry<Integer, NodeIdentity> e : holders.entrySet()) {
+        if (e.getValue().equals(identity)) {
+          return e.getKey();
+        }
+      }
+      return -1;
+    }
+
+    /**
+     * How many shares are held by identities named {@code name}. Identity names stand for the
+     * operating party, so this is what one party could evaluate with.
+     */
+    public int sharesNamed(String name) {
+      return (int) holders.values().stream().filter(h -> h.name().equals(name)).count();
+    }
+  }
 
   /** One keyholder's share of one epoch. */
   public record EpochShare(int epoch, int threshold, KeyShare share) {
@@ -53,6 +107,7 @@ public final class OprfKeyFiles {
     ArrayNode shares = root.putArray("share_public_keys");
     for (Map.Entry<Integer, Element> e : key.shares().shareKeys().entrySet()) {
       shares.addObject().put("keyholder", e.getKey())
+          .put("holder", key.holders().get(e.getKey()).toString())
           .put("public_key", HEX.formatHex(e.getValue().encode()));
     }
     try (AtomicOutput out = AtomicOutput.create(file, overwrite)) {
@@ -75,9 +130,17 @@ public final class OprfKeyFiles {
     }
     try {
       Map<Integer, Element> keys = new LinkedHashMap<>();
+      Map<Integer, NodeIdentity> holders = new LinkedHashMap<>();
+      int i = 0;
       for (JsonNode s : root.path("share_public_keys")) {
-        keys.put(s.path("keyholder").asInt(), Element.decode(HEX.parseHex(
-            s.path("public_key").asText())));
+        int index = s.path("keyholder").asInt();
+        if (!s.path("holder").isTextual()) {
+          throw new OprfException(file + ": share_public_keys[" + i + "].holder: missing (the "
+              + "keyholder identity blindmatch://<federation>/keyholder/<name>)");
+        }
+        holders.put(index, NodeIdentity.fromUri(s.path("holder").asText()));
+        keys.put(index, Element.decode(HEX.parseHex(s.path("public_key").asText())));
+        i++;
       }
       ThresholdPublicKey shares = new ThresholdPublicKey(root.path("threshold").asInt(), keys);
       Element group = Element.decode(HEX.parseHex(root.path("group_public_key").asText()));
@@ -85,7 +148,7 @@ public final class OprfKeyFiles {
         throw new OprfException(file + ": the share public keys do not interpolate to the "
             + "group public key");
       }
-      return new EpochPublicKey(root.path("epoch").asInt(), shares, group);
+      return new EpochPublicKey(root.path("epoch").asInt(), shares, group, holders);
     } catch (IllegalArgumentException e) {
       throw new OprfException(file + ": " + e.getMessage());
     }

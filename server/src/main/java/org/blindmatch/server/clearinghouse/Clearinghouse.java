@@ -2,7 +2,11 @@ package org.blindmatch.server.clearinghouse;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.sign.NodeSigner;
@@ -17,6 +21,8 @@ import org.blindmatch.server.store.SubmissionStore;
  * @param store durable submissions, results and transcripts
  * @param scope the published scope
  * @param acceptedKeyIds hmac key ids accepted for the scope
+ * @param oprfEpochs oprf key epochs accepted for the scope, by epoch (disjoint from the hmac
+ *     key ids, so a key id names one key)
  * @param kThreshold NGO aggregates below this are suppressed
  * @param submissionTtl how long token data is kept after commit
  * @param signer the clearinghouse's signing key
@@ -28,11 +34,30 @@ public record Clearinghouse(
     SubmissionStore store,
     Scope scope,
     List<Integer> acceptedKeyIds,
+    Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs,
     int kThreshold,
     Duration submissionTtl,
     NodeSigner signer,
     Clock clock,
     TransparencyLog log) {
+
+  public Clearinghouse {
+    acceptedKeyIds = List.copyOf(acceptedKeyIds);
+    oprfEpochs = Map.copyOf(oprfEpochs);
+    for (int id : acceptedKeyIds) {
+      if (oprfEpochs.containsKey(id)) {
+        throw new IllegalArgumentException("key id " + Integer.toUnsignedString(id)
+            + " is both an hmac key id and an oprf epoch");
+      }
+    }
+  }
+
+  /** Every accepted key id: hmac key ids, then oprf epochs in ascending order. */
+  List<Integer> allKeyIds() {
+    List<Integer> all = new ArrayList<>(acceptedKeyIds);
+    all.addAll(new TreeSet<>(oprfEpochs.keySet()));
+    return all;
+  }
 
   /** Store record kinds this server writes. */
   static final String SIGNING_KEYS = "signing-key";

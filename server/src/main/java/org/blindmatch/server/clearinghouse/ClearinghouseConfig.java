@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.server.config.ConfigFile;
+import org.blindmatch.server.rpc.HostPort;
 
 /**
  * The clearinghouse server's configuration file (YAML). Relative paths are resolved against
@@ -23,7 +24,8 @@ import org.blindmatch.server.config.ConfigFile;
  * @param signingKeyset this server's encrypted Tink signing keyset
  * @param passphraseFile decrypts the TLS key and the signing keyset
  * @param scope the published scope file
- * @param acceptedKeyIds hmac key ids accepted for the scope
+ * @param acceptedKeyIds hmac key ids accepted for the scope (may be empty if oprf epochs are)
+ * @param oprfPublicKeys public files of the oprf key epochs accepted for the scope
  * @param kThreshold NGO aggregates below this many distinct records are suppressed
  * @param submissionTtl how long token data is kept after commit
  * @param insecureLoopback plaintext without authentication, loopback only, for development
@@ -41,14 +43,15 @@ public record ClearinghouseConfig(
     Path passphraseFile,
     Path scope,
     List<Integer> acceptedKeyIds,
+    List<Path> oprfPublicKeys,
     int kThreshold,
     Duration submissionTtl,
     boolean insecureLoopback,
-    ConfigFile.Listen healthListen) {
+    HostPort healthListen) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
-      "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "k_threshold",
-      "submission_ttl", "insecure_loopback", "health_listen");
+      "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "oprf_public_keys",
+      "k_threshold", "submission_ttl", "insecure_loopback", "health_listen");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
   /** A configuration problem, naming the file and key. */
@@ -84,7 +87,7 @@ public record ClearinghouseConfig(
   public static ClearinghouseConfig load(Path file, boolean insecureLoopback)
       throws ConfigException {
     ConfigFile c = ConfigFile.read(file, KEYS);
-    ConfigFile.Listen listen = c.listen("listen");
+    HostPort listen = c.listen("listen");
     boolean insecure = c.bool("insecure_loopback", false) || insecureLoopback;
     Path ca = null;
     Path cert = null;
@@ -100,10 +103,25 @@ public record ClearinghouseConfig(
     }
     List<Integer> keyIds = new ArrayList<>();
     JsonNode ids = c.node("accepted_key_ids");
-    if (ids == null || !ids.isArray() || ids.isEmpty()) {
-      throw c.error("accepted_key_ids", "missing (a non-empty list of key ids)");
+    JsonNode oprf = c.node("oprf_public_keys");
+    if (ids != null && !ids.isArray()) {
+      throw c.error("accepted_key_ids", "a list of hmac key ids");
     }
-    for (JsonNode id : ids) {
+    if (oprf != null && !oprf.isArray()) {
+      throw c.error("oprf_public_keys", "a list of oprf public key files");
+    }
+    if ((ids == null || ids.isEmpty()) && (oprf == null || oprf.isEmpty())) {
+      throw c.error("accepted_key_ids, oprf_public_keys", "at least one hmac key id or oprf "
+          + "key epoch must be accepted");
+    }
+    List<Path> oprfFiles = new ArrayList<>();
+    for (JsonNode f : oprf == null ? List.<JsonNode>of() : oprf) {
+      if (!f.isTextual() || f.asText().isBlank()) {
+        throw c.error("oprf_public_keys", "\"" + f.asText() + "\" is not a file path");
+      }
+      oprfFiles.add(c.resolve(f.asText()));
+    }
+    for (JsonNode id : ids == null ? List.<JsonNode>of() : ids) {
       try {
         keyIds.add(Integer.parseUnsignedInt(id.asText()));
       } catch (NumberFormatException e) {
@@ -114,11 +132,11 @@ public record ClearinghouseConfig(
     int k = (int) c.integer("k_threshold", 3, 1, 1000);
     JsonNode ttlNode = c.node("submission_ttl");
     Duration ttl = duration(ttlNode == null ? "30d" : ttlNode.asText(), c);
-    ConfigFile.Listen health = c.optionalListen("health_listen", listen);
+    HostPort health = c.optionalListen("health_listen", listen);
     return new ClearinghouseConfig(c.text("federation"), listen.host(), listen.port(),
         c.path("data_dir"), ca, cert, key, c.path("signing_keyset"),
-        c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds), k, ttl, insecure,
-        health);
+        c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds),
+        List.copyOf(oprfFiles), k, ttl, insecure, health);
   }
 
   private static Duration duration(String text, ConfigFile c) throws ConfigException {

@@ -9,6 +9,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import org.blindmatch.crypto.oprf.OprfKeyFiles;
+import org.blindmatch.crypto.oprf.OprfException;
+import java.util.TreeMap;
+import java.util.Map;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -67,6 +72,45 @@ public final class ClearinghouseServer implements AutoCloseable {
   }
 
   /**
+   * Reads the accepted oprf epochs and refuses a federation in which this clearinghouse's
+   * operator holds enough shares to evaluate the OPRF alone, or epochs that collide with
+   * hmac key ids.
+   */
+  static Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs(ClearinghouseConfig cfg,
+      NodeIdentity identity) throws ConfigException {
+    Map<Integer, OprfKeyFiles.EpochPublicKey> epochs = new TreeMap<>();
+    for (Path file : cfg.oprfPublicKeys()) {
+      OprfKeyFiles.EpochPublicKey key;
+      try {
+        key = OprfKeyFiles.readPublic(file);
+      } catch (OprfException e) {
+        throw new ConfigException("oprf_public_keys: " + e.getMessage());
+      } catch (IOException e) {
+        throw new ConfigException("oprf_public_keys: " + file + ": cannot read: "
+            + e.getMessage());
+      }
+      int t = key.shares().threshold();
+      int held = key.sharesNamed(identity.name());
+      if (held >= t) {
+        throw new ConfigException("oprf_public_keys: " + file + ": " + identity.name()
+            + ", the operator of this clearinghouse, holds " + held + " of the "
+            + key.holders().size() + " shares of epoch " + key.epoch() + " and " + t
+            + " suffice to evaluate the OPRF: the clearinghouse could then hash every "
+            + "address itself. Give the shares to independent keyholders.");
+      }
+      if (epochs.put(key.epoch(), key) != null) {
+        throw new ConfigException("oprf_public_keys: epoch " + key.epoch()
+            + " is listed twice");
+      }
+      if (cfg.acceptedKeyIds().contains(key.epoch())) {
+        throw new ConfigException("oprf_public_keys: " + file + ": epoch " + key.epoch()
+            + " is also in accepted_key_ids; a key id must name one key");
+      }
+    }
+    return epochs;
+  }
+
+  /**
    * Checks every setting, opens the store and starts serving. Configuration problems are
    * reported before any port is bound.
    *
@@ -118,6 +162,7 @@ public final class ClearinghouseServer implements AutoCloseable {
     } finally {
       Arrays.fill(passphrase, '\0');
     }
+    Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs = oprfEpochs(cfg, identity);
     EmbeddedSubmissionStore store;
     try {
       store = EmbeddedSubmissionStore.open(cfg.dataDir());
@@ -128,7 +173,8 @@ public final class ClearinghouseServer implements AutoCloseable {
     try {
       TransparencyLog log =
           TransparencyLog.open(store, signer, identity.uri().toString(), Clock.systemUTC());
-      ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(), cfg.kThreshold(),
+      ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(), oprfEpochs,
+          cfg.kThreshold(),
           cfg.submissionTtl(), signer, Clock.systemUTC(), log);
       LogBackfill.run(ch);
     } catch (StoreException e) {

@@ -88,7 +88,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
     Map<String, Results.Builder> perRecipient = new LinkedHashMap<>();
     Map<Integer, long[]> totals = new TreeMap<>();
     boolean any = false;
-    for (int keyId : ch.acceptedKeyIds()) {
+    for (int keyId : ch.allKeyIds()) {
       List<StoredSubmission> reports = ch.store().list(ch.scope().digest(), keyId,
           SubmissionRole.SUBMISSION_ROLE_REPORT_VALUE);
       List<StoredSubmission> watchlists = ch.store().list(ch.scope().digest(), keyId,

@@ -29,6 +29,7 @@ final class ScopeServiceImpl extends ScopeServiceGrpc.ScopeServiceImplBase {
     published = PublishedScope.newBuilder()
         .setScope(scope)
         .addAllAcceptedKeyIds(ch.acceptedKeyIds())
+        .addAllAcceptedOprfEpochs(new java.util.TreeSet<>(ch.oprfEpochs().keySet()))
         .setKThreshold(ch.kThreshold())
         .setClearinghousePublicKeyset(ch.signer().publicKeysetJson())
         .build();

@@ -382,17 +382,18 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     } else {
       throw invalid("role must be REPORT or WATCHLIST");
     }
-    if (b.getKeyMode() != KeyMode.KEY_MODE_HMAC) {
-      throw Status.FAILED_PRECONDITION.withDescription("key mode " + b.getKeyMode()
-          + " is not accepted; this clearinghouse accepts hmac").asRuntimeException();
+    if (b.getKeyMode() != KeyMode.KEY_MODE_HMAC && b.getKeyMode() != KeyMode.KEY_MODE_OPRF) {
+      throw invalid("key mode must be HMAC or OPRF");
     }
     if (!MessageDigest.isEqual(b.getScopeDigest().toByteArray(), ch.scope().digest())) {
       throw Status.FAILED_PRECONDITION.withDescription("scope digest differs from the "
           + "published scope " + ch.scope().id() + " (sha256:" + ch.scope().digestHex() + ")")
           .asRuntimeException();
     }
-    if (!ch.acceptedKeyIds().contains(b.getKeyId())) {
-      throw Status.FAILED_PRECONDITION.withDescription("key id "
+    boolean oprf = b.getKeyMode() == KeyMode.KEY_MODE_OPRF;
+    if (oprf ? !ch.oprfEpochs().containsKey(b.getKeyId())
+        : !ch.acceptedKeyIds().contains(b.getKeyId())) {
+      throw Status.FAILED_PRECONDITION.withDescription((oprf ? "oprf key epoch " : "hmac key id ")
           + Integer.toUnsignedString(b.getKeyId()) + " is not accepted for this scope")
           .asRuntimeException();
     }

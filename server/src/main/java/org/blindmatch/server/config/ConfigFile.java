@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.rpc.HostPort;
 
 /**
  * One server configuration file (YAML mapping) being read: strict typed accessors whose errors
@@ -88,6 +89,11 @@ public final class ConfigFile {
     return text(root, key, key);
   }
 
+  /** {@code relative} resolved against the file's directory. */
+  public Path resolve(String relative) {
+    return base.resolve(relative);
+  }
+
   /** A required path, resolved against the file's directory. */
   public Path path(JsonNode node, String field, String dotted) throws ConfigException {
     return base.resolve(text(node, field, dotted));
@@ -126,39 +132,27 @@ public final class ConfigFile {
   }
 
   /** The {@code listen} address: {@code host:port} or {@code [v6]:port}, port 0..65535. */
-  public Listen listen(String key) throws ConfigException {
-    String listen = text(key);
-    int colon = listen.lastIndexOf(':');
-    int port = -1;
-    if (colon > 0) {
-      try {
-        port = Integer.parseInt(listen.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
+  public HostPort listen(String key) throws ConfigException {
+    try {
+      return HostPort.parse(text(key), true);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage() + " with a port in 0..65535");
     }
-    if (port < 0 || port > 65535) {
-      throw error(key, "\"" + listen + "\" is not host:port with a port in 0..65535");
-    }
-    return new Listen(listen.substring(0, colon).replace("[", "").replace("]", ""), port);
   }
 
   /**
    * An optional second bind address, which must not reuse {@code main}'s port; null if absent.
    */
-  public Listen optionalListen(String key, Listen main) throws ConfigException {
+  public HostPort optionalListen(String key, HostPort main) throws ConfigException {
     if (root.get(key) == null) {
       return null;
     }
-    Listen l = listen(key);
+    HostPort l = listen(key);
     if (l.port() != 0 && l.port() == main.port()) {
       throw error(key, "port " + l.port() + " is already the listen port");
     }
     return l;
   }
-
-  /** A bind address. */
-  public record Listen(String host, int port) {}
 
   private void checkKeys(JsonNode node, Set<String> allowed, String prefix)
       throws ConfigException {

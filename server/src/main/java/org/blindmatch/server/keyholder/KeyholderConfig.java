@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.server.config.ConfigFile;
+import org.blindmatch.server.rpc.HostPort;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 
 /**
@@ -27,7 +28,7 @@ import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 public record KeyholderConfig(
     String federation, String host, int port, Path dataDir, Path caCertificate,
     Path certificate, Path privateKey, Path passphraseFile, Path share, Path publicKey,
-    long quotaPerIdentity, ConfigFile.Listen healthListen) {
+    long quotaPerIdentity, HostPort healthListen) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "passphrase_file", "share", "public_key", "quota_per_identity",
@@ -52,7 +53,7 @@ public record KeyholderConfig(
    */
   public static KeyholderConfig load(Path file, Path shareOverride) throws ConfigException {
     ConfigFile c = ConfigFile.read(file, KEYS);
-    ConfigFile.Listen listen = c.listen("listen");
+    HostPort listen = c.listen("listen");
     JsonNode tls = c.section("tls", TLS_KEYS);
     long quota = c.integer("quota_per_identity", 1_000_000, 1, Long.MAX_VALUE);
     Path share = shareOverride != null ? shareOverride : c.path("share");

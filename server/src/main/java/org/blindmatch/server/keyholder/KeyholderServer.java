@@ -94,6 +94,12 @@ public final class KeyholderServer implements AutoCloseable {
       throw new ConfigException("tls.cert: " + identity + " is not a keyholder of federation "
           + cfg.federation());
     }
+    if (published.shareOf(identity) != share.share().index()) {
+      throw new ConfigException("share: " + cfg.share() + " is share "
+          + share.share().index() + ", but " + cfg.publicKey() + " names "
+          + published.holders().get(share.share().index()) + " as its holder, not this "
+          + "keyholder's certificate identity " + identity);
+    }
     if (share.epoch() != published.epoch()
         || !share.share().publicKey().equals(
             published.shares().shareKeys().get(share.share().index()))) {

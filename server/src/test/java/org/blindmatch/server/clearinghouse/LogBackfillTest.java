@@ -45,7 +45,7 @@ class LogBackfillTest {
       TransparencyLog log =
           TransparencyLog.open(store, signer, "blindmatch://test/clearinghouse/ch",
               Clock.systemUTC());
-      Clearinghouse ch = new Clearinghouse(null, store, null, List.of(), 1, null, signer,
+      Clearinghouse ch = new Clearinghouse(null, store, null, List.of(), java.util.Map.of(), 1, null, signer,
           Clock.systemUTC(), log);
       assertEquals(2, LogBackfill.run(ch));
       assertEquals(0, LogBackfill.run(ch));
