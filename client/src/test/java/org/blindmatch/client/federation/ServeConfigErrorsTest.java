@@ -59,7 +59,8 @@ class ServeConfigErrorsTest {
     String p = TestFederation.PASS;
     Files.writeString(dir.resolve("share-passphrases"), p + "\n" + p + "\n" + p + "\n");
     ok("oprf", "ceremony", "--threshold", "2", "--keyholders", "3", "--epoch", "1",
-        "--out", dir.resolve("epoch1").toString(), "--passphrases",
+        "--holders", "blindmatch://test/keyholder/keyholder-1,blindmatch://test/keyholder/"
+            + "keyholder-2,blindmatch://test/keyholder/keyholder-3", "--out", dir.resolve("epoch1").toString(), "--passphrases",
         dir.resolve("share-passphrases").toString());
     int port = freePort();
     String good = "federation: test\nlisten: 127.0.0.1:" + port + "\ndata_dir: kh-data\n"
