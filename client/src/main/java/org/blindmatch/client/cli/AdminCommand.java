@@ -17,16 +17,96 @@ import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.SubmissionInfo;
 import org.blindmatch.proto.v1.TierTotals;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.store.StoreBackup;
+import org.blindmatch.server.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code blindmatch admin submissions|runs}: what the clearinghouse holds, without tokens. */
+/**
+ * {@code blindmatch admin submissions|runs}: what the clearinghouse holds, without tokens;
+ * {@code admin backup|restore}: its state, on the clearinghouse host.
+ */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-    description = "Operator and auditor views of the clearinghouse (metadata only).",
-    subcommands = {AdminCommand.Submissions.class, AdminCommand.Runs.class})
+    description = "Operator and auditor views of the clearinghouse (metadata only); backup "
+        + "and restore of its state on the clearinghouse host.",
+    subcommands = {AdminCommand.Submissions.class, AdminCommand.Runs.class,
+        AdminCommand.Backup.class, AdminCommand.Restore.class})
 final class AdminCommand {
+
+  /** The data directory named by {@code --data-dir} or by the config's {@code data_dir}. */
+  static Path dataDir(Path config, Path dataDir) throws InputException {
+    if ((config == null) == (dataDir == null)) {
+      throw new InputException("give exactly one of --config FILE and --data-dir DIR");
+    }
+    if (dataDir != null) {
+      return dataDir;
+    }
+    try {
+      return ClearinghouseConfig.load(config).dataDir();
+    } catch (ClearinghouseConfig.ConfigException e) {
+      throw new InputException(e.getMessage());
+    }
+  }
+
+  @Command(name = "backup", mixinStandardHelpOptions = true,
+      description = {"Clearinghouse host: copy the store (SQLite metadata and transparency "
+          + "log, committed segments, durable parts of uploads in progress) to a new "
+          + "directory while the server keeps serving, with a manifest of SHA-256 hashes. "
+          + "Reads the data directory directly; needs file access to it, not a certificate.",
+          "The backup holds every party's tokens: protect it like the data directory."})
+  static final class Backup implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "The clearinghouse config (its data_dir is backed up).") Path config;
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Or the data directory itself.") Path dataDir;
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "New directory for the backup (must not exist).") Path out;
+
+    @Override
+    public Integer call() throws InputException {
+      try {
+        StoreBackup.Summary s = StoreBackup.backup(dataDir(config, dataDir), out);
+        spec.commandLine().getOut().printf("backup     %s%nholds      %d submissions, %d "
+            + "uploads in progress, log of %d entries, %d bytes; manifest.json lists each "
+            + "file's SHA-256%n", s.directory(), s.submissions(), s.uploads(), s.logSize(),
+            s.bytes());
+        return 0;
+      } catch (StoreException e) {
+        throw new InputException(e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "restore", mixinStandardHelpOptions = true,
+      description = "Clearinghouse host, server stopped: check a backup against its manifest "
+          + "and write it as a fresh data directory (which must not exist or be empty); then "
+          + "start the server on it.")
+  static final class Restore implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--from", required = true, paramLabel = "DIR",
+        description = "The backup directory.") Path from;
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "The clearinghouse config (restores into its data_dir).") Path config;
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Or the data directory to create.") Path dataDir;
+
+    @Override
+    public Integer call() throws InputException {
+      try {
+        StoreBackup.Summary s = StoreBackup.restore(from, dataDir(config, dataDir));
+        spec.commandLine().getOut().printf("restored   %s%nholds      %d submissions, %d "
+            + "uploads in progress, log of %d entries (every file matched the manifest)%n",
+            s.directory(), s.submissions(), s.uploads(), s.logSize());
+        return 0;
+      } catch (StoreException e) {
+        throw new InputException(e.getMessage());
+      }
+    }
+  }
 
   @Command(name = "submissions", mixinStandardHelpOptions = true,
       description = "Operator: every stored submission's id, submitter, role, key id, "

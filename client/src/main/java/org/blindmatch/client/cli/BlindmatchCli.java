@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       MatchCommand.class,
       ResultsCommand.class,
       ServeCommand.class,
+      HealthCommand.class,
       AdminCommand.class,
       OprfCommand.class,
       AuditCommand.class,

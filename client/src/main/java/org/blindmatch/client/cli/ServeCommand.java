@@ -49,9 +49,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     ClearinghouseServer server;
     try {
-      server = ClearinghouseServer.start(ClearinghouseConfig.load(config, insecureLoopback));
+      ClearinghouseConfig cfg = ClearinghouseConfig.load(config, insecureLoopback);
+      server = ClearinghouseServer.start(cfg);
     } catch (ClearinghouseConfig.ConfigException e) {
-      throw new InputException(e.getMessage());
+      throw new InputException(inFile(e));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
@@ -60,6 +61,9 @@ final class ServeCommand implements Callable<Integer> {
           + "authentication; development only");
     }
     out.println("clearinghouse " + server.identity() + " listening on port " + server.port());
+    if (server.healthPort() >= 0) {
+      out.println("health probe (plaintext, health only) on port " + server.healthPort());
+    }
     out.flush();
     server.awaitTermination();
     return 0;
@@ -70,13 +74,25 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = KeyholderServer.start(KeyholderConfig.load(config, share));
     } catch (ClearinghouseConfig.ConfigException e) {
-      throw new InputException(e.getMessage());
+      throw new InputException(inFile(e));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     out.println("keyholder " + server.identity() + " listening on port " + server.port());
+    if (server.healthPort() >= 0) {
+      out.println("health probe (plaintext, health only) on port " + server.healthPort());
+    }
     out.flush();
     server.awaitTermination();
     return 0;
+  }
+
+  /**
+   * A start-up error naming the config file: the loaders name it already, the servers name
+   * the key ({@code tls: ...}) and the reason.
+   */
+  private String inFile(ClearinghouseConfig.ConfigException e) {
+    String m = e.getMessage();
+    return m.startsWith(config.toString()) ? m : config + ": " + m;
   }
 }

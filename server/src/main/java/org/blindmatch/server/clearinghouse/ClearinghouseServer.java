@@ -34,6 +34,7 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.rpc.GracefulShutdown;
+import org.blindmatch.server.rpc.HealthEndpoint;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.IdentityInterceptor;
 import org.blindmatch.server.security.LoopbackOnly;
@@ -56,10 +57,12 @@ public final class ClearinghouseServer implements AutoCloseable {
   private final NodeIdentity identity;
   private final byte[] scopeDigest;
   private final ScheduledExecutorService purger;
+  private final HealthEndpoint probe;
 
   private ClearinghouseServer(Server server, EmbeddedSubmissionStore store,
       HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest,
-      ScheduledExecutorService purger) {
+      ScheduledExecutorService purger, HealthEndpoint probe) {
+    this.probe = probe;
     this.scopeDigest = scopeDigest;
     this.purger = purger;
     this.server = server;
@@ -123,16 +126,32 @@ public final class ClearinghouseServer implements AutoCloseable {
     NodeIdentity identity;
     InetSocketAddress address;
     try {
-      scope = ScopeLoader.load(cfg.scope());
-      signer = NodeSigner.of(EncryptedKeysetFile.read(cfg.signingKeyset(), NodeSigner.PURPOSE,
-          passphrase));
+      try {
+        scope = ScopeLoader.load(cfg.scope());
+      } catch (ScopeException e) {
+        throw new ConfigException("scope: " + e.getMessage());
+      }
+      try {
+        signer = NodeSigner.of(EncryptedKeysetFile.read(cfg.signingKeyset(),
+            NodeSigner.PURPOSE, passphrase));
+      } catch (KeysetException | GeneralSecurityException e) {
+        throw new ConfigException("signing_keyset: " + e.getMessage());
+      }
       if (cfg.insecureLoopback()) {
-        address = LoopbackOnly.requireLoopback(cfg.host(), cfg.port());
+        try {
+          address = LoopbackOnly.requireLoopback(cfg.host(), cfg.port());
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("listen: " + e.getMessage());
+        }
         identity = new NodeIdentity(cfg.federation(), Role.CLEARINGHOUSE, "insecure-dev");
       } else {
         address = new InetSocketAddress(cfg.host(), cfg.port());
-        tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
-            passphrase);
+        try {
+          tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
+              passphrase);
+        } catch (PkiException e) {
+          throw new ConfigException("tls: " + e.getMessage());
+        }
         identity = tls.identity();
         if (identity.role() != Role.CLEARINGHOUSE
             || !identity.federation().equals(cfg.federation())) {
@@ -140,10 +159,6 @@ public final class ClearinghouseServer implements AutoCloseable {
               + ", not a clearinghouse of federation " + cfg.federation());
         }
       }
-    } catch (ScopeException | KeysetException | PkiException e) {
-      throw new ConfigException(e.getMessage());
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new ConfigException("cannot start: " + e.getMessage());
     } finally {
       Arrays.fill(passphrase, '\0');
     }
@@ -201,6 +216,17 @@ public final class ClearinghouseServer implements AutoCloseable {
       throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
           + e.getMessage(), e);
     }
+    HealthEndpoint probe = null;
+    if (cfg.healthListen() != null) {
+      try {
+        probe = HealthEndpoint.start(cfg.healthListen().host(), cfg.healthListen().port(),
+            health);
+      } catch (IOException e) {
+        server.shutdownNow();
+        store.close();
+        throw e;
+      }
+    }
     health.setStatus("", ServingStatus.SERVING);
     ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "blindmatch-purge");
@@ -214,7 +240,8 @@ public final class ClearinghouseServer implements AutoCloseable {
         // Retried at the next tick and at every run start.
       }
     }, 0, 1, TimeUnit.HOURS);
-    return new ClearinghouseServer(server, store, health, identity, scope.digest(), purger);
+    return new ClearinghouseServer(server, store, health, identity, scope.digest(), purger,
+        probe);
   }
 
   private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
@@ -240,6 +267,11 @@ public final class ClearinghouseServer implements AutoCloseable {
     return scopeDigest.clone();
   }
 
+  /** The bound health-only probe port, or -1 without {@code health_listen}. */
+  public int healthPort() {
+    return probe == null ? -1 : probe.port();
+  }
+
   /** Blocks until the server terminates. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
@@ -251,6 +283,9 @@ public final class ClearinghouseServer implements AutoCloseable {
     purger.shutdownNow();
     health.enterTerminalState();
     GracefulShutdown.stop(server);
+    if (probe != null) {
+      probe.close();
+    }
     try {
       store.close();
     } catch (Exception e) {

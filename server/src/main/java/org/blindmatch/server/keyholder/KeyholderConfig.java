@@ -1,12 +1,11 @@
 package org.blindmatch.server.keyholder;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Set;
+import java.util.TreeSet;
+import org.blindmatch.server.config.ConfigFile;
+import org.blindmatch.server.rpc.HostPort;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 
 /**
@@ -24,68 +23,44 @@ import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
  * @param share the encrypted share file of the current epoch
  * @param publicKey the epoch's public file
  * @param quotaPerIdentity evaluations each caller may request per epoch
+ * @param healthListen plaintext health-only probe address, or null for none
  */
 public record KeyholderConfig(
     String federation, String host, int port, Path dataDir, Path caCertificate,
     Path certificate, Path privateKey, Path passphraseFile, Path share, Path publicKey,
-    long quotaPerIdentity) {
+    long quotaPerIdentity, HostPort healthListen) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
-      "passphrase_file", "share", "public_key", "quota_per_identity");
+      "passphrase_file", "share", "public_key", "quota_per_identity",
+      "health_listen");
+  private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
+
+  /**
+   * Every key this loader accepts, nested keys dotted ({@code tls.ca}); the reference in
+   * {@code docs/OPERATIONS.md} documents each.
+   */
+  public static Set<String> keys() {
+    Set<String> all = new TreeSet<>(KEYS);
+    TLS_KEYS.forEach(k -> all.add("tls." + k));
+    return all;
+  }
 
   /**
    * Loads a configuration; {@code shareOverride} (from {@code --share}) replaces its share.
+   * Nothing is opened or bound.
    *
    * @throws ConfigException naming the file, key and reason
    */
   public static KeyholderConfig load(Path file, Path shareOverride) throws ConfigException {
-    JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new ConfigException(file + ": expected a mapping");
-    }
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!KEYS.contains(k)) {
-        throw new ConfigException(file + ": " + k + ": unknown key (allowed: "
-            + String.join(", ", KEYS.stream().sorted().toList()) + ")");
-      }
-    }
-    Path base = file.toAbsolutePath().getParent();
-    String listen = req(root, "listen", file);
-    int colon = listen.lastIndexOf(':');
-    int port;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (RuntimeException e) {
-      port = -1;
-    }
-    if (colon <= 0 || port < 0 || port > 65535) {
-      throw new ConfigException(file + ": listen: \"" + listen + "\" is not host:port");
-    }
-    JsonNode tls = root.path("tls");
-    long quota = root.path("quota_per_identity").asLong(1_000_000);
-    if (quota < 1) {
-      throw new ConfigException(file + ": quota_per_identity: must be positive");
-    }
-    Path share = shareOverride != null ? shareOverride : base.resolve(req(root, "share", file));
-    return new KeyholderConfig(req(root, "federation", file),
-        listen.substring(0, colon).replace("[", "").replace("]", ""), port,
-        base.resolve(req(root, "data_dir", file)),
-        base.resolve(req(tls, "ca", file)), base.resolve(req(tls, "cert", file)),
-        base.resolve(req(tls, "key", file)), base.resolve(req(root, "passphrase_file", file)),
-        share, base.resolve(req(root, "public_key", file)), quota);
-  }
-
-  private static String req(JsonNode node, String key, Path file) throws ConfigException {
-    String v = node.path(key).asText("");
-    if (v.isBlank()) {
-      throw new ConfigException(file + ": " + key + ": missing");
-    }
-    return v;
+    ConfigFile c = ConfigFile.read(file, KEYS);
+    HostPort listen = c.listen("listen");
+    JsonNode tls = c.section("tls", TLS_KEYS);
+    long quota = c.integer("quota_per_identity", 1_000_000, 1, Long.MAX_VALUE);
+    Path share = shareOverride != null ? shareOverride : c.path("share");
+    return new KeyholderConfig(c.text("federation"), listen.host(), listen.port(),
+        c.path("data_dir"), c.path(tls, "ca", "tls.ca"), c.path(tls, "cert", "tls.cert"),
+        c.path(tls, "key", "tls.key"), c.path("passphrase_file"), share,
+        c.path("public_key"), quota,
+        c.optionalListen("health_listen", listen));
   }
 }

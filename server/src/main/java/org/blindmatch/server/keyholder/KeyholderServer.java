@@ -23,6 +23,7 @@ import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.rpc.GracefulShutdown;
+import org.blindmatch.server.rpc.HealthEndpoint;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.AuthorizationPolicy;
 import org.blindmatch.server.security.IdentityInterceptor;
@@ -40,7 +41,13 @@ public final class KeyholderServer implements AutoCloseable {
   private final EvaluationLedger ledger;
   private final NodeIdentity identity;
 
-  private KeyholderServer(Server server, EvaluationLedger ledger, NodeIdentity identity) {
+  private final HealthStatusManager health;
+  private final HealthEndpoint probe;
+
+  private KeyholderServer(Server server, EvaluationLedger ledger, NodeIdentity identity,
+      HealthStatusManager health, HealthEndpoint probe) {
+    this.health = health;
+    this.probe = probe;
     this.server = server;
     this.ledger = ledger;
     this.identity = identity;
@@ -58,12 +65,27 @@ public final class KeyholderServer implements AutoCloseable {
     OprfKeyFiles.EpochShare share;
     OprfKeyFiles.EpochPublicKey published;
     try {
-      tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
-          passphrase);
-      share = OprfKeyFiles.readShare(cfg.share(), passphrase);
-      published = OprfKeyFiles.readPublic(cfg.publicKey());
-    } catch (PkiException | KeysetException | OprfException e) {
-      throw new ConfigException(e.getMessage());
+      try {
+        tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(), cfg.privateKey(),
+            passphrase);
+      } catch (PkiException e) {
+        throw new ConfigException("tls: " + e.getMessage());
+      }
+      try {
+        share = OprfKeyFiles.readShare(cfg.share(), passphrase);
+      } catch (KeysetException | OprfException e) {
+        throw new ConfigException("share: " + e.getMessage());
+      } catch (IOException e) {
+        throw new ConfigException("share: " + cfg.share() + ": cannot read (" + e + ")");
+      }
+      try {
+        published = OprfKeyFiles.readPublic(cfg.publicKey());
+      } catch (OprfException e) {
+        throw new ConfigException("public_key: " + e.getMessage());
+      } catch (IOException e) {
+        throw new ConfigException("public_key: " + cfg.publicKey() + ": cannot read (" + e
+            + ")");
+      }
     } finally {
       Arrays.fill(passphrase, '\0');
     }
@@ -131,8 +153,23 @@ public final class KeyholderServer implements AutoCloseable {
       throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
           + e.getMessage(), e);
     }
+    HealthEndpoint probe = null;
+    if (cfg.healthListen() != null) {
+      try {
+        probe = HealthEndpoint.start(cfg.healthListen().host(), cfg.healthListen().port(),
+            health);
+      } catch (IOException e) {
+        server.shutdownNow();
+        try {
+          ledger.close();
+        } catch (SQLException ignored) {
+          // closing after a failed start
+        }
+        throw e;
+      }
+    }
     health.setStatus("", ServingStatus.SERVING);
-    return new KeyholderServer(server, ledger, identity);
+    return new KeyholderServer(server, ledger, identity, health, probe);
   }
 
   public int port() {
@@ -143,13 +180,22 @@ public final class KeyholderServer implements AutoCloseable {
     return identity;
   }
 
+  /** The bound health-only probe port, or -1 without {@code health_listen}. */
+  public int healthPort() {
+    return probe == null ? -1 : probe.port();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
 
   @Override
   public void close() {
+    health.enterTerminalState();
     GracefulShutdown.stop(server);
+    if (probe != null) {
+      probe.close();
+    }
     try {
       ledger.close();
     } catch (SQLException ignored) {
