@@ -154,6 +154,17 @@ public final class ConfigFile {
     return l;
   }
 
+  /**
+   * Refuses two optional second addresses ({@code key} and {@code otherKey}) on one port;
+   * either may be null.
+   */
+  public void distinctPorts(String key, HostPort l, String otherKey, HostPort other)
+      throws ConfigException {
+    if (l != null && other != null && l.port() != 0 && l.port() == other.port()) {
+      throw error(key, "port " + l.port() + " is already the " + otherKey + " port");
+    }
+  }
+
   private void checkKeys(JsonNode node, Set<String> allowed, String prefix)
       throws ConfigException {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
