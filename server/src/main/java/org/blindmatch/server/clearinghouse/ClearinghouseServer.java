@@ -33,6 +33,7 @@ import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.log.TransparencyLog;
+import org.blindmatch.server.logging.RequestLogInterceptor;
 import org.blindmatch.server.metrics.MetricsEndpoint;
 import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.rpc.GracefulShutdown;
@@ -204,6 +205,7 @@ public final class ClearinghouseServer implements AutoCloseable {
     metrics.gauge("blindmatch.log.tree.size", "Entries in the transparency log",
         () -> ch.log().size());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+        .intercept(new RequestLogInterceptor())
         .intercept(metrics.grpcInterceptor())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
         .maxConcurrentCallsPerConnection(32)

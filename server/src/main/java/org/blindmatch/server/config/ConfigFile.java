@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.logging.LogFormat;
 import org.blindmatch.server.rpc.HostPort;
 
 /**
@@ -129,6 +130,19 @@ public final class ConfigFile {
       throw error(key, "\"" + v.asText() + "\" is not true or false");
     }
     return v.asBoolean();
+  }
+
+  /** The optional {@code log_format} ({@code text} or {@code json}; default text). */
+  public LogFormat logFormat(String key) throws ConfigException {
+    JsonNode v = root.get(key);
+    if (v == null || v.isNull()) {
+      return LogFormat.TEXT;
+    }
+    try {
+      return LogFormat.parse(v.asText());
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
   }
 
   /** The {@code listen} address: {@code host:port} or {@code [v6]:port}, port 0..65535. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.server.config.ConfigFile;
+import org.blindmatch.server.logging.LogFormat;
 import org.blindmatch.server.rpc.HostPort;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 
@@ -25,15 +26,17 @@ import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
  * @param quotaPerIdentity evaluations each caller may request per epoch
  * @param healthListen plaintext health-only probe address, or null for none
  * @param metricsListen plaintext Prometheus {@code /metrics} address, or null for none
+ * @param logFormat the process's log format
  */
 public record KeyholderConfig(
     String federation, String host, int port, Path dataDir, Path caCertificate,
     Path certificate, Path privateKey, Path passphraseFile, Path share, Path publicKey,
-    long quotaPerIdentity, HostPort healthListen, HostPort metricsListen) {
+    long quotaPerIdentity, HostPort healthListen, HostPort metricsListen,
+    LogFormat logFormat) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "passphrase_file", "share", "public_key", "quota_per_identity",
-      "health_listen", "metrics_listen");
+      "health_listen", "metrics_listen", "log_format");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
   /**
@@ -65,6 +68,6 @@ public record KeyholderConfig(
         c.path("data_dir"), c.path(tls, "ca", "tls.ca"), c.path(tls, "cert", "tls.cert"),
         c.path(tls, "key", "tls.key"), c.path("passphrase_file"), share,
         c.path("public_key"), quota,
-        health, metrics);
+        health, metrics, c.logFormat("log_format"));
   }
 }

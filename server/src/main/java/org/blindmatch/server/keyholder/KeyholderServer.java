@@ -22,6 +22,7 @@ import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.logging.RequestLogInterceptor;
 import org.blindmatch.server.metrics.MetricsEndpoint;
 import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.rpc.GracefulShutdown;
@@ -134,6 +135,7 @@ public final class KeyholderServer implements AutoCloseable {
     NettyServerBuilder builder;
     try {
       builder = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.host(), cfg.port()))
+          .intercept(new RequestLogInterceptor())
           .intercept(metrics.grpcInterceptor())
           .sslContext(MutualTls.serverContext(tls))
           .maxInboundMessageSize(1 << 20)
