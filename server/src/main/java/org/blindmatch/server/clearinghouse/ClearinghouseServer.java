@@ -194,7 +194,7 @@ public final class ClearinghouseServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     ServerMetrics metrics = new ServerMetrics();
     metrics.gauge("blindmatch.store.committed.submissions",
-        "Committed submissions in the store (token data not yet purged or kept as commitments)",
+        "Committed submissions in the store",
         () -> {
           try {
             return store.listAll().size();
