@@ -125,6 +125,17 @@ class LogPrivacyTest {
     }
   }
 
+  @Test
+  void unknownLogFormatIsRefusedNamingFileAndKey(@TempDir Path dir) throws Exception {
+    TestFederation fed = new TestFederation(dir, 1, false);
+    assertEquals(LogFormat.TEXT, ClearinghouseConfig.load(fed.config).logFormat());
+    Path bad = dir.resolve("bad-format.yaml");
+    Files.writeString(bad, Files.readString(fed.config) + "log_format: xml\n");
+    String e = FederationTests.fail("serve", "clearinghouse", "--config", bad.toString());
+    assertTrue(e.contains("bad-format.yaml") && e.contains("log_format")
+        && e.contains("\"xml\" is not text or json"), e);
+  }
+
   /** The hex of every token in a token file, and of its first 8 bytes. */
   private static List<String> tokenHex(Path file) throws Exception {
     List<String> hex = new ArrayList<>();
