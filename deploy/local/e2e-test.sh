@@ -42,7 +42,8 @@ for _ in $(seq 50); do
   base=$((20000 + RANDOM % 20000))
   ok=1
   for p in $base $((base + 1)) $((base + 2)) $((base + 3)) $((base + 10)) $((base + 11)) \
-      $((base + 12)) $((base + 13)); do free "$p" || ok=0; done
+      $((base + 12)) $((base + 13)) $((base + 20)) $((base + 21)) $((base + 22)) \
+      $((base + 23)); do free "$p" || ok=0; done
   [ "$ok" = 1 ] && break
 done
 
@@ -106,6 +107,21 @@ want="KK Park,ip+hour,3,3 KK Park,ip-only,6,3 Shwe Kokko,ip+hour,3,3 Shwe Kokko,
 step "audit verify"
 "$bm" audit verify --profile "$P/auditor.profile.yaml" --state "$w/auditor-state.pb" \
   > "$w/audit1.txt" || fail "audit verify"
+
+step "clearinghouse metrics"
+scrape() { # port: GET /metrics over HTTP/1.0 (the server closes the connection)
+  exec 3<>"/dev/tcp/127.0.0.1/$1"
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  cat <&3
+  exec 3<&-
+}
+scrape $((base + 20)) > "$w/metrics.txt"
+series() { awk -v s="$1" 'index($0, s) == 1 { print $NF + 0 }' "$w/metrics.txt"; }
+commits="blindmatch_grpc_server_calls_total{code=\"OK\",method=\"blindmatch.v1.SubmissionService/Commit\"}"
+[ "$(series "$commits")" = 4 ] || fail "metrics: 4 commits expected: $(grep Commit "$w/metrics.txt")"
+[ "$(series "blindmatch_submission_records_count ")" = 4 ] || fail "metrics: committed submissions"
+[ "$(series "blindmatch_store_committed_submissions ")" = 4 ] || fail "metrics: store gauge"
+! grep -q 'platform-\|ngo-watch\|blindmatch://' "$w/metrics.txt" || fail "metrics name a participant"
 "$bm" admin submissions --profile "$P/operator.profile.yaml" > "$w/submissions-before.csv"
 
 step "a large upload, interrupted by SIGKILL of the clearinghouse"

@@ -13,7 +13,8 @@
 # keyset (DIR/token-keys.json, for platforms and NGOs), a 2-of-3 oprf key ceremony (DIR/oprf)
 # and a configuration per server made from conf/*.yaml. Ports: the clearinghouse listens on
 # N (default 17443, or $FEDERATION_BASE_PORT), keyholder-i on N+i; their plaintext health-only
-# probe ports on N+10 and N+10+i. Logs: DIR/logs. Every
+# probe ports on N+10 and N+10+i, their plaintext /metrics ports on N+20 and N+20+i.
+# Logs: DIR/logs. Every
 # secret is encrypted under DIR/passphrase.txt: a development federation, not a deployment.
 # Needs the distribution (`mvn -B package`); BLINDMATCH overrides the launcher it runs.
 set -euo pipefail
@@ -118,14 +119,16 @@ init() {
     "  ca=../pki/ca.crt" "  cert=../pki/clearinghouse.crt" "  key=../pki/clearinghouse.key" \
     "signing_keyset=../pki/clearinghouse.signing.json" "passphrase_file=../passphrase.txt" \
     "scope=../scope.yaml" "accepted_key_ids=[$key_id]" \
-    "oprf_public_keys=[../oprf/oprf-public.epoch-1.json]" "health_listen=127.0.0.1:$((base + 10))"
+    "oprf_public_keys=[../oprf/oprf-public.epoch-1.json]" "health_listen=127.0.0.1:$((base + 10))" \
+    "metrics_listen=127.0.0.1:$((base + 20))"
   for i in $(seq "$keyholders"); do
     mkdir -p "$dir/keyholder-$i"
     render "$conf/keyholder.yaml" "$(config_of "keyholder-$i")" \
       "federation=$federation" "listen=127.0.0.1:$((base + i))" "data_dir=data" \
       "  ca=../pki/ca.crt" "  cert=../pki/keyholder-$i.crt" "  key=../pki/keyholder-$i.key" \
       "passphrase_file=../passphrase.txt" "share=../oprf/keyholder-$i.epoch-1.share" \
-      "public_key=../oprf/oprf-public.epoch-1.json" "health_listen=127.0.0.1:$((base + 10 + i))"
+      "public_key=../oprf/oprf-public.epoch-1.json" "health_listen=127.0.0.1:$((base + 10 + i))" \
+      "metrics_listen=127.0.0.1:$((base + 20 + i))"
   done
   echo "$base" > "$dir/base-port"
   touch "$dir/.initialised"

@@ -50,6 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     ClearinghouseServer server;
     try {
       ClearinghouseConfig cfg = ClearinghouseConfig.load(config, insecureLoopback);
+      cfg.logFormat().installProcessWide();
       server = ClearinghouseServer.start(cfg);
     } catch (ClearinghouseConfig.ConfigException e) {
       throw new InputException(inFile(e));
@@ -64,6 +65,9 @@ final class ServeCommand implements Callable<Integer> {
     if (server.healthPort() >= 0) {
       out.println("health probe (plaintext, health only) on port " + server.healthPort());
     }
+    if (server.metricsPort() >= 0) {
+      out.println("metrics (plaintext, GET /metrics only) on port " + server.metricsPort());
+    }
     out.flush();
     server.awaitTermination();
     return 0;
@@ -72,7 +76,9 @@ final class ServeCommand implements Callable<Integer> {
   private int serveKeyholder() throws InputException, IOException, InterruptedException {
     KeyholderServer server;
     try {
-      server = KeyholderServer.start(KeyholderConfig.load(config, share));
+      KeyholderConfig cfg = KeyholderConfig.load(config, share);
+      cfg.logFormat().installProcessWide();
+      server = KeyholderServer.start(cfg);
     } catch (ClearinghouseConfig.ConfigException e) {
       throw new InputException(inFile(e));
     }
@@ -81,6 +87,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println("keyholder " + server.identity() + " listening on port " + server.port());
     if (server.healthPort() >= 0) {
       out.println("health probe (plaintext, health only) on port " + server.healthPort());
+    }
+    if (server.metricsPort() >= 0) {
+      out.println("metrics (plaintext, GET /metrics only) on port " + server.metricsPort());
     }
     out.flush();
     server.awaitTermination();

@@ -2,6 +2,7 @@ package org.blindmatch.client.federation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,20 @@ class KeyholderTest {
             () -> stub(dir, "operator", servers.get(0)).evaluate(request(1)));
         assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode());
 
+        // Keyholder 1's metrics: per epoch, never per caller.
+        MetricsScrape m = MetricsScrape.of(servers.get(0).metricsPort());
+        assertEquals(4, m.value("blindmatch_keyholder_evaluations_total", "epoch", "1"));
+        assertEquals(1, m.value("blindmatch_keyholder_rate_limited_total", "epoch", "1"));
+        String evaluate = KeyholderServiceGrpc.getEvaluateMethod().getFullMethodName();
+        assertEquals(2, m.value("blindmatch_grpc_server_calls_total", "method", evaluate,
+            "code", "OK"));
+        assertEquals(1, m.value("blindmatch_grpc_server_calls_total", "method", evaluate,
+            "code", "RESOURCE_EXHAUSTED"));
+        assertEquals(1, m.value("blindmatch_grpc_server_calls_total", "method", evaluate,
+            "code", "PERMISSION_DENIED"));
+        assertFalse(m.text().contains("platform-a") || m.text().contains("blindmatch://"),
+            "no caller identity in the keyholder's metrics");
+
         servers.get(0).close();
         servers.set(0, startKeyholder(fed, dir, 1));
         List<EvaluationCount> counts = stub(dir, "auditor", servers.get(0))
@@ -113,7 +128,8 @@ class KeyholderTest {
         + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
         + "passphrase_file: passphrase.txt\n"
         + "share: epoch1/keyholder-" + i + ".epoch-1.share\n"
-        + "public_key: epoch1/oprf-public.epoch-1.json\nquota_per_identity: 5\n");
+        + "public_key: epoch1/oprf-public.epoch-1.json\nquota_per_identity: 5\n"
+        + "metrics_listen: 127.0.0.1:0\n");
     return KeyholderServer.start(KeyholderConfig.load(config, null));
   }
 

@@ -40,7 +40,8 @@ class DeploymentFilesTest {
   @TempDir Path tmp;
 
   /** A server config as the loaders see it: its files, data dir and ports. */
-  private record Loaded(List<Path> files, Path dataDir, int port, int healthPort) {}
+  private record Loaded(List<Path> files, Path dataDir, int port, int healthPort,
+      int metricsPort) {}
 
   private Loaded load(String role, String yaml, String name) throws Exception {
     Path f = tmp.resolve(name);
@@ -50,14 +51,14 @@ class DeploymentFilesTest {
       assertNotNull(c.healthListen(), name + ": health_listen (probes need it)");
       return new Loaded(List.of(c.caCertificate(), c.certificate(), c.privateKey(),
           c.signingKeyset(), c.passphraseFile(), c.scope()), c.dataDir(), c.port(),
-          c.healthListen().port());
+          c.healthListen().port(), c.metricsListen() == null ? -1 : c.metricsListen().port());
     }
     assertEquals("keyholder", role);
     KeyholderConfig c = KeyholderConfig.load(f, null);
     assertNotNull(c.healthListen(), name + ": health_listen (probes need it)");
     return new Loaded(List.of(c.caCertificate(), c.certificate(), c.privateKey(),
         c.passphraseFile(), c.share(), c.publicKey()), c.dataDir(), c.port(),
-        c.healthListen().port());
+        c.healthListen().port(), c.metricsListen() == null ? -1 : c.metricsListen().port());
   }
 
   @Test
@@ -120,8 +121,11 @@ class DeploymentFilesTest {
       Map<String, Integer> ports = new HashMap<>();
       c.path("ports").forEach(p -> ports.put(p.path("name").asText(),
           p.path("containerPort").asInt()));
-      assertEquals(Set.of(cfg.port(), cfg.healthPort()), Set.copyOf(ports.values()),
-          name + ": container ports are listen and health_listen");
+      assertTrue(cfg.metricsPort() > 0, name + ": metrics_listen (Prometheus scrapes it)");
+      assertEquals(Set.of(cfg.port(), cfg.healthPort(), cfg.metricsPort()),
+          Set.copyOf(ports.values()),
+          name + ": container ports are listen, health_listen and metrics_listen");
+      assertEquals(cfg.metricsPort(), ports.get("metrics"), name + ": the metrics port");
       for (String probe : List.of("readinessProbe", "livenessProbe")) {
         assertEquals(cfg.healthPort(), c.path(probe).path("grpc").path("port").asInt(),
             name + ": " + probe + " is a gRPC probe of health_listen");
@@ -145,9 +149,18 @@ class DeploymentFilesTest {
       assertNotNull(np, name + ": no NetworkPolicy selects it");
       assertEquals(List.of("Ingress", "Egress"), strings(np.path("spec").path("policyTypes")));
       Set<Integer> admitted = new TreeSet<>();
-      np.path("spec").path("ingress").forEach(r -> r.path("ports")
-          .forEach(p -> admitted.add(p.path("port").asInt())));
-      assertEquals(Set.of(cfg.port()), admitted, name + ": only the mTLS port is admitted");
+      for (JsonNode rule : np.path("spec").path("ingress")) {
+        for (JsonNode p : rule.path("ports")) {
+          int port = p.path("port").asInt();
+          admitted.add(port);
+          if (port == cfg.metricsPort()) {
+            assertFalse(rule.path("from").isEmpty(),
+                name + ": the plaintext metrics port is admitted from selected pods only");
+          }
+        }
+      }
+      assertEquals(Set.of(cfg.port(), cfg.metricsPort()), admitted,
+          name + ": only the mTLS port, and the metrics port for monitoring, are admitted");
       assertTrue(np.path("spec").path("egress").isEmpty(), name + ": no egress");
     }
     assertEquals(4, workloads);
@@ -238,7 +251,8 @@ class DeploymentFilesTest {
     Path conf = Repo.conf();
     ClearinghouseConfig ch = ClearinghouseConfig.load(conf.resolve("clearinghouse.yaml"));
     KeyholderConfig kh = KeyholderConfig.load(conf.resolve("keyholder.yaml"), null);
-    assertEquals(Set.of(ch.port(), ch.healthListen().port(), kh.port(), kh.healthListen().port()),
+    assertEquals(Set.of(ch.port(), ch.healthListen().port(), ch.metricsListen().port(),
+        kh.port(), kh.healthListen().port(), kh.metricsListen().port()),
         exposed, "EXPOSE lists the example configs' ports");
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.server.config.ConfigFile;
+import org.blindmatch.server.logging.LogFormat;
 import org.blindmatch.server.rpc.HostPort;
 
 /**
@@ -30,6 +31,8 @@ import org.blindmatch.server.rpc.HostPort;
  * @param submissionTtl how long token data is kept after commit
  * @param insecureLoopback plaintext without authentication, loopback only, for development
  * @param healthListen plaintext health-only probe address, or null for none
+ * @param metricsListen plaintext Prometheus {@code /metrics} address, or null for none
+ * @param logFormat the process's log format
  */
 public record ClearinghouseConfig(
     String federation,
@@ -47,11 +50,14 @@ public record ClearinghouseConfig(
     int kThreshold,
     Duration submissionTtl,
     boolean insecureLoopback,
-    HostPort healthListen) {
+    HostPort healthListen,
+    HostPort metricsListen,
+    LogFormat logFormat) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "oprf_public_keys",
-      "k_threshold", "submission_ttl", "insecure_loopback", "health_listen");
+      "k_threshold", "submission_ttl", "insecure_loopback", "health_listen",
+      "metrics_listen", "log_format");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
   /** A configuration problem, naming the file and key. */
@@ -133,10 +139,13 @@ public record ClearinghouseConfig(
     JsonNode ttlNode = c.node("submission_ttl");
     Duration ttl = duration(ttlNode == null ? "30d" : ttlNode.asText(), c);
     HostPort health = c.optionalListen("health_listen", listen);
+    HostPort metrics = c.optionalListen("metrics_listen", listen);
+    c.distinctPorts("metrics_listen", metrics, "health_listen", health);
     return new ClearinghouseConfig(c.text("federation"), listen.host(), listen.port(),
         c.path("data_dir"), ca, cert, key, c.path("signing_keyset"),
         c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds),
-        List.copyOf(oprfFiles), k, ttl, insecure, health);
+        List.copyOf(oprfFiles), k, ttl, insecure, health, metrics,
+        c.logFormat("log_format"));
   }
 
   private static Duration duration(String text, ConfigFile c) throws ConfigException {

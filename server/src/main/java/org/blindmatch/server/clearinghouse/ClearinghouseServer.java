@@ -33,6 +33,9 @@ import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.log.TransparencyLog;
+import org.blindmatch.server.logging.RequestLogInterceptor;
+import org.blindmatch.server.metrics.MetricsEndpoint;
+import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.rpc.GracefulShutdown;
 import org.blindmatch.server.rpc.HealthEndpoint;
 import org.blindmatch.server.security.AuthorizationInterceptor;
@@ -58,11 +61,13 @@ public final class ClearinghouseServer implements AutoCloseable {
   private final byte[] scopeDigest;
   private final ScheduledExecutorService purger;
   private final HealthEndpoint probe;
+  private final MetricsEndpoint metricsEndpoint;
 
   private ClearinghouseServer(Server server, EmbeddedSubmissionStore store,
       HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest,
-      ScheduledExecutorService purger, HealthEndpoint probe) {
+      ScheduledExecutorService purger, HealthEndpoint probe, MetricsEndpoint metricsEndpoint) {
     this.probe = probe;
+    this.metricsEndpoint = metricsEndpoint;
     this.scopeDigest = scopeDigest;
     this.purger = purger;
     this.server = server;
@@ -187,7 +192,21 @@ public final class ClearinghouseServer implements AutoCloseable {
         : new IdentityInterceptor(cfg.federation());
     ServerInterceptor authz = new AuthorizationInterceptor(AccessPolicy.clearinghouse());
     HealthStatusManager health = new HealthStatusManager();
+    ServerMetrics metrics = new ServerMetrics();
+    metrics.gauge("blindmatch.store.committed.submissions",
+        "Committed submissions in the store",
+        () -> {
+          try {
+            return store.listAll().size();
+          } catch (StoreException e) {
+            return Double.NaN;
+          }
+        });
+    metrics.gauge("blindmatch.log.tree.size", "Entries in the transparency log",
+        () -> ch.log().size());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+        .intercept(new RequestLogInterceptor())
+        .intercept(metrics.grpcInterceptor())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
         .maxConcurrentCallsPerConnection(32)
         .maxRstFramesPerWindow(200, 10)
@@ -201,8 +220,8 @@ public final class ClearinghouseServer implements AutoCloseable {
         throw new ConfigException("tls: " + e.getMessage());
       }
     }
-    for (BindableService s : new BindableService[] {new SubmissionServiceImpl(ch),
-        new NodeServiceImpl(ch), new ScopeServiceImpl(ch), new MatchServiceImpl(ch),
+    for (BindableService s : new BindableService[] {new SubmissionServiceImpl(ch, metrics),
+        new NodeServiceImpl(ch), new ScopeServiceImpl(ch), new MatchServiceImpl(ch, metrics),
         new ResultServiceImpl(ch), new AdminServiceImpl(ch), new AuditServiceImpl(ch), health.getHealthService(),
         ProtoReflectionServiceV1.newInstance()}) {
       // Interceptors run last-to-first: identity, then authorization.
@@ -227,6 +246,20 @@ public final class ClearinghouseServer implements AutoCloseable {
         throw e;
       }
     }
+    MetricsEndpoint metricsEndpoint = null;
+    if (cfg.metricsListen() != null) {
+      try {
+        metricsEndpoint = MetricsEndpoint.start(cfg.metricsListen().host(),
+            cfg.metricsListen().port(), metrics);
+      } catch (IOException e) {
+        server.shutdownNow();
+        if (probe != null) {
+          probe.close();
+        }
+        store.close();
+        throw e;
+      }
+    }
     health.setStatus("", ServingStatus.SERVING);
     ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "blindmatch-purge");
@@ -241,7 +274,7 @@ public final class ClearinghouseServer implements AutoCloseable {
       }
     }, 0, 1, TimeUnit.HOURS);
     return new ClearinghouseServer(server, store, health, identity, scope.digest(), purger,
-        probe);
+        probe, metricsEndpoint);
   }
 
   private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
@@ -272,6 +305,11 @@ public final class ClearinghouseServer implements AutoCloseable {
     return probe == null ? -1 : probe.port();
   }
 
+  /** The bound Prometheus {@code /metrics} port, or -1 without {@code metrics_listen}. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
   /** Blocks until the server terminates. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
@@ -285,6 +323,9 @@ public final class ClearinghouseServer implements AutoCloseable {
     GracefulShutdown.stop(server);
     if (probe != null) {
       probe.close();
+    }
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
     }
     try {
       store.close();

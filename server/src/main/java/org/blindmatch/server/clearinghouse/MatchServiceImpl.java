@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,6 +28,7 @@ import org.blindmatch.proto.v1.MatchServiceGrpc;
 import org.blindmatch.proto.v1.SubmissionRole;
 import org.blindmatch.server.match.MatchInput;
 import org.blindmatch.server.match.MatchRun;
+import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoredSubmission;
 
@@ -43,14 +45,26 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
   private final MatchRun matchRun = new MatchRun();
   private final SecureRandom random = new SecureRandom();
 
-  MatchServiceImpl(Clearinghouse ch) {
+  private final ServerMetrics metrics;
+
+  MatchServiceImpl(Clearinghouse ch, ServerMetrics metrics) {
     this.ch = ch;
+    this.metrics = metrics;
   }
 
   @Override
   public void startRun(StartRunRequest request, StreamObserver<SignedTranscript> response) {
+    long start = System.nanoTime();
     try {
-      response.onNext(run(request));
+      SignedTranscript transcript;
+      String outcome = "failed";
+      try {
+        transcript = run(request);
+        outcome = "ok";
+      } finally {
+        metrics.matchRun(outcome, Duration.ofNanos(System.nanoTime() - start));
+      }
+      response.onNext(transcript);
       response.onCompleted();
     } catch (StatusRuntimeException e) {
       response.onError(e);

@@ -36,6 +36,7 @@ import org.blindmatch.proto.v1.SubmissionServiceGrpc;
 import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
+import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.security.CallerIdentity;
 import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoredSubmission;
@@ -63,8 +64,11 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         }
       });
 
-  SubmissionServiceImpl(Clearinghouse ch) {
+  private final ServerMetrics metrics;
+
+  SubmissionServiceImpl(Clearinghouse ch, ServerMetrics metrics) {
     this.ch = ch;
+    this.metrics = metrics;
   }
 
   @Override
@@ -159,8 +163,10 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
       /** Appends durably; a chunk already received is refused (FAILED_PRECONDITION). */
       private UploadState append(NodeIdentity caller, long sequence, byte[] bytes)
           throws StoreException {
-        return ch.store().appendChunk(submissionId, caller.uri().toString(), sequence, bytes,
-            0, bytes.length);
+        UploadState appended = ch.store().appendChunk(submissionId, caller.uri().toString(),
+            sequence, bytes, 0, bytes.length);
+        metrics.uploadBytes(bytes.length);
+        return appended;
       }
 
       private void fail(StatusRuntimeException e) {
@@ -318,6 +324,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     ch.store().commit(id, submitter, root, signature, receipt.toByteArray(),
         now, expires);
     verifiers.remove(id);
+    metrics.submissionCommitted(c.getRecordCount());
     return logged(id, receipt);
   }
 

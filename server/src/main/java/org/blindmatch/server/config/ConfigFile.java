@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.logging.LogFormat;
 import org.blindmatch.server.rpc.HostPort;
 
 /**
@@ -131,6 +132,19 @@ public final class ConfigFile {
     return v.asBoolean();
   }
 
+  /** The optional {@code log_format} ({@code text} or {@code json}; default text). */
+  public LogFormat logFormat(String key) throws ConfigException {
+    JsonNode v = root.get(key);
+    if (v == null || v.isNull()) {
+      return LogFormat.TEXT;
+    }
+    try {
+      return LogFormat.parse(v.asText());
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
+  }
+
   /** The {@code listen} address: {@code host:port} or {@code [v6]:port}, port 0..65535. */
   public HostPort listen(String key) throws ConfigException {
     try {
@@ -152,6 +166,17 @@ public final class ConfigFile {
       throw error(key, "port " + l.port() + " is already the listen port");
     }
     return l;
+  }
+
+  /**
+   * Refuses two optional second addresses ({@code key} and {@code otherKey}) on one port;
+   * either may be null.
+   */
+  public void distinctPorts(String key, HostPort l, String otherKey, HostPort other)
+      throws ConfigException {
+    if (l != null && other != null && l.port() != 0 && l.port() == other.port()) {
+      throw error(key, "port " + l.port() + " is already the " + otherKey + " port");
+    }
   }
 
   private void checkKeys(JsonNode node, Set<String> allowed, String prefix)

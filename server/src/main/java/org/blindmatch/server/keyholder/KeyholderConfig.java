@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.server.config.ConfigFile;
+import org.blindmatch.server.logging.LogFormat;
 import org.blindmatch.server.rpc.HostPort;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 
@@ -24,15 +25,18 @@ import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
  * @param publicKey the epoch's public file
  * @param quotaPerIdentity evaluations each caller may request per epoch
  * @param healthListen plaintext health-only probe address, or null for none
+ * @param metricsListen plaintext Prometheus {@code /metrics} address, or null for none
+ * @param logFormat the process's log format
  */
 public record KeyholderConfig(
     String federation, String host, int port, Path dataDir, Path caCertificate,
     Path certificate, Path privateKey, Path passphraseFile, Path share, Path publicKey,
-    long quotaPerIdentity, HostPort healthListen) {
+    long quotaPerIdentity, HostPort healthListen, HostPort metricsListen,
+    LogFormat logFormat) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "passphrase_file", "share", "public_key", "quota_per_identity",
-      "health_listen");
+      "health_listen", "metrics_listen", "log_format");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
   /**
@@ -57,10 +61,13 @@ public record KeyholderConfig(
     JsonNode tls = c.section("tls", TLS_KEYS);
     long quota = c.integer("quota_per_identity", 1_000_000, 1, Long.MAX_VALUE);
     Path share = shareOverride != null ? shareOverride : c.path("share");
+    HostPort health = c.optionalListen("health_listen", listen);
+    HostPort metrics = c.optionalListen("metrics_listen", listen);
+    c.distinctPorts("metrics_listen", metrics, "health_listen", health);
     return new KeyholderConfig(c.text("federation"), listen.host(), listen.port(),
         c.path("data_dir"), c.path(tls, "ca", "tls.ca"), c.path(tls, "cert", "tls.cert"),
         c.path(tls, "key", "tls.key"), c.path("passphrase_file"), share,
         c.path("public_key"), quota,
-        c.optionalListen("health_listen", listen));
+        health, metrics, c.logFormat("log_format"));
   }
 }

@@ -22,6 +22,9 @@ import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.logging.RequestLogInterceptor;
+import org.blindmatch.server.metrics.MetricsEndpoint;
+import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.rpc.GracefulShutdown;
 import org.blindmatch.server.rpc.HealthEndpoint;
 import org.blindmatch.server.security.AuthorizationInterceptor;
@@ -43,9 +46,11 @@ public final class KeyholderServer implements AutoCloseable {
 
   private final HealthStatusManager health;
   private final HealthEndpoint probe;
+  private final MetricsEndpoint metricsEndpoint;
 
   private KeyholderServer(Server server, EvaluationLedger ledger, NodeIdentity identity,
-      HealthStatusManager health, HealthEndpoint probe) {
+      HealthStatusManager health, HealthEndpoint probe, MetricsEndpoint metricsEndpoint) {
+    this.metricsEndpoint = metricsEndpoint;
     this.health = health;
     this.probe = probe;
     this.server = server;
@@ -126,9 +131,12 @@ public final class KeyholderServer implements AutoCloseable {
     ServerInterceptor authn = new IdentityInterceptor(cfg.federation());
     ServerInterceptor authz = new AuthorizationInterceptor(policy);
     HealthStatusManager health = new HealthStatusManager();
+    ServerMetrics metrics = new ServerMetrics();
     NettyServerBuilder builder;
     try {
       builder = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.host(), cfg.port()))
+          .intercept(new RequestLogInterceptor())
+          .intercept(metrics.grpcInterceptor())
           .sslContext(MutualTls.serverContext(tls))
           .maxInboundMessageSize(1 << 20)
           .maxConcurrentCallsPerConnection(16)
@@ -138,7 +146,7 @@ public final class KeyholderServer implements AutoCloseable {
       throw new ConfigException("tls: " + e.getMessage());
     }
     for (BindableService s : new BindableService[] {new KeyholderServiceImpl(share, published,
-        ledger, cfg.quotaPerIdentity()), health.getHealthService()}) {
+        ledger, cfg.quotaPerIdentity(), metrics), health.getHealthService()}) {
       builder.addService(ServerInterceptors.intercept(s, authz, authn));
     }
     Server server = builder.build();
@@ -168,8 +176,26 @@ public final class KeyholderServer implements AutoCloseable {
         throw e;
       }
     }
+    MetricsEndpoint metricsEndpoint = null;
+    if (cfg.metricsListen() != null) {
+      try {
+        metricsEndpoint = MetricsEndpoint.start(cfg.metricsListen().host(),
+            cfg.metricsListen().port(), metrics);
+      } catch (IOException e) {
+        server.shutdownNow();
+        if (probe != null) {
+          probe.close();
+        }
+        try {
+          ledger.close();
+        } catch (SQLException ignored) {
+          // closing after a failed start
+        }
+        throw e;
+      }
+    }
     health.setStatus("", ServingStatus.SERVING);
-    return new KeyholderServer(server, ledger, identity, health, probe);
+    return new KeyholderServer(server, ledger, identity, health, probe, metricsEndpoint);
   }
 
   public int port() {
@@ -185,6 +211,11 @@ public final class KeyholderServer implements AutoCloseable {
     return probe == null ? -1 : probe.port();
   }
 
+  /** The bound Prometheus {@code /metrics} port, or -1 without {@code metrics_listen}. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -195,6 +226,9 @@ public final class KeyholderServer implements AutoCloseable {
     GracefulShutdown.stop(server);
     if (probe != null) {
       probe.close();
+    }
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
     }
     try {
       ledger.close();

@@ -21,6 +21,7 @@ import org.blindmatch.proto.v1.GetEvaluationCountsRequest;
 import org.blindmatch.proto.v1.GetShareKeyRequest;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.proto.v1.ShareKey;
+import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.security.CallerIdentity;
 
 /** Blind evaluation with a batched proof, rate-limited and counted per caller and epoch. */
@@ -32,10 +33,12 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
   private final OprfServer server;
   private final EvaluationLedger ledger;
   private final long quota;
+  private final ServerMetrics metrics;
   private final SecureRandom random = new SecureRandom();
 
   KeyholderServiceImpl(OprfKeyFiles.EpochShare share, OprfKeyFiles.EpochPublicKey published,
-      EvaluationLedger ledger, long quota) {
+      EvaluationLedger ledger, long quota, ServerMetrics metrics) {
+    this.metrics = metrics;
     this.share = share;
     this.published = published;
     this.server = new OprfServer(Suite.VOPRF_P256_SHA256, share.share().keyPair());
@@ -71,6 +74,7 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
     try {
       remaining = ledger.reserve(caller, share.epoch(), n, quota);
     } catch (EvaluationLedger.QuotaExceededException e) {
+      metrics.rateLimited(share.epoch());
       response.onError(Status.RESOURCE_EXHAUSTED.withDescription("evaluation quota of epoch "
           + share.epoch() + " exceeded: " + e.remaining + " of " + quota + " remain, "
           + n + " asked").asRuntimeException());
@@ -81,6 +85,7 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
       return;
     }
     BlindEvaluation evaluation = server.blindEvaluateBatch(blinded, random);
+    metrics.evaluations(share.epoch(), n);
     EvaluateResponse.Builder out = EvaluateResponse.newBuilder()
         .setEpoch(share.epoch())
         .setKeyholder(share.share().index())
