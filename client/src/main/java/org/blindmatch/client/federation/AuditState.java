@@ -25,6 +25,8 @@ import org.blindmatch.proto.v1.SignedTreeHead;
  * What an auditor keeps between audits, so the next audit only reads entries after the last
  * verified one: the last verified signed tree head, the compact range (frontier) of its tree,
  * every logged receipt's commitment (what later transcripts and replays are checked against),
+ * every logged member's signing keyset (what later receipts' commitment signatures are checked
+ * against),
  * the logged scopes and key epochs, and references to scopes or key epochs not yet logged.
  *
  * <p>Kept as one text file {@value #FILE} in the state directory, replaced atomically, so a
@@ -33,7 +35,7 @@ import org.blindmatch.proto.v1.SignedTreeHead;
 public final class AuditState {
   /** The state file's name inside the state directory. */
   public static final String FILE = "audit-state";
-  private static final String MAGIC = "blindmatch-audit-state 1";
+  private static final String MAGIC = "blindmatch-audit-state 2";
   private static final HexFormat HEX = HexFormat.of();
 
   /** A logged receipt's commitment, by {@code submitter "\n" submission id}. */
@@ -43,6 +45,8 @@ public final class AuditState {
   long size;
   byte[][] frontier = new byte[0][];
   final Map<String, Committed> receipts = new LinkedHashMap<>();
+  /** Logged members' public signing keysets (Tink JSON), by identity URI. */
+  final Map<String, String> signingKeys = new LinkedHashMap<>();
   /** Logged scope digests (hex) and key epochs ({@code mode/key id/scope hex}). */
   final Set<String> logged = new LinkedHashSet<>();
   /** References to a scope or key epoch not logged yet, with the first entry that made one. */
@@ -100,6 +104,8 @@ public final class AuditState {
           case "receipt" -> s.receipts.put(LogAuditor.key(f[6], f[7]), new Committed(
               Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseUnsignedInt(f[3]),
               Long.parseLong(f[4]), hash(f[5])));
+          case "signer" -> s.signingKeys.put(f[1], new String(Base64.getDecoder().decode(f[2]),
+              StandardCharsets.UTF_8));
           case "logged" -> s.logged.add(f[1]);
           case "pending" -> s.pending.put(f[1], Long.parseLong(f[2]));
           default -> throw new IllegalArgumentException("unknown field '" + f[0] + "'");
@@ -135,6 +141,10 @@ public final class AuditState {
         w.write("receipt " + c.index() + " " + c.mode() + " " + Integer.toUnsignedString(
             c.keyId()) + " " + c.recordCount() + " " + HEX.formatHex(c.merkleRoot()) + " "
             + who[0] + " " + who[1] + "\n");
+      }
+      for (Map.Entry<String, String> e : signingKeys.entrySet()) {
+        w.write("signer " + e.getKey() + " " + Base64.getEncoder().encodeToString(
+            e.getValue().getBytes(StandardCharsets.UTF_8)) + "\n");
       }
       for (String l : logged) {
         w.write("logged " + l + "\n");

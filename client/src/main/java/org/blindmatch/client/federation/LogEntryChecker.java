@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,8 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.oprf.Element;
 import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.oprf.ShamirSharing;
@@ -39,7 +42,9 @@ import org.blindmatch.server.match.MatchRun;
 
 /**
  * The checks an auditor makes of each log entry, in log order, against what earlier entries
- * established ({@link AuditState}): receipts and transcripts signed by the clearinghouse, no
+ * established ({@link AuditState}): receipts and transcripts signed by the clearinghouse, each
+ * receipt's commitment signed by its submitter under the signing key the submitter's member
+ * entry logged (so the operator cannot invent a submission), no
  * submission logged twice, every run input a logged receipt with the same root, count and key
  * id, transcript counts within what their inputs allow and result digests for exactly the
  * participants, members well-formed and of this federation, scopes and key epochs well-formed
@@ -55,6 +60,8 @@ public final class LogEntryChecker {
 
   private final NodeSigner.Verifier verifier;
   private final String federation;
+  /** Verifiers of submitters' logged signing keysets, by keyset text. */
+  private final Map<String, NodeSigner.Verifier> submitterVerifiers = new ConcurrentHashMap<>();
 
   /**
    * @param keyset the clearinghouse's public signing keyset (Tink JSON)
@@ -106,54 +113,122 @@ public final class LogEntryChecker {
    */
   public Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
       Counts counts) throws InputException {
-    return check(bytes, index, state, counts, this::verifySignature);
+    return check(bytes, index, state, counts,
+        entry -> signatureError(entry, state.signingKeys.get(submitterOf(entry))));
   }
 
   /**
    * {@link #check} of consecutive entries from {@code first}, with the signatures (the cost of
-   * an audit: one ECDSA verification per receipt and transcript) verified on all cores first.
-   * Failures are still reported for the lowest failing entry.
+   * an audit: per receipt the clearinghouse's and the submitter's, per transcript the
+   * clearinghouse's) verified on all cores first. Failures are still reported for the lowest
+   * failing entry.
    *
    * @return per entry, the run of a transcript
    */
   public List<Optional<RunTranscript>> checkPage(List<ByteString> page, long first,
       AuditState state, Counts counts) throws InputException {
+    // The submitter keys as they stand at each entry: the state's, plus members logged
+    // earlier in this page (a member entry that fails its checks stops the audit there).
+    LogEntry[] entries = new LogEntry[page.size()];
+    String[] keysets = new String[page.size()];
+    Map<String, String> pageMembers = new HashMap<>();
+    for (int i = 0; i < page.size(); i++) {
+      try {
+        entries[i] = LogEntry.parseFrom(page.get(i));
+      } catch (InvalidProtocolBufferException e) {
+        continue;
+      }
+      if (entries[i].hasMember()) {
+        Member m = entries[i].getMember();
+        pageMembers.putIfAbsent(m.getIdentity(), m.getSigningKeyset());
+      } else if (entries[i].hasReceipt()) {
+        String submitter = submitterOf(entries[i]);
+        keysets[i] = state.signingKeys.getOrDefault(submitter, pageMembers.get(submitter));
+      }
+    }
     String[] signatureErrors = IntStream.range(0, page.size()).parallel()
-        .mapToObj(i -> signatureError(page.get(i))).toArray(String[]::new);
+        .mapToObj(i -> entries[i] == null ? null : signatureError(entries[i], keysets[i]))
+        .toArray(String[]::new);
     List<Optional<RunTranscript>> runs = new ArrayList<>(page.size());
     for (int i = 0; i < page.size(); i++) {
       String error = signatureErrors[i];
-      runs.add(check(page.get(i), first + i, state, counts, (data, signature, at) -> {
-        if (error != null) {
-          throw new InputException(at + error);
-        }
-      }));
+      runs.add(check(page.get(i), first + i, state, counts, entry -> error));
     }
     return runs;
   }
 
-  /** Checks a signature, or looks up the result of having checked it. */
+  /** The signature problem of an entry, or null. */
   private interface Signatures {
-    void check(byte[] data, byte[] signature, String at) throws InputException;
+    String errorOf(LogEntry entry);
   }
 
-  /** The signature problem of a serialized entry, or null (also if it does not parse). */
-  private String signatureError(ByteString bytes) {
+  /** The submitter a receipt entry names, or "" (also for other kinds or a bad body). */
+  private static String submitterOf(LogEntry entry) {
+    if (!entry.hasReceipt()) {
+      return "";
+    }
     try {
-      LogEntry entry = LogEntry.parseFrom(bytes);
-      if (entry.hasReceipt()) {
-        verifier.verify(entry.getReceipt().getBody().toByteArray(),
-            entry.getReceipt().getSignature().toByteArray());
-      } else if (entry.hasTranscript()) {
+      return ReceiptBody.parseFrom(entry.getReceipt().getBody()).getCommitment().getSubmitter();
+    } catch (InvalidProtocolBufferException e) {
+      return "";
+    }
+  }
+
+  /**
+   * The signature problem of an entry, or null: the clearinghouse's signature over a receipt
+   * body or transcript, and for a receipt the submitter's signature over its commitment under
+   * {@code submitterKeyset} (the signing keyset its member entry logged; null if none).
+   */
+  private String signatureError(LogEntry entry, String submitterKeyset) {
+    try {
+      if (entry.hasTranscript()) {
         verifier.verify(entry.getTranscript().getTranscript().toByteArray(),
             entry.getTranscript().getSignature().toByteArray());
+        return null;
       }
+      if (!entry.hasReceipt()) {
+        return null;
+      }
+      Receipt receipt = entry.getReceipt();
+      try {
+        verifier.verify(receipt.getBody().toByteArray(), receipt.getSignature().toByteArray());
+      } catch (GeneralSecurityException e) {
+        return BAD_SIGNATURE;
+      }
+      ReceiptBody body = ReceiptBody.parseFrom(receipt.getBody());
+      byte[] signature = entry.getCommitmentSignature().toByteArray();
+      if (signature.length == 0) {
+        return "the entry does not carry the submitter's commitment signature";
+      }
+      if (!MessageDigest.isEqual(Sha256.digest(signature),
+          body.getCommitmentSignatureSha256().toByteArray())) {
+        return "the submitter's commitment signature is not the one the receipt names "
+            + "(commitment_signature_sha256)";
+      }
+      String submitter = body.getCommitment().getSubmitter();
+      if (submitterKeyset == null) {
+        return "no member entry before it logs a signing key for " + submitter;
+      }
+      submitterVerifier(submitterKeyset).verify(body.getCommitment().toByteArray(), signature);
       return null;
     } catch (InvalidProtocolBufferException e) {
-      return null;
+      return null; // reported by the entry's own checks
     } catch (GeneralSecurityException e) {
-      return BAD_SIGNATURE;
+      return entry.hasReceipt()
+          ? "the submitter's signature over the commitment does not verify against the "
+              + "signing key its member entry logged: the submitter did not make this "
+              + "commitment"
+          : BAD_SIGNATURE;
     }
+  }
+
+  private NodeSigner.Verifier submitterVerifier(String keyset) throws GeneralSecurityException {
+    NodeSigner.Verifier v = submitterVerifiers.get(keyset);
+    if (v == null) {
+      v = NodeSigner.verifier(keyset);
+      submitterVerifiers.put(keyset, v);
+    }
+    return v;
   }
 
   private Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
@@ -161,17 +236,19 @@ public final class LogEntryChecker {
     String at = "log entry " + index + ": ";
     try {
       LogEntry entry = LogEntry.parseFrom(bytes);
+      String signatureError = signatures.errorOf(entry);
       switch (entry.getKindCase()) {
         case RECEIPT -> {
-          checkReceipt(entry.getReceipt(), index, state, signatures);
+          checkReceipt(entry.getReceipt(), index, state, signatureError);
           counts.receipts++;
         }
         case TRANSCRIPT -> {
           counts.transcripts++;
-          return Optional.of(checkTranscript(entry.getTranscript(), index, state, signatures));
+          return Optional.of(checkTranscript(entry.getTranscript(), index, state,
+              signatureError));
         }
         case MEMBER -> {
-          checkMember(entry.getMember(), at);
+          checkMember(entry.getMember(), at, state, index);
           counts.members++;
         }
         case SCOPE -> {
@@ -196,9 +273,11 @@ public final class LogEntryChecker {
   }
 
   private void checkReceipt(Receipt receipt, long index, AuditState state,
-      Signatures signatures) throws InputException, InvalidProtocolBufferException {
+      String signatureError) throws InputException, InvalidProtocolBufferException {
     String at = "log entry " + index + ": receipt: ";
-    signatures.check(receipt.getBody().toByteArray(), receipt.getSignature().toByteArray(), at);
+    if (signatureError != null) {
+      throw new InputException(at + signatureError);
+    }
     Commitment c = ReceiptBody.parseFrom(receipt.getBody()).getCommitment();
     String key = key(c.getSubmitter(), c.getSubmissionId());
     AuditState.Committed earlier = state.receipts.get(key);
@@ -218,11 +297,12 @@ public final class LogEntryChecker {
 
   /** Signature, inputs against logged receipts, and counts within what the inputs allow. */
   private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state,
-      Signatures signatures) throws InputException, InvalidProtocolBufferException {
+      String signatureError) throws InputException, InvalidProtocolBufferException {
     RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
     String at = "log entry " + index + " (run " + t.getRunId() + "): ";
-    signatures.check(signed.getTranscript().toByteArray(), signed.getSignature().toByteArray(),
-        at + "transcript: ");
+    if (signatureError != null) {
+      throw new InputException(at + "transcript: " + signatureError);
+    }
     reference(state, "scope/" + HEX.formatHex(t.getScopeDigest().toByteArray()), index);
     Set<String> inputs = new HashSet<>();
     Set<String> participants = new HashSet<>();
@@ -296,7 +376,8 @@ public final class LogEntryChecker {
     return t;
   }
 
-  private void checkMember(Member m, String at) throws InputException {
+  private void checkMember(Member m, String at, AuditState state, long index)
+      throws InputException {
     NodeIdentity id;
     try {
       id = NodeIdentity.fromUri(m.getIdentity());
@@ -315,6 +396,22 @@ public final class LogEntryChecker {
     if (m.getSigningKeysetSha256().size() != 32
         || (m.getCertificateSha256().size() != 32 && !m.getCertificateSha256().isEmpty())) {
       throw new InputException(at + "member: a fingerprint is not 32 bytes");
+    }
+    String keyset = m.getSigningKeyset();
+    if (!MessageDigest.isEqual(NodeSigner.fingerprint(keyset),
+        m.getSigningKeysetSha256().toByteArray())) {
+      throw new InputException(at + "member: the signing keyset is not the one "
+          + "signing_keyset_sha256 names");
+    }
+    try {
+      submitterVerifier(keyset);
+    } catch (GeneralSecurityException e) {
+      throw new InputException(at + "member: the signing keyset is not a Tink public keyset");
+    }
+    String earlier = state.signingKeys.putIfAbsent(m.getIdentity(), keyset);
+    if (earlier != null && !earlier.equals(keyset)) {
+      throw new InputException(at + "member: " + m.getIdentity() + " already has a different "
+          + "signing key in the log (a node registers one signing key)");
     }
   }
 
@@ -392,15 +489,6 @@ public final class LogEntryChecker {
   private static void reference(AuditState state, String ref, long index) {
     if (!state.logged.contains(ref)) {
       state.pending.putIfAbsent(ref, index);
-    }
-  }
-
-  private void verifySignature(byte[] data, byte[] signature, String at)
-      throws InputException {
-    try {
-      verifier.verify(data, signature);
-    } catch (GeneralSecurityException e) {
-      throw new InputException(at + BAD_SIGNATURE);
     }
   }
 

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.oprf.KeyPair;
 import org.blindmatch.crypto.oprf.KeyShare;
 import org.blindmatch.crypto.oprf.ShamirSharing;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.Test;
 /** Each entry check on hand-made entries: what passes, and the message for what fails. */
 class LogEntryCheckerTest {
   static final byte[] SCOPE = new byte[32];
+  static final String PLATFORM = "blindmatch://test/platform/p";
   final NodeSigner clearinghouse = signer();
+  final NodeSigner platform = signer();
   final LogEntryChecker checker = checker(clearinghouse);
 
   @Test
@@ -62,7 +65,7 @@ class LogEntryCheckerTest {
 
   @Test
   void aReceiptMustNameALoggedScopeAndKeyEpoch() throws Exception {
-    AuditState state = new AuditState();
+    AuditState state = withPlatform();
     check(state, 0, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse));
     InputException e = assertThrows(InputException.class,
         () -> LogEntryChecker.requireNothingPending(state));
@@ -82,7 +85,7 @@ class LogEntryCheckerTest {
 
   @Test
   void receiptsMustBeSignedByTheClearinghouseAndLoggedOnce() throws Exception {
-    AuditState state = new AuditState();
+    AuditState state = withPlatform();
     check(state, 0, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse));
     InputException twice = assertThrows(InputException.class,
         () -> check(state, 1, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse)));
@@ -100,7 +103,9 @@ class LogEntryCheckerTest {
         .setScopeId("s").setScopeDigest(ByteString.copyFrom(SCOPE))).build();
     LogEntry badScope = LogEntry.newBuilder().setScope(ScopePublication.newBuilder()
         .setScopeId("s")).build();
-    List<ByteString> page = List.of(scope.toByteString(),
+    // The platform's member entry in the same page, before its receipt, is what the receipt's
+    // commitment signature is checked against.
+    List<ByteString> page = List.of(member(PLATFORM, "platform", platform).toByteString(),
         receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse).toByteString(),
         badScope.toByteString(),
         receipt("r2", KeyMode.KEY_MODE_HMAC, 5, signer()).toByteString());
@@ -110,15 +115,62 @@ class LogEntryCheckerTest {
     InputException forged = assertThrows(InputException.class, () -> checker.checkPage(
         List.of(page.get(0), page.get(1), page.get(3)), 10, new AuditState(),
         new LogEntryChecker.Counts()));
+    checker.checkPage(List.of(scope.toByteString(), page.get(0), page.get(1)), 10,
+        new AuditState(), new LogEntryChecker.Counts());
     assertEquals("log entry 12: receipt: the signature does not verify against the "
         + "clearinghouse's published key", forged.getMessage());
   }
 
   @Test
+  void aReceiptMustCarryItsSubmittersSignatureUnderTheKeyItsMemberEntryLogged()
+      throws Exception {
+    // The operator holds the clearinghouse key and can sign any receipt body, but not the
+    // submitter's commitment: an invented submission is caught.
+    InputException invented = assertThrows(InputException.class, () -> check(withPlatform(), 1,
+        receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse, signer())));
+    assertEquals("log entry 1: receipt: the submitter's signature over the commitment does "
+        + "not verify against the signing key its member entry logged: the submitter did not "
+        + "make this commitment", invented.getMessage());
+    InputException noMember = assertThrows(InputException.class, () -> check(new AuditState(),
+        1, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse)));
+    assertEquals("log entry 1: receipt: no member entry before it logs a signing key for "
+        + PLATFORM, noMember.getMessage());
+    LogEntry good = receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse);
+    InputException missing = assertThrows(InputException.class, () -> check(withPlatform(), 1,
+        good.toBuilder().clearCommitmentSignature().build()));
+    assertEquals("log entry 1: receipt: the entry does not carry the submitter's commitment "
+        + "signature", missing.getMessage());
+    LogEntry other = receipt("r2", KeyMode.KEY_MODE_HMAC, 5, clearinghouse);
+    InputException swapped = assertThrows(InputException.class, () -> check(withPlatform(), 1,
+        good.toBuilder().setCommitmentSignature(other.getCommitmentSignature()).build()));
+    assertTrue(swapped.getMessage().startsWith("log entry 1: receipt: the submitter's "
+        + "commitment signature is not the one the receipt names"), swapped.getMessage());
+  }
+
+  @Test
+  void aMemberLogsItsOneSigningKeyAndTheStateKeepsIt(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    LogEntry m = member(PLATFORM, "platform", platform);
+    assertFails("log entry 1: member: the signing keyset is not the one signing_keyset_sha256 "
+        + "names", m.toBuilder().setMember(m.getMember().toBuilder()
+            .setSigningKeyset(signer().publicKeysetJson())).build());
+    AuditState state = withPlatform();
+    check(state, 1, m); // the same node again (e.g. a new certificate): fine
+    InputException second = assertThrows(InputException.class,
+        () -> check(state, 2, member(PLATFORM, "platform", signer())));
+    assertEquals("log entry 2: member: " + PLATFORM + " already has a different signing key in "
+        + "the log (a node registers one signing key)", second.getMessage());
+    // An incremental audit resumes with the logged keys.
+    state.head = org.blindmatch.proto.v1.SignedTreeHead.newBuilder()
+        .setSignature(ByteString.copyFrom(new byte[] {1})).build();
+    state.save(dir);
+    AuditState resumed = AuditState.load(dir);
+    check(resumed, 3, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse));
+  }
+
+  @Test
   void membersMustBeOfThisFederationWithTheirOwnRole() throws Exception {
-    Member m = Member.newBuilder().setIdentity("blindmatch://test/ngo/n").setRole("ngo")
-        .setSigningKeysetSha256(ByteString.copyFrom(new byte[32]))
-        .setCertificateSha256(ByteString.copyFrom(new byte[32])).build();
+    Member m = member("blindmatch://test/ngo/n", "ngo", platform).getMember();
     check(new AuditState(), 0, LogEntry.newBuilder().setMember(m).build());
     assertFails("log entry 1: member: role 'auditor' is not the role of blindmatch://test/ngo/n",
         LogEntry.newBuilder().setMember(m.toBuilder().setRole("auditor")).build());
@@ -159,15 +211,41 @@ class LogEntryCheckerTest {
         .setScopeDigest(ByteString.copyFrom(SCOPE)).setOprf(o).build();
   }
 
-  private static LogEntry receipt(String id, KeyMode mode, int keyId, NodeSigner signer)
+  private LogEntry receipt(String id, KeyMode mode, int keyId, NodeSigner signer)
       throws Exception {
-    byte[] body = ReceiptBody.newBuilder().setCommitment(Commitment.newBuilder()
-        .setSubmissionId(id).setSubmitter("blindmatch://test/platform/p").setKeyMode(mode)
+    return receipt(id, mode, keyId, signer, platform);
+  }
+
+  /** A receipt signed by {@code signer} of a commitment signed by {@code submitter}. */
+  private static LogEntry receipt(String id, KeyMode mode, int keyId, NodeSigner signer,
+      NodeSigner submitter) throws Exception {
+    Commitment c = Commitment.newBuilder()
+        .setSubmissionId(id).setSubmitter(PLATFORM).setKeyMode(mode)
         .setKeyId(keyId).setScopeDigest(ByteString.copyFrom(SCOPE)).setRecordCount(1)
-        .setMerkleRoot(ByteString.copyFrom(new byte[32]))).build().toByteArray();
+        .setMerkleRoot(ByteString.copyFrom(new byte[32])).build();
+    byte[] commitmentSignature = submitter.sign(c.toByteArray());
+    byte[] body = ReceiptBody.newBuilder().setCommitment(c)
+        .setCommitmentSignatureSha256(ByteString.copyFrom(Sha256.digest(commitmentSignature)))
+        .build().toByteArray();
     return LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
         .setBody(ByteString.copyFrom(body)).setSignature(ByteString.copyFrom(signer.sign(body))))
+        .setCommitmentSignature(ByteString.copyFrom(commitmentSignature))
         .build();
+  }
+
+  private static LogEntry member(String identity, String role, NodeSigner key) {
+    return LogEntry.newBuilder().setMember(Member.newBuilder().setIdentity(identity)
+        .setRole(role).setSigningKeyset(key.publicKeysetJson())
+        .setSigningKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(
+            key.publicKeysetJson())))
+        .setCertificateSha256(ByteString.copyFrom(new byte[32]))).build();
+  }
+
+  /** A state in which the platform's member entry (index 0 of the log) has been checked. */
+  private AuditState withPlatform() throws InputException {
+    AuditState state = new AuditState();
+    check(state, 0, member(PLATFORM, "platform", platform));
+    return state;
   }
 
   private static LogEntryChecker checker(NodeSigner clearinghouse) {

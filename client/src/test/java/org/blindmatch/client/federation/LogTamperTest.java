@@ -20,7 +20,10 @@ import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.Receipt;
+import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.RecipientDigest;
 import org.blindmatch.proto.v1.Results;
 import org.blindmatch.proto.v1.RunTranscript;
@@ -236,13 +239,55 @@ class LogTamperTest {
     }
   }
 
+  @Test
+  void aSubmissionTheOperatorInventedIsCaught() throws Exception {
+    // The operator holds the clearinghouse's signing key, so it can sign a receipt for a
+    // submission the platform never made and append it; it cannot sign the platform's
+    // commitment. Both an incremental and a from-scratch audit name the entry.
+    NodeSigner ch = clearinghouseSigner();
+    try (Connection db = db()) {
+      LogEntry real = LogEntry.parseFrom(entry(db, 3));
+      ReceiptBody body = ReceiptBody.parseFrom(real.getReceipt().getBody());
+      Commitment invented = body.getCommitment().toBuilder().setSubmissionId("invented")
+          .build();
+      byte[] signature = NodeSigner.of(NodeSigner.generate()).sign(invented.toByteArray());
+      byte[] forgedBody = body.toBuilder().setCommitment(invented)
+          .setCommitmentSignatureSha256(ByteString.copyFrom(Sha256.digest(signature)))
+          .build().toByteArray();
+      byte[] entry = LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
+              .setBody(ByteString.copyFrom(forgedBody))
+              .setSignature(ByteString.copyFrom(ch.sign(forgedBody))))
+          .setCommitmentSignature(ByteString.copyFrom(signature)).build().toByteArray();
+      try (PreparedStatement p = db.prepareStatement(
+          "INSERT INTO log_entries (idx, entry_key, entry) VALUES (7, 'receipt/invented', ?)")) {
+        p.setBytes(1, entry);
+        p.executeUpdate();
+      }
+    }
+    String expected = "log entry 7: receipt: the submitter's signature over the commitment "
+        + "does not verify against the signing key its member entry logged: the submitter did "
+        + "not make this commitment";
+    try (ClearinghouseServer server = start()) {
+      String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          kept.toString());
+      assertTrue(withState.contains(expected), withState);
+      String fresh = fail("audit", "verify", "--profile", auditor.toString(), "--state",
+          path("fresh"));
+      assertTrue(fresh.contains(expected), fresh);
+    }
+  }
+
   // ---- helpers ----
+
+  private NodeSigner clearinghouseSigner() throws Exception {
+    return NodeSigner.of(EncryptedKeysetFile.read(
+        dir.resolve("pki/clearinghouse.signing.json"), NodeSigner.PURPOSE,
+        TestFederation.PASS.toCharArray()));
+  }
 
   /** Replaces the run's transcript, signed with the clearinghouse's key, in store and log. */
   private void resignTranscript(UnaryOperator<RunTranscript> change) throws Exception {
-    NodeSigner ch = NodeSigner.of(EncryptedKeysetFile.read(
-        dir.resolve("pki/clearinghouse.signing.json"), NodeSigner.PURPOSE,
-        TestFederation.PASS.toCharArray()));
+    NodeSigner ch = clearinghouseSigner();
     try (Connection db = db()) {
       SignedTranscript old = LogEntry.parseFrom(entry(db, 6)).getTranscript();
       byte[] t = change.apply(RunTranscript.parseFrom(old.getTranscript())).toByteArray();

@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import com.google.protobuf.ByteString;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.store.SubmissionStore;
 
@@ -67,6 +70,15 @@ public record Clearinghouse(
   /** Log entry keys: one entry per committed submission and per run. */
   static String receiptLogKey(String storeId) {
     return "receipt/" + storeId;
+  }
+
+  /** The log entry of a committed submission: its receipt and the submitter's signature. */
+  static byte[] receiptEntry(Receipt receipt,
+      byte[] commitmentSignature) {
+    return LogEntry.newBuilder()
+        .setReceipt(receipt)
+        .setCommitmentSignature(ByteString.copyFrom(commitmentSignature))
+        .build().toByteArray();
   }
 
   static String transcriptLogKey(String runId) {

@@ -100,7 +100,8 @@ public final class FederationLog {
     Member.Builder m = Member.newBuilder()
         .setIdentity(node.uri().toString())
         .setRole(node.role().id())
-        .setSigningKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(publicKeyset)));
+        .setSigningKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(publicKeyset)))
+        .setSigningKeyset(publicKeyset);
     if (certificate != null) {
       try {
         m.setCertificateSha256(ByteString.copyFrom(Sha256.digest(certificate.getEncoded())));

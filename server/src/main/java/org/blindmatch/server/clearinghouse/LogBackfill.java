@@ -29,7 +29,7 @@ final class LogBackfill {
     for (StoredSubmission s : ch.store().listAll()) {
       Receipt receipt = parse(s.submissionId(), () -> Receipt.parseFrom(s.receipt()));
       ch.log().append(Clearinghouse.receiptLogKey(s.submissionId()),
-          LogEntry.newBuilder().setReceipt(receipt).build().toByteArray());
+          Clearinghouse.receiptEntry(receipt, s.signature()));
     }
     for (String runId : ch.store().listKeys(Clearinghouse.TRANSCRIPTS)) {
       Optional<byte[]> bytes = ch.store().getRecord(Clearinghouse.TRANSCRIPTS, runId);

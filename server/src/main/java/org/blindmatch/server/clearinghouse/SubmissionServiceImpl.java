@@ -28,7 +28,6 @@ import org.blindmatch.proto.v1.CommitResponse;
 import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.GetUploadStatusRequest;
 import org.blindmatch.proto.v1.KeyMode;
-import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.SubmissionRole;
@@ -248,6 +247,12 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     } catch (InvalidProtocolBufferException e) {
       throw invalid("commitment is not a valid Commitment message");
     }
+    if (!c.toByteString().equals(request.getCommitment())) {
+      // The log carries the parsed commitment and the submitter's signature; an auditor can
+      // only check that signature if re-serializing gives back the signed bytes.
+      throw invalid("commitment is not in canonical encoding (fields in number order, no "
+          + "unknown fields or repeated scalars); sign Commitment.toByteArray() as is");
+    }
     String submitter = caller.uri().toString();
     if (!c.getSubmitter().equals(submitter)) {
       throw Status.PERMISSION_DENIED.withDescription("the commitment names submitter "
@@ -262,7 +267,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
             + " is already committed with a different Merkle root").asRuntimeException();
       }
       // Appending again is a no-op, unless a crash came between the commit and the append.
-      return logged(id, Receipt.parseFrom(s.receipt()));
+      return logged(id, Receipt.parseFrom(s.receipt()), s.signature());
     }
     UploadSpec expected = spec(caller, UploadBegin.newBuilder()
         .setSubmissionId(c.getSubmissionId())
@@ -325,13 +330,16 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         now, expires);
     verifiers.remove(id);
     metrics.submissionCommitted(c.getRecordCount());
-    return logged(id, receipt);
+    return logged(id, receipt, signature);
   }
 
-  /** Appends the receipt to the transparency log (once per submission) with its position. */
-  private CommitResponse logged(String storeId, Receipt receipt)
+  /**
+   * Appends the receipt, with the submitter's commitment signature, to the transparency log
+   * (once per submission) and returns it with its position.
+   */
+  private CommitResponse logged(String storeId, Receipt receipt, byte[] commitmentSignature)
       throws StoreException, GeneralSecurityException {
-    byte[] entry = LogEntry.newBuilder().setReceipt(receipt).build().toByteArray();
+    byte[] entry = Clearinghouse.receiptEntry(receipt, commitmentSignature);
     long index = ch.log().append(Clearinghouse.receiptLogKey(storeId), entry);
     return CommitResponse.newBuilder()
         .setReceipt(receipt)
