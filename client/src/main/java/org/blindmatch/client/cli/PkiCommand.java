@@ -212,7 +212,7 @@ final class PkiCommand {
       PrintWriter out = spec.commandLine().getOut();
       out.println("issued " + identity);
       printCertificate(out, certFile, keyFile, node.certificate());
-      out.println("  signing key " + signingFile + " (encrypted Tink Ed25519 keyset for "
+      out.println("  signing key " + signingFile + " (encrypted Tink ECDSA P-256 keyset for "
           + "commitments)");
       if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
         out.println("  names       " + String.join(", ", dnsNames).toLowerCase(Locale.ROOT)

@@ -12,8 +12,7 @@ import java.security.GeneralSecurityException;
 import org.blindmatch.crypto.hash.Sha256;
 
 /**
- * A node's signing key for commitments, receipts and transcripts: a Tink Ed25519 keyset (new
- * keys; keysets made earlier with ECDSA P-256 keep working, Tink keysets name their type)
+ * A node's signing key for commitments, receipts and transcripts: a Tink ECDSA P-256 keyset
  * (stored encrypted with {@link org.blindmatch.crypto.keys.EncryptedKeysetFile}, purpose
  * {@link #PURPOSE}). Its public half travels as Tink JSON. Immutable, thread-safe.
  */
@@ -22,6 +21,7 @@ public final class NodeSigner {
   public static final String PURPOSE = "node-signing";
 
   static {
+    NativeSignatures.register();
     try {
       SignatureConfig.register();
     } catch (GeneralSecurityException e) {
@@ -40,13 +40,9 @@ public final class NodeSigner {
         TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());
   }
 
-  /**
-   * A fresh Ed25519 signing keyset. Ed25519 rather than ECDSA P-256 because an auditor
-   * verifies two signatures per logged submission: Tink's Ed25519 verifies about 6 times as
-   * many per second as its ECDSA P-256 on the JDK (docs/PERFORMANCE.md, Log).
-   */
+  /** A fresh ECDSA P-256 signing keyset. */
   public static KeysetHandle generate() throws GeneralSecurityException {
-    return KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+    return KeysetHandle.generateNew(PredefinedSignatureParameters.ECDSA_P256);
   }
 
   /** A signer over an existing private keyset. */
@@ -105,6 +101,14 @@ public final class NodeSigner {
     public void verify(byte[] data, byte[] signature) throws GeneralSecurityException {
       verify.verify(signature, data);
     }
+  }
+
+  /**
+   * Where ECDSA runs: "Conscrypt (BoringSSL)" when its native library loaded on this
+   * platform, else "JDK (SunEC)"; for reports and benchmarks.
+   */
+  public static String implementation() {
+    return NativeSignatures.available() ? "Conscrypt (BoringSSL)" : "JDK (SunEC)";
   }
 
   /** SHA-256 of a public keyset's JSON text, how keys are referred to in receipts. */
