@@ -11,6 +11,7 @@ import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.LogAuditor;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.sign.NodeSigner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,7 +61,8 @@ final class AuditCommand {
                 + r.previousSize() + " on checked");
         w.println("entries      " + r.receipts() + " receipts, " + r.transcripts()
             + " transcripts, " + r.members() + " members, " + r.scopes() + " scopes, "
-            + r.keyEpochs() + " key epochs (signatures verified, run inputs logged)");
+            + r.keyEpochs() + " key epochs (clearinghouse and submitter signatures verified "
+            + "with " + NodeSigner.implementation() + ", run inputs logged)");
         if (replay) {
           w.println("replay       " + r.replayed() + " runs recomputed, every result digest "
               + "and count agrees" + (r.notReplayed().isEmpty() ? ""
