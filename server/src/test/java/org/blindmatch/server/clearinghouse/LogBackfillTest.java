@@ -13,7 +13,7 @@ import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.server.log.TransparencyLog;
-import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.SegmentSubmissionStore;
 import org.blindmatch.server.store.UploadSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ class LogBackfillTest {
         .setSignature(ByteString.copyFromUtf8("sig")).build();
     SignedTranscript transcript = SignedTranscript.newBuilder()
         .setTranscript(ByteString.copyFromUtf8("run")).build();
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       byte[] records = new byte[66];
       new Random(1).nextBytes(records);
       store.beginUpload(new UploadSpec("s1", PLATFORM, UploadSpec.ROLE_REPORT, new byte[32], 7,

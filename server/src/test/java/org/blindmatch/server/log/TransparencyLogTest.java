@@ -25,7 +25,7 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
-import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class TransparencyLogTest {
 
   @Test
   void appendsAreConsecutiveAndIdempotentByKey() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       assertEquals(0, log.append("a", entry(0)));
       assertEquals(1, log.append("b", entry(1)));
@@ -65,7 +65,7 @@ class TransparencyLogTest {
   void aRestartResumesTheSameTree() throws Exception {
     byte[] root;
     SignedTreeHead before;
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       for (int i = 0; i < 37; i++) {
         log.append("k" + i, entry(i));
@@ -73,7 +73,7 @@ class TransparencyLogTest {
       before = log.signedTreeHead();
       root = head(before).getRootHash().toByteArray();
     }
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       assertEquals(37, log.size());
       TreeHead after = head(log.signedTreeHead());
@@ -88,7 +88,7 @@ class TransparencyLogTest {
 
   @Test
   void proofsVerifyAgainstSignedHeads() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       TreeHead empty = head(log.signedTreeHead());
       assertEquals(0, empty.getTreeSize());
@@ -115,7 +115,7 @@ class TransparencyLogTest {
 
   @Test
   void positionsVerifyAndForgeriesDoNot() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       for (int i = 0; i < 5; i++) {
         log.append("k" + i, entry(i));
@@ -139,7 +139,7 @@ class TransparencyLogTest {
 
   @Test
   void headSignaturesAreDomainSeparated() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       log.append("k", entry(0));
       SignedTreeHead signed = log.signedTreeHead();
@@ -158,7 +158,7 @@ class TransparencyLogTest {
 
   @Test
   void theDatabaseRefusesGapsAndRewrites() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       TransparencyLog.open(store, signer, CH, CLOCK).append("k", entry(0));
     }
     try (Connection c = DriverManager.getConnection(

@@ -31,7 +31,7 @@ public final class CrashingWriter {
 
   public static void main(String[] args) throws Exception {
     // Deliberately never closed: the parent kills this process mid-append.
-    EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(Path.of(args[0]));
+    SegmentSubmissionStore store = SegmentSubmissionStore.open(Path.of(args[0]));
     Fixtures.upload(store, specA(), bodyA(), 700);
     Fixtures.commit(store, specA());
     System.out.println("COMMITTED A");

@@ -34,7 +34,7 @@ class KillDashNineTest {
   void committedSurvivesAndUploadResumesFromDurableSequence() throws Exception {
     long lastPrinted = runAndKill();
 
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       StoredSubmission a = store.find("A").orElseThrow();
       assertEquals(CrashingWriter.A_RECORDS, a.records());
       assertArrayEquals(CrashingWriter.bodyA(), Fixtures.readAll(store, "A"));

@@ -34,7 +34,7 @@ class PurgeTest {
   void expiredRecordsAreDeletedAndMetadataKept() throws Exception {
     Instant soon = T0.plusSeconds(60);
     byte[] keptBody = records(3, 22);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       upload(store, report("old", 2), records(2, 21), 2);
       StoredSubmission old = store.commit("old", PLATFORM, ROOT, SIGNATURE, RECEIPT, T0, soon);
       upload(store, report("new", 3), keptBody, 3);
@@ -63,7 +63,7 @@ class PurgeTest {
       assertEquals(0, store.purgeExpired(soon));
       assertEquals(new UploadState("pending", 1, 1), store.uploadState("pending"));
     }
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       assertTrue(store.recoveryReport().clean(), store.recoveryReport().toString());
       assertKind(Kind.PURGED, () -> store.openRecords("old"));
       assertArrayEquals(keptBody, readAll(store, "new"));

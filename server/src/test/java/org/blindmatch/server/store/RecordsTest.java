@@ -21,7 +21,7 @@ class RecordsTest {
 
   @Test
   void putGetIdempotentAndConflicting() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       byte[] value = utf8("transcript-1");
       store.putRecord("transcript", "run-2", value);
       value[0] = 'X'; // the store keeps its own copy
@@ -34,7 +34,7 @@ class RecordsTest {
       assertTrue(store.getRecord("transcript", "run-3").isEmpty());
       assertTrue(store.getRecord("result", "run-2").isEmpty());
     }
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
       assertArrayEquals(new byte[0], store.getRecord("transcript", "run-1").orElseThrow());
       assertEquals(List.of("run-1", "run-2"), store.listKeys("transcript"));
       assertEquals(List.of("run-1/p1"), store.listKeys("result"));

@@ -31,11 +31,11 @@ class UploadErrorsTest {
   private static final byte[] CHUNK = records(10, 9);
 
   @TempDir Path dir;
-  EmbeddedSubmissionStore store;
+  SegmentSubmissionStore store;
 
   @BeforeEach
   void open() throws StoreException {
-    store = EmbeddedSubmissionStore.open(dir);
+    store = SegmentSubmissionStore.open(dir);
   }
 
   @AfterEach
