@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RecordsTest {
-  @TempDir Path dir;
+class RecordsTest extends StoreConformance {
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -21,7 +18,7 @@ class RecordsTest {
 
   @Test
   void putGetIdempotentAndConflicting() throws Exception {
-    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       byte[] value = utf8("transcript-1");
       store.putRecord("transcript", "run-2", value);
       value[0] = 'X'; // the store keeps its own copy
@@ -34,7 +31,7 @@ class RecordsTest {
       assertTrue(store.getRecord("transcript", "run-3").isEmpty());
       assertTrue(store.getRecord("result", "run-2").isEmpty());
     }
-    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertArrayEquals(new byte[0], store.getRecord("transcript", "run-1").orElseThrow());
       assertEquals(List.of("run-1", "run-2"), store.listKeys("transcript"));
       assertEquals(List.of("run-1/p1"), store.listKeys("result"));
