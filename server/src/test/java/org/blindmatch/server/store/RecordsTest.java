@@ -40,4 +40,22 @@ class RecordsTest extends StoreConformance {
       assertKind(Kind.INVALID_ARGUMENT, () -> store.getRecord("k", ""));
     }
   }
+
+  /** Whatever the database's locale: uppercase before lowercase, '-' before '.' before digits. */
+  @Test
+  void keysAndSubmissionIdsListInBytewiseOrder() throws Exception {
+    List<String> bytewise = List.of("B-2", "B.1", "B1", "a", "b");
+    try (SegmentSubmissionStore store = open()) {
+      for (String id : List.of("b", "B1", "a", "B.1", "B-2")) {
+        store.putRecord("k", id, utf8(id));
+        Fixtures.upload(store, Fixtures.report(id, 1), Fixtures.records(1, 1), 1);
+        Fixtures.commit(store, Fixtures.report(id, 1));
+      }
+      assertEquals(bytewise, store.listKeys("k"));
+      assertEquals(bytewise, store.listAll().stream().map(StoredSubmission::submissionId)
+          .toList());
+      assertEquals(bytewise, store.list(Fixtures.SCOPE, Fixtures.KEY_ID, 1).stream()
+          .map(StoredSubmission::submissionId).toList());
+    }
+  }
 }
