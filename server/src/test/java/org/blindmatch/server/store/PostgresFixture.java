@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  * (scram-sha-256), {@code pg_ctl start} on a free loopback port with the unix socket in that
  * directory, and {@code pg_ctl stop} plus deletion at JVM exit. As root (PostgreSQL refuses to
  * run as root) both run as the {@code postgres} user through {@code runuser}. The server keeps
- * its default durability settings ({@code fsync} on), which the store requires.
+ * its default durability settings ({@code fsync} on), which the store requires. Each test
+ * database is owned by an unprivileged role (no superuser, no {@code CREATEDB}), the set-up
+ * docs/OPERATIONS.md prescribes; with an external server, by the configured role.
  *
  * <p>If neither works the calling test fails with the reason; it is never skipped.
  */
@@ -41,15 +43,19 @@ public final class PostgresFixture {
   public static final String USER_ENV = "BLINDMATCH_TEST_POSTGRES_USER";
   public static final String PASSWORD_ENV = "BLINDMATCH_TEST_POSTGRES_PASSWORD";
   private static final String ROLE = "blindmatch_test";
+  private static final String STORE_ROLE = "blindmatch_store";
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static Server server;
   private static IllegalStateException failure;
 
   private PostgresFixture() {}
 
-  /** Where the server is and how to log in as a role that may create databases. */
+  /**
+   * Where the server is, how to log in as a role that may create databases, and the role the
+   * stores use (the owner of each test database).
+   */
   private record Server(String urlBase, String urlParameters, String adminDatabase,
-      String user, String password) {
+      String user, String password, String storeUser, String storePassword) {
     String url(String database) {
       return urlBase + database + urlParameters;
     }
@@ -65,12 +71,13 @@ public final class PostgresFixture {
     String name = "bm_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
     try (Connection c = DriverManager.getConnection(s.url(s.adminDatabase()), s.user(),
         s.password()); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
+      st.execute("CREATE DATABASE " + name + " OWNER " + s.storeUser());
+      st.execute("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC");
     } catch (SQLException e) {
       throw new IllegalStateException("PostgreSQL test fixture: cannot create database "
           + name + " as " + s.user() + ": " + e.getMessage(), e);
     }
-    return new PostgresSettings(s.url(name), s.user(), s.password(),
+    return new PostgresSettings(s.url(name), s.storeUser(), s.storePassword(),
         PostgresSettings.DEFAULT_LOCK_WAIT);
   }
 
@@ -110,7 +117,7 @@ public final class PostgresFixture {
       throw new IllegalStateException(URL_ENV + " is not jdbc:postgresql://HOST[:PORT]/DB");
     }
     return new Server(path.substring(0, slash + 1), params, path.substring(slash + 1), user,
-        password);
+        password, user, password);
   }
 
   private static Server startOwn() throws IOException, InterruptedException {
@@ -142,13 +149,33 @@ public final class PostgresFixture {
             tmp.resolve("server.log").toString(), "-w", "-t", "60", "-o",
             "-c listen_addresses=127.0.0.1 -p " + port + " -c unix_socket_directories='"
                 + tmp + "'", "start"), tmp);
-        return new Server("jdbc:postgresql://127.0.0.1:" + port + "/", "", "postgres", ROLE,
-            password);
       } catch (IOException e) {
         last = e; // most likely the port was taken meanwhile
+        continue;
       }
+      return withStoreRole(new Server("jdbc:postgresql://127.0.0.1:" + port + "/", "",
+          "postgres", ROLE, password, null, null));
     }
     throw last;
+  }
+
+  /**
+   * Creates the role the stores connect as, with no privilege but owning its databases (as
+   * docs/OPERATIONS.md tells operators to set it up): no superuser, no CREATEDB.
+   */
+  private static Server withStoreRole(Server s) throws IOException {
+    byte[] secret = new byte[16];
+    new SecureRandom().nextBytes(secret);
+    String password = HexFormat.of().formatHex(secret);
+    try (Connection c = DriverManager.getConnection(s.url(s.adminDatabase()), s.user(),
+        s.password()); Statement st = c.createStatement()) {
+      st.execute("CREATE ROLE " + STORE_ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+          + " PASSWORD '" + password + "'");
+    } catch (SQLException e) {
+      throw new IOException("cannot create role " + STORE_ROLE + ": " + e.getMessage(), e);
+    }
+    return new Server(s.urlBase(), s.urlParameters(), s.adminDatabase(), s.user(),
+        s.password(), STORE_ROLE, password);
   }
 
   private static Path binaries() throws IOException {
