@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
@@ -30,7 +31,7 @@ public record StoreConfig(Kind kind, String url, String user, Path passwordFile)
 
     /** The config spelling. */
     public String configName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
