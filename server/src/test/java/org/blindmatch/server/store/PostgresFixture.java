@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * fixture starts its own from the Debian binaries ({@code /usr/lib/postgresql/N/bin}, the
  * newest N): {@code initdb} into a temporary directory with a random password
  * (scram-sha-256), {@code pg_ctl start} on a free loopback port with the unix socket in that
- * directory, and {@code pg_ctl stop} plus deletion at JVM exit. As root (PostgreSQL refuses to
+ * directory, and {@code pg_ctl stop} plus deletion at JVM exit (or, if the JVM did not get that
+ * far, at the next fixture start). As root (PostgreSQL refuses to
  * run as root) both run as the {@code postgres} user through {@code runuser}. The server keeps
  * its default durability settings ({@code fsync} on), which the store requires. Each test
  * database is owned by an unprivileged role (no superuser, no {@code CREATEDB}), the set-up
@@ -44,6 +45,9 @@ public final class PostgresFixture {
   public static final String PASSWORD_ENV = "BLINDMATCH_TEST_POSTGRES_PASSWORD";
   private static final String ROLE = "blindmatch_test";
   private static final String STORE_ROLE = "blindmatch_store";
+  private static final String TMP_PREFIX = "blindmatch-pg-";
+  /** In each server directory: the pid of the JVM that started it. */
+  private static final String OWNER_FILE = "owner.pid";
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static Server server;
   private static IllegalStateException failure;
@@ -122,7 +126,9 @@ public final class PostgresFixture {
 
   private static Server startOwn() throws IOException, InterruptedException {
     Path bin = binaries();
-    Path tmp = Files.createTempDirectory("blindmatch-pg-");
+    Path tmp = Files.createTempDirectory(TMP_PREFIX);
+    deleteLeftovers(tmp.getParent());
+    Files.writeString(tmp.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
     List<String> asPostgres = new ArrayList<>();
     if ("root".equals(System.getProperty("user.name"))) {
       asPostgres.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -200,6 +206,42 @@ public final class PostgresFixture {
     }
   }
 
+  /**
+   * Deletes the directories of servers started by JVMs that are gone and whose server is not
+   * running (a JVM killed, or halted before its shutdown hook finished deleting).
+   */
+  private static void deleteLeftovers(Path parent) {
+    try (Stream<Path> dirs = Files.list(parent)) {
+      for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(TMP_PREFIX))
+          .toList()) {
+        if (!isAlive(d.resolve(OWNER_FILE)) && !isAlive(d.resolve("data/postmaster.pid"))
+            && Files.exists(d.resolve(OWNER_FILE))) {
+          deleteTree(d);
+        }
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // best effort
+    }
+  }
+
+  /** Whether the process whose pid is the first line of {@code pidFile} runs. */
+  private static boolean isAlive(Path pidFile) {
+    try {
+      String first = Files.readAllLines(pidFile).get(0).strip();
+      return ProcessHandle.of(Long.parseLong(first)).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+
   private static void stop(List<String> asPostgres, Path bin, Path data, Path tmp) {
     try {
       run(concat(asPostgres, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m",
@@ -207,11 +249,7 @@ public final class PostgresFixture {
     } catch (IOException | InterruptedException ignored) {
       // best effort at exit
     }
-    try (Stream<Path> files = Files.walk(tmp)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort at exit
-    }
+    deleteTree(tmp); // if the JVM is halted first, the next fixture start deletes it
   }
 
   private static void run(List<String> command, Path dir)
