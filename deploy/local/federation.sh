@@ -120,7 +120,7 @@ init() {
     "signing_keyset=../pki/clearinghouse.signing.json" "passphrase_file=../passphrase.txt" \
     "scope=../scope.yaml" "accepted_key_ids=[$key_id]" \
     "oprf_public_keys=[../oprf/oprf-public.epoch-1.json]" "health_listen=127.0.0.1:$((base + 10))" \
-    "metrics_listen=127.0.0.1:$((base + 20))"
+    "metrics_listen=127.0.0.1:$((base + 20))" "store={kind: embedded}"
   for i in $(seq "$keyholders"); do
     mkdir -p "$dir/keyholder-$i"
     render "$conf/keyholder.yaml" "$(config_of "keyholder-$i")" \

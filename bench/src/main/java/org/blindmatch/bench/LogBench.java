@@ -27,7 +27,8 @@ import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.ScopePublication;
 import org.blindmatch.proto.v1.SubmissionRole;
 import org.blindmatch.server.log.TransparencyLog;
-import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.MetadataLocation;
+import org.blindmatch.server.store.SegmentSubmissionStore;
 
 /**
  * The transparency log at scale: durable appends (SQLite, one fsynced transaction each), the
@@ -195,7 +196,8 @@ final class LogBench {
     Path data = Files.createTempDirectory(Files.createDirectories(dir), "log-bench");
     int durable = Math.min(DURABLE_APPENDS, size);
     double appendRate;
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(data)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(data,
+        MetadataLocation.embedded())) {
       TransparencyLog tl = TransparencyLog.open(store, ch, "blindmatch://bench/clearinghouse/c",
           Clock.systemUTC());
       t0 = System.nanoTime();

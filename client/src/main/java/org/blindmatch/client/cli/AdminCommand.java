@@ -18,6 +18,7 @@ import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.SubmissionInfo;
 import org.blindmatch.proto.v1.TierTotals;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.clearinghouse.StoreConfig;
 import org.blindmatch.server.store.StoreBackup;
 import org.blindmatch.server.store.StoreException;
 import picocli.CommandLine.Command;
@@ -36,19 +37,28 @@ import picocli.CommandLine.Model.CommandSpec;
         AdminCommand.Backup.class, AdminCommand.Restore.class})
 final class AdminCommand {
 
-  /** The data directory named by {@code --data-dir} or by the config's {@code data_dir}. */
-  static Path dataDir(Path config, Path dataDir) throws InputException {
+  /**
+   * The data directory named by {@code --data-dir} or by the config's {@code data_dir}, of an
+   * embedded store: a PostgreSQL store is backed up with PostgreSQL's own tools.
+   */
+  static Path dataDir(Path config, Path dataDir, String command) throws InputException {
     if ((config == null) == (dataDir == null)) {
       throw new InputException("give exactly one of --config FILE and --data-dir DIR");
     }
     if (dataDir != null) {
       return dataDir;
     }
+    ClearinghouseConfig cfg;
     try {
-      return ClearinghouseConfig.load(config).dataDir();
+      cfg = ClearinghouseConfig.load(config);
     } catch (ClearinghouseConfig.ConfigException e) {
       throw new InputException(e.getMessage());
     }
+    if (cfg.store().kind() != StoreConfig.Kind.EMBEDDED) {
+      throw new InputException(config + ": store.kind: " + cfg.store().kind().configName()
+          + ": admin " + command + " covers the embedded store only; " + StoreBackup.POSTGRESQL);
+    }
+    return cfg.dataDir();
   }
 
   @Command(name = "backup", mixinStandardHelpOptions = true,
@@ -56,6 +66,8 @@ final class AdminCommand {
           + "log, committed segments, durable parts of uploads in progress) to a new "
           + "directory while the server keeps serving, with a manifest of SHA-256 hashes. "
           + "Reads the data directory directly; needs file access to it, not a certificate.",
+          "Embedded store only: a PostgreSQL store is backed up with pg_dump and a copy of "
+          + "data_dir (docs/OPERATIONS.md, \"Backup and restore\").",
           "The backup holds every party's tokens: protect it like the data directory."})
   static final class Backup implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -69,7 +81,7 @@ final class AdminCommand {
     @Override
     public Integer call() throws InputException {
       try {
-        StoreBackup.Summary s = StoreBackup.backup(dataDir(config, dataDir), out);
+        StoreBackup.Summary s = StoreBackup.backup(dataDir(config, dataDir, "backup"), out);
         spec.commandLine().getOut().printf("backup     %s%nholds      %d submissions, %d "
             + "uploads in progress, log of %d entries, %d bytes; manifest.json lists each "
             + "file's SHA-256%n", s.directory(), s.submissions(), s.uploads(), s.logSize(),
@@ -97,7 +109,7 @@ final class AdminCommand {
     @Override
     public Integer call() throws InputException {
       try {
-        StoreBackup.Summary s = StoreBackup.restore(from, dataDir(config, dataDir));
+        StoreBackup.Summary s = StoreBackup.restore(from, dataDir(config, dataDir, "restore"));
         spec.commandLine().getOut().printf("restored   %s%nholds      %d submissions, %d "
             + "uploads in progress, log of %d entries (every file matched the manifest)%n",
             s.directory(), s.submissions(), s.uploads(), s.logSize());

@@ -91,7 +91,9 @@ class BackupRestoreTest {
       }
       try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
         f.seek(5);
-        f.write(f.read() ^ 1);
+        int b = f.read();
+        f.seek(5); // read() moved on: flip byte 5 itself, not write b ^ 1 over byte 6
+        f.write(b ^ 1);
       }
       String bad = fail("admin", "restore", "--from", path("tampered"), "--data-dir",
           path("bad-data"));

@@ -81,6 +81,7 @@ class MetricsTest {
       assertEquals(0, m.value("blindmatch_match_run_duration_seconds_count",
           "outcome", "failed"), "a refused call never starts a run");
       assertEquals(2, m.value("blindmatch_store_committed_submissions"));
+      assertEquals(1, m.value("blindmatch_store_ready"));
       assertEquals(treeAfterSubmits + 1, m.value("blindmatch_log_tree_size"),
           "the run's transcript is the one entry after the receipts");
 

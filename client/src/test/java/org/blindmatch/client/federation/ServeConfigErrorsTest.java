@@ -2,6 +2,7 @@ package org.blindmatch.client.federation;
 
 import static org.blindmatch.client.federation.FederationTests.fail;
 import static org.blindmatch.client.federation.FederationTests.ok;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -53,6 +54,33 @@ class ServeConfigErrorsTest {
   }
 
   @Test
+  void storeConfigErrorsNameFileKeyAndReasonBeforeBinding() throws Exception {
+    TestFederation fed = new TestFederation(dir, 1, false);
+    int port = freePort();
+    int closed = freePort();
+    String good = Files.readString(fed.config).replace("127.0.0.1:0", "127.0.0.1:" + port);
+    String pg = "store: {kind: postgresql, url: \"jdbc:postgresql://127.0.0.1:" + closed
+        + "/bm\", user: bm";
+    expectClearinghouse(good + "store: {kind: mysql}\n",
+        "store.kind: \"mysql\" is not embedded or postgresql", port);
+    expectClearinghouse(good + "store: {kind: embedded, user: bm}\n",
+        "store.user: only for kind: postgresql", port);
+    expectClearinghouse(good + "store: {kind: postgresql, user: bm}\n", "store.url: missing",
+        port);
+    expectClearinghouse(good + pg + ", pasword_file: x}\n", "store.pasword_file: unknown key",
+        port);
+    String withSecret = good + "store: {kind: postgresql, url: \"jdbc:postgresql://h/bm?user=bm"
+        + "&password=hunter2\", user: bm}\n";
+    assertFalse(expectClearinghouse(withSecret, "store.url: must not carry a password", port)
+        .contains("hunter2"));
+    expectClearinghouse(good + pg + ", password_file: nowhere.txt}\n",
+        "store.password_file: ", port);
+    // Nothing listens there: refused at start, naming the database, before binding.
+    expectClearinghouse(good + pg + "}\n", "store: IO: PostgreSQL jdbc:postgresql://127.0.0.1:"
+        + closed + "/bm: cannot connect as bm", port);
+  }
+
+  @Test
   void keyholderConfigErrorsNameFileKeyAndReasonBeforeBinding() throws Exception {
     TestFederation fed = new TestFederation(dir, 1, false);
     fed.issue(Role.KEYHOLDER, "keyholder-1", List.of("localhost"), List.of("127.0.0.1"));
@@ -79,15 +107,15 @@ class ServeConfigErrorsTest {
         "tls.cert: ", port);
   }
 
-  private void expectClearinghouse(String yaml, String reason, int port) throws IOException {
-    expect("clearinghouse", yaml, reason, port);
+  private String expectClearinghouse(String yaml, String reason, int port) throws IOException {
+    return expect("clearinghouse", yaml, reason, port);
   }
 
   private void expectKeyholder(String yaml, String reason, int port) throws IOException {
     expect("keyholder", yaml, reason, port);
   }
 
-  private void expect(String role, String yaml, String reason, int port) throws IOException {
+  private String expect(String role, String yaml, String reason, int port) throws IOException {
     Path config = dir.resolve("broken-" + role + ".yaml");
     Files.writeString(config, yaml);
     String err = fail("serve", role, "--config", config.toString());
@@ -97,6 +125,7 @@ class ServeConfigErrorsTest {
     try (ServerSocket s = new ServerSocket()) {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
+    return err;
   }
 
   private static int freePort() throws IOException {

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.clearinghouse.StoreConfig;
 import org.blindmatch.server.keyholder.KeyholderConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,9 @@ class DistributionConfigTest {
     assertEquals(3, ch.kThreshold());
     assertEquals(Duration.ofDays(30), ch.submissionTtl());
     assertFalse(ch.insecureLoopback());
+    assertEquals(new StoreConfig(StoreConfig.Kind.POSTGRESQL, "jdbc:postgresql://db.example.org"
+        + ":5432/blindmatch?sslmode=verify-full&sslrootcert=/etc/blindmatch/postgres-ca.crt",
+        "blindmatch", dir.resolve("postgres-password.txt")), ch.store());
 
     KeyholderConfig kh = KeyholderConfig.load(dir.resolve("keyholder.yaml"), null);
     assertEquals(7444, kh.port());

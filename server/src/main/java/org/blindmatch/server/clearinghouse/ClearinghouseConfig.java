@@ -33,6 +33,7 @@ import org.blindmatch.server.rpc.HostPort;
  * @param healthListen plaintext health-only probe address, or null for none
  * @param metricsListen plaintext Prometheus {@code /metrics} address, or null for none
  * @param logFormat the process's log format
+ * @param store where metadata and the transparency log live (segments stay in data_dir)
  */
 public record ClearinghouseConfig(
     String federation,
@@ -52,12 +53,13 @@ public record ClearinghouseConfig(
     boolean insecureLoopback,
     HostPort healthListen,
     HostPort metricsListen,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    StoreConfig store) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "oprf_public_keys",
       "k_threshold", "submission_ttl", "insecure_loopback", "health_listen",
-      "metrics_listen", "log_format");
+      "metrics_listen", "log_format", "store");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
   /** A configuration problem, naming the file and key. */
@@ -76,6 +78,7 @@ public record ClearinghouseConfig(
   public static Set<String> keys() {
     Set<String> all = new TreeSet<>(KEYS);
     TLS_KEYS.forEach(k -> all.add("tls." + k));
+    StoreConfig.KEYS.forEach(k -> all.add("store." + k));
     return all;
   }
 
@@ -145,7 +148,7 @@ public record ClearinghouseConfig(
         c.path("data_dir"), ca, cert, key, c.path("signing_keyset"),
         c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds),
         List.copyOf(oprfFiles), k, ttl, insecure, health, metrics,
-        c.logFormat("log_format"));
+        c.logFormat("log_format"), StoreConfig.read(c));
   }
 
   private static Duration duration(String text, ConfigFile c) throws ConfigException {

@@ -43,7 +43,7 @@ import org.blindmatch.server.security.IdentityInterceptor;
 import org.blindmatch.server.security.LoopbackOnly;
 import org.blindmatch.server.security.MutualTls;
 import org.blindmatch.server.security.TlsMaterial;
-import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreException;
 
 /**
@@ -53,9 +53,10 @@ import org.blindmatch.server.store.StoreException;
  */
 public final class ClearinghouseServer implements AutoCloseable {
   private static final int MAX_INBOUND_MESSAGE = 2 << 20;
+  private static final long READINESS_PERIOD_SECONDS = 5;
 
   private final Server server;
-  private final EmbeddedSubmissionStore store;
+  private final SegmentSubmissionStore store;
   private final HealthStatusManager health;
   private final NodeIdentity identity;
   private final byte[] scopeDigest;
@@ -63,7 +64,7 @@ public final class ClearinghouseServer implements AutoCloseable {
   private final HealthEndpoint probe;
   private final MetricsEndpoint metricsEndpoint;
 
-  private ClearinghouseServer(Server server, EmbeddedSubmissionStore store,
+  private ClearinghouseServer(Server server, SegmentSubmissionStore store,
       HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest,
       ScheduledExecutorService purger, HealthEndpoint probe, MetricsEndpoint metricsEndpoint) {
     this.probe = probe;
@@ -168,11 +169,11 @@ public final class ClearinghouseServer implements AutoCloseable {
       Arrays.fill(passphrase, '\0');
     }
     Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs = oprfEpochs(cfg, identity);
-    EmbeddedSubmissionStore store;
+    SegmentSubmissionStore store;
     try {
-      store = EmbeddedSubmissionStore.open(cfg.dataDir());
+      store = SegmentSubmissionStore.open(cfg.dataDir(), cfg.store().location());
     } catch (StoreException e) {
-      throw new ConfigException("data_dir: " + e.getMessage());
+      throw new ConfigException(cfg.store().configKey() + ": " + e.getMessage());
     }
     Clearinghouse ch;
     try {
@@ -185,7 +186,8 @@ public final class ClearinghouseServer implements AutoCloseable {
       LogBackfill.run(ch);
     } catch (StoreException e) {
       store.close();
-      throw new ConfigException("data_dir: transparency log: " + e.getMessage());
+      throw new ConfigException(cfg.store().configKey() + ": transparency log: "
+          + e.getMessage());
     }
     ServerInterceptor authn = cfg.insecureLoopback()
         ? IdentityInterceptor.insecureLoopbackForDevelopment(cfg.federation())
@@ -202,6 +204,9 @@ public final class ClearinghouseServer implements AutoCloseable {
             return Double.NaN;
           }
         });
+    metrics.gauge("blindmatch.store.ready",
+        "1 while the store is open and its metadata database reachable, else 0",
+        () -> store.isReady() ? 1 : 0);
     metrics.gauge("blindmatch.log.tree.size", "Entries in the transparency log",
         () -> ch.log().size());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
@@ -260,12 +265,17 @@ public final class ClearinghouseServer implements AutoCloseable {
         throw e;
       }
     }
+    // Readiness follows the store: NOT_SERVING while its metadata database is unreachable
+    // (a lost PostgreSQL connection is not re-established: restart the server).
     health.setStatus("", ServingStatus.SERVING);
-    ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "blindmatch-purge");
+    ScheduledExecutorService purger = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "blindmatch-store-maintenance");
       t.setDaemon(true);
       return t;
     });
+    purger.scheduleWithFixedDelay(() -> health.setStatus("",
+        store.isReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING),
+        READINESS_PERIOD_SECONDS, READINESS_PERIOD_SECONDS, TimeUnit.SECONDS);
     purger.scheduleWithFixedDelay(() -> {
       try {
         store.purgeExpired(Clock.systemUTC().instant());

@@ -16,7 +16,8 @@ import org.blindmatch.server.store.StoreException.Kind;
  * Layout of a store's data directory, held exclusively by one store instance:
  *
  * <pre>
- * meta.sqlite            metadata (plus -wal and -shm)
+ * meta.sqlite            embedded metadata (plus -wal and -shm)
+ * postgresql-store.id    or: which PostgreSQL store these segments belong to
  * store.lock             advisory lock: one open store per directory, across processes
  * staging/&lt;id&gt;.part     records of an upload in progress
  * segments/&lt;id&gt;.seg     records of a committed submission

@@ -1,6 +1,5 @@
 package org.blindmatch.server.store;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +12,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.blindmatch.server.store.StoreException.Kind;
-import org.sqlite.SQLiteConfig;
 
 /**
- * The metadata database: one SQLite connection in WAL mode with {@code synchronous=FULL}, so
- * a transaction that has committed survives a crash or power loss. Every method is one
- * transaction, and the methods are {@code synchronized}: the connection is used by one thread
- * at a time.
+ * The metadata database behind a {@link SegmentSubmissionStore}: uploads, submissions, caller
+ * records and transparency log entries, over one JDBC connection to SQLite
+ * ({@link SqliteMetadata}) or PostgreSQL ({@link PostgresMetadata}). The SQL is shared; the
+ * few differences are in {@link SqlDialect}. Every method is one transaction, and the methods
+ * are {@code synchronized}: the connection is used by one thread at a time, and this object is
+ * the database's only writer (a file lock for SQLite, an advisory lock for PostgreSQL).
  *
- * <p>Id lookups return exact matches only; the primary keys are case-insensitive (see
- * {@link Schema}), and {@link #idTakenIgnoringCase} exposes that.
+ * <p>Id lookups return exact matches only; ids are unique ignoring letter case (see the
+ * schemas), and {@link #idTakenIgnoringCase} exposes that.
  */
 final class MetadataDb implements AutoCloseable {
   private static final String SPEC_COLUMNS =
@@ -30,54 +30,35 @@ final class MetadataDb implements AutoCloseable {
   private static final String SUBMISSION_COLUMNS = SPEC_COLUMNS
       + ", records, merkle_root, body_sha256, signature, receipt, committed_at_s,"
       + " committed_at_ns, expires_at_s, expires_at_ns, purged";
+  private static final int VALID_TIMEOUT_SECONDS = 5;
 
   private final Connection conn;
+  private final SqlDialect dialect;
+  private final String orderById;
   private boolean closed;
 
-  private MetadataDb(Connection conn) {
+  /**
+   * Takes over {@code conn}, which must have auto-commit off, the schema migrated and this
+   * process holding the database's single-writer lock.
+   */
+  MetadataDb(Connection conn, SqlDialect dialect) {
     this.conn = conn;
+    this.dialect = dialect;
+    this.orderById = " ORDER BY submission_id COLLATE " + dialect.bytewiseCollation();
   }
 
   /**
-   * Opens or creates the database and migrates its schema.
-   *
-   * @throws StoreException {@code IO} if it cannot be opened or does not accept the required
-   *     durability settings; {@code CORRUPT} if it is not a store of a known version
+   * Whether the database answers: false once closed or when the connection is lost (a lost
+   * PostgreSQL session has also lost its advisory lock, so this store never reconnects).
    */
-  static MetadataDb open(Path file) throws StoreException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.enforceForeignKeys(true);
-    config.setBusyTimeout(10_000);
-    Connection c = null;
-    try {
-      c = config.createConnection("jdbc:sqlite:" + file);
-      // The crash promise depends on these; refuse to run if SQLite did not apply them.
-      requirePragma(c, "journal_mode", "wal");
-      requirePragma(c, "synchronous", "2");
-      requirePragma(c, "foreign_keys", "1");
-      c.setAutoCommit(false);
-      Schema.migrate(c);
-      return new MetadataDb(c);
-    } catch (SQLException e) {
-      closeQuietly(c);
-      throw new StoreException(Kind.IO, file + ": cannot open metadata database: "
-          + e.getMessage(), e);
-    } catch (StoreException | RuntimeException e) {
-      closeQuietly(c);
-      throw e;
+  synchronized boolean isReachable() {
+    if (closed) {
+      return false;
     }
-  }
-
-  private static void requirePragma(Connection c, String name, String expected)
-      throws SQLException, StoreException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
-      String actual = rs.next() ? rs.getString(1) : null;
-      if (!expected.equalsIgnoreCase(actual)) {
-        throw new StoreException(Kind.IO, "SQLite refused PRAGMA " + name + "=" + expected
-            + " (got " + actual + ")");
-      }
+    try {
+      return conn.isValid(VALID_TIMEOUT_SECONDS);
+    } catch (SQLException e) {
+      return false;
     }
   }
 
@@ -100,7 +81,7 @@ final class MetadataDb implements AutoCloseable {
     return tx("list uploads", () -> {
       List<UploadRow> rows = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SPEC_COLUMNS
-          + ", next_seq, durable_length FROM uploads ORDER BY submission_id");
+          + ", next_seq, durable_length FROM uploads" + orderById);
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.add(uploadRow(rs));
@@ -112,10 +93,11 @@ final class MetadataDb implements AutoCloseable {
 
   /** Whether an upload or submission has this id up to letter case. */
   synchronized boolean idTakenIgnoringCase(String id) throws StoreException {
+    String match = dialect.idEqualsIgnoringCase();
     return tx("look up " + id, () -> {
       try (PreparedStatement ps = conn.prepareStatement(
-          "SELECT EXISTS (SELECT 1 FROM uploads WHERE submission_id = ?)"
-              + " OR EXISTS (SELECT 1 FROM submissions WHERE submission_id = ?)")) {
+          "SELECT EXISTS (SELECT 1 FROM uploads WHERE " + match + ")"
+              + " OR EXISTS (SELECT 1 FROM submissions WHERE " + match + ")")) {
         ps.setString(1, id);
         ps.setString(2, id);
         try (ResultSet rs = ps.executeQuery()) {
@@ -236,7 +218,7 @@ final class MetadataDb implements AutoCloseable {
     return tx("list submissions", () -> {
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SUBMISSION_COLUMNS
           + " FROM submissions WHERE scope_digest = ? AND key_id = ? AND role = ?"
-          + " AND purged = 0 ORDER BY submission_id COLLATE BINARY")) {
+          + " AND purged = 0" + orderById)) {
         ps.setBytes(1, scopeDigest);
         ps.setInt(2, keyId);
         ps.setInt(3, role);
@@ -248,7 +230,7 @@ final class MetadataDb implements AutoCloseable {
   synchronized List<StoredSubmission> listAll() throws StoreException {
     return tx("list submissions", () -> {
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SUBMISSION_COLUMNS
-          + " FROM submissions ORDER BY submission_id COLLATE BINARY")) {
+          + " FROM submissions" + orderById)) {
         return submissions(ps);
       }
     });
@@ -260,14 +242,13 @@ final class MetadataDb implements AutoCloseable {
    * @return the ids marked
    */
   synchronized List<String> markExpiredPurged(Instant now) throws StoreException {
-    String expired = " WHERE purged = 0 AND (expires_at_s < ?1"
-        + " OR (expires_at_s = ?1 AND expires_at_ns <= ?2))";
+    String expired = " WHERE purged = 0 AND (expires_at_s < ?"
+        + " OR (expires_at_s = ? AND expires_at_ns <= ?))";
     return tx("purge expired submissions", () -> {
       List<String> ids = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement(
           "SELECT submission_id FROM submissions" + expired)) {
-        ps.setLong(1, now.getEpochSecond());
-        ps.setInt(2, now.getNano());
+        bindInstant(ps, now);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             ids.add(rs.getString(1));
@@ -276,8 +257,7 @@ final class MetadataDb implements AutoCloseable {
       }
       try (PreparedStatement ps = conn.prepareStatement(
           "UPDATE submissions SET purged = 1" + expired)) {
-        ps.setLong(1, now.getEpochSecond());
-        ps.setInt(2, now.getNano());
+        bindInstant(ps, now);
         ps.executeUpdate();
       }
       return ids;
@@ -315,7 +295,8 @@ final class MetadataDb implements AutoCloseable {
     return tx("list records " + kind, () -> {
       List<String> keys = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement(
-          "SELECT key FROM records WHERE kind = ? ORDER BY key")) {
+          "SELECT key FROM records WHERE kind = ? ORDER BY key COLLATE "
+              + dialect.bytewiseCollation())) {
         ps.setString(1, kind);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -383,9 +364,10 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
+  /** The schemas keep indices gap-free from 0, so the size is one past the largest. */
   private long selectLogSize() throws SQLException {
     try (Statement s = conn.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM log_entries")) {
+        ResultSet rs = s.executeQuery("SELECT coalesce(max(idx) + 1, 0) FROM log_entries")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -427,8 +409,7 @@ final class MetadataDb implements AutoCloseable {
       return result;
     } catch (SQLException e) {
       rollbackQuietly();
-      // SQLite's messages name constraints and tables, never bound values.
-      throw new StoreException(Kind.IO, what + ": database error: " + e.getMessage(), e);
+      throw new StoreException(Kind.IO, what + ": database error: " + dialect.describe(e), e);
     } catch (StoreException | RuntimeException e) {
       rollbackQuietly();
       throw e;
@@ -443,7 +424,13 @@ final class MetadataDb implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Connection c) {
+  private static void bindInstant(PreparedStatement ps, Instant now) throws SQLException {
+    ps.setLong(1, now.getEpochSecond());
+    ps.setLong(2, now.getEpochSecond());
+    ps.setInt(3, now.getNano());
+  }
+
+  static void closeQuietly(Connection c) {
     if (c != null) {
       try {
         c.close();

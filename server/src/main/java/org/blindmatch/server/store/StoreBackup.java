@@ -44,11 +44,17 @@ import org.blindmatch.server.store.StoreException.Kind;
  * <p>Restore checks every file against the manifest, then writes a fresh data directory
  * (never over a non-empty one); the next server start runs the usual recovery.
  *
+ * <p>The embedded store only: a data directory of a PostgreSQL store is refused, naming the
+ * documented procedure ({@code pg_dump} of the database, then a copy of the directory).
+ *
  * <p>Not thread-safe; one backup or restore at a time per target.
  */
 public final class StoreBackup {
   /** The manifest's format identifier. */
   public static final String FORMAT = "blindmatch/store-backup/v1";
+  /** Where a PostgreSQL store's backup procedure is documented, for error messages. */
+  public static final String POSTGRESQL = "back up a PostgreSQL store with pg_dump and a copy"
+      + " of data_dir as docs/OPERATIONS.md, \"Backup and restore\", describes";
   private static final String MANIFEST = "manifest.json";
   private static final String META = "meta.sqlite";
 
@@ -68,6 +74,10 @@ public final class StoreBackup {
    */
   public static Summary backup(Path dataDir, Path out) throws StoreException {
     Path meta = dataDir.resolve(META);
+    if (Files.exists(dataDir.resolve(PostgresMetadata.BINDING_FILE))) {
+      throw new StoreException(Kind.IO, dataDir + " holds the segments of a PostgreSQL"
+          + " store, whose metadata this command cannot copy consistently; " + POSTGRESQL);
+    }
     if (!Files.isRegularFile(meta)) {
       throw new StoreException(Kind.IO, dataDir + ": not a clearinghouse data directory (no "
           + META + ")");

@@ -200,6 +200,12 @@ public interface SubmissionStore extends AutoCloseable {
    */
   List<byte[]> logEntries(long from, long to) throws StoreException;
 
+  /**
+   * Whether the store can serve calls: open, and its metadata database reachable. Cheap
+   * enough for a readiness probe every few seconds; never throws.
+   */
+  boolean isReady();
+
   /** Releases the store; safe to call more than once. */
   @Override
   void close() throws StoreException;

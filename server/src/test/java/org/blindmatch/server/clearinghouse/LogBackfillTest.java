@@ -3,7 +3,6 @@ package org.blindmatch.server.clearinghouse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -13,15 +12,14 @@ import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.server.log.TransparencyLog;
-import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.SegmentSubmissionStore;
+import org.blindmatch.server.store.StoreConformance;
 import org.blindmatch.server.store.UploadSpec;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LogBackfillTest {
+class LogBackfillTest extends StoreConformance {
   private static final String PLATFORM = "blindmatch://test/platform/p";
 
-  @TempDir Path dir;
 
   /** As after a crash between a commit (or a stored transcript) and its log append. */
   @Test
@@ -31,7 +29,7 @@ class LogBackfillTest {
         .setSignature(ByteString.copyFromUtf8("sig")).build();
     SignedTranscript transcript = SignedTranscript.newBuilder()
         .setTranscript(ByteString.copyFromUtf8("run")).build();
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       byte[] records = new byte[66];
       new Random(1).nextBytes(records);
       store.beginUpload(new UploadSpec("s1", PLATFORM, UploadSpec.ROLE_REPORT, new byte[32], 7,

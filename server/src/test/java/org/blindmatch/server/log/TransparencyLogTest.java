@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,18 +24,17 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
-import org.blindmatch.server.store.EmbeddedSubmissionStore;
+import org.blindmatch.server.store.SegmentSubmissionStore;
+import org.blindmatch.server.store.StoreConformance;
 import org.blindmatch.server.store.StoreException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TransparencyLogTest {
+class TransparencyLogTest extends StoreConformance {
   private static final String CH = "blindmatch://test/clearinghouse/ch";
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-03-01T10:00:00.250Z"), ZoneOffset.UTC);
 
-  @TempDir Path dir;
   NodeSigner signer;
 
   @BeforeEach
@@ -46,7 +44,7 @@ class TransparencyLogTest {
 
   @Test
   void appendsAreConsecutiveAndIdempotentByKey() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       assertEquals(0, log.append("a", entry(0)));
       assertEquals(1, log.append("b", entry(1)));
@@ -65,7 +63,7 @@ class TransparencyLogTest {
   void aRestartResumesTheSameTree() throws Exception {
     byte[] root;
     SignedTreeHead before;
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       for (int i = 0; i < 37; i++) {
         log.append("k" + i, entry(i));
@@ -73,7 +71,7 @@ class TransparencyLogTest {
       before = log.signedTreeHead();
       root = head(before).getRootHash().toByteArray();
     }
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       assertEquals(37, log.size());
       TreeHead after = head(log.signedTreeHead());
@@ -88,7 +86,7 @@ class TransparencyLogTest {
 
   @Test
   void proofsVerifyAgainstSignedHeads() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       TreeHead empty = head(log.signedTreeHead());
       assertEquals(0, empty.getTreeSize());
@@ -115,7 +113,7 @@ class TransparencyLogTest {
 
   @Test
   void positionsVerifyAndForgeriesDoNot() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       for (int i = 0; i < 5; i++) {
         log.append("k" + i, entry(i));
@@ -139,7 +137,7 @@ class TransparencyLogTest {
 
   @Test
   void headSignaturesAreDomainSeparated() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
       log.append("k", entry(0));
       SignedTreeHead signed = log.signedTreeHead();
@@ -158,17 +156,26 @@ class TransparencyLogTest {
 
   @Test
   void theDatabaseRefusesGapsAndRewrites() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       TransparencyLog.open(store, signer, CH, CLOCK).append("k", entry(0));
     }
-    try (Connection c = DriverManager.getConnection(
-        "jdbc:sqlite:" + dir.resolve("meta.sqlite"));
-        Statement s = c.createStatement()) {
-      assertThrows(SQLException.class, () -> s.executeUpdate(
-          "INSERT INTO log_entries (idx, entry_key, entry) VALUES (5, 'gap', x'00')"));
-      assertThrows(SQLException.class,
-          () -> s.executeUpdate("UPDATE log_entries SET entry = x'00'"));
-      assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM log_entries"));
+    try (Connection c = rawConnection()) {
+      c.setAutoCommit(true);
+      refused(c, "INSERT INTO log_entries (idx, entry_key, entry) VALUES (5, 'gap', ?)",
+          "log index must equal the number of entries");
+      refused(c, "UPDATE log_entries SET entry = ?", "append-only");
+      refused(c, "DELETE FROM log_entries WHERE entry <> ?", "append-only");
+    }
+    try (SegmentSubmissionStore store = open()) {
+      assertEquals(List.of("entry 0"), text(store.logEntries(0, 10)));
+    }
+  }
+
+  private static void refused(Connection c, String sql, String reason) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setBytes(1, new byte[] {0});
+      SQLException e = assertThrows(SQLException.class, ps::executeUpdate, sql);
+      assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
   }
 

@@ -21,20 +21,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Kills a writing JVM with SIGKILL and checks what survives. */
-class KillDashNineTest {
+class KillDashNineTest extends StoreConformance {
   private static final String EOF = "\u0000EOF";
   private static final long MIN_APPENDED = 20;
 
-  @TempDir Path dir;
 
   @Test
   void committedSurvivesAndUploadResumesFromDurableSequence() throws Exception {
     long lastPrinted = runAndKill();
 
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       StoredSubmission a = store.find("A").orElseThrow();
       assertEquals(CrashingWriter.A_RECORDS, a.records());
       assertArrayEquals(CrashingWriter.bodyA(), Fixtures.readAll(store, "A"));
@@ -65,10 +63,13 @@ class KillDashNineTest {
    */
   private long runAndKill() throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashingWriter.class.getName(), dir.toString())
-        .redirectErrorStream(true)
-        .start();
+    ProcessBuilder builder = new ProcessBuilder(java, "-cp",
+        System.getProperty("java.class.path"), CrashingWriter.class.getName(), dir.toString())
+        .redirectErrorStream(true);
+    if (metadata instanceof PostgresSettings pg) {
+      CrashingWriter.passPostgres(builder, pg);
+    }
+    Process child = builder.start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread pump = new Thread(() -> pump(child.getInputStream(), lines), "child-output");
     pump.setDaemon(true);

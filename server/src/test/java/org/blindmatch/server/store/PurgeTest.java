@@ -20,21 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PurgeTest {
-  @TempDir Path dir;
+class PurgeTest extends StoreConformance {
 
   @Test
   void expiredRecordsAreDeletedAndMetadataKept() throws Exception {
     Instant soon = T0.plusSeconds(60);
     byte[] keptBody = records(3, 22);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("old", 2), records(2, 21), 2);
       StoredSubmission old = store.commit("old", PLATFORM, ROOT, SIGNATURE, RECEIPT, T0, soon);
       upload(store, report("new", 3), keptBody, 3);
@@ -63,7 +60,7 @@ class PurgeTest {
       assertEquals(0, store.purgeExpired(soon));
       assertEquals(new UploadState("pending", 1, 1), store.uploadState("pending"));
     }
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertTrue(store.recoveryReport().clean(), store.recoveryReport().toString());
       assertKind(Kind.PURGED, () -> store.openRecords("old"));
       assertArrayEquals(keptBody, readAll(store, "new"));

@@ -23,16 +23,14 @@ import java.util.Arrays;
 import java.util.List;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RecoveryTest {
-  @TempDir Path dir;
+class RecoveryTest extends StoreConformance {
 
   @Test
   void tornWriteIsTruncatedAndUploadResumes() throws Exception {
     byte[] body = records(30, 11);
     Path staged;
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       store.beginUpload(report("r", 30));
       store.appendChunk("r", PLATFORM, 0, body, 0, 10 * 33);
       staged = store.stagedFile("r");
@@ -40,7 +38,7 @@ class RecoveryTest {
     // A chunk written but never recorded, cut off mid-record.
     Files.write(staged, Arrays.copyOfRange(records(5, 99), 0, 100),
         StandardOpenOption.APPEND);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertEquals(List.of("r"), store.recoveryReport().truncatedUploads());
       assertEquals(10 * 33, Files.size(staged));
       assertEquals(new UploadState("r", 1, 10), store.beginUpload(report("r", 30)));
@@ -52,35 +50,35 @@ class RecoveryTest {
 
   @Test
   void missingCommittedSegmentRefusesToOpen() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("r", 3), records(3, 12), 3);
       commit(store, report("r", 3));
     }
     Path segment = dir.resolve("segments/r.seg");
     Files.delete(segment);
     Files.write(dir.resolve("segments/orphan.seg"), new byte[33]);
-    StoreException e = assertKind(Kind.CORRUPT, () -> EmbeddedSubmissionStore.open(dir));
+    StoreException e = assertKind(Kind.CORRUPT, () -> open());
     assertTrue(e.getMessage().contains(segment.toAbsolutePath().toString()), e.getMessage());
     // Refusing changed nothing, and released the directory.
     assertTrue(Files.exists(dir.resolve("segments/orphan.seg")));
-    assertKind(Kind.CORRUPT, () -> EmbeddedSubmissionStore.open(dir));
+    assertKind(Kind.CORRUPT, () -> open());
   }
 
   @Test
   void wrongSizedCommittedSegmentRefusesToOpen() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("r", 3), records(3, 12), 3);
       commit(store, report("r", 3));
     }
     Files.write(dir.resolve("segments/r.seg"), new byte[1], StandardOpenOption.APPEND);
-    StoreException e = assertKind(Kind.CORRUPT, () -> EmbeddedSubmissionStore.open(dir));
+    StoreException e = assertKind(Kind.CORRUPT, () -> open());
     assertTrue(e.getMessage().contains("r.seg"), e.getMessage());
   }
 
   @Test
   void tamperedSegmentFailsAtEndOfStream() throws Exception {
     byte[] body = records(100, 13);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("r", 100), body, 100);
       commit(store, report("r", 100));
       byte[] tampered = body.clone();
@@ -95,14 +93,14 @@ class RecoveryTest {
 
   @Test
   void orphansAndStrayFilesAreRemoved() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("keep", 1), records(1, 14), 1);
       commit(store, report("keep", 1));
     }
     Files.write(dir.resolve("segments/x.seg"), new byte[66]);
     Files.write(dir.resolve("staging/y.part"), new byte[33]);
     Files.write(dir.resolve("segments/notes.txt"), new byte[1]);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertEquals(List.of("x"), store.recoveryReport().deletedSegments());
       assertEquals(List.of("y"), store.recoveryReport().deletedStagedFiles());
       assertFalse(Files.exists(dir.resolve("segments/x.seg")));
@@ -115,13 +113,13 @@ class RecoveryTest {
   @Test
   void commitInterruptedAfterRenameIsRestoredToStaging() throws Exception {
     byte[] body = records(7, 15);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("r", 7), body, 3);
     }
     // The crash window between the rename and the metadata transaction.
     Files.move(dir.resolve("staging/r.part"), dir.resolve("segments/r.seg"),
         StandardCopyOption.ATOMIC_MOVE);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertEquals(List.of("r"), store.recoveryReport().restoredUploads());
       assertTrue(store.find("r").isEmpty());
       assertEquals(new UploadState("r", 3, 7), store.beginUpload(report("r", 7)));
@@ -132,11 +130,11 @@ class RecoveryTest {
 
   @Test
   void lostStagedDataResetsTheUpload() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("r", 7), records(6, 16), 3);
     }
     Files.delete(dir.resolve("staging/r.part"));
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertEquals(List.of("r"), store.recoveryReport().resetUploads());
       assertEquals(new UploadState("r", 0, 0), store.beginUpload(report("r", 7)));
       byte[] body = records(7, 17);
@@ -151,14 +149,14 @@ class RecoveryTest {
     byte[] body = records(4, 18);
     Path segment = dir.resolve("segments/r.seg");
     Path copy = dir.resolve("copy");
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("r", 4), body, 4);
       commit(store, report("r", 4));
       Files.copy(segment, copy);
       assertEquals(1, store.purgeExpired(Fixtures.EXPIRY));
     }
     Files.move(copy, segment);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertEquals(List.of("r"), store.recoveryReport().deletedSegments());
       assertFalse(Files.exists(segment));
       assertTrue(store.find("r").orElseThrow().purged());
@@ -167,13 +165,13 @@ class RecoveryTest {
 
   @Test
   void directoryIsHeldByOneStore() throws Exception {
-    EmbeddedSubmissionStore first = EmbeddedSubmissionStore.open(dir);
+    SegmentSubmissionStore first = open();
     try {
-      StoreException e = assertKind(Kind.IO, () -> EmbeddedSubmissionStore.open(dir));
+      StoreException e = assertKind(Kind.IO, () -> open());
       assertTrue(e.getMessage().contains("already open"), e.getMessage());
     } finally {
       first.close();
     }
-    EmbeddedSubmissionStore.open(dir).close();
+    open().close();
   }
 }

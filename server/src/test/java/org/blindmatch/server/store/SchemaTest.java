@@ -16,6 +16,7 @@ import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The embedded store's SQLite schema; {@link PostgresSchemaTest} is its PostgreSQL twin. */
 class SchemaTest {
   @TempDir Path dir;
 
@@ -36,20 +37,20 @@ class SchemaTest {
 
   @Test
   void createsVersionedWalDatabase() throws Exception {
-    EmbeddedSubmissionStore.open(dir).close();
+    SegmentSubmissionStore.open(dir, MetadataLocation.embedded()).close();
     assertEquals("wal", query("PRAGMA journal_mode"));
     assertEquals(String.valueOf(Schema.latestVersion()),
         query("SELECT max(version) FROM schema_version"));
-    EmbeddedSubmissionStore.open(dir).close();
+    SegmentSubmissionStore.open(dir, MetadataLocation.embedded()).close();
     assertEquals(String.valueOf(Schema.latestVersion()),
         query("SELECT count(*) FROM schema_version"));
   }
 
   @Test
   void refusesNewerSchema() throws Exception {
-    EmbeddedSubmissionStore.open(dir).close();
+    SegmentSubmissionStore.open(dir, MetadataLocation.embedded()).close();
     update("INSERT INTO schema_version VALUES (999)");
-    StoreException e = assertKind(Kind.CORRUPT, () -> EmbeddedSubmissionStore.open(dir));
+    StoreException e = assertKind(Kind.CORRUPT, () -> SegmentSubmissionStore.open(dir, MetadataLocation.embedded()));
     assertTrue(e.getMessage().contains("999"), e.getMessage());
   }
 
@@ -57,12 +58,12 @@ class SchemaTest {
   void refusesForeignDatabase() throws Exception {
     Files.createDirectories(dir);
     update("CREATE TABLE other (x)");
-    assertKind(Kind.CORRUPT, () -> EmbeddedSubmissionStore.open(dir));
+    assertKind(Kind.CORRUPT, () -> SegmentSubmissionStore.open(dir, MetadataLocation.embedded()));
   }
 
   @Test
   void databaseRejectsUploadOfCommittedId() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir, MetadataLocation.embedded())) {
       Fixtures.upload(store, Fixtures.report("r", 1), Fixtures.records(1, 1), 1);
       Fixtures.commit(store, Fixtures.report("r", 1));
     }

@@ -18,24 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class UploadErrorsTest {
+class UploadErrorsTest extends StoreConformance {
   private static final byte[] CHUNK = records(10, 9);
 
-  @TempDir Path dir;
-  EmbeddedSubmissionStore store;
+  SegmentSubmissionStore store;
 
   @BeforeEach
-  void open() throws StoreException {
-    store = EmbeddedSubmissionStore.open(dir);
+  void openStore() throws StoreException {
+    store = open();
   }
 
   @AfterEach

@@ -21,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -30,17 +29,16 @@ import java.util.concurrent.Future;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class UploadLifecycleTest {
-  @TempDir Path dir;
+class UploadLifecycleTest extends StoreConformance {
 
   @Test
   void roundTripCommitsExactBytesAndLists() throws Exception {
     byte[] body = records(1000, 1);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertTrue(store.recoveryReport().clean());
-      assertTrue(Files.isRegularFile(dir.resolve("meta.sqlite")));
+      assertTrue(Files.isRegularFile(dir.resolve(backend == Backend.EMBEDDED ? "meta.sqlite"
+          : PostgresMetadata.BINDING_FILE)));
       assertTrue(Files.isDirectory(dir.resolve("segments")));
       assertTrue(Files.isDirectory(dir.resolve("staging")));
 
@@ -83,7 +81,7 @@ class UploadLifecycleTest {
       assertEquals(List.of(), ids(store.list(SCOPE, KEY_ID + 1, 1)));
       assertEquals(List.of("r-0", "r-1", "r-2", "w-1"), ids(store.listAll()));
     }
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertTrue(store.recoveryReport().clean(), store.recoveryReport().toString());
       assertArrayEquals(body, readAll(store, "r-1"));
       assertEquals(4, store.listAll().size());
@@ -94,12 +92,12 @@ class UploadLifecycleTest {
   void resumesAfterReopen() throws Exception {
     byte[] body = records(50, 5);
     int chunk = 10 * TokenRecord.LENGTH;
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       store.beginUpload(report("r", 50));
       store.appendChunk("r", PLATFORM, 0, body, 0, chunk);
       store.appendChunk("r", PLATFORM, 1, body, chunk, chunk);
     }
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       assertTrue(store.recoveryReport().clean());
       UploadState resumed = store.beginUpload(report("r", 50));
       assertEquals(new UploadState("r", 2, 20), resumed);
@@ -113,7 +111,7 @@ class UploadLifecycleTest {
 
   @Test
   void emptySubmissionCommits() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       store.beginUpload(watchlist("empty", 0));
       StoredSubmission s = commit(store, watchlist("empty", 0));
       assertEquals(0, s.records());
@@ -123,7 +121,7 @@ class UploadLifecycleTest {
 
   @Test
   void abandonedIdCanBeReused() throws Exception {
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       upload(store, report("r", 4), records(2, 6), 2);
       store.abandonUpload("r", PLATFORM);
       assertFalse(Files.exists(dir.resolve("staging/r.part")));
@@ -140,7 +138,7 @@ class UploadLifecycleTest {
   void concurrentUploadsOfDifferentIds() throws Exception {
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (EmbeddedSubmissionStore store = EmbeddedSubmissionStore.open(dir)) {
+    try (SegmentSubmissionStore store = open()) {
       List<Future<byte[]>> bodies = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;

@@ -21,27 +21,30 @@ import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.server.store.StoreException.Kind;
 
 /**
- * A {@link SubmissionStore} in one local directory: records in flat files, metadata in
- * SQLite. Needs no server process.
+ * A {@link SubmissionStore} whose records live in flat files in one local directory and whose
+ * metadata and transparency log live in a database: SQLite in the same directory (the
+ * embedded store, needing no server process) or PostgreSQL (see {@link MetadataLocation}).
  *
  * <p><b>Durability.</b> Every method that changes state has made the change durable when it
  * returns, including across power loss, provided the file system honours fsync: metadata
- * commits go through SQLite in WAL mode with {@code synchronous=FULL}; files are fsynced
- * before the metadata that refers to them, and renamed atomically with the directory fsynced.
- * A chunk is appended to {@code staging/<id>.part} and fsynced before the upload row records
- * its new length; a commit fsyncs the staged file, renames it to {@code segments/<id>.seg},
- * fsyncs the directories and then, in one transaction, inserts the submission and deletes
- * the upload. {@link #open} reconciles files with metadata after a crash (see
- * {@link RecoveryReport}).
+ * commits go through SQLite in WAL mode with {@code synchronous=FULL}, or through PostgreSQL
+ * with {@code fsync}, {@code full_page_writes} and {@code synchronous_commit} on; files are
+ * fsynced before the metadata that refers to them, and renamed atomically with the directory
+ * fsynced. A chunk is appended to {@code staging/<id>.part} and fsynced before the upload row
+ * records its new length; a commit fsyncs the staged file, renames it to
+ * {@code segments/<id>.seg}, fsyncs the directories and then, in one transaction, inserts the
+ * submission and deletes the upload. {@link #open} reconciles files with metadata after a
+ * crash (see {@link RecoveryReport}).
  *
  * <p><b>Thread-safety.</b> All methods are thread-safe. Calls for the same submission id are
  * serialized (chunk appends to one upload happen one at a time); calls for different ids
- * write their files in parallel and share one SQLite connection, used by one thread at a
- * time. One instance owns its directory: a second open of the same directory, from this or
- * another process, fails with {@code IO}. Close the store only after in-flight calls return;
- * calls made after {@link #close()} throw {@link IllegalStateException}.
+ * write their files in parallel and share one database connection, used by one thread at a
+ * time. One instance owns its directory and its database: a second open of the same
+ * directory, from this or another process, fails with {@code IO}, and so does a second open
+ * of the same PostgreSQL database (advisory lock). Close the store only after in-flight calls
+ * return; calls made after {@link #close()} throw {@link IllegalStateException}.
  */
-public final class EmbeddedSubmissionStore implements SubmissionStore {
+public final class SegmentSubmissionStore implements SubmissionStore {
   private static final int LOCK_STRIPES = 64;
   private static final int READ_BUFFER = 1 << 16;
 
@@ -50,28 +53,35 @@ public final class EmbeddedSubmissionStore implements SubmissionStore {
   private final RecoveryReport recovery;
   private final IdLocks locks = new IdLocks(LOCK_STRIPES);
 
-  private EmbeddedSubmissionStore(DataDir dir, MetadataDb db, RecoveryReport recovery) {
+  private SegmentSubmissionStore(DataDir dir, MetadataDb db, RecoveryReport recovery) {
     this.dir = dir;
     this.db = db;
     this.recovery = recovery;
   }
 
   /**
-   * Opens the store in {@code dataDir}, creating {@code meta.sqlite}, {@code segments/} and
-   * {@code staging/} if needed, migrating the schema and recovering from an unclean shutdown.
+   * Opens the store in {@code dataDir} with its metadata at {@code metadata}, creating
+   * {@code segments/} and {@code staging/} (and for the embedded store {@code meta.sqlite}) if
+   * needed, migrating the schema and recovering from an unclean shutdown.
    *
    * @throws StoreException {@code CORRUPT} if a committed, unpurged submission's segment file
    *     is missing or has the wrong length (the message names the file; nothing is changed),
-   *     or if {@code meta.sqlite} is not a store this build can read; {@code IO} if the
-   *     directory is in use by another instance or cannot be read or written
+   *     if the metadata is not a store this build can read, or if the directory and the
+   *     database do not belong together (another kind, another PostgreSQL store); {@code IO}
+   *     if the directory or database is in use by another instance or cannot be read or
+   *     written
    */
-  public static EmbeddedSubmissionStore open(Path dataDir) throws StoreException {
+  public static SegmentSubmissionStore open(Path dataDir, MetadataLocation metadata)
+      throws StoreException {
+    Objects.requireNonNull(metadata, "metadata");
     DataDir dir = DataDir.open(dataDir);
     MetadataDb db = null;
     try {
-      db = MetadataDb.open(dir.metaFile());
+      db = metadata instanceof PostgresSettings pg
+          ? PostgresMetadata.open(pg, dir)
+          : openEmbedded(dir);
       RecoveryReport report = Recovery.run(dir, db);
-      return new EmbeddedSubmissionStore(dir, db, report);
+      return new SegmentSubmissionStore(dir, db, report);
     } catch (StoreException | RuntimeException e) {
       if (db != null) {
         db.close();
@@ -79,6 +89,17 @@ public final class EmbeddedSubmissionStore implements SubmissionStore {
       dir.close();
       throw e;
     }
+  }
+
+  private static MetadataDb openEmbedded(DataDir dir) throws StoreException {
+    Path binding = dir.root().resolve(PostgresMetadata.BINDING_FILE);
+    if (Files.exists(binding)) {
+      // Opening SQLite here would find every segment orphaned and delete it.
+      throw new StoreException(Kind.CORRUPT, dir.root() + " holds the segments of a"
+          + " PostgreSQL store (" + binding.getFileName() + "); a data directory belongs to"
+          + " one store kind");
+    }
+    return SqliteMetadata.open(dir.metaFile());
   }
 
   /** What {@link #open} repaired; empty lists after a clean shutdown. */
@@ -380,6 +401,11 @@ public final class EmbeddedSubmissionStore implements SubmissionStore {
           "log range [" + from + ", " + to + ") is not 0 <= from <= to");
     }
     return db.logEntries(from, to);
+  }
+
+  @Override
+  public boolean isReady() {
+    return db.isReachable();
   }
 
   @Override

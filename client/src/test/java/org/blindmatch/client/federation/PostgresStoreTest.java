@@ -1,0 +1,142 @@
+package org.blindmatch.client.federation;
+
+import static org.blindmatch.client.federation.FederationTests.fail;
+import static org.blindmatch.client.federation.FederationTests.ok;
+import static org.blindmatch.client.federation.FederationTests.tokenize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
+import org.blindmatch.proto.v1.TreeHead;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.clearinghouse.ClearinghouseServer;
+import org.blindmatch.server.store.PostgresFixture;
+import org.blindmatch.server.store.PostgresSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clearinghouse with {@code store.kind: postgresql} against a real PostgreSQL server
+ * ({@link PostgresFixture}): CLI submits over mutual TLS, a match, every party's results and
+ * {@code audit verify}; after a restart the same results and log head; {@code admin backup}
+ * refuses and names the documented procedure; readiness follows the database connection.
+ */
+class PostgresStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void federationRunsOnPostgresqlAndSurvivesARestart() throws Exception {
+    TestFederation fed = new TestFederation(dir, 1, false);
+    PostgresSettings pg = PostgresFixture.newDatabase();
+    Files.writeString(dir.resolve("pg-password.txt"), pg.password() + "\n");
+    Path config = dir.resolve("clearinghouse-pg.yaml");
+    Files.writeString(config, Files.readString(fed.config) + "health_listen: 127.0.0.1:0\n"
+        + "store: {kind: postgresql, url: \"" + pg.url() + "\", user: " + pg.user()
+        + ", password_file: pg-password.txt}\n");
+    Path platform = fed.node(Role.PLATFORM, "platform-a");
+    Path ngo = fed.node(Role.NGO, "ngo");
+    Path operator = fed.node(Role.CLEARINGHOUSE, "operator");
+    Path auditor = fed.node(Role.AUDITOR, "auditor");
+    Files.writeString(dir.resolve("a.csv"), """
+        record_id,ip,timestamp
+        A-1,45.77.12.9,2026-03-03T08:30:00Z
+        A-2,45.77.12.10,2026-03-03T08:30:00Z
+        """);
+    Files.writeString(dir.resolve("w.csv"), """
+        label,ip,start,end
+        Bavet,45.77.12.9,2026-03-03T00:00:00Z,2026-03-03T23:59:59Z
+        """);
+    tokenize(fed, "--reports", "a.csv", "a.bmt");
+    tokenize(fed, "--watchlist", "w.csv", "w.bmt");
+
+    ClearinghouseServer server = start(config, fed);
+    String run;
+    String platformResults;
+    TreeHead before;
+    try {
+      assertFalse(Files.exists(dir.resolve("data/meta.sqlite")), "no embedded metadata");
+      ok("submit", "--profile", platform.toString(), "--tokens", path("a.bmt"), "--id", "a1");
+      ok("submit", "--profile", ngo.toString(), "--tokens", path("w.bmt"), "--id", "w1");
+      run = ok("match", "run", "--profile", operator.toString(), "--scope", "test-scope")
+          .lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().substring(4)
+          .trim();
+      platformResults = ok("results", "get", "--profile", platform.toString(), "--run", run,
+          "--map", path("a.bmt.map.csv"));
+      assertTrue(platformResults.contains("A-1,ip+hour"), platformResults);
+      assertFalse(platformResults.contains("A-2"), platformResults);
+      String ngoResults = ok("results", "get", "--profile", ngo.toString(), "--run", run,
+          "--map", path("w.bmt.map.csv"));
+      assertTrue(ngoResults.contains("Bavet,ip+hour,1,1"), ngoResults);
+      ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
+      before = head(auditor);
+
+      String refused = fail("admin", "backup", "--config", config.toString(), "--out",
+          path("backup"));
+      assertTrue(refused.contains("store.kind: postgresql") && refused.contains("pg_dump")
+          && refused.contains("docs/OPERATIONS.md"), refused);
+      assertFalse(Files.exists(dir.resolve("backup")));
+    } finally {
+      server.close();
+    }
+
+    server = start(config, fed);
+    try {
+      assertEquals(platformResults, ok("results", "get", "--profile", platform.toString(),
+          "--run", run, "--map", path("a.bmt.map.csv")));
+      TreeHead after = head(auditor);
+      assertEquals(before.getTreeSize(), after.getTreeSize());
+      assertEquals(before.getRootHash(), after.getRootHash());
+      ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
+
+      String probe = "127.0.0.1:" + server.healthPort();
+      assertTrue(ok("health", "clearinghouse", "--config", config.toString(), "--address",
+          probe).contains("SERVING"));
+      try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), pg.password());
+          Statement s = c.createStatement()) {
+        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE"
+            + " application_name = 'blindmatch-clearinghouse' AND datname = current_database()");
+      }
+      // The readiness check runs every 5 s.
+      int status = 0;
+      StringWriter err = new StringWriter();
+      for (int i = 0; i < 40 && status == 0; i++) {
+        Thread.sleep(500);
+        err = new StringWriter();
+        status = BlindmatchCli.execute(new String[] {"health", "clearinghouse", "--config",
+            config.toString(), "--address", probe, "--timeout-seconds", "2"},
+            new PrintWriter(new StringWriter()), new PrintWriter(err));
+      }
+      assertEquals(1, status, err.toString());
+      assertTrue(err.toString().contains("NOT_SERVING"), err.toString());
+    } finally {
+      server.close();
+    }
+  }
+
+  private static ClearinghouseServer start(Path config, TestFederation fed) throws Exception {
+    ClearinghouseServer server = ClearinghouseServer.start(ClearinghouseConfig.load(config));
+    fed.usePort(server.port());
+    return server;
+  }
+
+  private static TreeHead head(Path profile) throws Exception {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+      return TreeHead.parseFrom(c.audit().getSignedTreeHead(
+          GetSignedTreeHeadRequest.getDefaultInstance()).getTreeHead());
+    }
+  }
+
+  private String path(String name) {
+    return dir.resolve(name).toString();
+  }
+}

@@ -1,0 +1,16 @@
+package org.blindmatch.server.store;
+
+/**
+ * Where a {@link SegmentSubmissionStore} keeps its metadata and transparency log; token
+ * segments always stay in the data directory.
+ */
+public sealed interface MetadataLocation permits MetadataLocation.Embedded, PostgresSettings {
+
+  /** The embedded store: SQLite file {@code meta.sqlite} in the data directory. */
+  record Embedded() implements MetadataLocation {}
+
+  /** The embedded store. */
+  static MetadataLocation embedded() {
+    return new Embedded();
+  }
+}
