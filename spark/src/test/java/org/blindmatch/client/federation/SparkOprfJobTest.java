@@ -1,0 +1,214 @@
+package org.blindmatch.client.federation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.crypto.tokenfile.TokenFileHeader;
+import org.blindmatch.crypto.tokenfile.TokenFileReader;
+import org.blindmatch.crypto.tokenfile.TokenFileSet;
+import org.blindmatch.spark.JobFixture;
+import org.blindmatch.spark.LocalSpark;
+import org.blindmatch.spark.SparkTokenize;
+import org.blindmatch.spark.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Spark job in oprf mode against {@code blindmatch tokenize --mode oprf}, both asking the
+ * same three in-process keyholders (threshold 2) over mutual TLS, on the same generated input
+ * (IPv4 and IPv6, three tiers, malformed and non-routable rows): the same tokens bit for bit
+ * after canonical ordering, the same headers, the same skips per reason; one keyholder down
+ * still works; keyholders over their quota fail the job clearly after bounded back-off.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SparkOprfJobTest {
+  Path dir;
+  Path scope;
+  OprfKeyholders keyholders;
+
+  @BeforeAll
+  void setUp(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    keyholders = new OprfKeyholders(dir);
+    scope = dir.resolve("spark-scope.yaml");
+    Files.writeString(scope, TestData.SCOPE);
+    TestData.reports(dir.resolve("events.csv"), 3_000, 42);
+    TestData.watchlist(dir.resolve("watch.csv"), 300, 7);
+    TestData.reports(dir.resolve("small.csv"), 600, 3);
+  }
+
+  @AfterAll
+  void tearDown() {
+    if (keyholders != null) {
+      keyholders.close();
+    }
+  }
+
+  private record Run(int status, String out, String err) {}
+
+  private String cli(String kind, String csv, String out, List<String> addresses) {
+    String[] args = {"tokenize", kind, dir.resolve(csv).toString(), "--scope", scope.toString(),
+        "--mode", "oprf", "--keyholders", String.join(",", addresses), "--threshold", "2",
+        "--oprf-key", keyholders.publicFile.toString(), "--profile",
+        keyholders.profile.toString(), "--out", dir.resolve(out).toString(), "--no-progress",
+        "--threads", "2"};
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int status = BlindmatchCli.execute(args, new PrintWriter(o), new PrintWriter(e));
+    assertEquals(0, status, () -> String.join(" ", args) + ": " + e);
+    return o.toString();
+  }
+
+  private Path config(String name, String role, String csv, Path output, List<String> addresses,
+      String extra) throws Exception {
+    Path cfg = dir.resolve(name);
+    Files.writeString(cfg, "role: " + role + "\n"
+        + "input: {path: '" + dir.resolve(csv) + "', format: csv}\n"
+        + "scope: '" + scope + "'\nmode: oprf\n"
+        + "oprf:\n"
+        + "  keyholders: [" + String.join(", ", addresses) + "]\n"
+        + "  public_key: '" + keyholders.publicFile + "'\n"
+        + "  threshold: 2\n"
+        + "  profile: '" + keyholders.profile + "'\n"
+        + "  batch: 500\n" + extra
+        + "output: '" + output + "'\n");
+    return cfg;
+  }
+
+  private static Run job(Path cfg) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    LocalSpark.session();
+    int status = SparkTokenize.run(new String[] {"--config", cfg.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private String cliOut;
+
+  /** Runs both, compares tokens, headers and skip counts; returns the job's run. */
+  private Run compare(String kind, String role, String csv, String name, String extra)
+      throws Exception {
+    List<String> all = keyholders.addresses();
+    cliOut = cli(kind, csv, name + ".bmt", all);
+    Path output = dir.resolve(name + "-spark");
+    Run run = job(config(name + ".yaml", role, csv, output, all, extra));
+    assertEquals(0, run.status(), run.err());
+    assertFalse(run.err().contains("\tat "), run.err());
+    assertSameAsCli(name, output, cliOut, run);
+    return run;
+  }
+
+  private void assertSameAsCli(String name, Path output, String cliOut, Run run)
+      throws Exception {
+    TokenFileSet set = TokenFileSet.open(output.resolve("tokens"));
+    TokenFileHeader cliHeader;
+    try (TokenFileReader r = TokenFileReader.open(dir.resolve(name + ".bmt"))) {
+      cliHeader = r.header();
+    }
+    assertEquals(TokenFileHeader.KeyMode.OPRF, cliHeader.mode());
+    assertEquals(cliHeader, set.header(), "same counts, scope, key epoch, tiers");
+    assertTrue(set.parts().stream().anyMatch(p -> p.getFileName().toString()
+        .startsWith("input-")), "row counts per input partition: " + set.parts());
+
+    Map<String, String> cliMap = JobFixture.cliMapping(dir.resolve(name + ".bmt.map.csv"));
+    Map<String, String> jobMap = JobFixture.jobMapping(output.resolve("mapping"));
+    assertEquals(JobFixture.invert(cliMap).keySet(), JobFixture.invert(jobMap).keySet(),
+        "the same ids got handles");
+    byte[] expected = JobFixture.canonical(JobFixture.records(List.of(dir.resolve(name
+        + ".bmt"))), cliMap, JobFixture.invert(cliMap));
+    byte[] actual = JobFixture.canonical(JobFixture.records(set.parts()), jobMap,
+        JobFixture.invert(cliMap));
+    assertArrayEquals(expected, actual, "records byte-identical in canonical order");
+
+    Map<String, Long> cliSkips = new TreeMap<>(JobFixture.cliSkips(cliOut));
+    assertEquals(cliSkips, new TreeMap<>(JobFixture.cliSkips(run.out())), run.out());
+    Map<String, Long> rejected = new TreeMap<>();
+    for (Row r : LocalSpark.session().read().option("header", "true").option("escape", "\"")
+        .csv(output.resolve("rejects").toString()).groupBy("reason").count().collectAsList()) {
+      rejected.put(r.getString(0), r.getLong(1));
+    }
+    assertEquals(cliSkips, rejected, "one reject row per skip");
+    assertTrue(run.out().contains("key epoch    1 (oprf)"), run.out());
+  }
+
+  @Test
+  @Order(1)
+  void reportsAreBitIdenticalToTheCliInOprfMode() throws Exception {
+    Run run = compare("--reports", "report", "events.csv", "events", "");
+    for (String reason : new String[] {"bad_ip", "bad_timestamp", "missing_field",
+        "empty_record_id", "non_routable:private"}) {
+      assertTrue(run.out().contains("  " + reason), reason + " exercised: " + run.out());
+    }
+    // Each distinct (prefix length, masked address) is asked for exactly once, as by the CLI
+    // (whose cache holds them all).
+    assertEquals(evaluations(cliOut), evaluations(run.out()), run.out());
+  }
+
+  private static String evaluations(String summary) {
+    return summary.lines().filter(l -> l.startsWith("evaluations")).findFirst().orElseThrow();
+  }
+
+  @Test
+  @Order(2)
+  void watchlistsAreBitIdenticalToTheCliInOprfMode() throws Exception {
+    Run run = compare("--watchlist", "watchlist", "watch.csv", "watch",
+        "  address_partitions: 3\n");
+    for (String reason : new String[] {"bad_ip", "bad_window", "cidr_over_cap"}) {
+      assertTrue(run.out().contains("  " + reason), reason + " exercised: " + run.out());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void keyholdersOverTheirQuotaFailTheJobNamingThemAfterBackOff() throws Exception {
+    List<String> limited = keyholders.startLimited(10);
+    Path output = dir.resolve("limited-spark");
+    Run run = job(config("limited.yaml", "report", "small.csv", output, limited,
+        "  rate_limit_retries: 2\n  rate_limit_backoff_ms: 5\n"));
+    assertEquals(1, run.status(), run.out() + run.err());
+    assertTrue(run.err().startsWith("error: keyholders refused with RESOURCE_EXHAUSTED"),
+        run.err());
+    assertTrue(run.err().contains("3 times") && run.err().contains("keyholder-1")
+        && run.err().contains(limited.get(0)), run.err());
+    assertFalse(run.err().contains("\tat "), run.err());
+    assertFalse(Files.exists(output), "no output after a failure");
+  }
+
+  @Test
+  @Order(4)
+  void oneKeyholderDownStillWorks() throws Exception {
+    List<String> all = keyholders.addresses();
+    String cliOut = cli("--reports", "small.csv", "small.bmt", all);
+    keyholders.stop(1);
+    Path output = dir.resolve("small-spark");
+    Run run = job(config("small.yaml", "report", "small.csv", output, all, ""));
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.err().contains("warning: keyholder unavailable")
+        && run.err().contains(all.get(0)), run.err());
+    assertSameAsCli("small", output, cliOut, run);
+  }
+}
