@@ -19,6 +19,7 @@ public final class OprfKeyholders implements AutoCloseable {
   private final TestFederation fed;
   private final Path dir;
   private final KeyholderServer[] holders = new KeyholderServer[3];
+  private final List<KeyholderServer> limited = new ArrayList<>();
   /** The epoch's public file. */
   public final Path publicFile;
   /** The platform's node profile (TLS identity toward the keyholders). */
@@ -75,8 +76,6 @@ public final class OprfKeyholders implements AutoCloseable {
     }
     return a;
   }
-
-  private final List<KeyholderServer> limited = new ArrayList<>();
 
   @Override
   public void close() {

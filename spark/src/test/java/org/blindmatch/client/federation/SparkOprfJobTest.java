@@ -210,5 +210,48 @@ class SparkOprfJobTest {
     assertTrue(run.err().contains("warning: keyholder unavailable")
         && run.err().contains(all.get(0)), run.err());
     assertSameAsCli("small", output, cliOut, run);
+
+    // Two down: the driver refuses before any task runs, naming each keyholder.
+    keyholders.stop(2);
+    Path none = dir.resolve("none-spark");
+    run = job(config("none.yaml", "report", "small.csv", none, all, ""));
+    assertEquals(1, run.status(), run.out() + run.err());
+    assertTrue(run.err().startsWith("error: only 1 of the 3 keyholders answered correctly, "
+        + "and epoch 1 needs 2: "), run.err());
+    assertTrue(run.err().contains(all.get(0)) && run.err().contains(all.get(1)), run.err());
+    assertFalse(run.err().contains("\tat "), run.err());
+    assertFalse(Files.exists(none));
+  }
+
+  @Test
+  @Order(0)
+  void badOprfConfigurationsAreOneLineErrorsNamingTheKey() throws Exception {
+    List<String> all = keyholders.addresses();
+    Path out = dir.resolve("never");
+    Path cfg = config("bad.yaml", "report", "small.csv", out, all, "");
+    String good = Files.readString(cfg);
+    String[][] cases = {
+        {good.replace("mode: oprf\n", "mode: oprf\nkeyset: k.json\n"),
+            "keyset: hmac mode only"},
+        {good.replace("mode: oprf\n", "mode: opfr\n"), "mode: must be hmac or oprf"},
+        {good.replace("  threshold: 2\n", "  threshold: 3\n"),
+            "oprf.threshold 3 differs from the threshold 2 in " + keyholders.publicFile},
+        {good.replace("  batch: 500\n", "  batch: 5000\n"),
+            "oprf.batch: expected a whole number in 1..4096"},
+        {good.replace("  batch: 500\n", "  batchsize: 5\n"), "oprf.batchsize: unknown key"},
+        {good.replace(all.get(0), "kh1.example.org"), "oprf.keyholders: "},
+        {good.replace("mode: oprf\n", ""), "oprf: needs mode: oprf"},
+        {good.replace(keyholders.publicFile.toString(), dir.resolve("missing.json").toString()),
+            "no such oprf public file (oprf.public_key)"},
+    };
+    for (String[] c : cases) {
+      Files.writeString(cfg, c[0]);
+      Run run = job(cfg);
+      assertEquals(1, run.status(), c[1] + ": " + run.err());
+      assertTrue(run.err().startsWith("error: ") && run.err().contains(c[1]),
+          c[1] + ": " + run.err());
+      assertEquals(1, run.err().lines().count(), run.err());
+    }
+    assertFalse(Files.exists(out));
   }
 }
