@@ -21,7 +21,8 @@ import org.blindmatch.crypto.tokenfile.TokenFileWriter;
  * masked, tier, first, last, handle}, hash-partitioned and sorted by {@code bits, masked} so
  * that each distinct address sits in one partition, in one run). The task connects its own
  * {@link KeyholderPool} (the CLI's client: blinding, proofs, fail-over), evaluates each
- * distinct address once ({@link AddressTokens}), writes the tokens to a part file
+ * distinct address once ({@link AddressTokens}, {@code requestsInFlight} requests at a time),
+ * writes the tokens to a part file
  * {@code part-NNNNN.bmt} (no input rows counted: those are in the first stage's
  * {@code input-NNNNN.bmt}) and publishes it. OPRF outputs stay in the task's memory.
  *
@@ -33,6 +34,7 @@ record AddressPartition(
     KeyholderAccess access,
     RateLimitBackoff.Policy backoff,
     int batch,
+    int requestsInFlight,
     String tokensDir,
     Map<String, String> hadoopConf,
     LongAccumulator evaluations,
@@ -62,14 +64,14 @@ record AddressPartition(
     try (RateLimitBackoff keyholders = new RateLimitBackoff(() -> access.connect(w -> {
       LOG.warn(w);
       warnings.add(w);
-    }), backoff, Thread::sleep, new SecureRandom())) {
-      AddressTokens tokens = new AddressTokens(s, inputs -> {
-        try {
-          return keyholders.evaluate(inputs);
-        } catch (IOException e) {
-          throw new KeyholderFailure(e.getMessage());
-        }
-      }, batch, writer::write);
+    }), backoff, Thread::sleep, new SecureRandom());
+        AddressTokens tokens = new AddressTokens(s, inputs -> {
+          try {
+            return keyholders.evaluate(inputs);
+          } catch (IOException e) {
+            throw new KeyholderFailure(e.getMessage());
+          }
+        }, batch, requestsInFlight, writer::write)) {
       while (rows.hasNext()) {
         Row r = rows.next();
         tokens.add(r.getInt(0), (byte[]) r.get(1), r.getInt(2), r.getLong(3), r.getLong(4),

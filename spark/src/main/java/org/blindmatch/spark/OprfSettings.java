@@ -20,7 +20,8 @@ import org.blindmatch.server.rpc.HostPort;
  *   threshold: 2                  # optional; must equal the public file's (--threshold)
  *   profile: platform-a.profile.yaml   # TLS identity toward the keyholders (--profile)
  *   batch: 4096                   # distinct addresses per keyholder request (--oprf-batch)
- *   address_partitions: 0         # partitions of the address shuffle; 0: spark.sql.shuffle.partitions
+ *   requests_in_flight: 2         # requests each task keeps outstanding (--oprf-parallel)
+ *   address_partitions: 0         # partitions of the address shuffle (0: Spark's default)
  *   rate_limit_retries: 5         # on RESOURCE_EXHAUSTED: wait and ask again this often
  *   rate_limit_backoff_ms: 1000   # first wait; doubles up to 60 s, with jitter
  * </pre>
@@ -45,12 +46,14 @@ public record OprfSettings(
     Integer threshold,
     String profile,
     int batch,
+    int requestsInFlight,
     int addressPartitions,
     int rateLimitRetries,
     long rateLimitBackoffMillis) implements Serializable {
   private static final long serialVersionUID = 1L;
   static final Set<String> KEYS = Set.of("keyholders", "public_key", "threshold", "profile",
-      "batch", "address_partitions", "rate_limit_retries", "rate_limit_backoff_ms");
+      "batch", "requests_in_flight", "address_partitions", "rate_limit_retries",
+      "rate_limit_backoff_ms");
 
   public OprfSettings {
     keyholders = List.copyOf(keyholders);
@@ -93,6 +96,7 @@ public record OprfSettings(
         threshold,
         JobConfig.local(base, JobConfig.text(node, "profile", file, true)),
         integer(node, "batch", 1, KeyholderPool.MAX_BATCH, KeyholderPool.MAX_BATCH, file),
+        integer(node, "requests_in_flight", 1, 16, 2, file),
         integer(node, "address_partitions", 0, 1 << 20, 0, file),
         integer(node, "rate_limit_retries", 0, 20, 5, file),
         integer(node, "rate_limit_backoff_ms", 1, 60_000, 1000, file));

@@ -13,7 +13,9 @@ import org.blindmatch.client.tokenize.OprfEvaluator;
  * and asks again through a freshly connected pool: bounded, exponential, with jitter. Every
  * other failure, and the last refusal, is thrown at once with a message naming the
  * keyholders. The pool's own fail-over is untouched: a refusing keyholder is replaced by a
- * spare one first, and this only waits when fewer than t remain. Not thread-safe.
+ * spare one first, and this only waits when fewer than t remain. Thread-safe: concurrent
+ * {@link #evaluate} calls share one pool; a refused pool is retired (closed only by
+ * {@link #close}, so calls still running on it finish) and the next call connects afresh.
  */
 final class RateLimitBackoff implements AutoCloseable {
   /** Connects a fresh evaluator (a {@link KeyholderPool}). */
@@ -57,6 +59,7 @@ final class RateLimitBackoff implements AutoCloseable {
   private final Sleeper sleeper;
   private final Random random;
   private OprfEvaluator current;
+  private final List<OprfEvaluator> retired = new java.util.ArrayList<>();
 
   RateLimitBackoff(Connector connector, Policy policy, Sleeper sleeper, Random random) {
     this.connector = connector;
@@ -74,10 +77,11 @@ final class RateLimitBackoff implements AutoCloseable {
   List<byte[]> evaluate(List<byte[]> inputs) throws IOException {
     long waited = 0;
     for (int attempt = 0; ; attempt++) {
+      OprfEvaluator evaluator = evaluator();
       try {
-        return evaluator().evaluate(inputs);
+        return evaluator.evaluate(inputs);
       } catch (KeyholderPool.RateLimitedException e) {
-        closeCurrent(); // the pool dropped the refusing keyholders; a fresh one asks them again
+        retire(evaluator); // it dropped the refusing keyholders; a fresh pool asks them again
         if (attempt >= policy.retries()) {
           throw new IOException("keyholders refused with RESOURCE_EXHAUSTED (over their quota "
               + "or rate limit) " + (attempt + 1) + " times, waiting " + waited + " ms in all "
@@ -96,7 +100,7 @@ final class RateLimitBackoff implements AutoCloseable {
     }
   }
 
-  private OprfEvaluator evaluator() throws IOException {
+  private synchronized OprfEvaluator evaluator() throws IOException {
     if (current == null) {
       try {
         current = connector.connect();
@@ -107,19 +111,25 @@ final class RateLimitBackoff implements AutoCloseable {
     return current;
   }
 
-  private void closeCurrent() {
-    if (current instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // a pool's close only shuts channels down
-      }
+  private synchronized void retire(OprfEvaluator evaluator) {
+    if (evaluator != null && current == evaluator) {
+      retired.add(current);
+      current = null;
     }
-    current = null;
   }
 
   @Override
-  public void close() {
-    closeCurrent();
+  public synchronized void close() {
+    retire(current);
+    for (OprfEvaluator e : retired) {
+      if (e instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // a pool's close only shuts channels down
+        }
+      }
+    }
+    retired.clear();
   }
 }

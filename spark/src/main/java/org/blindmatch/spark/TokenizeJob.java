@@ -276,8 +276,8 @@ public final class TokenizeJob {
     events.sortWithinPartitions("bits", "masked").foreachPartition(new AddressPartition(keys,
         cfg.isReport() ? TokenFileHeader.Role.REPORT : TokenFileHeader.Role.WATCHLIST,
         keyholders, new RateLimitBackoff.Policy(o.rateLimitRetries(), o.rateLimitBackoffMillis(),
-            60_000), o.batch(), settings.tokensDir(), settings.hadoopConf(), evaluated,
-        taskWarnings));
+            60_000), o.batch(), o.requestsInFlight(), settings.tokensDir(),
+        settings.hadoopConf(), evaluated, taskWarnings));
     warnings.addAll(taskWarnings.value());
     return evaluated.value();
   }
