@@ -10,13 +10,16 @@ import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
+import org.blindmatch.server.security.TlsMaterial;
 
 /**
  * How every process of an oprf-mode run reaches the keyholders: their addresses, the epoch's
  * public file and the TLS files of the node profile (CA, certificate, encrypted key, the
  * passphrase file that decrypts it). Only paths travel in the job; each process reads the
  * files itself ({@link KeySource#locate}: the path, else the file of that name shipped with
- * {@code --files}). Immutable and serializable.
+ * {@code --files}). Each JVM decrypts the TLS key once and keeps it for its lifetime, as it
+ * does the hmac keyset ({@link KeySource#deriver}); every task connects its own pool with it.
+ * Immutable and serializable.
  *
  * @param keyholders {@code host:port} of each keyholder, in order of preference
  * @param publicKey the epoch's public file
@@ -27,6 +30,8 @@ import org.blindmatch.crypto.oprf.OprfKeyFiles;
 record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
     NodeProfileFiles profile) implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final java.util.concurrent.ConcurrentHashMap<NodeProfileFiles, TlsMaterial>
+      TLS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The profile's files (a {@link NodeProfile} is not serializable). */
   record NodeProfileFiles(String host, int port, String ca, String cert, String key,
@@ -79,10 +84,20 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
   KeyholderPool connect(Consumer<String> warnings) throws JobException {
     OprfKeyFiles.EpochPublicKey key = readPublic(publicKey);
     try {
-      return KeyholderPool.connect(profile.located(), keyholders, key, warnings);
+      return KeyholderPool.connect(tls(), keyholders, key, warnings);
     } catch (InputException e) {
       throw new JobException(e.getMessage());
     }
+  }
+
+  /** This JVM's TLS identity: decrypted on first use (600,000 PBKDF2 rounds), then cached. */
+  private TlsMaterial tls() throws InputException {
+    TlsMaterial t = TLS.get(profile);
+    if (t == null) {
+      t = KeyholderPool.tls(profile.located());
+      TLS.putIfAbsent(profile, t);
+    }
+    return t;
   }
 
   private static OprfKeyFiles.EpochPublicKey readPublic(String file) throws JobException {

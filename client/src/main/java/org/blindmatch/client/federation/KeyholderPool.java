@@ -123,22 +123,40 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    */
   public static KeyholderPool connect(NodeProfile profile, List<String> addresses,
       OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws InputException {
+    return connect(tls(profile), addresses, key, warnings);
+  }
+
+  /**
+   * The TLS identity of {@code profile}, decrypting its key with its passphrase file (for a
+   * process that connects many pools with one identity, see
+   * {@link #connect(TlsMaterial, List, OprfKeyFiles.EpochPublicKey, Consumer)}).
+   *
+   * @throws InputException if the profile has no TLS section or its files cannot be read
+   */
+  public static TlsMaterial tls(NodeProfile profile) throws InputException {
     if (profile.insecureIdentity() != null) {
       throw new InputException("oprf mode talks to keyholders over mutual TLS only; the "
           + "profile has no tls section");
     }
-    if (addresses.isEmpty()) {
-      throw new InputException("--keyholders: no addresses");
-    }
     char[] passphrase = profile.passphrase();
-    TlsMaterial tls;
     try {
-      tls = TlsMaterial.load(profile.caCertificate(), profile.certificate(),
+      return TlsMaterial.load(profile.caCertificate(), profile.certificate(),
           profile.privateKey(), passphrase);
     } catch (PkiException e) {
       throw new InputException(e.getMessage(), e);
     } finally {
       Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  /**
+   * Connects to the keyholders at {@code addresses} with the TLS identity {@code tls}; as
+   * {@link #connect(NodeProfile, List, OprfKeyFiles.EpochPublicKey, Consumer)} otherwise.
+   */
+  public static KeyholderPool connect(TlsMaterial tls, List<String> addresses,
+      OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws InputException {
+    if (addresses.isEmpty()) {
+      throw new InputException("--keyholders: no addresses");
     }
     List<ManagedChannel> channels = new ArrayList<>();
     Map<String, AtomicReference<NodeIdentity>> seen = new LinkedHashMap<>();
