@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.clearinghouse.ClearinghouseServer;
 import org.blindmatch.server.keyholder.KeyholderConfig;
 import org.blindmatch.server.keyholder.KeyholderServer;
 
@@ -49,6 +51,28 @@ public final class OprfKeyholders implements AutoCloseable {
       a.add("127.0.0.1:" + h.port());
     }
     return a;
+  }
+
+  /** The federation's published scope (the clearinghouse accepts tokens of it only). */
+  public Path federationScope() {
+    return fed.scope;
+  }
+
+  /** Issues a node of the federation; returns its profile. */
+  public Path node(Role role, String name) throws Exception {
+    return fed.node(role, name);
+  }
+
+  /**
+   * Starts the federation's clearinghouse, accepting this epoch, and points every profile at
+   * it. The caller closes it.
+   */
+  public ClearinghouseServer startClearinghouse() throws Exception {
+    Files.writeString(fed.config, Files.readString(fed.config)
+        + "oprf_public_keys: [epoch1/oprf-public.epoch-1.json]\n");
+    ClearinghouseServer ch = ClearinghouseServer.start(ClearinghouseConfig.load(fed.config));
+    fed.usePort(ch.port());
+    return ch;
   }
 
   /** Stops keyholder {@code i} (1-based). */

@@ -15,11 +15,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileReader;
 import org.blindmatch.crypto.tokenfile.TokenFileSet;
+import org.blindmatch.server.clearinghouse.ClearinghouseServer;
 import org.blindmatch.spark.JobFixture;
 import org.blindmatch.spark.LocalSpark;
 import org.blindmatch.spark.SparkTokenize;
@@ -37,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark job in oprf mode against {@code blindmatch tokenize --mode oprf}, both asking the
  * same three in-process keyholders (threshold 2) over mutual TLS, on the same generated input
  * (IPv4 and IPv6, three tiers, malformed and non-routable rows): the same tokens bit for bit
- * after canonical ordering, the same headers, the same skips per reason; one keyholder down
- * still works; keyholders over their quota fail the job clearly after bounded back-off.
+ * after canonical ordering, the same headers, the same skips per reason; the clearinghouse
+ * accepts the job's output and matches it like the CLI's; one keyholder down still works;
+ * keyholders over their quota fail the job clearly after bounded back-off.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -68,10 +72,15 @@ class SparkOprfJobTest {
   private record Run(int status, String out, String err) {}
 
   private String cli(String kind, String csv, String out, List<String> addresses) {
-    String[] args = {"tokenize", kind, dir.resolve(csv).toString(), "--scope", scope.toString(),
-        "--mode", "oprf", "--keyholders", String.join(",", addresses), "--threshold", "2",
-        "--oprf-key", keyholders.publicFile.toString(), "--profile",
-        keyholders.profile.toString(), "--out", dir.resolve(out).toString(), "--no-progress",
+    return cli(kind, csv, out, addresses, scope, keyholders.profile);
+  }
+
+  private String cli(String kind, String csv, String out, List<String> addresses, Path scopeFile,
+      Path profile) {
+    String[] args = {"tokenize", kind, dir.resolve(csv).toString(), "--scope",
+        scopeFile.toString(), "--mode", "oprf", "--keyholders", String.join(",", addresses),
+        "--threshold", "2", "--oprf-key", keyholders.publicFile.toString(), "--profile",
+        profile.toString(), "--out", dir.resolve(out).toString(), "--no-progress",
         "--threads", "2"};
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
@@ -82,15 +91,20 @@ class SparkOprfJobTest {
 
   private Path config(String name, String role, String csv, Path output, List<String> addresses,
       String extra) throws Exception {
+    return config(name, role, csv, output, addresses, extra, scope, keyholders.profile);
+  }
+
+  private Path config(String name, String role, String csv, Path output, List<String> addresses,
+      String extra, Path scopeFile, Path profile) throws Exception {
     Path cfg = dir.resolve(name);
     Files.writeString(cfg, "role: " + role + "\n"
         + "input: {path: '" + dir.resolve(csv) + "', format: csv}\n"
-        + "scope: '" + scope + "'\nmode: oprf\n"
+        + "scope: '" + scopeFile + "'\nmode: oprf\n"
         + "oprf:\n"
         + "  keyholders: [" + String.join(", ", addresses) + "]\n"
         + "  public_key: '" + keyholders.publicFile + "'\n"
         + "  threshold: 2\n"
-        + "  profile: '" + keyholders.profile + "'\n"
+        + "  profile: '" + profile + "'\n"
         + "  batch: 500\n" + extra
         + "output: '" + output + "'\n");
     return cfg;
@@ -184,6 +198,52 @@ class SparkOprfJobTest {
 
   @Test
   @Order(3)
+  void submitAcceptsTheJobsOprfOutputAndMatchesLikeTheCli() throws Exception {
+    Path fedScope = keyholders.federationScope();
+    TestData.reports(dir.resolve("m-events.csv"), 1_500, 9);
+    TestData.watchlist(dir.resolve("m-watch.csv"), 150, 10);
+    Path platformA = keyholders.profile;
+    Path platformB = keyholders.node(Role.PLATFORM, "platform-b");
+    Path ngo = keyholders.node(Role.NGO, "ngo");
+    Path operator = keyholders.node(Role.CLEARINGHOUSE, "operator");
+    List<String> all = keyholders.addresses();
+    try (ClearinghouseServer ch = keyholders.startClearinghouse()) {
+      cli("--watchlist", "m-watch.csv", "m-w.bmt", all, fedScope, ngo);
+      cli("--reports", "m-events.csv", "m-a.bmt", all, fedScope, platformA);
+      Path output = dir.resolve("m-b-spark");
+      Run run = job(config("m.yaml", "report", "m-events.csv", output, all, "", fedScope,
+          platformB));
+      assertEquals(0, run.status(), run.err());
+      Map<String, String> mapping = JobFixture.jobMapping(output.resolve("mapping"));
+      Path mapCsv = dir.resolve("m-b.map.csv");
+      Files.writeString(mapCsv, "handle,record_id\n" + mapping.entrySet().stream()
+          .map(e -> e.getKey() + "," + e.getValue() + "\n").collect(Collectors.joining()));
+
+      FederationTests.ok("submit", "--profile", ngo.toString(), "--tokens",
+          dir.resolve("m-w.bmt").toString(), "--id", "w1");
+      FederationTests.ok("submit", "--profile", platformA.toString(), "--tokens",
+          dir.resolve("m-a.bmt").toString(), "--id", "cli");
+      String submitted = FederationTests.ok("submit", "--profile", platformB.toString(),
+          "--tokens", output.resolve("tokens").toString(), "--id", "spark");
+      assertTrue(submitted.contains("receipt"), submitted);
+      String match = FederationTests.ok("match", "run", "--profile", operator.toString(),
+          "--scope", "test-scope");
+      String runId = match.lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow()
+          .substring(4).trim();
+      List<String> viaCli = FederationTests.ok("results", "get", "--profile",
+          platformA.toString(), "--run", runId, "--map",
+          dir.resolve("m-a.bmt.map.csv").toString()).lines().sorted().toList();
+      List<String> viaJob = FederationTests.ok("results", "get", "--profile",
+          platformB.toString(), "--run", runId, "--map", mapCsv.toString()).lines().sorted()
+          .toList();
+      assertTrue(viaCli.size() > 10, "the generated data matches: " + viaCli);
+      assertTrue(viaCli.stream().anyMatch(l -> l.contains(",ip+hour,")), "IP and time");
+      assertEquals(viaCli, viaJob, "the same record ids, tiers, labels and event counts");
+    }
+  }
+
+  @Test
+  @Order(4)
   void keyholdersOverTheirQuotaFailTheJobNamingThemAfterBackOff() throws Exception {
     List<String> limited = keyholders.startLimited(10);
     Path output = dir.resolve("limited-spark");
@@ -199,7 +259,7 @@ class SparkOprfJobTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void oneKeyholderDownStillWorks() throws Exception {
     List<String> all = keyholders.addresses();
     String cliOut = cli("--reports", "small.csv", "small.bmt", all);
