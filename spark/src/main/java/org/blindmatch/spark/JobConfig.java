@@ -27,9 +27,14 @@ import org.blindmatch.client.tokenize.WatchlistRow;
  *   columns: {record_id: account_id, ip: client_ip, timestamp: event_time}
  * time_format: auto             # auto | iso8601 | epoch-seconds | epoch-millis
  * scope: scope.yaml             # read by the driver
- * keyset: token-keys.json       # encrypted; read once per executor
- * key_id: 2243174599            # optional; default: the keyset's primary
- * passphrase_file: passphrase.txt        # optional; else $BLINDMATCH_PASSPHRASE
+ * mode: hmac                    # hmac (default) | oprf
+ * keyset: token-keys.json       # hmac: encrypted; read once per executor
+ * key_id: 2243174599            # hmac, optional; default: the keyset's primary
+ * passphrase_file: passphrase.txt        # hmac, optional; else $BLINDMATCH_PASSPHRASE
+ * oprf:                         # oprf only: see {@link OprfSettings}
+ *   keyholders: [kh1.example.org:7500, kh2.example.org:7500, kh3.example.org:7500]
+ *   public_key: epoch1/oprf-public.epoch-1.json
+ *   profile: platform-a.profile.yaml
  * output: hdfs:///blindmatch/march       # must not exist (unless --force)
  * partitions: 0                 # optional: repartition the input first (0: keep)
  * strict: false                 # true: the first malformed row fails the job
@@ -43,8 +48,10 @@ import org.blindmatch.client.tokenize.WatchlistRow;
  * @param columns role column (record_id or label, ip, timestamp or start and end) → input
  *     column, in the role's order
  * @param timeFormat {@code auto} or a {@code TimestampFormat} CLI name
+ * @param keyset hmac mode: the encrypted keyset; null in oprf mode
  * @param keyId the key to use, or null for the primary
  * @param passphraseFile null to use the environment variable
+ * @param oprf oprf mode's settings, or null in hmac mode
  */
 public record JobConfig(
     String role,
@@ -58,10 +65,12 @@ public record JobConfig(
     String passphraseFile,
     String output,
     int partitions,
-    boolean strict) implements java.io.Serializable {
+    boolean strict,
+    OprfSettings oprf) implements java.io.Serializable {
 
   private static final Set<String> KEYS = Set.of("role", "input", "time_format", "scope",
-      "keyset", "key_id", "passphrase_file", "output", "partitions", "strict");
+      "mode", "keyset", "key_id", "passphrase_file", "oprf", "output", "partitions", "strict");
+  private static final Set<String> HMAC_KEYS = Set.of("keyset", "key_id", "passphrase_file");
   private static final Set<String> INPUT_KEYS = Set.of("path", "format", "columns");
   private static final Set<String> FORMATS = Set.of("parquet", "csv", "json");
   private static final Set<String> TIME_FORMATS =
@@ -75,10 +84,15 @@ public record JobConfig(
     return role.equals("report");
   }
 
+  /** Whether tokens are keyed through keyholders (oprf mode) rather than a keyset. */
+  public boolean isOprf() {
+    return oprf != null;
+  }
+
   /** A copy with {@code strict} set. */
   public JobConfig withStrict(boolean s) {
     return new JobConfig(role, inputPath, format, columns, timeFormat, scope, keyset, keyId,
-        passphraseFile, output, partitions, s);
+        passphraseFile, output, partitions, s, oprf);
   }
 
   /**
@@ -149,6 +163,23 @@ public record JobConfig(
       throw new JobException(file + ": time_format: must be one of " + TIME_FORMATS
           + ", not \"" + timeFormat + "\"");
     }
+    String mode = root.has("mode") ? text(root, "mode", file, true) : "hmac";
+    if (!mode.equals("hmac") && !mode.equals("oprf")) {
+      throw new JobException(file + ": mode: must be hmac or oprf, not \"" + mode + "\"");
+    }
+    OprfSettings oprf = null;
+    if (mode.equals("oprf")) {
+      for (String k : HMAC_KEYS) {
+        if (root.has(k)) {
+          throw new JobException(file + ": " + k + ": hmac mode only; oprf mode asks the "
+              + "keyholders (its TLS key's passphrase comes from the profile's "
+              + "passphrase_file)");
+        }
+      }
+      oprf = OprfSettings.parse(root.get("oprf"), base, file);
+    } else if (root.has("oprf")) {
+      throw new JobException(file + ": oprf: needs mode: oprf");
+    }
     Integer keyId = null;
     if (root.has("key_id")) {
       JsonNode k = root.get("key_id");
@@ -175,9 +206,10 @@ public record JobConfig(
     }
     String passphrase = root.has("passphrase_file")
         ? local(base, text(root, "passphrase_file", file, true)) : null;
+    String keyset = oprf == null ? local(base, text(root, "keyset", file, true)) : null;
     return new JobConfig(role, path, format, columns, timeFormat,
-        local(base, text(root, "scope", file, true)), local(base, text(root, "keyset", file,
-            true)), keyId, passphrase, hadoopPath(base, text(root, "output", file, true)), partitions, strict);
+        local(base, text(root, "scope", file, true)), keyset, keyId, passphrase,
+        hadoopPath(base, text(root, "output", file, true)), partitions, strict, oprf);
   }
 
   /** A URI with a scheme as is; a plain path resolved like a local one. */
@@ -185,11 +217,11 @@ public record JobConfig(
     return path.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") ? path : local(base, path);
   }
 
-  private static String local(Path base, String path) {
+  static String local(Path base, String path) {
     return base.resolve(path).normalize().toString();
   }
 
-  private static String text(JsonNode node, String key, Path file, boolean required)
+  static String text(JsonNode node, String key, Path file, boolean required)
       throws JobException {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
@@ -204,7 +236,7 @@ public record JobConfig(
     return v.asText();
   }
 
-  private static void checkKeys(JsonNode node, Set<String> allowed, Path file, String prefix)
+  static void checkKeys(JsonNode node, Set<String> allowed, Path file, String prefix)
       throws JobException {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();

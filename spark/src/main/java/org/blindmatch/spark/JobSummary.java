@@ -15,6 +15,8 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
  * @param timeFormat the timestamp format used
  * @param skips rows skipped, by reason (from the job's accumulators)
  * @param handles distinct handle mapping rows written
+ * @param oprfEvaluations oprf mode: distinct masked addresses evaluated; -1 in hmac mode
+ * @param warnings keyholders that were unavailable or misbehaved (names and reasons only)
  */
 public record JobSummary(
     String output,
@@ -23,4 +25,6 @@ public record JobSummary(
     List<String> tierNames,
     TimestampFormat timeFormat,
     Map<String, Long> skips,
-    long handles) {}
+    long handles,
+    long oprfEvaluations,
+    List<String> warnings) {}

@@ -26,7 +26,8 @@ import org.blindmatch.crypto.token.HmacTokenDeriver;
  *
  * @param scopeText the scope file's content, as the driver read it
  * @param scopeSource the scope file's name, for messages
- * @param keyset the encrypted keyset's path, or a file name shipped with {@code --files}
+ * @param keyset the encrypted keyset's path, or a file name shipped with {@code --files};
+ *     null in oprf mode (only the scope is used)
  * @param keyId the key to use, or null for the primary
  * @param passphraseFile the passphrase file (same lookup), or null for the environment
  */
@@ -39,6 +40,19 @@ public record KeySource(String scopeText, String scopeSource, String keyset, Int
   /** The scope. */
   public Scope scope() throws ScopeException {
     return ScopeLoader.parse(scopeText, scopeSource, scopeSource.endsWith(".json"));
+  }
+
+  /**
+   * The scope, on an executor (the driver parsed the same text already).
+   *
+   * @throws IllegalStateException if it does not parse
+   */
+  public Scope scopeOrFail() {
+    try {
+      return scope();
+    } catch (ScopeException e) {
+      throw new IllegalStateException(e.getMessage());
+    }
   }
 
   /**

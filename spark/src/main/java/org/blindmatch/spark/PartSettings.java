@@ -5,7 +5,8 @@ import java.util.Map;
 import org.blindmatch.crypto.time.TimestampFormat;
 
 /**
- * What every task of one run needs besides its rows: the token function's source, the
+ * What every task of one run needs besides its rows: the token function's source (in oprf
+ * mode only its scope), the
  * run's handle key (a fresh per-run key, never stored; see {@code HandleDeriver}), the time
  * format, strictness, where part token files go and the Hadoop settings to write there.
  *
@@ -14,6 +15,7 @@ import org.blindmatch.crypto.time.TimestampFormat;
  * @param rejectsDir the Hadoop directory receiving {@code part-NNNNN.csv} of skipped rows
  * @param idName {@code record_id} or {@code label}
  * @param hadoopConf the driver's Hadoop configuration, so executors reach the same storage
+ * @param oprfEpoch oprf mode: the key epoch the part headers name; null in hmac mode
  */
 record PartSettings(
     KeySource keys,
@@ -23,6 +25,7 @@ record PartSettings(
     String tokensDir,
     String rejectsDir,
     String idName,
-    Map<String, String> hadoopConf) implements Serializable {
+    Map<String, String> hadoopConf,
+    Integer oprfEpoch) implements Serializable {
   private static final long serialVersionUID = 1L;
 }

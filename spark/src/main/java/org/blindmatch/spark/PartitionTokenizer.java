@@ -10,44 +10,34 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.blindmatch.client.tokenize.HandleDeriver;
+import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.token.HmacTokenDeriver;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
 
 /**
- * Tokenises one partition: rows in ({@code id, ip, time columns…, missing, file}: the role's
- * columns as strings, whether the row lacks a required field, the input file); out, one part
- * token file {@code part-NNNNN.bmt} and, if any row was skipped, one rejects file
- * {@code part-NNNNN.csv} (each written locally, then copied to the run's directory and
- * renamed into place, so a retried task replaces it whole), and a lazy stream of handle
- * mapping rows ({@link #output}). Memory stays bounded whatever the partition size.
+ * Canonicalises one partition with the CLI's row code: rows in ({@code id, ip, time columns…,
+ * missing, file}: the role's columns as strings, whether the row lacks a required field, the
+ * input file); out, one part token file and, if any row was skipped, one rejects file
+ * {@code part-NNNNN.csv} (each written locally, then published by {@link PartFiles}, so a
+ * retried task replaces it whole), and a lazy stream of output rows. hmac mode
+ * ({@link HmacRows}): the part {@code part-NNNNN.bmt} holds the tokens, the output rows are the
+ * mapping. oprf mode ({@link AddressRows}): the part {@code input-NNNNN.bmt} holds only the
+ * row counts, the output rows are mapping and address rows for the keyholder stage. Memory
+ * stays bounded whatever the partition size.
  */
 abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
-
-  /** Output rows: handle (hex), id (record id or label). */
-  static StructType output(String idName) {
-    return new StructType().add("handle", DataTypes.StringType, false)
-        .add(idName, DataTypes.StringType, false);
-  }
 
   /** Header of the rejects part files ({@code id} is record_id or label). */
   static String rejectsHeader(String idName) {
     return "file," + idName + ",field,reason,detail,policy\n";
   }
-
-  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
   final PartSettings settings;
   private final ReasonCounts counts;
@@ -66,19 +56,19 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
 
   /** Where a row handler puts its results. */
   final class Sink {
-    final TokenFileWriter tokens;
     final ArrayDeque<Row> pending = new ArrayDeque<>();
+    /** Where accepted rows go (tokens in hmac mode, address rows in oprf mode). */
+    AcceptedRows accepted;
     final java.nio.file.Path rejectsFile;
     private java.io.Writer rejects;
     long skipped;
 
-    Sink(TokenFileWriter tokens, java.nio.file.Path rejectsFile) {
-      this.tokens = tokens;
+    Sink(java.nio.file.Path rejectsFile) {
       this.rejectsFile = rejectsFile;
     }
 
     void mapping(byte[] handle, String id) {
-      pending.add(RowFactory.create(HEX.formatHex(handle), id));
+      pending.add(accepted.mapping(handle, id));
     }
 
     /** Records a skipped row; in strict mode a malformed row fails the task. */
@@ -111,8 +101,8 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  /** A handler for one task, deriving tokens with {@code deriver} and handles with {@code handles}. */
-  abstract RowHandler handler(HmacTokenDeriver deriver, HandleDeriver handles);
+  /** A handler for one task: rows of {@code scope}, handles from {@code handles}. */
+  abstract RowHandler handler(Scope scope, HandleDeriver handles);
 
   @SuppressWarnings("deprecation") // the per-run key crosses to executors in Tink's format
   HandleDeriver handles() {
@@ -129,16 +119,15 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
     if (!input.hasNext()) {
       return java.util.Collections.emptyIterator();
     }
-    HmacTokenDeriver deriver = settings.keys().deriver();
-    int tiers = deriver.scope().tiers().size();
-    int[] tierNumbers = new int[tiers];
-    for (int t = 0; t < tiers; t++) {
-      tierNumbers[t] = t;
-    }
+    boolean oprf = settings.oprfEpoch() != null;
+    HmacTokenDeriver deriver = oprf ? null : settings.keys().deriver();
+    Scope scope = oprf ? settings.keys().scopeOrFail() : deriver.scope();
     java.nio.file.Path local = Files.createTempFile("blindmatch-part-", ".bmt");
     java.nio.file.Path localRejects = Files.createTempFile("blindmatch-rejects-", ".csv");
+    // oprf mode: this part holds no record, only the counts of the rows this task read.
     TokenFileWriter writer = TokenFileWriter.create(local, true, role,
-        TokenFileHeader.KeyMode.HMAC, deriver.scope().digest(), deriver.keyId(), tierNumbers);
+        oprf ? TokenFileHeader.KeyMode.OPRF : TokenFileHeader.KeyMode.HMAC, scope.digest(),
+        oprf ? settings.oprfEpoch() : deriver.keyId(), PartFiles.tierNumbers(scope));
     // A killed or failed task leaves no local part behind.
     TaskContext.get().addTaskCompletionListener((TaskCompletionListener) ctx -> {
       try {
@@ -149,8 +138,9 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
         // temporary directory: best effort
       }
     });
-    Sink sink = new Sink(writer, localRejects);
-    RowHandler handler = handler(deriver, handles());
+    Sink sink = new Sink(localRejects);
+    sink.accepted = oprf ? new AddressRows(scope, sink.pending) : new HmacRows(deriver, writer);
+    RowHandler handler = handler(scope, handles());
     return new Iterator<>() {
       private long rows;
       private boolean finished;
@@ -185,11 +175,13 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
 
       private void finish() throws IOException {
         finished = true;
-        flushHandler(handler);
+        sink.accepted.flush();
         writer.finish(rows, sink.skipped);
-        publish(local, settings.tokensDir(), "bmt");
+        String prefix = oprf ? PartFiles.INPUT_PREFIX : PartFiles.PART_PREFIX;
+        PartFiles.publish(local, settings.tokensDir(), prefix, "bmt", settings.hadoopConf());
         if (sink.closeRejects()) {
-          publish(localRejects, settings.rejectsDir(), "csv");
+          PartFiles.publish(localRejects, settings.rejectsDir(), PartFiles.PART_PREFIX, "csv",
+              settings.hadoopConf());
         }
       }
 
@@ -228,28 +220,4 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
     return in.getBoolean(in.length() - 2);
   }
 
-  /** Lets a handler write records it still buffers. */
-  void flushHandler(RowHandler handler) throws IOException {}
-
-  /** Moves a finished local file into {@code dirName} under its partition's name. */
-  private void publish(java.nio.file.Path local, String dirName, String ext)
-      throws IOException {
-    TaskContext task = TaskContext.get();
-    String name = String.format("part-%05d.%s", task.partitionId(), ext);
-    Configuration conf = new Configuration(false);
-    settings.hadoopConf().forEach(conf::set);
-    Path dir = new Path(dirName);
-    FileSystem fs = dir.getFileSystem(conf);
-    Path attempt = new Path(dir, "_attempts/" + name + "." + task.taskAttemptId());
-    try {
-      fs.copyFromLocalFile(true, true, new Path(local.toUri()), attempt);
-      Path target = new Path(dir, name);
-      fs.delete(target, false);
-      if (!fs.rename(attempt, target)) {
-        throw new IOException("cannot move " + attempt + " to " + target);
-      }
-    } finally {
-      Files.deleteIfExists(local);
-    }
-  }
 }

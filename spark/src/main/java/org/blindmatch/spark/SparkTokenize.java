@@ -50,6 +50,7 @@ public final class SparkTokenize {
       SparkSession spark = SparkSession.builder().appName("blindmatch tokenize")
           .config("spark.sql.session.timeZone", "UTC").getOrCreate();
       JobSummary s = new TokenizeJob(spark).run(cfg, force);
+      s.warnings().forEach(w -> err.println("warning: " + w));
       print(s, cfg, out);
       return 0;
     } catch (JobException e) {
@@ -57,9 +58,9 @@ public final class SparkTokenize {
       debug(e, err);
       return 1;
     } catch (Exception e) { // Spark throws checked SparkException undeclared
-      String strictMessage = TokenizeJob.strictMessage(e);
-      if (strictMessage != null) {
-        err.println("error: " + strictMessage);
+      String taskMessage = TokenizeJob.taskMessage(e);
+      if (taskMessage != null) {
+        err.println("error: " + taskMessage);
         return 1;
       }
       err.println("internal error: " + e.getClass().getSimpleName()
@@ -80,7 +81,13 @@ public final class SparkTokenize {
     w.println("input        " + cfg.inputPath() + " (" + cfg.format() + ", "
         + h.role().name().toLowerCase(Locale.ROOT) + ", timestamps "
         + s.timeFormat().cliName() + ")");
-    w.println("key id       " + Integer.toUnsignedString(h.keyId()) + " (hmac)");
+    if (h.mode() == TokenFileHeader.KeyMode.HMAC) {
+      w.println("key id       " + Integer.toUnsignedString(h.keyId()) + " (hmac)");
+    } else {
+      w.println("key epoch    " + Integer.toUnsignedString(h.keyId()) + " (oprf)");
+      w.println("evaluations  " + s.oprfEvaluations() + " distinct masked addresses asked "
+          + "of the keyholders (blinded)");
+    }
     w.println("rows read    " + h.rowsRead());
     w.println("rows skipped " + h.rowsSkipped());
     for (Map.Entry<String, Long> e : s.skips().entrySet()) {

@@ -3,8 +3,10 @@ package org.blindmatch.spark;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
@@ -36,8 +38,13 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.blindmatch.client.federation.KeyholderPool;
 import org.blindmatch.client.tokenize.HandleDeriver;
 import org.blindmatch.crypto.scope.Scope;
+import org.blindmatch.crypto.scope.ScopeException;
 import org.blindmatch.crypto.scope.Tier;
 import org.blindmatch.crypto.time.TimeParseException;
 import org.blindmatch.crypto.time.TimestampFormat;
@@ -47,14 +54,16 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileSet;
 
 /**
- * The driver side of the Spark tokenize job (hmac mode): reads the input, tokenises every
- * partition ({@link ReportPartition}, {@link WatchlistPartition}) and publishes, under the
- * output directory,
+ * The driver side of the Spark tokenize job: reads the input, canonicalises every partition
+ * ({@link ReportPartition}, {@link WatchlistPartition}) and publishes, under the output
+ * directory,
  *
  * <ul>
- *   <li>{@code tokens/}: one token file per input partition plus a {@code MANIFEST} — a
- *       {@link TokenFileSet} that {@code blindmatch submit --tokens DIR} sends as one
- *       submission;
+ *   <li>{@code tokens/}: token part files plus a {@code MANIFEST} — a {@link TokenFileSet}
+ *       that {@code blindmatch submit --tokens DIR} sends as one submission. hmac mode: one
+ *       part per input partition. oprf mode: one record-less {@code input-NNNNN.bmt} per input
+ *       partition with its row counts, and one {@code part-NNNNN.bmt} per partition of the
+ *       address shuffle with the tokens (see {@link #addressStage});
  *   <li>{@code mapping/}: Parquet {@code handle, record_id} (or {@code label}) — private to
  *       the owner, like the CLI's {@code .map.csv}; for reports one row per run of a record's
  *       consecutive rows, as in the CLI, for watchlists one row per label;
@@ -88,8 +97,25 @@ public final class TokenizeJob {
     }
     KeySource keys = new KeySource(scopeText, cfg.scope(), cfg.keyset(), cfg.keyId(),
         cfg.passphraseFile());
-    HmacTokenDeriver deriver = keys.load(); // fails early, on the driver, with a clear message
-    Scope scope = deriver.scope();
+    Scope scope;
+    KeyholderAccess keyholders = null;
+    List<String> warnings = new ArrayList<>();
+    if (cfg.isOprf()) {
+      try {
+        scope = keys.scope();
+      } catch (ScopeException e) {
+        throw new JobException(e.getMessage());
+      }
+      keyholders = KeyholderAccess.load(cfg.oprf());
+      // Fails early, on the driver, if fewer than t keyholders answer (asks for share keys
+      // only: no evaluation, no quota spent).
+      try (KeyholderPool pool = keyholders.connect(warnings::add)) {
+        pool.activeShares();
+      }
+    } else {
+      HmacTokenDeriver deriver = keys.load(); // fails early, on the driver, with a clear message
+      scope = deriver.scope();
+    }
 
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path out = new Path(cfg.output());
@@ -107,7 +133,7 @@ public final class TokenizeJob {
       throw new JobException(cfg.output() + ": cannot use output: " + e.getMessage());
     }
     try {
-      JobSummary s = tokenize(cfg, keys, scope, fs, tmp);
+      JobSummary s = tokenize(cfg, keys, scope, keyholders, warnings, fs, tmp);
       if (fs.exists(out)) {
         fs.delete(out, true);
       }
@@ -127,8 +153,9 @@ public final class TokenizeJob {
   }
 
   @SuppressWarnings("deprecation") // the per-run handle key crosses to executors in Tink's format
-  private JobSummary tokenize(JobConfig cfg, KeySource keys, Scope scope, FileSystem fs,
-      Path tmp) throws JobException, IOException {
+  private JobSummary tokenize(JobConfig cfg, KeySource keys, Scope scope,
+      KeyholderAccess keyholders, List<String> warnings, FileSystem fs, Path tmp)
+      throws JobException, IOException {
     Dataset<Row> input = select(cfg, read(cfg));
     TimestampFormat format = timeFormat(cfg, input);
     if (cfg.partitions() > 0) {
@@ -151,29 +178,48 @@ public final class TokenizeJob {
     fs.mkdirs(rejectsDir);
     String idName = cfg.isReport() ? "record_id" : "label";
     PartSettings settings = new PartSettings(keys, handleKey, format, cfg.strict(),
-        tokensDir.toString(), rejectsDir.toString(), idName, hadoopConf);
+        tokensDir.toString(), rejectsDir.toString(), idName, hadoopConf,
+        keyholders == null ? null : keyholders.epoch());
     ReasonCounts counts = new ReasonCounts();
     spark.sparkContext().register(counts, "blindmatch rows skipped by reason");
     PartitionTokenizer partitions = cfg.isReport() ? new ReportPartition(settings, counts)
         : new WatchlistPartition(settings, counts);
-    // One pass: the mapping is the job's output; token parts and rejects are written by each
-    // task as it finishes. A report mapping keeps the CLI's one line per run of a record's
-    // consecutive rows; a watchlist's few labels are de-duplicated across partitions.
-    Dataset<Row> mapping = input.mapPartitions(partitions,
-        Encoders.row(PartitionTokenizer.output(idName)));
+    // hmac mode, one pass: the mapping is the job's output; token parts and rejects are
+    // written by each task as it finishes. A report mapping keeps the CLI's one line per run
+    // of a record's consecutive rows; a watchlist's few labels are de-duplicated across
+    // partitions. oprf mode: the first pass also yields the address rows, kept for the
+    // keyholder stage.
+    Dataset<Row> parsed = null;
+    Dataset<Row> mapping;
+    if (keyholders == null) {
+      mapping = input.mapPartitions(partitions, Encoders.row(HmacRows.schema(idName)));
+    } else {
+      parsed = input.mapPartitions(partitions, Encoders.row(AddressRows.schema()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      mapping = parsed.where(col("id").isNotNull())
+          .select(lower(hex(col("handle"))).as("handle"), col("id").as(idName));
+    }
     if (!cfg.isReport()) {
       mapping = mapping.distinct();
     }
     long handles;
+    long evaluations = -1;
     try {
       mapping.write().parquet(new Path(tmp, "mapping").toString());
       handles = spark.read().parquet(new Path(tmp, "mapping").toString()).count();
+      if (parsed != null) {
+        evaluations = addressStage(parsed, cfg, keys, keyholders, settings, warnings);
+      }
     } catch (Exception e) { // Spark throws checked SparkException undeclared
-      String strict = strictMessage(e);
-      if (strict != null) {
-        throw new JobException(strict);
+      String message = taskMessage(e);
+      if (message != null) {
+        throw new JobException(message);
       }
       throw e;
+    } finally {
+      if (parsed != null) {
+        parsed.unpersist();
+      }
     }
     fs.delete(new Path(rejectsDir, "_attempts"), true);
     fs.delete(new Path(tokensDir, "_attempts"), true);
@@ -201,7 +247,39 @@ public final class TokenizeJob {
     for (Tier t : scope.tiers()) {
       tierNames.add(t.name());
     }
-    return new JobSummary(cfg.output(), sum, parts.size(), tierNames, format, skips, handles);
+    return new JobSummary(cfg.output(), sum, parts.size(), tierNames, format, skips, handles,
+        evaluations, List.copyOf(new java.util.LinkedHashSet<>(warnings)));
+  }
+
+  /**
+   * oprf mode, second stage: the address rows are hash-partitioned by (prefix length, masked
+   * address) and sorted within each partition, so every distinct address lands in exactly one
+   * task, in one run: that is the dataset-wide distinct, and each address is evaluated once
+   * ({@link AddressPartition}). What crosses this shuffle is what the first stage read — masked
+   * addresses, buckets, opaque handles — never an OPRF output: outputs are asked for, used and
+   * dropped inside the task that writes the tokens.
+   *
+   * @return distinct addresses evaluated
+   */
+  private long addressStage(Dataset<Row> parsed, JobConfig cfg, KeySource keys,
+      KeyholderAccess keyholders, PartSettings settings, List<String> warnings) {
+    OprfSettings o = cfg.oprf();
+    Dataset<Row> events = parsed.where(col("id").isNull())
+        .select("bits", "masked", "tier", "first", "last", "handle");
+    Column[] key = {col("bits"), col("masked")};
+    events = o.addressPartitions() > 0 ? events.repartition(o.addressPartitions(), key)
+        : events.repartition(key);
+    LongAccumulator evaluated = spark.sparkContext().longAccumulator(
+        "blindmatch distinct addresses evaluated");
+    CollectionAccumulator<String> taskWarnings = spark.sparkContext().collectionAccumulator(
+        "blindmatch keyholder warnings");
+    events.sortWithinPartitions("bits", "masked").foreachPartition(new AddressPartition(keys,
+        cfg.isReport() ? TokenFileHeader.Role.REPORT : TokenFileHeader.Role.WATCHLIST,
+        keyholders, new RateLimitBackoff.Policy(o.rateLimitRetries(), o.rateLimitBackoffMillis(),
+            60_000), o.batch(), o.requestsInFlight(), settings.tokensDir(),
+        settings.hadoopConf(), evaluated, taskWarnings));
+    warnings.addAll(taskWarnings.value());
+    return evaluated.value();
   }
 
   private static final String CORRUPT = "_blindmatch_short_row";
@@ -321,21 +399,34 @@ public final class TokenizeJob {
         a.rowsSkipped() + b.rowsSkipped(), tiers);
   }
 
-  /** The strict-mode message if {@code e} is, or wraps, a task's strict failure. */
-  static String strictMessage(Throwable e) {
+  /**
+   * The message for the user if {@code e} is, or wraps, a task's {@link StrictFailure} or
+   * {@link KeyholderFailure} (on a cluster only their text crosses, inside Spark's message).
+   */
+  static String taskMessage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StrictFailure) {
+      if (t instanceof StrictFailure || t instanceof KeyholderFailure) {
         return t.getMessage();
       }
       String m = t.getMessage();
-      if (m != null && m.contains(StrictFailure.MARKER)) {
-        int end = m.indexOf(StrictFailure.MARKER) + StrictFailure.MARKER.length();
-        int start = m.lastIndexOf(StrictFailure.class.getName() + ": ", end);
-        return start < 0 ? firstLine(m)
-            : m.substring(start + StrictFailure.class.getName().length() + 2, end);
+      String found = marked(m, StrictFailure.class, StrictFailure.MARKER);
+      if (found == null) {
+        found = marked(m, KeyholderFailure.class, KeyholderFailure.MARKER);
+      }
+      if (found != null) {
+        return found;
       }
     }
     return null;
+  }
+
+  private static String marked(String m, Class<?> type, String marker) {
+    if (m == null || !m.contains(marker)) {
+      return null;
+    }
+    int end = m.indexOf(marker) + marker.length();
+    int start = m.lastIndexOf(type.getName() + ": ", end);
+    return start < 0 ? firstLine(m) : m.substring(start + type.getName().length() + 2, end);
   }
 
   private static String firstLine(String m) {

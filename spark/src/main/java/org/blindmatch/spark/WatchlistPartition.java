@@ -14,7 +14,7 @@ import org.blindmatch.crypto.ip.IpPrefix;
 import org.blindmatch.crypto.scope.Tier;
 import org.blindmatch.crypto.time.BucketRange;
 import org.blindmatch.crypto.time.WindowExpander;
-import org.blindmatch.crypto.token.HmacTokenDeriver;
+import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 
 /**
@@ -30,9 +30,9 @@ final class WatchlistPartition extends PartitionTokenizer {
   }
 
   @Override
-  RowHandler handler(HmacTokenDeriver deriver, HandleDeriver handles) {
-    List<Tier> tiers = deriver.scope().tiers();
-    WindowExpander[] expanders = WatchlistRow.expanders(deriver.scope());
+  RowHandler handler(Scope scope, HandleDeriver handles) {
+    List<Tier> tiers = scope.tiers();
+    WindowExpander[] expanders = WatchlistRow.expanders(scope);
     BucketRange[] ranges = new BucketRange[tiers.size()];
     Map<String, byte[]> labelHandles = new HashMap<>();
     return (in, out) -> {
@@ -76,7 +76,7 @@ final class WatchlistPartition extends PartitionTokenizer {
         out.mapping(handle, label);
         labelHandles.put(label, handle);
       }
-      WatchlistRow.expand(deriver, prefix, ranges, handle, out.tokens::write);
+      out.accepted.watchlistRow(prefix, ranges, handle);
     };
   }
 }

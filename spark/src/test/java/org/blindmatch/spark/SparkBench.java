@@ -17,11 +17,19 @@ import org.blindmatch.crypto.tokenfile.TokenFileSet;
  * {@code blindmatch tokenize --threads 2} on the same generated CSV (3 tiers, ~10 % skipped
  * rows), in one run; prints rows/s for each and the ratio. Both include keyset decryption;
  * the Spark figure excludes session start-up, printed separately.
+ *
+ * <p>{@code spark/bench oprf [rows] [dir]}: oprf mode, both against the same three
+ * in-process keyholders (2-of-3, mutual TLS on loopback, sharing the cores): {@link
+ * SparkOprfBench}.
  */
 public final class SparkBench {
   private SparkBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("oprf")) {
+      SparkOprfBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
     Path dir = args.length > 1 ? Files.createDirectories(Path.of(args[1]))
         : Files.createTempDirectory("blindmatch-spark-bench");

@@ -75,8 +75,30 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     }
   }
 
+  /**
+   * Thrown by {@link #evaluate} when fewer than t keyholders could answer and at least one of
+   * those that failed in this run refused with {@code RESOURCE_EXHAUSTED} (over its quota or
+   * rate limit): unlike a wrong proof, waiting and asking again with a fresh pool may help.
+   */
+  public static final class RateLimitedException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final List<String> keyholders;
+
+    /** @param keyholders the refusing keyholders, named as in {@link #keyholders()} */
+    public RateLimitedException(String message, List<String> keyholders) {
+      super(message);
+      this.keyholders = List.copyOf(keyholders);
+    }
+
+    /** The keyholders that refused, each as "keyholder N (identity at host:port)". */
+    public List<String> keyholders() {
+      return keyholders;
+    }
+  }
+
   private final OprfKeyFiles.EpochPublicKey key;
   private final List<Member> healthy;
+  private final Set<String> rateLimited = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<ManagedChannel> channels;
   private final Consumer<String> warnings;
   private final OprfClient client = new OprfClient(Suite.VOPRF_P256_SHA256);
@@ -101,22 +123,40 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    */
   public static KeyholderPool connect(NodeProfile profile, List<String> addresses,
       OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws InputException {
+    return connect(tls(profile), addresses, key, warnings);
+  }
+
+  /**
+   * The TLS identity of {@code profile}, decrypting its key with its passphrase file (for a
+   * process that connects many pools with one identity, see
+   * {@link #connect(TlsMaterial, List, OprfKeyFiles.EpochPublicKey, Consumer)}).
+   *
+   * @throws InputException if the profile has no TLS section or its files cannot be read
+   */
+  public static TlsMaterial tls(NodeProfile profile) throws InputException {
     if (profile.insecureIdentity() != null) {
       throw new InputException("oprf mode talks to keyholders over mutual TLS only; the "
           + "profile has no tls section");
     }
-    if (addresses.isEmpty()) {
-      throw new InputException("--keyholders: no addresses");
-    }
     char[] passphrase = profile.passphrase();
-    TlsMaterial tls;
     try {
-      tls = TlsMaterial.load(profile.caCertificate(), profile.certificate(),
+      return TlsMaterial.load(profile.caCertificate(), profile.certificate(),
           profile.privateKey(), passphrase);
     } catch (PkiException e) {
       throw new InputException(e.getMessage(), e);
     } finally {
       Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  /**
+   * Connects to the keyholders at {@code addresses} with the TLS identity {@code tls}; as
+   * {@link #connect(NodeProfile, List, OprfKeyFiles.EpochPublicKey, Consumer)} otherwise.
+   */
+  public static KeyholderPool connect(TlsMaterial tls, List<String> addresses,
+      OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws InputException {
+    if (addresses.isEmpty()) {
+      throw new InputException("--keyholders: no addresses");
     }
     List<ManagedChannel> channels = new ArrayList<>();
     Map<String, AtomicReference<NodeIdentity>> seen = new LinkedHashMap<>();
@@ -273,9 +313,13 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
         asked.add(candidates.get(next++));
       }
       if (answered.size() + asked.size() < t) {
-        throw new IOException("OPRF evaluation failed: epoch " + key.epoch() + " needs " + t
+        String message = "OPRF evaluation failed: epoch " + key.epoch() + " needs " + t
             + " keyholders and only " + (answered.size() + asked.size()) + " can still "
-            + "answer: " + String.join("; ", failures));
+            + "answer: " + String.join("; ", failures);
+        if (!rateLimited.isEmpty()) {
+          throw new RateLimitedException(message, List.copyOf(rateLimited));
+        }
+        throw new IOException(message);
       }
       Map<Member, ListenableFuture<EvaluateResponse>> calls = new LinkedHashMap<>();
       for (Member m : asked) {
@@ -287,6 +331,10 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
           answered.put(m.share(), decode(m, c.getValue().get(), blinded.size()));
           byShare.put(m.share(), m);
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof StatusRuntimeException s
+              && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+            rateLimited.add(m.name());
+          }
           fail(m, describe(e.getCause()), failures);
         } catch (OprfException e) {
           fail(m, e.getMessage(), failures);

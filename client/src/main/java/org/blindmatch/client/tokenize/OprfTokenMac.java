@@ -12,14 +12,16 @@ import org.blindmatch.crypto.token.OprfTokenEncoding;
  * oprf-mode token derivation for one thread: {@code HMAC-SHA256(s, token message)[0..16)}
  * ({@link OprfTokenEncoding}), re-keying only when {@code s} changes. Equal to
  * {@link org.blindmatch.crypto.token.OprfTokenDeriver} (tested); this form avoids creating a
- * primitive per token. Not thread-safe.
+ * primitive per token. Shared by {@code blindmatch tokenize} and the Spark job, so both derive
+ * oprf-mode tokens with the same code. Not thread-safe: one instance per thread.
  */
-final class OprfTokenMac {
+public final class OprfTokenMac {
   private final Mac mac;
   private final byte[] full = new byte[32];
   private byte[] currentKey;
 
-  OprfTokenMac() {
+  /** A fresh instance, keyed on first use. */
+  public OprfTokenMac() {
     try {
       mac = Mac.getInstance("HmacSHA256");
     } catch (GeneralSecurityException e) {
@@ -27,8 +29,13 @@ final class OprfTokenMac {
     }
   }
 
-  /** Writes the 16-byte token of {@code (tier, width, bucket)} under output {@code s}. */
-  void token(byte[] s, int tierNumber, long bucketWidthSeconds, long bucket, byte[] out,
+  /**
+   * Writes the 16-byte token of {@code (tier, width, bucket)} under output {@code s} to
+   * {@code out[off, off + 16)}.
+   *
+   * @param s a 32-byte OPRF output; re-keys only when a different array is passed
+   */
+  public void token(byte[] s, int tierNumber, long bucketWidthSeconds, long bucket, byte[] out,
       int off) {
     try {
       if (s != currentKey) {
