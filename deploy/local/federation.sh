@@ -2,15 +2,20 @@
 # A local blindmatch federation on loopback: a clearinghouse and three oprf keyholders, each a
 # separate OS process with its own data directory, certificate and log file.
 #
-#   federation.sh [--dir DIR] [--base-port N] up       create DIR if new, start what is not
-#                                                       running, wait until each is healthy
-#   federation.sh [--dir DIR] down                      SIGTERM each server and wait for it
-#   federation.sh [--dir DIR] status                    pid, address and gRPC health of each
+#   federation.sh [--dir DIR] [--base-port N] up [SERVER...]
+#                                       create DIR if new, start each server (or each SERVER
+#                                       named) that is not running, wait until each is healthy
+#   federation.sh [--dir DIR] down [SERVER...]
+#                                       SIGTERM each server (or each SERVER named), wait for it
+#   federation.sh [--dir DIR] status    pid, address and gRPC health of each
 #
+# SERVER is clearinghouse or keyholder-1..3 (e.g. `down keyholder-1` takes one keyholder away
+# and `up` brings it back).
 # DIR (default ./federation, or $FEDERATION_DIR) is created on the first `up`: a federation CA
 # and certificates for every server and for the client nodes operator, platform-a..c,
 # ngo-watch and auditor (profiles in DIR/profiles), the scope (conf/scope.yaml), an hmac token
-# keyset (DIR/token-keys.json, for platforms and NGOs), a 2-of-3 oprf key ceremony (DIR/oprf)
+# keyset (DIR/token-keys.json, for platforms and NGOs), a 2-of-3 oprf key ceremony (DIR/oprf:
+# share i named for keyholder-i's identity, oprf-public.epoch-1.json for clients' --oprf-key)
 # and a configuration per server made from conf/*.yaml. Ports: the clearinghouse listens on
 # N (default 17443, or $FEDERATION_BASE_PORT), keyholder-i on N+i; their plaintext health-only
 # probe ports on N+10 and N+10+i, their plaintext /metrics ports on N+20 and N+20+i.
@@ -40,17 +45,23 @@ clients=("clearinghouse operator" "platform platform-a" "platform platform-b"
   "platform platform-c" "ngo ngo-watch" "auditor auditor")
 
 die() { echo "federation: $*" >&2; exit 1; }
+named=()
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir="$2"; shift 2 ;;
     --base-port) base="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    up|down|status) cmd="$1"; shift ;;
-    *) die "unknown argument \"$1\" (up, down, status; --dir DIR, --base-port N)" ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    up|down|status) [ -z "${cmd:-}" ] || die "one command at a time (\"$cmd\", then \"$1\")"
+      cmd="$1"; shift ;;
+    clearinghouse|keyholder-*)
+      case "${cmd:-}" in up|down) ;; *) die "\"$1\": name servers after up or down" ;; esac
+      case " ${servers[*]} " in *" $1 "*) ;; *) die "no server \"$1\" (${servers[*]})" ;; esac
+      named+=("$1"); shift ;;
+    *) die "unknown argument \"$1\" (up, down, status; --dir DIR, --base-port N; server names)" ;;
   esac
 done
-[ -n "${cmd:-}" ] || die "usage: federation.sh [--dir DIR] [--base-port N] up|down|status"
+[ -n "${cmd:-}" ] || die "usage: federation.sh [--dir DIR] [--base-port N] up|down [SERVER...]|status"
 case "$base" in ''|*[!0-9]*) die "--base-port: \"$base\" is not a port number" ;; esac
 dir="$(mkdir -p "$dir" && cd "$dir" && pwd)"
 
@@ -184,18 +195,26 @@ status_line() {
 }
 
 if [ -f "$dir/base-port" ]; then base="$(cat "$dir/base-port")"; fi
+# The servers a command acts on: those named, else all (down: keyholders first).
+if [ "${#named[@]}" -gt 0 ]; then
+  targets=("${named[@]}")
+elif [ "$cmd" = down ]; then
+  targets=(keyholder-3 keyholder-2 keyholder-1 clearinghouse)
+else
+  targets=("${servers[@]}")
+fi
 case "$cmd" in
   up)
     [ -f "$dir/.initialised" ] || init
-    for s in "${servers[@]}"; do alive "$s" || start "$s"; done
-    for s in "${servers[@]}"; do
+    for s in "${targets[@]}"; do alive "$s" || start "$s"; done
+    for s in "${targets[@]}"; do
       await "$s"
       printf '%-14s pid %-7s 127.0.0.1:%-6s SERVING\n' "$s" "$(pid_of "$s")" "$(port_of "$s")"
     done
     echo "federation $federation is up in $dir (profiles: $dir/profiles, token keyset: $dir/token-keys.json)"
     ;;
   down)
-    for s in keyholder-3 keyholder-2 keyholder-1 clearinghouse; do stop "$s"; done
+    for s in "${targets[@]}"; do stop "$s"; done
     ;;
   status)
     [ -f "$dir/.initialised" ] || die "$dir holds no federation (run up first)"

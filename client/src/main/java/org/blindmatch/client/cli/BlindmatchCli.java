@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       HealthCommand.class,
       AdminCommand.class,
       OprfCommand.class,
+      KeyholderCommand.class,
       AuditCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

@@ -110,6 +110,41 @@ class KeyholderTest {
         assertEquals(1, counts.size());
         assertEquals("blindmatch://test/platform/platform-a", counts.get(0).getIdentity());
         assertEquals(4, counts.get(0).getEvaluations(), "counted durably across a restart");
+
+        // The same through 'blindmatch keyholder counts', as the auditor: every keyholder that
+        // answers is listed under its share; one that is down is named and fails the command.
+        String pubFile = dir.resolve("epoch1/oprf-public.epoch-1.json").toString();
+        String all = "127.0.0.1:" + servers.get(0).port() + ",127.0.0.1:"
+            + servers.get(1).port() + ",127.0.0.1:" + servers.get(2).port();
+        String auditor = dir.resolve("auditor.profile.yaml").toString();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, BlindmatchCli.execute(new String[] {"keyholder", "counts", "--profile",
+            auditor, "--keyholders", all, "--oprf-key", pubFile},
+            new PrintWriter(out), new PrintWriter(err)), err::toString);
+        String k = "blindmatch://test/keyholder/keyholder-";
+        String a = ",blindmatch://test/platform/platform-a,1,";
+        assertEquals("share,keyholder,identity,epoch,evaluations\n"
+            + "1," + k + "1" + a + "4\n" + "2," + k + "2" + a + "2\n" + "3," + k + "3" + a + "1\n",
+            out.toString().replace("\r\n", "\n"));
+        int downPort = servers.get(2).port();
+        servers.get(2).close();
+        out = new StringWriter();
+        err = new StringWriter();
+        assertEquals(1, BlindmatchCli.execute(new String[] {"keyholder", "counts", "--profile",
+            auditor, "--keyholders", all, "--oprf-key", pubFile},
+            new PrintWriter(out), new PrintWriter(err)));
+        assertTrue(err.toString().contains("keyholder at 127.0.0.1:" + downPort + ": UNAVAILABLE"), err::toString);
+        assertTrue(out.toString().contains("\n2,blindmatch://test/keyholder/keyholder-2,"
+            + "blindmatch://test/platform/platform-a,1,2\n"), out::toString);
+        // Platforms may not read the ledger.
+        out = new StringWriter();
+        err = new StringWriter();
+        assertEquals(1, BlindmatchCli.execute(new String[] {"keyholder", "counts", "--profile",
+            dir.resolve("platform-a.profile.yaml").toString(), "--keyholders",
+            "127.0.0.1:" + servers.get(0).port(), "--oprf-key", pubFile},
+            new PrintWriter(out), new PrintWriter(err)));
+        assertTrue(err.toString().contains("PERMISSION_DENIED"), err::toString);
       } finally {
         servers.forEach(KeyholderServer::close);
       }

@@ -3,9 +3,11 @@ package org.blindmatch.server.match;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.blindmatch.proto.v1.LabelCount;
 import org.blindmatch.proto.v1.RecordMatch;
@@ -47,7 +49,8 @@ public final class MatchRun {
    *
    * @param results per recipient, in the order recipients were first seen (every input's
    *     submitter, then {@link #OPERATOR}); each has the run id and recipient set
-   * @param totals per tier, ascending, summed over key ids
+   * @param totals per tier, ascending: records, events and labels summed over key ids,
+   *     submitters distinct over key ids
    */
   public record Outcome(Map<String, Results> results, List<TierTotals> totals) {}
 
@@ -61,6 +64,10 @@ public final class MatchRun {
       throws IOException {
     Map<String, Results.Builder> perRecipient = new LinkedHashMap<>();
     Map<Integer, long[]> totals = new TreeMap<>();
+    // Distinct report submitters with a match, per tier, over all key ids: a submitter with
+    // submissions under two key ids (an hmac key and an oprf epoch, or across a rotation)
+    // counts once, as the auditor checks.
+    Map<Integer, Set<String>> submitters = new TreeMap<>();
     for (KeyGroup g : groups) {
       for (MatchInput in : g.reports()) {
         results(perRecipient, runId, in.submitter());
@@ -76,6 +83,7 @@ public final class MatchRun {
         MatchInput in = g.reports().get(i);
         Results.Builder r = results(perRecipient, runId, in.submitter());
         for (MatchOutcome.RecordMatch m : outcome.recordMatches().get(i)) {
+          submitters.computeIfAbsent(m.tier(), k -> new HashSet<>()).add(in.submitter());
           r.addRecordMatches(RecordMatch.newBuilder()
               .setSubmissionId(in.submissionId())
               .setRecordHandle(ByteString.copyFrom(m.recordHandle()))
@@ -101,18 +109,18 @@ public final class MatchRun {
         }
       }
       for (MatchOutcome.TierTotals t : outcome.totals()) {
-        long[] acc = totals.computeIfAbsent(t.tier(), k -> new long[4]);
+        long[] acc = totals.computeIfAbsent(t.tier(), k -> new long[3]);
         acc[0] += t.matchedRecords();
         acc[1] += t.matchedEvents();
         acc[2] += t.matchedLabels();
-        acc[3] += t.submitters();
       }
     }
     List<TierTotals> tierTotals = new ArrayList<>();
     for (Map.Entry<Integer, long[]> e : totals.entrySet()) {
       tierTotals.add(TierTotals.newBuilder().setTier(e.getKey())
           .setMatchedRecords(e.getValue()[0]).setMatchedEvents(e.getValue()[1])
-          .setMatchedLabels(e.getValue()[2]).setSubmitters(e.getValue()[3]).build());
+          .setMatchedLabels(e.getValue()[2])
+          .setSubmitters(submitters.getOrDefault(e.getKey(), Set.of()).size()).build());
     }
     results(perRecipient, runId, OPERATOR).addAllTotals(tierTotals);
     Map<String, Results> out = new LinkedHashMap<>();
