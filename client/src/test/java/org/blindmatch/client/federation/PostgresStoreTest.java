@@ -1,8 +1,13 @@
 package org.blindmatch.client.federation;
 
+import static org.blindmatch.client.federation.FederationTests.chunk;
 import static org.blindmatch.client.federation.FederationTests.fail;
+import static org.blindmatch.client.federation.FederationTests.nextSequence;
 import static org.blindmatch.client.federation.FederationTests.ok;
+import static org.blindmatch.client.federation.FederationTests.records;
+import static org.blindmatch.client.federation.FederationTests.sorted;
 import static org.blindmatch.client.federation.FederationTests.tokenize;
+import static org.blindmatch.client.federation.FederationTests.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +19,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.blindmatch.client.cli.BlindmatchCli;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
@@ -82,10 +89,17 @@ class PostgresStoreTest {
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
       before = head(auditor);
 
+      // An upload in progress: 2 chunks durable, not committed.
+      byte[] recs = sorted(records(200, 7));
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+        upload(c, fed.begin("partial", 1000), chunk(0, Arrays.copyOfRange(recs, 0, 3300)),
+            chunk(1, Arrays.copyOfRange(recs, 3300, 6600))).get(30, TimeUnit.SECONDS);
+      }
+
       // Backed up while serving.
       String out = ok("admin", "backup", "--config", config.toString(), "--out",
           path("backup"));
-      assertTrue(out.contains("2 submissions, 0 uploads in progress, log of "
+      assertTrue(out.contains("2 submissions, 1 uploads in progress, log of "
           + before.getTreeSize() + " entries"), out);
       assertTrue(Files.isRegularFile(dir.resolve("backup/meta.sqlite")));
       String noBinding = fail("admin", "backup", "--data-dir", path("data"), "--out",
@@ -153,6 +167,9 @@ class PostgresStoreTest {
       assertEquals(before.getTreeSize(), after.getTreeSize());
       assertEquals(before.getRootHash(), after.getRootHash());
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+        assertEquals(2, nextSequence(c, "partial"), "the upload in progress was restored");
+      }
     } finally {
       server.close();
     }
