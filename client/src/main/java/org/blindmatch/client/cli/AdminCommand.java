@@ -63,7 +63,8 @@ final class AdminCommand {
       description = {"Clearinghouse host: copy the store (SQLite metadata and transparency "
           + "log, committed segments, durable parts of uploads in progress) to a new "
           + "directory while the server keeps serving, with a manifest of SHA-256 hashes. "
-          + "Reads the data directory directly; needs file access to it, not a certificate.",
+          + "Reads the data directory directly (and a PostgreSQL store's database as its "
+          + "configured role); needs file access to it, not a certificate.",
           "A PostgreSQL store (--config with store.kind: postgresql) is read in one "
           + "REPEATABLE READ snapshot and written in the same format (an SQLite meta.sqlite), "
           + "so a backup restores into either kind of store.",
