@@ -18,7 +18,7 @@ import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.SubmissionInfo;
 import org.blindmatch.proto.v1.TierTotals;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
-import org.blindmatch.server.clearinghouse.StoreConfig;
+import org.blindmatch.server.store.MetadataLocation;
 import org.blindmatch.server.store.StoreBackup;
 import org.blindmatch.server.store.StoreException;
 import picocli.CommandLine.Command;
@@ -37,37 +37,37 @@ import picocli.CommandLine.Model.CommandSpec;
         AdminCommand.Backup.class, AdminCommand.Restore.class})
 final class AdminCommand {
 
+  /** Where a store keeps its metadata and its segments. */
+  record Target(MetadataLocation metadata, Path dataDir) {}
+
   /**
-   * The data directory named by {@code --data-dir} or by the config's {@code data_dir}, of an
-   * embedded store: a PostgreSQL store is backed up with PostgreSQL's own tools.
+   * The store named by {@code --data-dir} (an embedded store) or by the config's
+   * {@code data_dir} and {@code store} (either kind; a password file is read now).
    */
-  static Path dataDir(Path config, Path dataDir, String command) throws InputException {
+  static Target target(Path config, Path dataDir) throws InputException {
     if ((config == null) == (dataDir == null)) {
       throw new InputException("give exactly one of --config FILE and --data-dir DIR");
     }
     if (dataDir != null) {
-      return dataDir;
+      return new Target(MetadataLocation.embedded(), dataDir);
     }
-    ClearinghouseConfig cfg;
     try {
-      cfg = ClearinghouseConfig.load(config);
+      ClearinghouseConfig cfg = ClearinghouseConfig.load(config);
+      return new Target(cfg.store().location(), cfg.dataDir());
     } catch (ClearinghouseConfig.ConfigException e) {
       throw new InputException(e.getMessage());
     }
-    if (cfg.store().kind() != StoreConfig.Kind.EMBEDDED) {
-      throw new InputException(config + ": store.kind: " + cfg.store().kind().configName()
-          + ": admin " + command + " covers the embedded store only; " + StoreBackup.POSTGRESQL);
-    }
-    return cfg.dataDir();
   }
 
   @Command(name = "backup", mixinStandardHelpOptions = true,
       description = {"Clearinghouse host: copy the store (SQLite metadata and transparency "
           + "log, committed segments, durable parts of uploads in progress) to a new "
           + "directory while the server keeps serving, with a manifest of SHA-256 hashes. "
-          + "Reads the data directory directly; needs file access to it, not a certificate.",
-          "Embedded store only: a PostgreSQL store is backed up with pg_dump and a copy of "
-          + "data_dir (docs/OPERATIONS.md, \"Backup and restore\").",
+          + "Reads the data directory directly (and a PostgreSQL store's database as its "
+          + "configured role); needs file access to it, not a certificate.",
+          "A PostgreSQL store (--config with store.kind: postgresql) is read in one "
+          + "REPEATABLE READ snapshot and written in the same format (an SQLite meta.sqlite), "
+          + "so a backup restores into either kind of store.",
           "The backup holds every party's tokens: protect it like the data directory."})
   static final class Backup implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -81,7 +81,8 @@ final class AdminCommand {
     @Override
     public Integer call() throws InputException {
       try {
-        StoreBackup.Summary s = StoreBackup.backup(dataDir(config, dataDir, "backup"), out);
+        Target t = target(config, dataDir);
+        StoreBackup.Summary s = StoreBackup.backup(t.metadata(), t.dataDir(), out);
         spec.commandLine().getOut().printf("backup     %s%nholds      %d submissions, %d "
             + "uploads in progress, log of %d entries, %d bytes; manifest.json lists each "
             + "file's SHA-256%n", s.directory(), s.submissions(), s.uploads(), s.logSize(),
@@ -94,9 +95,12 @@ final class AdminCommand {
   }
 
   @Command(name = "restore", mixinStandardHelpOptions = true,
-      description = "Clearinghouse host, server stopped: check a backup against its manifest "
-          + "and write it as a fresh data directory (which must not exist or be empty); then "
-          + "start the server on it.")
+      description = {"Clearinghouse host, server stopped: check a backup against its "
+          + "manifest and write it as a fresh data directory (which must not exist or be "
+          + "empty); then start the server on it.",
+          "With a PostgreSQL store (--config with store.kind: postgresql) the metadata and log "
+          + "go into its database, which must be empty (a new database; its schema is "
+          + "created), bound to the new data directory."})
   static final class Restore implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--from", required = true, paramLabel = "DIR",
@@ -109,7 +113,8 @@ final class AdminCommand {
     @Override
     public Integer call() throws InputException {
       try {
-        StoreBackup.Summary s = StoreBackup.restore(from, dataDir(config, dataDir, "restore"));
+        Target t = target(config, dataDir);
+        StoreBackup.Summary s = StoreBackup.restore(from, t.metadata(), t.dataDir());
         spec.commandLine().getOut().printf("restored   %s%nholds      %d submissions, %d "
             + "uploads in progress, log of %d entries (every file matched the manifest)%n",
             s.directory(), s.submissions(), s.uploads(), s.logSize());

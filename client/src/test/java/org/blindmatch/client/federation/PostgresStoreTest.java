@@ -1,8 +1,13 @@
 package org.blindmatch.client.federation;
 
+import static org.blindmatch.client.federation.FederationTests.chunk;
 import static org.blindmatch.client.federation.FederationTests.fail;
+import static org.blindmatch.client.federation.FederationTests.nextSequence;
 import static org.blindmatch.client.federation.FederationTests.ok;
+import static org.blindmatch.client.federation.FederationTests.records;
+import static org.blindmatch.client.federation.FederationTests.sorted;
 import static org.blindmatch.client.federation.FederationTests.tokenize;
+import static org.blindmatch.client.federation.FederationTests.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +19,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.blindmatch.client.cli.BlindmatchCli;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
@@ -28,8 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The clearinghouse with {@code store.kind: postgresql} against a real PostgreSQL server
  * ({@link PostgresFixture}): CLI submits over mutual TLS, a match, every party's results and
- * {@code audit verify}; after a restart the same results and log head; {@code admin backup}
- * refuses and names the documented procedure; readiness follows the database connection.
+ * {@code audit verify}; after a restart the same results and log head; readiness follows the
+ * database connection. {@code admin backup} while serving, then {@code admin restore} into a
+ * fresh database and data directory (a non-empty database is refused) and into an embedded
+ * store: each restored server serves the same results and the same log head.
  */
 class PostgresStoreTest {
   @TempDir Path dir;
@@ -80,11 +89,23 @@ class PostgresStoreTest {
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
       before = head(auditor);
 
-      String refused = fail("admin", "backup", "--config", config.toString(), "--out",
+      // An upload in progress: 2 chunks durable, not committed.
+      byte[] recs = sorted(records(200, 7));
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+        upload(c, fed.begin("partial", 1000), chunk(0, Arrays.copyOfRange(recs, 0, 3300)),
+            chunk(1, Arrays.copyOfRange(recs, 3300, 6600))).get(30, TimeUnit.SECONDS);
+      }
+
+      // Backed up while serving.
+      String out = ok("admin", "backup", "--config", config.toString(), "--out",
           path("backup"));
-      assertTrue(refused.contains("store.kind: postgresql") && refused.contains("pg_dump")
-          && refused.contains("docs/OPERATIONS.md"), refused);
-      assertFalse(Files.exists(dir.resolve("backup")));
+      assertTrue(out.contains("2 submissions, 1 uploads in progress, log of "
+          + before.getTreeSize() + " entries"), out);
+      assertTrue(Files.isRegularFile(dir.resolve("backup/meta.sqlite")));
+      String noBinding = fail("admin", "backup", "--data-dir", path("data"), "--out",
+          path("backup2"));
+      assertTrue(noBinding.contains("--config"), noBinding);
+      assertFalse(Files.exists(dir.resolve("backup2")));
     } finally {
       server.close();
     }
@@ -118,6 +139,53 @@ class PostgresStoreTest {
       }
       assertEquals(1, status, err.toString());
       assertTrue(err.toString().contains("NOT_SERVING"), err.toString());
+    } finally {
+      server.close();
+    }
+
+    // Restore into a fresh database and data directory; a non-empty database is refused.
+    PostgresSettings pg2 = PostgresFixture.newDatabase();
+    Files.writeString(dir.resolve("pg2-password.txt"), pg2.password() + "\n");
+    Path config2 = dir.resolve("clearinghouse-pg2.yaml");
+    Files.writeString(config2, Files.readString(config)
+        .replace("data_dir: data", "data_dir: restored-data")
+        .replace(pg.url(), pg2.url()).replace("pg-password.txt", "pg2-password.txt"));
+    Path used = dir.resolve("clearinghouse-used.yaml");
+    Files.writeString(used, Files.readString(config)
+        .replace("data_dir: data", "data_dir: refused-data"));
+    String refused = fail("admin", "restore", "--from", path("backup"), "--config",
+        used.toString());
+    assertTrue(refused.contains("not empty (table store_binding has rows)"), refused);
+    assertFalse(Files.exists(dir.resolve("refused-data")));
+    String r = ok("admin", "restore", "--from", path("backup"), "--config", config2.toString());
+    assertTrue(r.contains("every file matched the manifest"), r);
+    server = start(config2, fed);
+    try {
+      assertEquals(platformResults, ok("results", "get", "--profile", platform.toString(),
+          "--run", run, "--map", path("a.bmt.map.csv")));
+      TreeHead after = head(auditor);
+      assertEquals(before.getTreeSize(), after.getTreeSize());
+      assertEquals(before.getRootHash(), after.getRootHash());
+      ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+        assertEquals(2, nextSequence(c, "partial"), "the upload in progress was restored");
+      }
+    } finally {
+      server.close();
+    }
+
+    // The same backup restores into an embedded store.
+    Path config3 = dir.resolve("clearinghouse-embedded.yaml");
+    Files.writeString(config3, Files.readString(fed.config)
+        .replace("data_dir: data", "data_dir: embedded-data"));
+    ok("admin", "restore", "--from", path("backup"), "--config", config3.toString());
+    server = start(config3, fed);
+    try {
+      assertEquals(platformResults, ok("results", "get", "--profile", platform.toString(),
+          "--run", run, "--map", path("a.bmt.map.csv")));
+      TreeHead after = head(auditor);
+      assertEquals(before.getTreeSize(), after.getTreeSize());
+      assertEquals(before.getRootHash(), after.getRootHash());
     } finally {
       server.close();
     }

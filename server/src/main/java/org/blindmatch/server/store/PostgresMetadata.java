@@ -69,7 +69,7 @@ final class PostgresMetadata {
     }
     Connection c = null;
     try {
-      c = connect(settings, where);
+      c = connect(settings, where, "blindmatch-clearinghouse");
       requireDurability(c, where);
       lock(c, settings, where);
       migrate(settings, where);
@@ -85,14 +85,15 @@ final class PostgresMetadata {
     }
   }
 
-  private static Connection connect(PostgresSettings settings, String where)
+  /** Connects as the configured role; {@code application} names the session. */
+  static Connection connect(PostgresSettings settings, String where, String application)
       throws StoreException {
     Properties props = new Properties();
     props.setProperty("user", settings.user());
     if (!settings.password().isEmpty()) {
       props.setProperty("password", settings.password());
     }
-    props.setProperty("ApplicationName", "blindmatch-clearinghouse");
+    props.setProperty("ApplicationName", application);
     // Server error details can quote row values; keep them out of exception messages.
     props.setProperty("logServerErrorDetail", "false");
     try {
@@ -148,7 +149,7 @@ final class PostgresMetadata {
     }
   }
 
-  private static void migrate(PostgresSettings settings, String where) throws StoreException {
+  static void migrate(PostgresSettings settings, String where) throws StoreException {
     Flyway flyway = Flyway.configure(PostgresMetadata.class.getClassLoader())
         .dataSource(settings.url(), settings.user(), settings.password())
         .locations("classpath:" + MIGRATIONS)
@@ -228,7 +229,7 @@ final class PostgresMetadata {
     }
   }
 
-  private static Optional<String> readBinding(Path file) throws StoreException {
+  static Optional<String> readBinding(Path file) throws StoreException {
     if (!Files.exists(file)) {
       return Optional.empty();
     }

@@ -44,17 +44,35 @@ import org.blindmatch.server.store.StoreException.Kind;
  * <p>Restore checks every file against the manifest, then writes a fresh data directory
  * (never over a non-empty one); the next server start runs the usual recovery.
  *
- * <p>The embedded store only: a data directory of a PostgreSQL store is refused, naming the
- * documented procedure ({@code pg_dump} of the database, then a copy of the directory).
+ * <p>A PostgreSQL store ({@link #backup(MetadataLocation, Path, Path)}) is backed up in the
+ * same format: every metadata and log table is read in one {@code REPEATABLE READ, READ ONLY}
+ * transaction (a consistent snapshot that does not block the server) and written to a
+ * {@code meta.sqlite} created with the embedded schema; the segments follow as above. So one
+ * backup restores into either kind of store. A restore into PostgreSQL
+ * ({@link #restore(Path, MetadataLocation, Path)}) needs an empty database (migrated here if
+ * new), inserts every row in one transaction (the log in index order) and binds the database
+ * to the new data directory with a fresh {@code store_binding} id.
  *
  * <p>Not thread-safe; one backup or restore at a time per target.
  */
 public final class StoreBackup {
   /** The manifest's format identifier. */
   public static final String FORMAT = "blindmatch/store-backup/v1";
-  /** Where a PostgreSQL store's backup procedure is documented, for error messages. */
-  public static final String POSTGRESQL = "back up a PostgreSQL store with pg_dump and a copy"
-      + " of data_dir as docs/OPERATIONS.md, \"Backup and restore\", describes";
+  /** The application name of the backup's and restore's database sessions. */
+  static final String APPLICATION = "blindmatch-admin";
+  /**
+   * The metadata tables a backup copies, each with the order its rows are copied in: uploads
+   * before submissions (a trigger refuses an upload whose id is committed; a snapshot never
+   * holds both), the log in index order (its triggers accept only the next index).
+   */
+  private static final List<String[]> TABLES = List.of(
+      new String[] {"uploads", "submission_id"},
+      new String[] {"submissions", "submission_id"},
+      new String[] {"records", "kind, key"},
+      new String[] {"log_entries", "idx"});
+  /** Every table of a PostgreSQL store of the schema this build knows. */
+  private static final java.util.Set<String> POSTGRES_TABLES = java.util.Set.of("uploads",
+      "submissions", "records", "log_entries", "store_binding", "flyway_schema_history");
   private static final String MANIFEST = "manifest.json";
   private static final String META = "meta.sqlite";
 
@@ -65,8 +83,33 @@ public final class StoreBackup {
       long bytes) {}
 
   /**
-   * Backs up the store in {@code dataDir} (which may be serving) to the new directory
-   * {@code out}.
+   * Backs up the store whose metadata is at {@code where} and whose segments are in
+   * {@code dataDir} (which may be serving) to the new directory {@code out}.
+   *
+   * @throws StoreException as {@link #backup(Path, Path)}; {@code IO} also if the database
+   *     cannot be reached; {@code CORRUPT} if it is not the store of {@code dataDir} or holds
+   *     tables this build does not know
+   */
+  public static Summary backup(MetadataLocation where, Path dataDir, Path out)
+      throws StoreException {
+    if (where instanceof PostgresSettings pg) {
+      String db = "PostgreSQL " + PostgresMetadata.withoutParameters(pg.url());
+      if (Files.exists(dataDir.resolve(META))) {
+        throw new StoreException(Kind.CORRUPT, dataDir + " holds an embedded store's " + META
+            + ", not the segments of the PostgreSQL store the config names");
+      }
+      String binding = PostgresMetadata.readBinding(
+          dataDir.resolve(PostgresMetadata.BINDING_FILE)).orElseThrow(() -> new StoreException(
+              Kind.IO, dataDir + ": not the data directory of a PostgreSQL store (no "
+              + PostgresMetadata.BINDING_FILE + "; has the server ever started on it?)"));
+      return backup(dataDir, out, db, meta -> snapshotPostgres(pg, db, binding, dataDir, meta));
+    }
+    return backup(dataDir, out);
+  }
+
+  /**
+   * Backs up the embedded store in {@code dataDir} (which may be serving) to the new
+   * directory {@code out}.
    *
    * @throws StoreException {@code IO} if {@code out} exists, a file cannot be read or written,
    *     or a committed segment was purged during the backup; {@code CORRUPT} if a segment has
@@ -76,12 +119,29 @@ public final class StoreBackup {
     Path meta = dataDir.resolve(META);
     if (Files.exists(dataDir.resolve(PostgresMetadata.BINDING_FILE))) {
       throw new StoreException(Kind.IO, dataDir + " holds the segments of a PostgreSQL"
-          + " store, whose metadata this command cannot copy consistently; " + POSTGRESQL);
+          + " store: give the clearinghouse config (--config FILE) so the backup reads its"
+          + " database");
     }
     if (!Files.isRegularFile(meta)) {
       throw new StoreException(Kind.IO, dataDir + ": not a clearinghouse data directory (no "
           + META + ")");
     }
+    return backup(dataDir, out, "embedded", to -> {
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + meta);
+          PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+        ps.setString(1, to.toString());
+        ps.execute();
+      }
+    });
+  }
+
+  /** Writes the metadata snapshot to a new SQLite file. */
+  private interface Snapshot {
+    void writeTo(Path metaFile) throws IOException, SQLException, StoreException;
+  }
+
+  private static Summary backup(Path dataDir, Path out, String metadataSource,
+      Snapshot snapshot) throws StoreException {
     if (Files.exists(out)) {
       throw new StoreException(Kind.IO, out + ": already exists; back up to a new directory");
     }
@@ -90,11 +150,7 @@ public final class StoreBackup {
     try {
       Files.createDirectories(tmp.resolve("segments"));
       Files.createDirectories(tmp.resolve("staging"));
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + meta);
-          PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
-        ps.setString(1, tmp.resolve(META).toString());
-        ps.execute();
-      }
+      snapshot.writeTo(tmp.resolve(META));
       ObjectNode manifest = new ObjectMapper().createObjectNode();
       ArrayNode files = manifest.putArray("files");
       int submissions = 0;
@@ -146,6 +202,7 @@ public final class StoreBackup {
       manifest.put("format", FORMAT);
       manifest.put("created_at", Instant.now().toString());
       manifest.put("source", dataDir.toAbsolutePath().toString());
+      manifest.put("metadata_source", metadataSource);
       manifest.put("submissions", submissions);
       manifest.put("uploads_in_progress", uploads);
       manifest.put("log_size", logSize);
@@ -162,20 +219,36 @@ public final class StoreBackup {
       return new Summary(abs, submissions, uploads, logSize, bytes);
     } catch (IOException | SQLException e) {
       throw new StoreException(Kind.IO, "backup of " + dataDir + " to " + out + " failed: "
-          + e.getMessage(), e);
+          + describe(e), e);
     } finally {
       deleteQuietly(tmp);
     }
   }
 
   /**
-   * Restores the backup in {@code backup} into {@code dataDir}, which must not exist or be
-   * empty. Every file is checked against the manifest first; nothing is written on a mismatch.
+   * Restores the backup in {@code backup} into the embedded store {@code dataDir}, which must
+   * not exist or be empty. Every file is checked against the manifest first; nothing is
+   * written on a mismatch.
    *
    * @throws StoreException {@code CORRUPT} naming the file if the backup does not match its
    *     manifest; {@code IO} if the target is not empty or cannot be written
    */
   public static Summary restore(Path backup, Path dataDir) throws StoreException {
+    return restore(backup, MetadataLocation.embedded(), dataDir);
+  }
+
+  /**
+   * Restores the backup in {@code backup} into a store whose metadata goes to {@code where}
+   * and whose segments go to {@code dataDir} (which must not exist or be empty). For
+   * PostgreSQL the database must be empty (a new database; migrated here) and no
+   * clearinghouse may hold it; its rows are inserted in one transaction, committed only once
+   * the data directory is in place, and bound to the new directory by a fresh binding id.
+   *
+   * @throws StoreException {@code CORRUPT} naming the file if the backup does not match its
+   *     manifest; {@code IO} if a target is not empty or cannot be written
+   */
+  public static Summary restore(Path backup, MetadataLocation where, Path dataDir)
+      throws StoreException {
     Path m = backup.resolve(MANIFEST);
     JsonNode manifest;
     try {
@@ -187,8 +260,14 @@ public final class StoreBackup {
     if (!FORMAT.equals(manifest.path("format").asText())) {
       throw new StoreException(Kind.CORRUPT, m + ": format: not " + FORMAT);
     }
+    PostgresSettings pg = where instanceof PostgresSettings p ? p : null;
+    String db = pg == null ? null : "PostgreSQL " + PostgresMetadata.withoutParameters(pg.url());
     Path target = dataDir.toAbsolutePath();
     Path tmp = target.resolveSibling("." + target.getFileName() + ".restore-" + UUID.randomUUID());
+    Path work = target.resolveSibling("." + target.getFileName() + ".restore-meta-"
+        + UUID.randomUUID() + ".sqlite");
+    Connection pgc = null;
+    boolean moved = false;
     try {
       if (Files.exists(target)) {
         try (Stream<Path> s = Files.list(target)) {
@@ -229,9 +308,34 @@ public final class StoreBackup {
       Files.createDirectories(tmp.resolve("segments"));
       Files.createDirectories(tmp.resolve("staging"));
       for (String rel : listed) {
+        if (pg != null && rel.equals(META)) {
+          continue;
+        }
         Path to = tmp.resolve(rel);
         Files.copy(backup.resolve(rel), to);
         fsync(to);
+      }
+      if (pg != null) {
+        // A copy, so that opening it never adds -wal or -journal files to the backup.
+        Files.copy(backup.resolve(META), work);
+        pgc = openEmptyPostgres(pg, db);
+        try (Connection sq = DriverManager.getConnection("jdbc:sqlite:" + work)) {
+          sq.setAutoCommit(false);
+          Schema.migrate(sq);
+          for (String[] t : TABLES) {
+            copyRows(sq, pgc, t[0], t[1]);
+          }
+          sq.rollback();
+        }
+        String binding = UUID.randomUUID().toString();
+        try (PreparedStatement ps = pgc.prepareStatement(
+            "INSERT INTO store_binding (binding_id) VALUES (?)")) {
+          ps.setString(1, binding);
+          ps.executeUpdate();
+        }
+        Path file = tmp.resolve(PostgresMetadata.BINDING_FILE);
+        Files.writeString(file, binding + "\n", java.nio.charset.StandardCharsets.US_ASCII);
+        fsync(file);
       }
       for (Path d : List.of(tmp.resolve("segments"), tmp.resolve("staging"), tmp)) {
         DurableFiles.fsyncDirectory(d);
@@ -240,16 +344,185 @@ public final class StoreBackup {
         Files.delete(target);
       }
       Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      moved = true;
       DurableFiles.fsyncDirectory(target.getParent());
+      if (pgc != null) {
+        pgc.commit();
+      }
+      moved = false;
       return new Summary(target, manifest.path("submissions").asInt(),
           manifest.path("uploads_in_progress").asInt(), manifest.path("log_size").asLong(),
           bytes);
-    } catch (IOException e) {
-      throw new StoreException(Kind.IO, "restore of " + backup + " into " + dataDir
-          + " failed: " + e.getMessage(), e);
+    } catch (IOException | SQLException e) {
+      throw new StoreException(Kind.IO, "restore of " + backup + " into "
+          + (db == null ? "" : db + " and ") + dataDir + " failed: " + describe(e), e);
     } finally {
+      MetadataDb.closeQuietly(pgc); // rolls back unless committed
+      if (moved) {
+        deleteQuietly(target); // the database was not written: leave no half restore
+      }
       deleteQuietly(tmp);
+      for (String suffix : List.of("", "-journal", "-wal", "-shm")) {
+        try {
+          Files.deleteIfExists(Path.of(work + suffix));
+        } catch (IOException ignored) {
+          // best effort, as deleteQuietly
+        }
+      }
     }
+  }
+
+  /**
+   * Connects to the restore's target database, takes the clearinghouse's advisory lock (no
+   * server may hold it meanwhile), migrates it and checks that it holds no store yet; returns
+   * the connection in a transaction.
+   */
+  private static Connection openEmptyPostgres(PostgresSettings pg, String db)
+      throws SQLException, StoreException {
+    Connection c = PostgresMetadata.connect(pg, db, APPLICATION);
+    try {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+        ps.setLong(1, PostgresMetadata.LOCK_KEY);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            throw new StoreException(Kind.IO, db + ": a clearinghouse is using this database"
+                + " (advisory lock " + PostgresMetadata.LOCK_KEY + " is taken); restore into"
+                + " a new, empty database with no server running on it");
+          }
+        }
+      }
+      PostgresMetadata.migrate(pg, db);
+      c.setAutoCommit(false);
+      for (String table : List.of("store_binding", "uploads", "submissions", "records",
+          "log_entries")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+            "SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            throw new StoreException(Kind.IO, db + ": not empty (table " + table + " has"
+                + " rows); restore into a new, empty database");
+          }
+        }
+      }
+      return c;
+    } catch (SQLException | StoreException | RuntimeException e) {
+      MetadataDb.closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /**
+   * Reads every metadata and log table of a PostgreSQL store in one {@code REPEATABLE READ,
+   * READ ONLY} transaction and writes the rows to the new SQLite file {@code metaFile}, with
+   * the embedded schema.
+   */
+  private static void snapshotPostgres(PostgresSettings pg, String db, String binding,
+      Path dataDir, Path metaFile) throws SQLException, StoreException {
+    try (Connection c = PostgresMetadata.connect(pg, db, APPLICATION)) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      }
+      java.util.Set<String> tables = new java.util.TreeSet<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT table_name"
+          + " FROM information_schema.tables WHERE table_schema = current_schema()")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      if (!tables.contains("store_binding") || !tables.contains("log_entries")) {
+        throw new StoreException(Kind.CORRUPT, db + ": not a blindmatch store (no"
+            + " store_binding or log_entries table)");
+      }
+      for (String t : tables) {
+        if (!POSTGRES_TABLES.contains(t)) {
+          throw new StoreException(Kind.CORRUPT, db + ": table " + t + " is unknown to this"
+              + " build (a newer schema?); back up with the blindmatch version serving it");
+        }
+      }
+      String inDb = null;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT binding_id FROM store_binding")) {
+        if (rs.next()) {
+          inDb = rs.getString(1);
+        }
+      }
+      if (!binding.equals(inDb)) {
+        throw new StoreException(Kind.CORRUPT, db + " is not the store of " + dataDir
+            + " (binding " + inDb + " in the database, " + binding + " in "
+            + PostgresMetadata.BINDING_FILE + ")");
+      }
+      try (Connection sq = DriverManager.getConnection("jdbc:sqlite:" + metaFile)) {
+        sq.setAutoCommit(false);
+        Schema.migrate(sq);
+        for (String[] t : TABLES) {
+          copyRows(c, sq, t[0], t[1]);
+        }
+        sq.commit();
+      }
+      c.rollback();
+    }
+  }
+
+  /** Copies every row of {@code table}, in {@code order}, between stores of either kind. */
+  private static long copyRows(Connection from, Connection to, String table, String order)
+      throws SQLException, StoreException {
+    List<String> cols = columns(to, table);
+    List<String> fromCols = columns(from, table);
+    if (!new java.util.HashSet<>(cols).equals(new java.util.HashSet<>(fromCols))) {
+      throw new StoreException(Kind.CORRUPT, "table " + table + ": the source has columns "
+          + fromCols + ", the target " + cols + " (different schema versions?)");
+    }
+    String list = String.join(", ", cols);
+    String marks = String.join(", ", java.util.Collections.nCopies(cols.size(), "?"));
+    long n = 0;
+    try (Statement s = from.createStatement()) {
+      s.setFetchSize(500);
+      try (ResultSet rs = s.executeQuery("SELECT " + list + " FROM " + table + " ORDER BY "
+              + order);
+          PreparedStatement ps = to.prepareStatement("INSERT INTO " + table + " (" + list
+              + ") VALUES (" + marks + ")")) {
+        while (rs.next()) {
+          for (int i = 1; i <= cols.size(); i++) {
+            Object v = rs.getObject(i);
+            if (v instanceof Number num) {
+              ps.setLong(i, num.longValue());
+            } else if (v instanceof byte[] b) {
+              ps.setBytes(i, b);
+            } else if (v instanceof String str) {
+              ps.setString(i, str);
+            } else if (v == null) {
+              ps.setNull(i, rs.getMetaData().getColumnType(i));
+            } else {
+              throw new StoreException(Kind.CORRUPT, "table " + table + ", column "
+                  + cols.get(i - 1) + ": unexpected value type " + v.getClass().getSimpleName());
+            }
+          }
+          ps.addBatch();
+          if (++n % 500 == 0) {
+            ps.executeBatch();
+          }
+        }
+        ps.executeBatch();
+      }
+    }
+    return n;
+  }
+
+  private static List<String> columns(Connection c, String table) throws SQLException {
+    List<String> cols = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        cols.add(rs.getMetaData().getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return cols;
+  }
+
+  private static String describe(Exception e) {
+    return e instanceof SQLException q ? SqlDialect.POSTGRESQL.describe(q) : e.getMessage();
   }
 
   private static void requireId(String id) throws StoreException {
