@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,10 +50,6 @@ public final class KeyholderCounts {
    */
   public static List<Answer> fetch(NodeProfile profile, List<String> addresses,
       OprfKeyFiles.EpochPublicKey key) throws InputException {
-    if (profile.insecureIdentity() != null) {
-      throw new InputException("keyholders are reached over mutual TLS only; the profile has "
-          + "no tls section");
-    }
     List<HostPort> targets = new ArrayList<>();
     for (String address : addresses) {
       try {
@@ -63,16 +58,7 @@ public final class KeyholderCounts {
         throw new InputException("--keyholders: " + e.getMessage());
       }
     }
-    char[] passphrase = profile.passphrase();
-    TlsMaterial tls;
-    try {
-      tls = TlsMaterial.load(profile.caCertificate(), profile.certificate(),
-          profile.privateKey(), passphrase);
-    } catch (PkiException e) {
-      throw new InputException(e.getMessage(), e);
-    } finally {
-      Arrays.fill(passphrase, '\0');
-    }
+    TlsMaterial tls = KeyholderPool.tls(profile);
     List<Answer> answers = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       String address = addresses.get(i);

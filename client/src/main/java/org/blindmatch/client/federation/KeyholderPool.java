@@ -135,8 +135,8 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    */
   public static TlsMaterial tls(NodeProfile profile) throws InputException {
     if (profile.insecureIdentity() != null) {
-      throw new InputException("oprf mode talks to keyholders over mutual TLS only; the "
-          + "profile has no tls section");
+      throw new InputException("keyholders are reached over mutual TLS only; the profile has "
+          + "no tls section");
     }
     char[] passphrase = profile.passphrase();
     try {

@@ -113,8 +113,9 @@ public final class LogEntryChecker {
    */
   public Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
       Counts counts) throws InputException {
-    return check(bytes, index, state, counts,
-        entry -> signatureError(entry, state.signingKeys.get(submitterOf(entry))));
+    LogEntry entry = parse(bytes, index);
+    return check(entry, index, state, counts,
+        signatureError(entry, state.signingKeys.get(submitterOf(entry))));
   }
 
   /**
@@ -151,15 +152,18 @@ public final class LogEntryChecker {
         .toArray(String[]::new);
     List<Optional<RunTranscript>> runs = new ArrayList<>(page.size());
     for (int i = 0; i < page.size(); i++) {
-      String error = signatureErrors[i];
-      runs.add(check(page.get(i), first + i, state, counts, entry -> error));
+      LogEntry entry = entries[i] != null ? entries[i] : parse(page.get(i), first + i);
+      runs.add(check(entry, first + i, state, counts, signatureErrors[i]));
     }
     return runs;
   }
 
-  /** The signature problem of an entry, or null. */
-  private interface Signatures {
-    String errorOf(LogEntry entry);
+  private static LogEntry parse(ByteString bytes, long index) throws InputException {
+    try {
+      return LogEntry.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new InputException("log entry " + index + ": does not parse as a log entry");
+    }
   }
 
   /** The submitter a receipt entry names, or "" (also for other kinds or a bad body). */
@@ -231,12 +235,11 @@ public final class LogEntryChecker {
     return v;
   }
 
-  private Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
-      Counts counts, Signatures signatures) throws InputException {
+  /** The checks of one parsed entry, given the problem with its signatures (or null). */
+  private Optional<RunTranscript> check(LogEntry entry, long index, AuditState state,
+      Counts counts, String signatureError) throws InputException {
     String at = "log entry " + index + ": ";
     try {
-      LogEntry entry = LogEntry.parseFrom(bytes);
-      String signatureError = signatures.errorOf(entry);
       switch (entry.getKindCase()) {
         case RECEIPT -> {
           checkReceipt(entry.getReceipt(), index, state, signatureError);
