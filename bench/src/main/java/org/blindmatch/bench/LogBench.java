@@ -1,6 +1,10 @@
 package org.blindmatch.bench;
 
 import com.google.protobuf.ByteString;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -33,22 +37,27 @@ import org.blindmatch.server.store.SegmentSubmissionStore;
 /**
  * The transparency log at scale: durable appends (SQLite, one fsynced transaction each), the
  * in-memory tree at {@code entries} leaves, inclusion and consistency proof generation and
- * verification at that size, and an auditor verifying {@code entries} signed receipts from
- * scratch ({@link LogEntryChecker} and the streaming root, i.e. {@code audit verify} without
- * the network). The baseline, measured in the same run, is raw SHA-256 leaf hashing of the
- * same entries.
+ * verification at that size, and an auditor verifying {@code audited} signed entries from
+ * scratch ({@link LogEntryChecker} and the streaming root page by page, i.e. {@code audit
+ * verify} without the network). The signed entries are made first (in parallel) and written
+ * to a file, which the audit then reads 256 entries at a time, so the heap stays bounded at
+ * any size. Baselines, measured in the same run: raw SHA-256 leaf hashing of the same entries,
+ * and one ECDSA P-256 verification on one thread.
  */
 final class LogBench {
   private static final int DURABLE_APPENDS = 1000;
   private static final int PROOFS = 20_000;
   private static final int SUBMITTERS = 50;
+  /** Entries per page, as the server returns them to GetEntries. */
+  private static final int PAGE = 256;
 
   private LogBench() {}
 
   /**
    * @param entries the tree size for appends and proofs
    * @param audited how many signed entries the from-scratch audit checks (signing them is the
-   *     slow part of the set-up); its time for {@code entries} is extrapolated from the rate
+   *     slow part of the set-up); if fewer than {@code entries}, its time for {@code entries}
+   *     is extrapolated from the rate
    */
   static void run(int entries, int audited, Path dir) throws Exception {
     System.out.printf("transparency log, %,d entries, %,d audited, %d cores%n", entries,
@@ -57,22 +66,30 @@ final class LogBench {
     byte[] scope = new byte[32];
     Arrays.fill(scope, (byte) 7);
 
+    Files.createDirectories(dir);
+    Path signedFile = Files.createTempFile(dir, "log-bench", ".entries");
+    try {
+      run(entries, audited, dir, ch, scope, signedFile);
+    } finally {
+      Files.deleteIfExists(signedFile);
+    }
+  }
+
+  private static void run(int entries, int audited, Path dir, NodeSigner ch, byte[] scope,
+      Path signedFile) throws Exception {
     long t0 = System.nanoTime();
-    List<byte[]> signed = entries(ch, scope, audited);
-    System.out.printf("  set-up: %,d signed receipts in %.1f s%n", audited,
-        (System.nanoTime() - t0) / 1e9);
-    // The tree's entries: the signed ones, then receipt-sized random blobs made on the fly
-    // (hashing does not depend on content; kept out of the heap).
-    int blobLength = signed.get(signed.size() - 1).length;
+    SignedLog signed = SignedLog.write(signedFile, ch, scope, audited);
+    System.out.printf("  set-up: %,d signed entries (%,d MB) in %.1f s%n", audited,
+        Files.size(signedFile) >> 20, (System.nanoTime() - t0) / 1e9);
+    // The tree's entries: receipt-sized random blobs made on the fly (hashing does not
+    // depend on content; kept out of the heap).
+    int blobLength = signed.lastEntry().length;
     java.util.function.IntFunction<byte[]> log = i -> {
-      if (i < signed.size()) {
-        return signed.get(i);
-      }
       byte[] b = new byte[blobLength];
       new SplittableRandom(i).nextBytes(b);
       return b;
     };
-    int size = Math.max(entries, audited);
+    int size = entries;
 
     // Baseline: raw SHA-256 of every entry with the leaf prefix.
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -133,32 +150,37 @@ final class LogBench {
 
     // Baselines for the audit: one ECDSA P-256 verification on one thread as NodeSigner does
     // it (Tink, natively through Conscrypt where it loads), and the same in the JDK's SunEC.
-    LogEntry sample = LogEntry.parseFrom(signed.get(signed.size() - 1));
+    LogEntry sample = LogEntry.parseFrom(signed.lastEntry());
     byte[] body = sample.getReceipt().getBody().toByteArray();
     double verifyRate = verifyRate(ch, body, Math.min(20_000, audited));
     double sunEcRate = sunEcVerifyRate(body, Math.min(1000, audited));
 
-    // An auditor's first audit: every entry checked (signatures on all cores, as audit verify
-    // does, page by page) and hashed into the root.
+    // An auditor's first audit: every entry read page by page, checked (parsing and
+    // signatures on all cores, as audit verify does) and hashed into the root.
     t0 = System.nanoTime();
-    LogEntryChecker checker = new LogEntryChecker(ch.publicKeysetJson(), "bench");
+    LogEntryChecker checker = new LogEntryChecker("bench");
     AuditState state = new AuditState();
     LogEntryChecker.Counts counts = new LogEntryChecker.Counts();
     StreamingMerkleRoot audit = new StreamingMerkleRoot();
-    for (int from = 0; from < audited; from += 256) {
-      List<ByteString> page = new ArrayList<>();
-      for (byte[] e : signed.subList(from, Math.min(audited, from + 256))) {
-        page.add(ByteString.copyFrom(e));
-      }
-      checker.checkPage(page, from, state, counts);
-      for (ByteString e : page) {
-        byte[] leaf = e.toByteArray();
-        audit.addLeaf(leaf, 0, leaf.length);
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+        Files.newInputStream(signedFile), 1 << 20))) {
+      for (int from = 0; from < audited; from += PAGE) {
+        List<ByteString> page = new ArrayList<>(PAGE);
+        for (int i = from; i < Math.min(audited, from + PAGE); i++) {
+          byte[] e = new byte[in.readInt()];
+          in.readFully(e);
+          page.add(ByteString.copyFrom(e));
+        }
+        checker.checkPage(page, from, state, counts);
+        for (ByteString e : page) {
+          byte[] leaf = e.toByteArray();
+          audit.addLeaf(leaf, 0, leaf.length);
+        }
       }
     }
     LogEntryChecker.requireNothingPending(state);
     double verifyS = (System.nanoTime() - t0) / 1e9;
-    if (!Arrays.equals(audit.root(), tree.root(audited))
+    if (!Arrays.equals(audit.root(), signed.root())
         || counts.receipts() != audited - 2 - SUBMITTERS) {
       throw new IllegalStateException("the audit did not reproduce the log");
     }
@@ -171,10 +193,10 @@ final class LogBench {
     AuditState unsignedState = new AuditState();
     StreamingMerkleRoot unsignedRoot = new StreamingMerkleRoot();
     byte[] fp = new byte[32];
-    String submitterKeyset = LogEntry.parseFrom(signed.get(2)).getMember().getSigningKeyset();
-    for (int from = 0; from < size; from += 256) {
-      List<ByteString> page = new ArrayList<>(256);
-      for (int i = from; i < Math.min(size, from + 256); i++) {
+    String submitterKeyset = signed.submitterKeyset();
+    for (int from = 0; from < size; from += PAGE) {
+      List<ByteString> page = new ArrayList<>(PAGE);
+      for (int i = from; i < Math.min(size, from + PAGE); i++) {
         fp[0] = (byte) i;
         page.add(LogEntry.newBuilder().setMember(Member.newBuilder()
             .setIdentity("blindmatch://bench/platform/p0").setRole("platform")
@@ -217,12 +239,12 @@ final class LogBench {
         + "verification %.1f us / %.1f us%n", n, inclusionUs, consistencyUs, PROOFS,
         inclusionUs / hashUs, consistencyUs / hashUs, verifyInclusionUs, verifyConsistencyUs);
     System.out.printf("RESULT log audit from scratch: %,d entries (%,d receipts, each with "
-        + "the clearinghouse's and the submitter's signature) in %.1f s = %,.0f entries/s, so "
-        + "%,d entries in %.0f s (target < 60 s for 10^6); baselines: raw SHA-256 leaf hashing "
-        + "%,.0f entries/s (%.0fx faster), one ECDSA P-256 verification on one thread by %s "
-        + "%,.0f/s (audit = %.2fx that: two per receipt on %d cores), the same in the JDK "
-        + "(SunEC) %,.0f/s (%.0fx slower)  [sink %d]%n", audited, counts.receipts(), verifyS,
-        auditRate, entries, entries / auditRate, hashRate, hashRate / auditRate,
+        + "its submitter's commitment signature) in %.1f s = %,.0f entries/s, so %,d entries "
+        + "in %.1f s (target < 60 s for 10^6); baselines: raw SHA-256 leaf hashing %,.0f "
+        + "entries/s (%.0fx faster), one ECDSA P-256 verification on one thread by %s %,.0f/s "
+        + "(audit = %.2fx that, one verification per receipt on %d cores), the same in the "
+        + "JDK (SunEC) %,.0f/s (%.0fx slower)  [sink %d]%n", audited, counts.receipts(),
+        verifyS, auditRate, entries, entries / auditRate, hashRate, hashRate / auditRate,
         NodeSigner.implementation(), verifyRate, auditRate / verifyRate,
         Runtime.getRuntime().availableProcessors(), sunEcRate, verifyRate / sunEcRate,
         sink & 1);
@@ -272,37 +294,66 @@ final class LogBench {
   }
 
   /**
-   * A scope, its key epoch, {@value #SUBMITTERS} submitters' member entries, then receipts of
-   * distinct submissions, each commitment signed by its submitter and each body by the
-   * clearinghouse, as the server logs them.
+   * Signed entries written to a file as 4-byte length and bytes: a scope, its key epoch,
+   * {@value #SUBMITTERS} submitters' member entries, then receipts of distinct submissions,
+   * each commitment signed by its submitter and each body by the clearinghouse, as the server
+   * logs them. Receipts are signed in parallel, a chunk at a time, so only one chunk is in the
+   * heap.
+   *
+   * @param root the RFC 9162 root of the entries
+   * @param lastEntry the last entry (a receipt)
+   * @param submitterKeyset the first submitter's public signing keyset
    */
-  private static List<byte[]> entries(NodeSigner ch, byte[] scope, int entries)
-      throws java.security.GeneralSecurityException {
-    NodeSigner[] submitters = new NodeSigner[SUBMITTERS];
-    byte[][] out = new byte[entries][];
-    out[0] = LogEntry.newBuilder().setScope(ScopePublication.newBuilder().setScopeId("bench")
-        .setScopeDigest(ByteString.copyFrom(scope)).setKThreshold(5)).build().toByteArray();
-    out[1] = LogEntry.newBuilder().setKeyEpoch(KeyEpoch.newBuilder()
-        .setMode(KeyMode.KEY_MODE_HMAC).setKeyId(1).setScopeDigest(ByteString.copyFrom(scope)))
-        .build().toByteArray();
-    byte[] fp = new byte[32];
-    for (int p = 0; p < SUBMITTERS; p++) {
-      submitters[p] = NodeSigner.of(NodeSigner.generate());
-      String keyset = submitters[p].publicKeysetJson();
-      out[2 + p] = LogEntry.newBuilder().setMember(Member.newBuilder()
-          .setIdentity(submitter(p)).setRole("platform").setCertificateSha256(
-              ByteString.copyFrom(fp)).setSigningKeyset(keyset)
-          .setSigningKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(keyset))))
-          .build().toByteArray();
+  private record SignedLog(byte[] root, byte[] lastEntry, String submitterKeyset) {
+    private static final int CHUNK = 8192;
+
+    static SignedLog write(Path file, NodeSigner ch, byte[] scope, int entries)
+        throws Exception {
+      NodeSigner[] submitters = new NodeSigner[SUBMITTERS];
+      List<byte[]> head = new ArrayList<>();
+      head.add(LogEntry.newBuilder().setScope(ScopePublication.newBuilder().setScopeId("bench")
+          .setScopeDigest(ByteString.copyFrom(scope)).setKThreshold(5)).build().toByteArray());
+      head.add(LogEntry.newBuilder().setKeyEpoch(KeyEpoch.newBuilder()
+          .setMode(KeyMode.KEY_MODE_HMAC).setKeyId(1).setScopeDigest(
+              ByteString.copyFrom(scope))).build().toByteArray());
+      byte[] fp = new byte[32];
+      for (int p = 0; p < SUBMITTERS; p++) {
+        submitters[p] = NodeSigner.of(NodeSigner.generate());
+        String keyset = submitters[p].publicKeysetJson();
+        head.add(LogEntry.newBuilder().setMember(Member.newBuilder()
+            .setIdentity(submitter(p)).setRole("platform").setCertificateSha256(
+                ByteString.copyFrom(fp)).setSigningKeyset(keyset)
+            .setSigningKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(keyset))))
+            .build().toByteArray());
+      }
+      StreamingMerkleRoot root = new StreamingMerkleRoot();
+      byte[] last = null;
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+          Files.newOutputStream(file), 1 << 20))) {
+        for (int from = 0; from < entries; from += CHUNK) {
+          byte[][] chunk = IntStream.range(from, Math.min(entries, from + CHUNK)).parallel()
+              .mapToObj(i -> i < head.size() ? head.get(i) : receipt(ch, submitters, scope, i))
+              .toArray(byte[][]::new);
+          for (byte[] e : chunk) {
+            out.writeInt(e.length);
+            out.write(e);
+            root.addLeaf(e, 0, e.length);
+            last = e;
+          }
+        }
+      }
+      return new SignedLog(root.root(), last, submitters[0].publicKeysetJson());
     }
-    IntStream.range(2 + SUBMITTERS, entries).parallel().forEach(i -> {
-      byte[] root = new byte[32];
-      new SplittableRandom(i).nextBytes(root);
+
+    private static byte[] receipt(NodeSigner ch, NodeSigner[] submitters, byte[] scope, int i) {
+      byte[] merkleRoot = new byte[32];
+      new SplittableRandom(i).nextBytes(merkleRoot);
       Commitment c = Commitment.newBuilder()
           .setSubmissionId("s" + i).setSubmitter(submitter(i % SUBMITTERS))
           .setRole(SubmissionRole.SUBMISSION_ROLE_REPORT).setKeyMode(KeyMode.KEY_MODE_HMAC)
           .setScopeDigest(ByteString.copyFrom(scope)).setKeyId(1).addTiers(0).addTiers(1)
-          .setRecordCount(1_000_000L + i).setMerkleRoot(ByteString.copyFrom(root)).build();
+          .setRecordCount(1_000_000L + i).setMerkleRoot(ByteString.copyFrom(merkleRoot))
+          .build();
       try {
         byte[] commitmentSignature = submitters[i % SUBMITTERS].sign(c.toByteArray());
         byte[] body = ReceiptBody.newBuilder().setCommitment(c)
@@ -310,15 +361,15 @@ final class LogBench {
                 MessageDigest.getInstance("SHA-256").digest(commitmentSignature)))
             .setCommittedAt(1_790_000_000L + i).setExpiresAt(1_800_000_000L + i)
             .setClearinghouse("blindmatch://bench/clearinghouse/c").build().toByteArray();
-        out[i] = LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
-            .setBody(ByteString.copyFrom(body)).setSignature(ByteString.copyFrom(ch.sign(body))))
+        return LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
+                .setBody(ByteString.copyFrom(body))
+                .setSignature(ByteString.copyFrom(ch.sign(body))))
             .setCommitmentSignature(ByteString.copyFrom(commitmentSignature))
             .build().toByteArray();
       } catch (java.security.GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
-    });
-    return Arrays.asList(out);
+    }
   }
 
   private static String submitter(int p) {

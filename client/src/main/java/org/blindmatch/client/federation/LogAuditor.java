@@ -7,6 +7,10 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.merkle.MerkleProofException;
 import org.blindmatch.crypto.merkle.MerkleVerifier;
@@ -88,37 +92,50 @@ public final class LogAuditor {
         }
       }
       StreamingMerkleRoot tree = state.tree();
-      LogEntryChecker checker = new LogEntryChecker(keyset, federation);
+      LogEntryChecker checker = new LogEntryChecker(federation);
       LogEntryChecker.Counts counts = new LogEntryChecker.Counts();
       List<String> notReplayed = new ArrayList<>();
       RunReplay replayer = replay ? new RunReplay(client) : null;
-      while (tree.size() < size) {
-        List<ByteString> page = client.audit().getEntries(
-            GetEntriesRequest.newBuilder().setStart(tree.size()).setEnd(size).build())
-            .getEntriesList();
-        if (page.isEmpty()) {
-          throw new InputException("the log returned no entries at " + tree.size()
-              + " of " + size);
-        }
-        if (tree.size() + page.size() > size) {
-          throw new InputException("the log returned more entries than its head's " + size);
-        }
-        List<Optional<RunTranscript>> runs = checker.checkPage(page, tree.size(), state, counts);
-        for (int i = 0; i < page.size(); i++) {
-          long index = tree.size();
-          Optional<RunTranscript> run = runs.get(i);
-          if (run.isPresent() && replayer != null) {
-            Optional<String> skipped = replayer.replay(run.get(), index, state.receipts);
-            if (skipped.isPresent()) {
-              notReplayed.add("log entry " + index + " (run " + run.get().getRunId() + "): "
-                  + skipped.get());
-            } else {
-              counts.replayed++;
-            }
+      // The next page is fetched while this one is checked.
+      ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "audit-fetch");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        long start = tree.size();
+        Future<List<ByteString>> next = start < size
+            ? fetcher.submit(() -> fetch(start, size)) : null;
+        while (next != null) {
+          List<ByteString> page = await(next);
+          long first = tree.size();
+          if (page.isEmpty()) {
+            throw new InputException("the log returned no entries at " + first + " of " + size);
           }
-          byte[] leaf = page.get(i).toByteArray();
-          tree.addLeaf(leaf, 0, leaf.length);
+          if (first + page.size() > size) {
+            throw new InputException("the log returned more entries than its head's " + size);
+          }
+          long after = first + page.size();
+          next = after < size ? fetcher.submit(() -> fetch(after, size)) : null;
+          List<Optional<RunTranscript>> runs = checker.checkPage(page, first, state, counts);
+          for (int i = 0; i < page.size(); i++) {
+            long index = first + i;
+            Optional<RunTranscript> run = runs.get(i);
+            if (run.isPresent() && replayer != null) {
+              Optional<String> skipped = replayer.replay(run.get(), index, state.receipts);
+              if (skipped.isPresent()) {
+                notReplayed.add("log entry " + index + " (run " + run.get().getRunId() + "): "
+                    + skipped.get());
+              } else {
+                counts.replayed++;
+              }
+            }
+            byte[] leaf = page.get(i).toByteArray();
+            tree.addLeaf(leaf, 0, leaf.length);
+          }
         }
+      } finally {
+        fetcher.shutdownNow();
       }
       if (!MessageDigest.isEqual(tree.root(), head.getRootHash().toByteArray())) {
         throw new InputException("entries " + (previousSize < 0 ? 0 : previousSize) + " to "
@@ -132,6 +149,26 @@ public final class LogAuditor {
           counts.members, counts.scopes, counts.keyEpochs, counts.replayed, notReplayed, state);
     } catch (StatusRuntimeException e) {
       throw new InputException("cannot read the log: " + FederationClient.describe(e));
+    }
+  }
+
+  private List<ByteString> fetch(long start, long end) {
+    return client.audit().getEntries(GetEntriesRequest.newBuilder().setStart(start)
+        .setEnd(end).build()).getEntriesList();
+  }
+
+  /** The fetched page, or the fetch's own failure (a gRPC status) rethrown. */
+  private static List<ByteString> await(Future<List<ByteString>> page) throws InputException {
+    try {
+      return page.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InputException("interrupted while reading the log");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException s) {
+        throw s;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 

@@ -30,7 +30,6 @@ import org.blindmatch.proto.v1.KeyMode;
 import org.blindmatch.proto.v1.KeyholderShare;
 import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Member;
-import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.RecipientDigest;
 import org.blindmatch.proto.v1.RunInput;
@@ -42,38 +41,34 @@ import org.blindmatch.server.match.MatchRun;
 
 /**
  * The checks an auditor makes of each log entry, in log order, against what earlier entries
- * established ({@link AuditState}): receipts and transcripts signed by the clearinghouse, each
- * receipt's commitment signed by its submitter under the signing key the submitter's member
- * entry logged (so the operator cannot invent a submission), no
- * submission logged twice, every run input a logged receipt with the same root, count and key
- * id, transcript counts within what their inputs allow and result digests for exactly the
- * participants, members well-formed and of this federation, scopes and key epochs well-formed
- * (oprf: t of n shares, distinct indices, keyholder identities, P-256 public keys), and every
- * scope and key epoch a receipt or run names logged somewhere in the log. Failures name the
- * entry index and the check. Not thread-safe (it updates the state).
+ * established ({@link AuditState}): each receipt's commitment signed by its submitter under
+ * the signing key the submitter's member entry logged (so the operator cannot invent a
+ * submission), no submission logged twice, every run input a logged receipt with the same
+ * root, count and key id, transcript counts within what their inputs allow and result digests
+ * for exactly the participants, members well-formed and of this federation, scopes and key
+ * epochs well-formed (oprf: t of n shares, distinct indices, keyholder identities, P-256
+ * public keys), and every scope and key epoch a receipt or run names logged somewhere in the
+ * log. Failures name the entry index and the check.
+ *
+ * <p>The clearinghouse's own signatures inside entries (over a receipt body, over a
+ * transcript) are not verified here: the entries come with a signed tree head whose root
+ * commits to their exact bytes, signatures included, and which the same clearinghouse key
+ * signed, so a second check of that key over the same bytes adds nothing. Those signatures
+ * are for the holder of a copy outside the log ({@code audit check-receipt}, {@code results
+ * get}, {@code admin runs}). The caller ({@link LogAuditor}) verifies the head and that the
+ * entries hash to its root.
+ *
+ * <p>Not thread-safe (it updates the state); {@link #checkPage} uses the common fork-join pool.
  */
 public final class LogEntryChecker {
   private static final HexFormat HEX = HexFormat.of();
 
-  private static final String BAD_SIGNATURE =
-      "the signature does not verify against the clearinghouse's published key";
-
-  private final NodeSigner.Verifier verifier;
   private final String federation;
   /** Verifiers of submitters' logged signing keysets, by keyset text. */
   private final Map<String, NodeSigner.Verifier> submitterVerifiers = new ConcurrentHashMap<>();
 
-  /**
-   * @param keyset the clearinghouse's public signing keyset (Tink JSON)
-   * @param federation the auditor's federation; members must belong to it
-   */
-  public LogEntryChecker(String keyset, String federation) throws InputException {
-    try {
-      this.verifier = NodeSigner.verifier(keyset);
-    } catch (GeneralSecurityException e) {
-      throw new InputException("the clearinghouse's published signing keyset is not a Tink "
-          + "public keyset");
-    }
+  /** @param federation the auditor's federation; members must belong to it */
+  public LogEntryChecker(String federation) {
     this.federation = federation;
   }
 
@@ -113,116 +108,95 @@ public final class LogEntryChecker {
    */
   public Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
       Counts counts) throws InputException {
-    LogEntry entry = parse(bytes, index);
-    return check(entry, index, state, counts,
-        signatureError(entry, state.signingKeys.get(submitterOf(entry))));
+    return checkPage(List.of(bytes), index, state, counts).get(0);
   }
 
   /**
-   * {@link #check} of consecutive entries from {@code first}, with the signatures (the cost of
-   * an audit: per receipt the clearinghouse's and the submitter's, per transcript the
-   * clearinghouse's) verified on all cores first. Failures are still reported for the lowest
-   * failing entry.
+   * {@link #check} of consecutive entries from {@code first}: parsing and the submitters'
+   * signatures (the cost of an audit: one ECDSA verification per receipt) run on all cores,
+   * the checks against the state then run in log order. Failures are reported for the lowest
+   * failing entry, whatever its check.
    *
    * @return per entry, the run of a transcript
    */
   public List<Optional<RunTranscript>> checkPage(List<ByteString> page, long first,
       AuditState state, Counts counts) throws InputException {
+    Parsed[] parsed = IntStream.range(0, page.size()).parallel()
+        .mapToObj(i -> Parsed.of(page.get(i))).toArray(Parsed[]::new);
     // The submitter keys as they stand at each entry: the state's, plus members logged
     // earlier in this page (a member entry that fails its checks stops the audit there).
-    LogEntry[] entries = new LogEntry[page.size()];
     String[] keysets = new String[page.size()];
     Map<String, String> pageMembers = new HashMap<>();
     for (int i = 0; i < page.size(); i++) {
-      try {
-        entries[i] = LogEntry.parseFrom(page.get(i));
-      } catch (InvalidProtocolBufferException e) {
-        continue;
-      }
-      if (entries[i].hasMember()) {
-        Member m = entries[i].getMember();
+      Parsed p = parsed[i];
+      if (p.entry() != null && p.entry().hasMember()) {
+        Member m = p.entry().getMember();
         pageMembers.putIfAbsent(m.getIdentity(), m.getSigningKeyset());
-      } else if (entries[i].hasReceipt()) {
-        String submitter = submitterOf(entries[i]);
+      } else if (p.receiptBody() != null) {
+        String submitter = p.receiptBody().getCommitment().getSubmitter();
         keysets[i] = state.signingKeys.getOrDefault(submitter, pageMembers.get(submitter));
       }
     }
     String[] signatureErrors = IntStream.range(0, page.size()).parallel()
-        .mapToObj(i -> entries[i] == null ? null : signatureError(entries[i], keysets[i]))
+        .mapToObj(i -> parsed[i].receiptBody() == null ? null
+            : submitterSignatureError(parsed[i], keysets[i]))
         .toArray(String[]::new);
     List<Optional<RunTranscript>> runs = new ArrayList<>(page.size());
     for (int i = 0; i < page.size(); i++) {
-      LogEntry entry = entries[i] != null ? entries[i] : parse(page.get(i), first + i);
-      runs.add(check(entry, first + i, state, counts, signatureErrors[i]));
+      runs.add(check(parsed[i], first + i, state, counts, signatureErrors[i]));
     }
     return runs;
   }
 
-  private static LogEntry parse(ByteString bytes, long index) throws InputException {
-    try {
-      return LogEntry.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new InputException("log entry " + index + ": does not parse as a log entry");
-    }
-  }
-
-  /** The submitter a receipt entry names, or "" (also for other kinds or a bad body). */
-  private static String submitterOf(LogEntry entry) {
-    if (!entry.hasReceipt()) {
-      return "";
-    }
-    try {
-      return ReceiptBody.parseFrom(entry.getReceipt().getBody()).getCommitment().getSubmitter();
-    } catch (InvalidProtocolBufferException e) {
-      return "";
+  /**
+   * An entry as parsed: the entry (null if it does not parse) and, for a receipt, its body
+   * (null if it does not parse).
+   */
+  private record Parsed(LogEntry entry, ReceiptBody receiptBody) {
+    static Parsed of(ByteString bytes) {
+      LogEntry entry;
+      try {
+        entry = LogEntry.parseFrom(bytes);
+      } catch (InvalidProtocolBufferException e) {
+        return new Parsed(null, null);
+      }
+      if (!entry.hasReceipt()) {
+        return new Parsed(entry, null);
+      }
+      try {
+        return new Parsed(entry, ReceiptBody.parseFrom(entry.getReceipt().getBody()));
+      } catch (InvalidProtocolBufferException e) {
+        return new Parsed(entry, null);
+      }
     }
   }
 
   /**
-   * The signature problem of an entry, or null: the clearinghouse's signature over a receipt
-   * body or transcript, and for a receipt the submitter's signature over its commitment under
-   * {@code submitterKeyset} (the signing keyset its member entry logged; null if none).
+   * What is wrong with a receipt's submitter signature, or null: it must be carried, be the one
+   * the body names, and verify over the commitment under {@code submitterKeyset} (the signing
+   * keyset the submitter's member entry logged; null if none).
    */
-  private String signatureError(LogEntry entry, String submitterKeyset) {
+  private String submitterSignatureError(Parsed receipt, String submitterKeyset) {
+    ReceiptBody body = receipt.receiptBody();
+    byte[] signature = receipt.entry().getCommitmentSignature().toByteArray();
+    if (signature.length == 0) {
+      return "the entry does not carry the submitter's commitment signature";
+    }
+    if (!MessageDigest.isEqual(Sha256.digest(signature),
+        body.getCommitmentSignatureSha256().toByteArray())) {
+      return "the submitter's commitment signature is not the one the receipt names "
+          + "(commitment_signature_sha256)";
+    }
+    String submitter = body.getCommitment().getSubmitter();
+    if (submitterKeyset == null) {
+      return "no member entry before it logs a signing key for " + submitter;
+    }
     try {
-      if (entry.hasTranscript()) {
-        verifier.verify(entry.getTranscript().getTranscript().toByteArray(),
-            entry.getTranscript().getSignature().toByteArray());
-        return null;
-      }
-      if (!entry.hasReceipt()) {
-        return null;
-      }
-      Receipt receipt = entry.getReceipt();
-      try {
-        verifier.verify(receipt.getBody().toByteArray(), receipt.getSignature().toByteArray());
-      } catch (GeneralSecurityException e) {
-        return BAD_SIGNATURE;
-      }
-      ReceiptBody body = ReceiptBody.parseFrom(receipt.getBody());
-      byte[] signature = entry.getCommitmentSignature().toByteArray();
-      if (signature.length == 0) {
-        return "the entry does not carry the submitter's commitment signature";
-      }
-      if (!MessageDigest.isEqual(Sha256.digest(signature),
-          body.getCommitmentSignatureSha256().toByteArray())) {
-        return "the submitter's commitment signature is not the one the receipt names "
-            + "(commitment_signature_sha256)";
-      }
-      String submitter = body.getCommitment().getSubmitter();
-      if (submitterKeyset == null) {
-        return "no member entry before it logs a signing key for " + submitter;
-      }
       submitterVerifier(submitterKeyset).verify(body.getCommitment().toByteArray(), signature);
       return null;
-    } catch (InvalidProtocolBufferException e) {
-      return null; // reported by the entry's own checks
     } catch (GeneralSecurityException e) {
-      return entry.hasReceipt()
-          ? "the submitter's signature over the commitment does not verify against the "
-              + "signing key its member entry logged: the submitter did not make this "
-              + "commitment"
-          : BAD_SIGNATURE;
+      return "the submitter's signature over the commitment does not verify against the "
+          + "signing key its member entry logged: the submitter did not make this commitment";
     }
   }
 
@@ -236,19 +210,25 @@ public final class LogEntryChecker {
   }
 
   /** The checks of one parsed entry, given the problem with its signatures (or null). */
-  private Optional<RunTranscript> check(LogEntry entry, long index, AuditState state,
+  private Optional<RunTranscript> check(Parsed parsed, long index, AuditState state,
       Counts counts, String signatureError) throws InputException {
     String at = "log entry " + index + ": ";
+    LogEntry entry = parsed.entry();
+    if (entry == null) {
+      throw new InputException(at + "does not parse as a log entry");
+    }
     try {
       switch (entry.getKindCase()) {
         case RECEIPT -> {
-          checkReceipt(entry.getReceipt(), index, state, signatureError);
+          if (parsed.receiptBody() == null) {
+            throw new InputException(at + "receipt: the body does not parse");
+          }
+          checkReceipt(parsed.receiptBody().getCommitment(), index, state, signatureError);
           counts.receipts++;
         }
         case TRANSCRIPT -> {
           counts.transcripts++;
-          return Optional.of(checkTranscript(entry.getTranscript(), index, state,
-              signatureError));
+          return Optional.of(checkTranscript(entry.getTranscript(), index, state));
         }
         case MEMBER -> {
           checkMember(entry.getMember(), at, state, index);
@@ -275,13 +255,12 @@ public final class LogEntryChecker {
     }
   }
 
-  private void checkReceipt(Receipt receipt, long index, AuditState state,
-      String signatureError) throws InputException, InvalidProtocolBufferException {
+  private void checkReceipt(Commitment c, long index, AuditState state, String signatureError)
+      throws InputException {
     String at = "log entry " + index + ": receipt: ";
     if (signatureError != null) {
       throw new InputException(at + signatureError);
     }
-    Commitment c = ReceiptBody.parseFrom(receipt.getBody()).getCommitment();
     String key = key(c.getSubmitter(), c.getSubmissionId());
     AuditState.Committed earlier = state.receipts.get(key);
     if (earlier != null) {
@@ -298,14 +277,11 @@ public final class LogEntryChecker {
     reference(state, epochRef(c.getKeyMode(), c.getKeyId(), scope), index);
   }
 
-  /** Signature, inputs against logged receipts, and counts within what the inputs allow. */
-  private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state,
-      String signatureError) throws InputException, InvalidProtocolBufferException {
+  /** Inputs against logged receipts, and counts within what the inputs allow. */
+  private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state)
+      throws InputException, InvalidProtocolBufferException {
     RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
     String at = "log entry " + index + " (run " + t.getRunId() + "): ";
-    if (signatureError != null) {
-      throw new InputException(at + "transcript: " + signatureError);
-    }
     reference(state, "scope/" + HEX.formatHex(t.getScopeDigest().toByteArray()), index);
     Set<String> inputs = new HashSet<>();
     Set<String> participants = new HashSet<>();
