@@ -158,7 +158,7 @@ final class LogBench {
     // An auditor's first audit: every entry read page by page, checked (parsing and
     // signatures on all cores, as audit verify does) and hashed into the root.
     t0 = System.nanoTime();
-    LogEntryChecker checker = new LogEntryChecker("bench");
+    LogEntryChecker checker = new LogEntryChecker(ch.publicKeysetJson(), "bench");
     AuditState state = new AuditState();
     LogEntryChecker.Counts counts = new LogEntryChecker.Counts();
     StreamingMerkleRoot audit = new StreamingMerkleRoot();

@@ -26,8 +26,8 @@ final class AuditCommand {
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Fetch the signed tree head and check it is consistent with the head kept "
           + "in --state; read the entries added since, check they extend the kept tree to the "
-          + "signed root (which the head's signature covers), and check every one: each "
-          + "receipt's commitment signed by its submitter's logged key, no submission "
+          + "signed root, and check every one: transcript signatures, each receipt's "
+          + "commitment signed by its submitter's logged key, no submission "
           + "logged twice, every run input a logged receipt (root, count, key id), transcript "
           + "counts within their inputs, members, scopes and key epochs well-formed and "
           + "referenced ones logged. With --replay, recompute every new run from the streamed "
@@ -62,7 +62,7 @@ final class AuditCommand {
                 + r.previousSize() + " on checked");
         w.println("entries      " + r.receipts() + " receipts, " + r.transcripts()
             + " transcripts, " + r.members() + " members, " + r.scopes() + " scopes, "
-            + r.keyEpochs() + " key epochs (submitters' signatures verified with "
+            + r.keyEpochs() + " key epochs (transcript and submitter signatures verified with "
             + NodeSigner.implementation() + ", run inputs logged)");
         if (replay) {
           w.println("replay       " + r.replayed() + " runs recomputed, every result digest "

@@ -48,6 +48,12 @@ public final class FederationClient implements AutoCloseable {
     this.signer = signer;
   }
 
+  /** A client over an existing channel, as {@code identity} (in-process tests). */
+  static FederationClient overChannel(ManagedChannel channel, NodeIdentity identity,
+      NodeSigner signer) {
+    return new FederationClient(channel, identity, signer);
+  }
+
   /**
    * Connects as the node described by {@code profile}.
    *

@@ -92,7 +92,7 @@ public final class LogAuditor {
         }
       }
       StreamingMerkleRoot tree = state.tree();
-      LogEntryChecker checker = new LogEntryChecker(federation);
+      LogEntryChecker checker = new LogEntryChecker(keyset, federation);
       LogEntryChecker.Counts counts = new LogEntryChecker.Counts();
       List<String> notReplayed = new ArrayList<>();
       RunReplay replayer = replay ? new RunReplay(client) : null;
@@ -157,7 +157,7 @@ public final class LogAuditor {
         .setEnd(end).build()).getEntriesList();
   }
 
-  /** The fetched page, or the fetch's own failure (a gRPC status) rethrown. */
+  /** The fetched page, or the fetch's own failure rethrown as it was. */
   private static List<ByteString> await(Future<List<ByteString>> page) throws InputException {
     try {
       return page.get();
@@ -165,8 +165,11 @@ public final class LogAuditor {
       Thread.currentThread().interrupt();
       throw new InputException("interrupted while reading the log");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof StatusRuntimeException s) {
-        throw s;
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r; // a StatusRuntimeException becomes "cannot read the log" in verify
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
       }
       throw new IllegalStateException(e.getCause());
     }

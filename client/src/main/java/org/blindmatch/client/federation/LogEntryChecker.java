@@ -43,32 +43,44 @@ import org.blindmatch.server.match.MatchRun;
  * The checks an auditor makes of each log entry, in log order, against what earlier entries
  * established ({@link AuditState}): each receipt's commitment signed by its submitter under
  * the signing key the submitter's member entry logged (so the operator cannot invent a
- * submission), no submission logged twice, every run input a logged receipt with the same
- * root, count and key id, transcript counts within what their inputs allow and result digests
- * for exactly the participants, members well-formed and of this federation, scopes and key
- * epochs well-formed (oprf: t of n shares, distinct indices, keyholder identities, P-256
- * public keys), and every scope and key epoch a receipt or run names logged somewhere in the
- * log. Failures name the entry index and the check.
+ * submission), each transcript signed by the clearinghouse, no submission logged twice, every
+ * run input a logged receipt with the same root, count and key id, transcript counts within
+ * what their inputs allow and result digests for exactly the participants, members
+ * well-formed and of this federation, scopes and key epochs well-formed (oprf: t of n shares,
+ * distinct indices, keyholder identities, P-256 public keys), and every scope and key epoch a
+ * receipt or run names logged somewhere in the log. Failures name the entry index and the
+ * check.
  *
- * <p>The clearinghouse's own signatures inside entries (over a receipt body, over a
- * transcript) are not verified here: the entries come with a signed tree head whose root
- * commits to their exact bytes, signatures included, and which the same clearinghouse key
- * signed, so a second check of that key over the same bytes adds nothing. Those signatures
- * are for the holder of a copy outside the log ({@code audit check-receipt}, {@code results
- * get}, {@code admin runs}). The caller ({@link LogAuditor}) verifies the head and that the
- * entries hash to its root.
+ * <p>The clearinghouse's signature over each receipt body is not verified here (it would
+ * double the cost of an audit, which is one verification per receipt): the entry's exact
+ * bytes, that signature included, are covered by a tree head the caller ({@link LogAuditor})
+ * verifies under the same key, and the clearinghouse seals every append with such a head and
+ * refuses a store whose entries differ from its last seal, so it never signs a head over an
+ * entry it did not append ({@code TransparencyLog}). What is inside a receipt that matters —
+ * the commitment — is checked against its submitter's key.
  *
  * <p>Not thread-safe (it updates the state); {@link #checkPage} uses the common fork-join pool.
  */
 public final class LogEntryChecker {
   private static final HexFormat HEX = HexFormat.of();
 
+  private final NodeSigner.Verifier clearinghouse;
   private final String federation;
   /** Verifiers of submitters' logged signing keysets, by keyset text. */
   private final Map<String, NodeSigner.Verifier> submitterVerifiers = new ConcurrentHashMap<>();
 
-  /** @param federation the auditor's federation; members must belong to it */
-  public LogEntryChecker(String federation) {
+  /**
+   * @param keyset the clearinghouse's public signing keyset (Tink JSON)
+   * @param federation the auditor's federation; members must belong to it
+   * @throws InputException if {@code keyset} is not a Tink public keyset
+   */
+  public LogEntryChecker(String keyset, String federation) throws InputException {
+    try {
+      this.clearinghouse = NodeSigner.verifier(keyset);
+    } catch (GeneralSecurityException e) {
+      throw new InputException("the clearinghouse's published signing keyset is not a Tink "
+          + "public keyset");
+    }
     this.federation = federation;
   }
 
@@ -277,11 +289,21 @@ public final class LogEntryChecker {
     reference(state, epochRef(c.getKeyMode(), c.getKeyId(), scope), index);
   }
 
-  /** Inputs against logged receipts, and counts within what the inputs allow. */
+  /**
+   * The clearinghouse's signature, inputs against logged receipts, and counts within what the
+   * inputs allow.
+   */
   private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state)
       throws InputException, InvalidProtocolBufferException {
     RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
     String at = "log entry " + index + " (run " + t.getRunId() + "): ";
+    try {
+      clearinghouse.verify(signed.getTranscript().toByteArray(),
+          signed.getSignature().toByteArray());
+    } catch (GeneralSecurityException e) {
+      throw new InputException(at + "transcript: the signature does not verify against the "
+          + "clearinghouse's published key");
+    }
     reference(state, "scope/" + HEX.formatHex(t.getScopeDigest().toByteArray()), index);
     Set<String> inputs = new HashSet<>();
     Set<String> participants = new HashSet<>();

@@ -24,7 +24,9 @@ import org.blindmatch.proto.v1.Member;
 import org.blindmatch.proto.v1.OprfEpoch;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
+import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.ScopePublication;
+import org.blindmatch.proto.v1.SignedTranscript;
 import org.junit.jupiter.api.Test;
 
 /** Each entry check on hand-made entries: what passes, and the message for what fails. */
@@ -33,7 +35,7 @@ class LogEntryCheckerTest {
   static final String PLATFORM = "blindmatch://test/platform/p";
   final NodeSigner clearinghouse = signer();
   final NodeSigner platform = signer();
-  final LogEntryChecker checker = new LogEntryChecker("test");
+  final LogEntryChecker checker = checker(clearinghouse);
 
   @Test
   void aWellFormedOprfEpochPassesAndAMalformedOneIsNamed() throws Exception {
@@ -95,6 +97,17 @@ class LogEntryCheckerTest {
         LogEntry.newBuilder().setReceipt(Receipt.newBuilder().setBody(
             ByteString.copyFromUtf8("not a body"))).build()));
     assertEquals("log entry 2: receipt: the body does not parse", body.getMessage());
+  }
+
+  @Test
+  void aTranscriptMustBeSignedByTheClearinghouse() throws Exception {
+    byte[] t = RunTranscript.newBuilder().setRunId("run-1").build().toByteArray();
+    InputException forged = assertThrows(InputException.class, () -> check(new AuditState(), 4,
+        LogEntry.newBuilder().setTranscript(SignedTranscript.newBuilder()
+            .setTranscript(ByteString.copyFrom(t))
+            .setSignature(ByteString.copyFrom(signer().sign(t)))).build()));
+    assertEquals("log entry 4 (run run-1): transcript: the signature does not verify against "
+        + "the clearinghouse's published key", forged.getMessage());
   }
 
   @Test
@@ -246,6 +259,14 @@ class LogEntryCheckerTest {
     AuditState state = new AuditState();
     check(state, 0, member(PLATFORM, "platform", platform));
     return state;
+  }
+
+  private static LogEntryChecker checker(NodeSigner clearinghouse) {
+    try {
+      return new LogEntryChecker(clearinghouse.publicKeysetJson(), "test");
+    } catch (InputException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static NodeSigner signer() {

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
+import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.Commitment;
@@ -28,18 +29,23 @@ import org.blindmatch.proto.v1.RecipientDigest;
 import org.blindmatch.proto.v1.Results;
 import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.SignedTreeHead;
+import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.proto.v1.TierTotals;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
+import org.blindmatch.server.log.SignedTreeHeads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tampering with the clearinghouse's stored log — by someone who bypasses its append-only
- * triggers or holds its signing key — against a real server over mutual TLS, each caught by
- * {@code audit verify} (or, for an altered receipt or scope entry, by the server refusing to
- * start) with a message naming the entry and the failed check.
+ * Tampering with the clearinghouse's stored log against a real server over mutual TLS. Without
+ * the signing key (a database administrator, a tampered backup), any change to the log makes
+ * the server refuse to start: it seals every append with a signed head and checks the store
+ * against it. The operator, who holds the key, can change the store and re-seal it ({@link
+ * #reseal}); each such change is caught by {@code audit verify} with a message naming the entry
+ * and the failed check.
  *
  * <p>Every test starts from the same log: 0 scope, 1 key epoch, 2 platform member, 3 platform
  * receipt, 4 NGO member, 5 NGO receipt, 6 run transcript; an auditor verified it (size 7) and
@@ -86,24 +92,87 @@ class LogTamperTest {
   }
 
   @Test
-  void anAlteredReceiptIsRefusedAtStart() throws Exception {
+  void anEntryAlteredWithoutTheKeyIsRefusedAtStart() throws Exception {
     byte[] before = Files.readAllBytes(kept.resolve(AuditState.FILE));
     try (Connection db = db()) {
       byte[] entry = entry(db, 3);
       entry[entry.length - 1] ^= 1;
       replace(db, 3, entry);
     }
-    ClearinghouseConfig.ConfigException refused =
-        assertThrows(ClearinghouseConfig.ConfigException.class, this::start);
-    assertTrue(refused.getMessage().contains("transparency log")
-        && refused.getMessage().contains("receipt/"), refused.getMessage());
+    assertRefusedAtStart("the stored log (7 entries, root ");
     assertTrue(Arrays.equals(before, Files.readAllBytes(kept.resolve(AuditState.FILE))),
         "the auditor's kept state is untouched");
   }
 
   @Test
+  void anAlteredReceiptTheOperatorResealedIsRefusedAtStart() throws Exception {
+    // Re-sealing covers the log, but the committed receipt no longer matches its entry.
+    try (Connection db = db()) {
+      byte[] entry = entry(db, 3);
+      entry[entry.length - 1] ^= 1;
+      replace(db, 3, entry);
+    }
+    reseal();
+    assertRefusedAtStart("receipt/");
+  }
+
+  @Test
+  void entriesAppendedWithoutTheKeyAreRefusedAtStart() throws Exception {
+    // What the append-only triggers allow (the next indices): a member with the intruder's
+    // key, a receipt it signed, and a run using it, each with a signature of its own.
+    NodeSigner intruder = NodeSigner.of(NodeSigner.generate());
+    String ghost = "blindmatch://test/platform/ghost";
+    try (Connection db = DriverManager.getConnection(
+        "jdbc:sqlite:" + dir.resolve("data/meta.sqlite"))) {
+      String keyset = intruder.publicKeysetJson();
+      LogEntry member = LogEntry.newBuilder().setMember(org.blindmatch.proto.v1.Member
+          .newBuilder().setIdentity(ghost).setRole("platform").setSigningKeyset(keyset)
+          .setSigningKeysetSha256(ByteString.copyFrom(NodeSigner.fingerprint(keyset)))).build();
+      ReceiptBody real = ReceiptBody.parseFrom(LogEntry.parseFrom(entry(db, 3)).getReceipt()
+          .getBody());
+      Commitment c = real.getCommitment().toBuilder().setSubmitter(ghost)
+          .setSubmissionId("g1").build();
+      byte[] signature = intruder.sign(c.toByteArray());
+      byte[] body = real.toBuilder().setCommitment(c).setCommitmentSignatureSha256(
+          ByteString.copyFrom(Sha256.digest(signature))).build().toByteArray();
+      LogEntry receipt = LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
+              .setBody(ByteString.copyFrom(body))
+              .setSignature(ByteString.copyFrom(intruder.sign(body))))
+          .setCommitmentSignature(ByteString.copyFrom(signature)).build();
+      int idx = 7;
+      for (LogEntry e : new LogEntry[] {member, receipt}) {
+        try (PreparedStatement p = db.prepareStatement(
+            "INSERT INTO log_entries (idx, entry_key, entry) VALUES (?, ?, ?)")) {
+          p.setInt(1, idx);
+          p.setString(2, "forged/" + idx++);
+          p.setBytes(3, e.toByteArray());
+          p.executeUpdate();
+        }
+      }
+    }
+    assertRefusedAtStart("the stored log (9 entries, root ");
+  }
+
+  @Test
+  void aTranscriptStoredWithoutTheKeyIsNotLogged() throws Exception {
+    // The server logs stored transcripts a crash kept out of the log; one it did not sign is
+    // refused instead.
+    byte[] t = RunTranscript.newBuilder().setRunId("fabricated").build().toByteArray();
+    try (Connection db = db(); PreparedStatement p = db.prepareStatement(
+        "INSERT INTO records (kind, key, value) VALUES ('transcript', 'fabricated', ?)")) {
+      p.setBytes(1, SignedTranscript.newBuilder().setTranscript(ByteString.copyFrom(t))
+          .setSignature(ByteString.copyFrom(NodeSigner.of(NodeSigner.generate()).sign(t)))
+          .build().toByteArray());
+      p.executeUpdate();
+    }
+    assertRefusedAtStart("the stored transcript of run fabricated is not signed by this "
+        + "clearinghouse's key");
+  }
+
+  @Test
   void anAlteredEntryTheServerServesIsCaughtByTheAuditor() throws Exception {
-    // The server does not re-derive member entries at start, so it serves this log.
+    // The server does not re-derive member entries at start, so once the operator re-seals
+    // it, it serves this log.
     try (Connection db = db()) {
       LogEntry member = LogEntry.parseFrom(entry(db, 2));
       byte[] fp = member.getMember().getSigningKeysetSha256().toByteArray();
@@ -111,6 +180,7 @@ class LogTamperTest {
       replace(db, 2, member.toBuilder().setMember(member.getMember().toBuilder()
           .setSigningKeysetSha256(ByteString.copyFrom(fp))).build().toByteArray());
     }
+    reseal();
     try (ClearinghouseServer server = start()) {
       String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
@@ -126,6 +196,7 @@ class LogTamperTest {
       s.execute("DELETE FROM log_entries WHERE idx = 5");
       shift(s, 6, -1);
     }
+    reseal();
     try (ClearinghouseServer server = start()) {
       String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
@@ -150,6 +221,7 @@ class LogTamperTest {
         p.executeUpdate();
       }
     }
+    reseal();
     try (ClearinghouseServer server = start()) {
       String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
@@ -170,6 +242,7 @@ class LogTamperTest {
       s.execute("DELETE FROM log_entries WHERE idx = 6");
       s.execute("DELETE FROM records WHERE kind IN ('transcript', 'results')");
     }
+    reseal();
     try (ClearinghouseServer server = start()) {
       ok("match", "run", "--profile", operator.toString(), "--scope", "test-scope");
       String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
@@ -264,6 +337,7 @@ class LogTamperTest {
         p.executeUpdate();
       }
     }
+    reseal();
     String expected = "log entry 7: receipt: the submitter's signature over the commitment "
         + "does not verify against the signing key its member entry logged: the submitter did "
         + "not make this commitment";
@@ -302,6 +376,40 @@ class LogTamperTest {
         assertEquals(1, p.executeUpdate());
       }
     }
+    reseal();
+  }
+
+  /**
+   * What only the key's holder can do: seal the changed log with a head signed over it, as
+   * the server does on every append, so that the server serves it.
+   */
+  private void reseal() throws Exception {
+    try (Connection db = db()) {
+      StreamingMerkleRoot root = new StreamingMerkleRoot();
+      try (Statement s = db.createStatement();
+          ResultSet r = s.executeQuery("SELECT entry FROM log_entries ORDER BY idx")) {
+        while (r.next()) {
+          byte[] e = r.getBytes(1);
+          root.addLeaf(e, 0, e.length);
+        }
+      }
+      TreeHead old = TreeHead.parseFrom(SignedTreeHead.parseFrom(bytes(db,
+          "SELECT value FROM records WHERE kind = 'log-seal'")).getTreeHead());
+      SignedTreeHead seal = SignedTreeHeads.sign(clearinghouseSigner(), old.toBuilder()
+          .setTreeSize(root.size()).setRootHash(ByteString.copyFrom(root.root())).build());
+      try (PreparedStatement p = db.prepareStatement(
+          "UPDATE records SET value = ? WHERE kind = 'log-seal'")) {
+        p.setBytes(1, seal.toByteArray());
+        assertEquals(1, p.executeUpdate());
+      }
+    }
+  }
+
+  private void assertRefusedAtStart(String reason) {
+    ClearinghouseConfig.ConfigException refused =
+        assertThrows(ClearinghouseConfig.ConfigException.class, this::start);
+    assertTrue(refused.getMessage().contains("transparency log")
+        && refused.getMessage().contains(reason), refused.getMessage());
   }
 
   private ClearinghouseServer start() throws Exception {

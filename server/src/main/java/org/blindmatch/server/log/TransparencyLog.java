@@ -4,12 +4,16 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.blindmatch.crypto.merkle.MerkleHash;
 import org.blindmatch.crypto.merkle.MerkleTree;
+import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.SignedTreeHead;
@@ -23,6 +27,17 @@ import org.blindmatch.server.store.SubmissionStore;
  * {@link SubmissionStore}, with an in-memory {@link MerkleTree} over their leaf hashes
  * {@link MerkleHash#leafHash}{@code (entry)}. Opening rebuilds the tree from the store, so a
  * restarted log has the same roots and answers the same proofs.
+ *
+ * <p><b>Seal.</b> Every append signs a tree head over the log with the new entry and stores it
+ * with the entry in one transaction (the store's log seal); {@link #signedTreeHead} serves it.
+ * {@link #open} verifies that the stored entries hash to exactly the sealed head, signed by
+ * this clearinghouse's key, and refuses the store otherwise. So the clearinghouse signs heads
+ * only over entries it appended itself: entries added, changed or removed in the store by
+ * anyone without the signing key (a database administrator, a restored tampered backup) stop
+ * the server at start-up instead of being served under a fresh signature. A change made while
+ * the server runs is served against heads of its in-memory tree, which auditors' root checks
+ * catch. Only the holder of the signing key can re-seal a changed log; auditors' consistency
+ * checks are what catch that.
  *
  * <p>An entry is durable when {@link #append} returns, and indices are consecutive from 0
  * (the store enforces this). Appends are idempotent by key, so an entry whose append was
@@ -40,30 +55,38 @@ public final class TransparencyLog {
   private final String clearinghouse;
   private final Clock clock;
   private final MerkleTree tree;
+  /** The tree's compact range, to compute the root a new entry would give. Guarded by lock. */
+  private final StreamingMerkleRoot frontier;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  /** The latest signed head; re-signed only when the tree has grown. Guarded by this. */
-  private SignedTreeHead head;
-  private long headSize = -1;
+  /** The head of the current tree, as sealed in the store; null while the log is empty. */
+  private volatile SignedTreeHead head;
 
   private TransparencyLog(SubmissionStore store, NodeSigner signer, String clearinghouse,
-      Clock clock, MerkleTree tree) {
+      Clock clock, MerkleTree tree, StreamingMerkleRoot frontier, SignedTreeHead head) {
     this.store = store;
     this.signer = signer;
     this.clearinghouse = clearinghouse;
     this.clock = clock;
     this.tree = tree;
+    this.frontier = frontier;
+    this.head = head;
   }
 
   /**
-   * Opens the log kept in {@code store}, reading every stored entry to rebuild the tree.
+   * Opens the log kept in {@code store}, reading every stored entry to rebuild the tree and
+   * checking it against the store's seal.
    *
    * @param signer signs tree heads (the clearinghouse's key)
    * @param clearinghouse the identity URI named in tree heads
-   * @throws StoreException if the entries cannot be read
+   * @throws StoreException {@code CORRUPT} if the entries are not exactly those the seal's
+   *     head covers, the seal does not verify under {@code signer}'s key or names another
+   *     clearinghouse, or entries are stored without a seal; {@code IO} if the entries cannot
+   *     be read
    */
   public static TransparencyLog open(SubmissionStore store, NodeSigner signer,
       String clearinghouse, Clock clock) throws StoreException {
     MerkleTree tree = new MerkleTree();
+    StreamingMerkleRoot frontier = new StreamingMerkleRoot();
     long size = store.logSize();
     while (tree.size() < size) {
       List<byte[]> page = store.logEntries(tree.size(), Math.min(size, tree.size() + LOAD_PAGE));
@@ -72,34 +95,106 @@ public final class TransparencyLog {
             + " entries but entry " + tree.size() + " cannot be read");
       }
       for (byte[] entry : page) {
-        tree.append(MerkleHash.leafHash(entry));
+        byte[] leaf = MerkleHash.leafHash(entry);
+        tree.append(leaf);
+        frontier.addLeafHash(leaf);
       }
     }
+    SignedTreeHead head = checkSeal(store.logSeal(), signer, clearinghouse, tree);
     return new TransparencyLog(Objects.requireNonNull(store), Objects.requireNonNull(signer),
-        Objects.requireNonNull(clearinghouse), Objects.requireNonNull(clock), tree);
+        Objects.requireNonNull(clearinghouse), Objects.requireNonNull(clock), tree, frontier,
+        head);
+  }
+
+  /** The sealed head, checked against the rebuilt tree; null for an empty, unsealed log. */
+  private static SignedTreeHead checkSeal(Optional<byte[]> seal, NodeSigner signer,
+      String clearinghouse, MerkleTree tree) throws StoreException {
+    String refuse = " (refusing to sign heads over entries this clearinghouse did not append; "
+        + "restore the store from a backup, see docs/OPERATIONS.md)";
+    if (seal.isEmpty()) {
+      if (tree.size() == 0) {
+        return null;
+      }
+      throw new StoreException(StoreException.Kind.CORRUPT, "the log holds " + tree.size()
+          + " entries but no seal (the tree head the clearinghouse signed at its last append):"
+          + " the seal was deleted, or the store was written by a blindmatch version before "
+          + "seals" + refuse);
+    }
+    SignedTreeHead signed;
+    TreeHead sealed;
+    try {
+      signed = SignedTreeHead.parseFrom(seal.get());
+      sealed = SignedTreeHeads.verify(signer.publicKeysetJson(), signed);
+    } catch (InvalidProtocolBufferException | GeneralSecurityException e) {
+      throw new StoreException(StoreException.Kind.CORRUPT, "the log's seal does not verify "
+          + "against this clearinghouse's signing key (altered, or written with another key)"
+          + refuse);
+    }
+    if (!sealed.getClearinghouse().equals(clearinghouse)) {
+      throw new StoreException(StoreException.Kind.CORRUPT, "the log's seal names "
+          + sealed.getClearinghouse() + ", not " + clearinghouse + refuse);
+    }
+    HexFormat hex = HexFormat.of();
+    if (sealed.getTreeSize() != tree.size() || !MessageDigest.isEqual(
+        sealed.getRootHash().toByteArray(), tree.root())) {
+      throw new StoreException(StoreException.Kind.CORRUPT, "the stored log (" + tree.size()
+          + " entries, root " + hex.formatHex(tree.root()) + ") is not the one this "
+          + "clearinghouse last signed (" + sealed.getTreeSize() + " entries, root "
+          + hex.formatHex(sealed.getRootHash().toByteArray()) + "): entries were added, "
+          + "changed or removed outside the server" + refuse);
+    }
+    return signed;
   }
 
   /**
-   * Durably appends {@code entry} under {@code key} and returns its index. If {@code key} is
-   * already in the log with the same entry, returns its index and appends nothing.
+   * Durably appends {@code entry} under {@code key}, seals the log with a head signed over it
+   * and returns its index. If {@code key} is already in the log with the same entry, returns
+   * its index and appends nothing.
    *
    * @param key names the entry for idempotence, e.g. {@code receipt/<submission>}
    * @throws StoreException {@code CONFLICT} if {@code key} holds a different entry;
    *     {@code INVALID_ARGUMENT} for a malformed key; {@code IO}
    */
   public long append(String key, byte[] entry) throws StoreException {
+    byte[] leaf = MerkleHash.leafHash(entry);
     lock.writeLock().lock();
     try {
-      long index = store.appendLogEntry(key, entry);
-      if (index == tree.size()) {
-        tree.append(MerkleHash.leafHash(entry));
-      } else if (index > tree.size()) {
+      SignedTreeHead[] sealed = new SignedTreeHead[1];
+      long index = store.appendLogEntry(key, entry, at -> {
+        if (at != tree.size()) {
+          throw new IllegalStateException("log store has entry " + at + " but the tree only "
+              + tree.size() + ": another writer appended to this store");
+        }
+        StreamingMerkleRoot next = StreamingMerkleRoot.resume(frontier.size(),
+            frontier.frontier());
+        next.addLeafHash(leaf);
+        sealed[0] = sign(at + 1, next.root());
+        return sealed[0].toByteArray();
+      });
+      if (sealed[0] != null) {
+        tree.append(leaf);
+        frontier.addLeafHash(leaf);
+        head = sealed[0];
+      } else if (index >= tree.size()) {
         throw new IllegalStateException("log store has entry " + index + " but the tree only "
             + tree.size() + ": another writer appended to this store");
       }
       return index;
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  private SignedTreeHead sign(long size, byte[] root) {
+    try {
+      return SignedTreeHeads.sign(signer, TreeHead.newBuilder()
+          .setTreeSize(size)
+          .setRootHash(ByteString.copyFrom(root))
+          .setTimestamp(clock.millis())
+          .setClearinghouse(clearinghouse)
+          .build());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign a tree head with the loaded key", e);
     }
   }
 
@@ -114,29 +209,12 @@ public final class TransparencyLog {
   }
 
   /**
-   * A head for the current tree signed with {@link SignedTreeHeads}. Heads are cached per
-   * tree size: while nothing is appended, every call returns the same head (and timestamp).
+   * The signed head of the current tree: the one sealed with the last append (its timestamp
+   * is that append's time). An empty log has no seal; its head is signed on each call.
    */
-  public synchronized SignedTreeHead signedTreeHead() throws GeneralSecurityException {
-    long size;
-    byte[] root;
-    lock.readLock().lock();
-    try {
-      size = tree.size();
-      root = tree.root();
-    } finally {
-      lock.readLock().unlock();
-    }
-    if (size != headSize) {
-      head = SignedTreeHeads.sign(signer, TreeHead.newBuilder()
-          .setTreeSize(size)
-          .setRootHash(ByteString.copyFrom(root))
-          .setTimestamp(clock.millis())
-          .setClearinghouse(clearinghouse)
-          .build());
-      headSize = size;
-    }
-    return head;
+  public SignedTreeHead signedTreeHead() throws GeneralSecurityException {
+    SignedTreeHead h = head;
+    return h != null ? h : sign(0, MerkleHash.emptyRoot());
   }
 
   /**

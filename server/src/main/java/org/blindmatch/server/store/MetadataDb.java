@@ -310,13 +310,19 @@ final class MetadataDb implements AutoCloseable {
 
   // ---- transparency log ----
 
+  /** Where the log's seal is kept: a record of its own kind, so backups carry it. */
+  static final String LOG_SEAL_KIND = "log-seal";
+  static final String LOG_SEAL_KEY = "latest";
+
   /**
-   * Appends {@code entry} under {@code key} at index {@code count}, or returns the index it
-   * already has.
+   * Appends {@code entry} under {@code key} at index {@code count} and, in the same
+   * transaction, replaces the log's seal with {@code sealer.sealFor(index)}; or returns the
+   * index the key already has, writing nothing.
    *
    * @throws StoreException {@code CONFLICT} if {@code key} holds a different entry
    */
-  synchronized long appendLogEntry(String key, byte[] entry) throws StoreException {
+  synchronized long appendLogEntry(String key, byte[] entry, SubmissionStore.LogSealer sealer)
+      throws StoreException {
     return tx("append log entry " + key, () -> {
       try (PreparedStatement ps = conn.prepareStatement(
           "SELECT idx, entry FROM log_entries WHERE entry_key = ?")) {
@@ -339,8 +345,32 @@ final class MetadataDb implements AutoCloseable {
         ps.setBytes(3, entry);
         ps.executeUpdate();
       }
+      writeLogSeal(sealer.sealFor(index));
       return index;
     });
+  }
+
+  synchronized Optional<byte[]> logSeal() throws StoreException {
+    return tx("read the log's seal", () -> selectRecord(LOG_SEAL_KIND, LOG_SEAL_KEY));
+  }
+
+  private void writeLogSeal(byte[] seal) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(
+        "UPDATE records SET value = ? WHERE kind = ? AND key = ?")) {
+      ps.setBytes(1, seal);
+      ps.setString(2, LOG_SEAL_KIND);
+      ps.setString(3, LOG_SEAL_KEY);
+      if (ps.executeUpdate() == 1) {
+        return;
+      }
+    }
+    try (PreparedStatement ps = conn.prepareStatement(
+        "INSERT INTO records (kind, key, value) VALUES (?, ?, ?)")) {
+      ps.setString(1, LOG_SEAL_KIND);
+      ps.setString(2, LOG_SEAL_KEY);
+      ps.setBytes(3, seal);
+      ps.executeUpdate();
+    }
   }
 
   synchronized long logSize() throws StoreException {

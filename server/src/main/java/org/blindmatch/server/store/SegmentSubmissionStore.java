@@ -384,9 +384,17 @@ public final class SegmentSubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public long appendLogEntry(String key, byte[] entry) throws StoreException {
+  public long appendLogEntry(String key, byte[] entry, LogSealer sealer)
+      throws StoreException {
     Validation.recordKey("log", key);
-    return db.appendLogEntry(key, Objects.requireNonNull(entry, "entry").clone());
+    Objects.requireNonNull(sealer, "sealer");
+    return db.appendLogEntry(key, Objects.requireNonNull(entry, "entry").clone(),
+        index -> sealer.sealFor(index).clone());
+  }
+
+  @Override
+  public Optional<byte[]> logSeal() throws StoreException {
+    return db.logSeal();
   }
 
   @Override

@@ -172,17 +172,37 @@ public interface SubmissionStore extends AutoCloseable {
   List<String> listKeys(String kind) throws StoreException;
 
   /**
+   * Makes the seal kept with the transparency log when an entry is appended: given the new
+   * entry's index, the bytes to keep (the clearinghouse's signed tree head over the log with
+   * that entry). Called inside the append's transaction; a runtime exception aborts the append.
+   */
+  @FunctionalInterface
+  interface LogSealer {
+    byte[] sealFor(long index);
+  }
+
+  /**
    * Durably appends an entry to the transparency log and returns its index, which is the
    * number of entries before it: indices are consecutive from 0, and entries are never
-   * changed or removed. Idempotent by {@code key}: appending the same entry under the same key
-   * again returns the index it already has and writes nothing. When this returns, the entry
-   * survives a crash.
+   * changed or removed. In the same transaction the log's seal becomes
+   * {@code sealer.sealFor(index)}, so that after any crash the entries and the seal stored
+   * with them agree. Idempotent by {@code key}: appending the same entry under the same key
+   * again returns the index it already has and writes nothing (the sealer is not called).
+   * When this returns, the entry and its seal survive a crash.
    *
    * @param key identifies the entry (for example the receipt's submission), 1–1024 characters
    * @throws StoreException {@code CONFLICT} if {@code key} holds a different entry;
    *     {@code INVALID_ARGUMENT}; {@code IO}
    */
-  long appendLogEntry(String key, byte[] entry) throws StoreException;
+  long appendLogEntry(String key, byte[] entry, LogSealer sealer) throws StoreException;
+
+  /**
+   * The seal stored with the last append, empty if nothing was ever appended. It is a record
+   * of kind {@code log-seal}, so backups carry it.
+   *
+   * @throws StoreException {@code IO}
+   */
+  Optional<byte[]> logSeal() throws StoreException;
 
   /**
    * The number of transparency log entries.

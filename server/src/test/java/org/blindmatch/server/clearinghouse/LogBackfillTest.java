@@ -1,55 +1,143 @@
 package org.blindmatch.server.clearinghouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Receipt;
+import org.blindmatch.proto.v1.ReceiptBody;
+import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.store.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreConformance;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.UploadSpec;
 import org.junit.jupiter.api.Test;
 
 class LogBackfillTest extends StoreConformance {
   private static final String PLATFORM = "blindmatch://test/platform/p";
+  private static final String CH = "blindmatch://test/clearinghouse/ch";
 
+  private final NodeSigner signer = signer();
 
   /** As after a crash between a commit (or a stored transcript) and its log append. */
   @Test
   void logsWhatACrashLeftOutOnceOnly() throws Exception {
-    NodeSigner signer = NodeSigner.of(NodeSigner.generate());
-    Receipt receipt = Receipt.newBuilder().setBody(ByteString.copyFromUtf8("body"))
-        .setSignature(ByteString.copyFromUtf8("sig")).build();
-    SignedTranscript transcript = SignedTranscript.newBuilder()
-        .setTranscript(ByteString.copyFromUtf8("run")).build();
+    Receipt receipt = receipt("s1", signer);
+    SignedTranscript transcript = transcript("run-1", signer);
     try (SegmentSubmissionStore store = open()) {
-      byte[] records = new byte[66];
-      new Random(1).nextBytes(records);
-      store.beginUpload(new UploadSpec("s1", PLATFORM, UploadSpec.ROLE_REPORT, new byte[32], 7,
-          new int[] {0}, 2));
-      store.appendChunk("s1", PLATFORM, 0, records, 0, records.length);
-      Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
-      store.commit("s1", PLATFORM, new byte[32], new byte[64], receipt.toByteArray(), t0,
-          t0.plusSeconds(60));
+      commit(store, "s1", receipt);
       store.putRecord(Clearinghouse.TRANSCRIPTS, "run-1", transcript.toByteArray());
-
-      TransparencyLog log =
-          TransparencyLog.open(store, signer, "blindmatch://test/clearinghouse/ch",
-              Clock.systemUTC());
-      Clearinghouse ch = new Clearinghouse(null, store, null, List.of(), java.util.Map.of(), 1, null, signer,
-          Clock.systemUTC(), log);
+      Clearinghouse ch = clearinghouse(store);
       assertEquals(2, LogBackfill.run(ch));
       assertEquals(0, LogBackfill.run(ch));
-      List<byte[]> entries = log.entries(0, 10);
+      List<byte[]> entries = ch.log().entries(0, 10);
       assertEquals(receipt, LogEntry.parseFrom(entries.get(0)).getReceipt());
       assertEquals(transcript, LogEntry.parseFrom(entries.get(1)).getTranscript());
+    }
+  }
+
+  /**
+   * Someone who can write the store's records but does not hold the key cannot have the
+   * clearinghouse log (and seal) a receipt or transcript it never issued.
+   */
+  @Test
+  void refusesWhatTheClearinghouseDidNotSign() throws Exception {
+    NodeSigner stranger = signer();
+    try (SegmentSubmissionStore store = open()) {
+      commit(store, "s1", receipt("s1", stranger));
+      assertRefused(store, "the stored receipt of submission " + storeId("s1") + " is not "
+          + "signed by this clearinghouse's key");
+    }
+  }
+
+  @Test
+  void refusesAReceiptStoredUnderAnotherSubmission() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      commit(store, "s2", receipt("s1", signer));
+      assertRefused(store, "the stored receipt of submission " + storeId("s2") + " is the "
+          + "receipt of submission " + storeId("s1"));
+    }
+  }
+
+  @Test
+  void refusesATranscriptNotSigned() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      store.putRecord(Clearinghouse.TRANSCRIPTS, "run-1",
+          transcript("run-1", signer()).toByteArray());
+      assertRefused(store, "the stored transcript of run run-1 is not signed by this "
+          + "clearinghouse's key");
+    }
+  }
+
+  @Test
+  void refusesATranscriptStoredUnderAnotherRun() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      store.putRecord(Clearinghouse.TRANSCRIPTS, "run-2",
+          transcript("run-3", signer).toByteArray());
+      assertRefused(store, "the stored transcript of run run-2 is the transcript of run run-3");
+    }
+  }
+
+  private void assertRefused(SegmentSubmissionStore store, String message) throws Exception {
+    Clearinghouse ch = clearinghouse(store);
+    StoreException e = assertThrows(StoreException.class, () -> LogBackfill.run(ch));
+    assertEquals(StoreException.Kind.CORRUPT, e.kind());
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+    assertEquals(0, ch.log().size(), "nothing logged");
+  }
+
+  private Clearinghouse clearinghouse(SegmentSubmissionStore store) throws StoreException {
+    TransparencyLog log = TransparencyLog.open(store, signer, CH, Clock.systemUTC());
+    return new Clearinghouse(null, store, null, List.of(), Map.of(), 1, null, signer,
+        Clock.systemUTC(), log);
+  }
+
+  private static void commit(SegmentSubmissionStore store, String clientId, Receipt receipt)
+      throws StoreException {
+    String id = storeId(clientId);
+    byte[] records = new byte[66];
+    new Random(1).nextBytes(records);
+    store.beginUpload(new UploadSpec(id, PLATFORM, UploadSpec.ROLE_REPORT, new byte[32], 7,
+        new int[] {0}, 2));
+    store.appendChunk(id, PLATFORM, 0, records, 0, records.length);
+    Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
+    store.commit(id, PLATFORM, new byte[32], new byte[64], receipt.toByteArray(), t0,
+        t0.plusSeconds(60));
+  }
+
+  private static String storeId(String clientId) {
+    return SubmissionIds.storeId(PLATFORM, clientId);
+  }
+
+  private static Receipt receipt(String clientId, NodeSigner by) throws Exception {
+    byte[] body = ReceiptBody.newBuilder().setCommitment(Commitment.newBuilder()
+        .setSubmitter(PLATFORM).setSubmissionId(clientId)).build().toByteArray();
+    return Receipt.newBuilder().setBody(ByteString.copyFrom(body))
+        .setSignature(ByteString.copyFrom(by.sign(body))).build();
+  }
+
+  private static SignedTranscript transcript(String runId, NodeSigner by) throws Exception {
+    byte[] t = RunTranscript.newBuilder().setRunId(runId).build().toByteArray();
+    return SignedTranscript.newBuilder().setTranscript(ByteString.copyFrom(t))
+        .setSignature(ByteString.copyFrom(by.sign(t))).build();
+  }
+
+  private static NodeSigner signer() {
+    try {
+      return NodeSigner.of(NodeSigner.generate());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
     }
   }
 }

@@ -171,6 +171,88 @@ class TransparencyLogTest extends StoreConformance {
     }
   }
 
+  @Test
+  void aLogChangedInTheStoreWithoutTheKeyIsRefusedAtOpen() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      for (int i = 0; i < 3; i++) {
+        log.append("k" + i, entry(i));
+      }
+    }
+    // An append the triggers allow (the next index), made by someone without the key.
+    try (Connection c = rawConnection()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO log_entries (idx, entry_key, entry) VALUES (3, 'forged', ?)")) {
+        ps.setBytes(1, entry(3));
+        ps.executeUpdate();
+      }
+    }
+    try (SegmentSubmissionStore store = open()) {
+      StoreException e = assertThrows(StoreException.class,
+          () -> TransparencyLog.open(store, signer, CH, CLOCK));
+      assertEquals(StoreException.Kind.CORRUPT, e.kind());
+      assertTrue(e.getMessage().contains("the stored log (4 entries, root ")
+          && e.getMessage().contains("is not the one this clearinghouse last signed (3 "
+              + "entries, root ")
+          && e.getMessage().contains("added, changed or removed outside the server"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void theSealMustBeThisClearinghousesAndPresent() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      TransparencyLog.open(store, signer, CH, CLOCK).append("k", entry(0));
+      NodeSigner other = NodeSigner.of(NodeSigner.generate());
+      StoreException otherKey = assertThrows(StoreException.class,
+          () -> TransparencyLog.open(store, other, CH, CLOCK));
+      assertTrue(otherKey.getMessage().contains("the log's seal does not verify against "
+          + "this clearinghouse's signing key"), otherKey.getMessage());
+      StoreException otherName = assertThrows(StoreException.class,
+          () -> TransparencyLog.open(store, signer, "blindmatch://test/clearinghouse/x", CLOCK));
+      assertTrue(otherName.getMessage().contains("the log's seal names " + CH),
+          otherName.getMessage());
+    }
+    try (Connection c = rawConnection()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM records WHERE kind = 'log-seal'")) {
+        assertEquals(1, ps.executeUpdate());
+      }
+    }
+    try (SegmentSubmissionStore store = open()) {
+      StoreException none = assertThrows(StoreException.class,
+          () -> TransparencyLog.open(store, signer, CH, CLOCK));
+      assertTrue(none.getMessage().contains("the log holds 1 entries but no seal"),
+          none.getMessage());
+    }
+  }
+
+  @Test
+  void everyAppendSealsTheLogInTheSameTransaction() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      TransparencyLog log = TransparencyLog.open(store, signer, CH, CLOCK);
+      for (int i = 0; i < 4; i++) {
+        log.append("k" + i, entry(i));
+        assertEquals(log.signedTreeHead(), SignedTreeHead.parseFrom(store.logSeal().get()));
+      }
+      // Another writer's entry makes the next append fail, and roll back with its seal.
+      try (Connection c = rawConnection()) {
+        c.setAutoCommit(true);
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO log_entries (idx, entry_key, entry) VALUES (4, 'other', ?)")) {
+          ps.setBytes(1, entry(4));
+          ps.executeUpdate();
+        }
+      }
+      assertThrows(IllegalStateException.class, () -> log.append("k5", entry(5)));
+      assertEquals(5, store.logSize(), "the failed append left nothing");
+      assertEquals(log.signedTreeHead(), SignedTreeHead.parseFrom(store.logSeal().get()));
+      assertEquals(4, head(log.signedTreeHead()).getTreeSize());
+    }
+  }
+
   private static void refused(Connection c, String sql, String reason) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setBytes(1, new byte[] {0});

@@ -126,7 +126,7 @@ class PostgresSchemaTest {
     try (SegmentSubmissionStore store = SegmentSubmissionStore.open(dir, pg)) {
       Fixtures.upload(store, Fixtures.report("r", 1), Fixtures.records(1, 1), 1);
       Fixtures.commit(store, Fixtures.report("r", 1));
-      store.appendLogEntry("k", new byte[] {1});
+      store.appendLogEntry("k", new byte[] {1}, index -> new byte[] {2});
     }
     SQLException e = assertThrows(SQLException.class, () -> update("INSERT INTO uploads VALUES"
         + " ('R', 'x', 1, decode(repeat('00', 32), 'hex'), 1, '0', 1, 0, 0)"));
