@@ -7,6 +7,7 @@ import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.merkle.MerkleHash;
 import org.blindmatch.crypto.merkle.MerkleProofException;
 import org.blindmatch.crypto.merkle.MerkleVerifier;
+import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.GetInclusionProofRequest;
 import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
 import org.blindmatch.proto.v1.InclusionProof;
@@ -18,9 +19,10 @@ import org.blindmatch.server.log.LogPositions;
 import org.blindmatch.server.log.SignedTreeHeads;
 
 /**
- * Proves a submitter's receipt is in the clearinghouse's log today: the saved log position
- * names exactly this receipt, and a fresh inclusion proof verifies against the current signed
- * tree head, which must not be smaller than the head the receipt came with.
+ * Proves a submitter's receipt is in the clearinghouse's log today: the receipt is signed by
+ * the clearinghouse, the saved log position names exactly this receipt, and a fresh inclusion
+ * proof verifies against the current signed tree head, which must not be smaller than the head
+ * the receipt came with.
  */
 public final class ReceiptCheck {
   private ReceiptCheck() {}
@@ -34,6 +36,13 @@ public final class ReceiptCheck {
   public static Result check(FederationClient client, Receipt receipt, LogPosition saved)
       throws InputException {
     String key = client.publishedScope().getClearinghousePublicKeyset();
+    try {
+      NodeSigner.verify(key, receipt.getBody().toByteArray(),
+          receipt.getSignature().toByteArray());
+    } catch (GeneralSecurityException e) {
+      throw new InputException("the receipt's signature does not verify against the "
+          + "clearinghouse's published key");
+    }
     TreeHead savedHead;
     try {
       LogEntry entry = LogEntry.parseFrom(saved.getEntry());

@@ -167,6 +167,17 @@ class ClearinghouseTest {
     String e = fail("audit", "check-receipt", "--profile", platformA.toString(),
         path("swapped.receipt"));
     assertTrue(e.contains("not for this receipt"), e);
+    // A receipt whose signature was changed: refused before anything else.
+    Receipt saved = Receipt.parseFrom(Files.readAllBytes(dir.resolve("a.bmt.receipt")));
+    byte[] signature = saved.getSignature().toByteArray();
+    signature[signature.length - 1] ^= 1;
+    Files.write(dir.resolve("altered.receipt"), saved.toBuilder()
+        .setSignature(com.google.protobuf.ByteString.copyFrom(signature)).build().toByteArray());
+    Files.copy(dir.resolve("a.bmt.receipt.logpos"), dir.resolve("altered.receipt.logpos"));
+    e = fail("audit", "check-receipt", "--profile", platformA.toString(),
+        path("altered.receipt"));
+    assertTrue(e.contains("the receipt's signature does not verify against the clearinghouse's "
+        + "published key"), e);
   }
 
   @Test
