@@ -133,26 +133,41 @@ public final class LogEntryChecker {
    */
   public List<Optional<RunTranscript>> checkPage(List<ByteString> page, long first,
       AuditState state, Counts counts) throws InputException {
-    Parsed[] parsed = IntStream.range(0, page.size()).parallel()
-        .mapToObj(i -> Parsed.of(page.get(i))).toArray(Parsed[]::new);
-    // The submitter keys as they stand at each entry: the state's, plus members logged
-    // earlier in this page (a member entry that fails its checks stops the audit there).
-    String[] keysets = new String[page.size()];
+    int n = page.size();
+    Parsed[] parsed = new Parsed[n];
+    String[] signatureErrors = new String[n];
+    boolean[] verified = new boolean[n];
+    // One pass on all cores: parse, and verify each receipt whose submitter's key the state
+    // already holds (all but the first receipts of each submitter). The state is only read.
+    IntStream.range(0, n).parallel().forEach(i -> {
+      Parsed p = Parsed.of(page.get(i));
+      parsed[i] = p;
+      if (p.receiptBody() != null) {
+        String keyset = state.signingKeys.get(p.receiptBody().getCommitment().getSubmitter());
+        if (keyset != null) {
+          signatureErrors[i] = submitterSignatureError(p, keyset);
+          verified[i] = true;
+        }
+      }
+    });
+    // The other receipts, under the key a member entry earlier in this page logged (as it
+    // stands at each entry; a member entry that fails its checks stops the audit there), or
+    // none.
     Map<String, String> pageMembers = new HashMap<>();
-    for (int i = 0; i < page.size(); i++) {
+    String[] keysets = new String[n];
+    List<Integer> rest = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
       Parsed p = parsed[i];
       if (p.entry() != null && p.entry().hasMember()) {
         Member m = p.entry().getMember();
         pageMembers.putIfAbsent(m.getIdentity(), m.getSigningKeyset());
-      } else if (p.receiptBody() != null) {
-        String submitter = p.receiptBody().getCommitment().getSubmitter();
-        keysets[i] = state.signingKeys.getOrDefault(submitter, pageMembers.get(submitter));
+      } else if (p.receiptBody() != null && !verified[i]) {
+        keysets[i] = pageMembers.get(p.receiptBody().getCommitment().getSubmitter());
+        rest.add(i);
       }
     }
-    String[] signatureErrors = IntStream.range(0, page.size()).parallel()
-        .mapToObj(i -> parsed[i].receiptBody() == null ? null
-            : submitterSignatureError(parsed[i], keysets[i]))
-        .toArray(String[]::new);
+    rest.parallelStream().forEach(i ->
+        signatureErrors[i] = submitterSignatureError(parsed[i], keysets[i]));
     List<Optional<RunTranscript>> runs = new ArrayList<>(page.size());
     for (int i = 0; i < page.size(); i++) {
       runs.add(check(parsed[i], first + i, state, counts, signatureErrors[i]));
