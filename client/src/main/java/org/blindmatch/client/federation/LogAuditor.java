@@ -7,10 +7,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.merkle.MerkleProofException;
 import org.blindmatch.crypto.merkle.MerkleVerifier;
@@ -18,7 +14,6 @@ import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.proto.v1.GetConsistencyProofRequest;
 import org.blindmatch.proto.v1.GetEntriesRequest;
 import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
-import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.server.log.LogPositions;
@@ -96,47 +91,17 @@ public final class LogAuditor {
       LogEntryChecker.Counts counts = new LogEntryChecker.Counts();
       List<String> notReplayed = new ArrayList<>();
       RunReplay replayer = replay ? new RunReplay(client) : null;
-      // The next page is fetched while this one is checked.
-      ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "audit-fetch");
-        t.setDaemon(true);
-        return t;
-      });
-      try {
-        long start = tree.size();
-        Future<List<ByteString>> next = start < size
-            ? fetcher.submit(() -> fetch(start, size)) : null;
-        while (next != null) {
-          List<ByteString> page = await(next);
-          long first = tree.size();
-          if (page.isEmpty()) {
-            throw new InputException("the log returned no entries at " + first + " of " + size);
-          }
-          if (first + page.size() > size) {
-            throw new InputException("the log returned more entries than its head's " + size);
-          }
-          long after = first + page.size();
-          next = after < size ? fetcher.submit(() -> fetch(after, size)) : null;
-          List<Optional<RunTranscript>> runs = checker.checkPage(page, first, state, counts);
-          for (int i = 0; i < page.size(); i++) {
-            long index = first + i;
-            Optional<RunTranscript> run = runs.get(i);
-            if (run.isPresent() && replayer != null) {
-              Optional<String> skipped = replayer.replay(run.get(), index, state.receipts);
-              if (skipped.isPresent()) {
-                notReplayed.add("log entry " + index + " (run " + run.get().getRunId() + "): "
-                    + skipped.get());
-              } else {
-                counts.replayed++;
-              }
-            }
-            byte[] leaf = page.get(i).toByteArray();
-            tree.addLeaf(leaf, 0, leaf.length);
+      LogPages.check(this::fetch, size, checker, state, counts, tree, (run, index) -> {
+        if (replayer != null) {
+          Optional<String> skipped = replayer.replay(run, index, state.receipts);
+          if (skipped.isPresent()) {
+            notReplayed.add("log entry " + index + " (run " + run.getRunId() + "): "
+                + skipped.get());
+          } else {
+            counts.replayed++;
           }
         }
-      } finally {
-        fetcher.shutdownNow();
-      }
+      });
       if (!MessageDigest.isEqual(tree.root(), head.getRootHash().toByteArray())) {
         throw new InputException("entries " + (previousSize < 0 ? 0 : previousSize) + " to "
             + (size - 1) + " do not hash to the signed root of size " + size);
@@ -155,24 +120,6 @@ public final class LogAuditor {
   private List<ByteString> fetch(long start, long end) {
     return client.audit().getEntries(GetEntriesRequest.newBuilder().setStart(start)
         .setEnd(end).build()).getEntriesList();
-  }
-
-  /** The fetched page, or the fetch's own failure rethrown as it was. */
-  private static List<ByteString> await(Future<List<ByteString>> page) throws InputException {
-    try {
-      return page.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InputException("interrupted while reading the log");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r; // a StatusRuntimeException becomes "cannot read the log" in verify
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
   }
 
   private TreeHead verifyHead(SignedTreeHead signed, String what) throws InputException {

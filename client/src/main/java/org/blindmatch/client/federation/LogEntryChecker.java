@@ -59,7 +59,9 @@ import org.blindmatch.server.match.MatchRun;
  * entry it did not append ({@code TransparencyLog}). What is inside a receipt that matters —
  * the commitment — is checked against its submitter's key.
  *
- * <p>Not thread-safe (it updates the state); {@link #checkPage} uses the common fork-join pool.
+ * <p>{@link #prepare} is thread-safe; {@link #apply} and {@link #checkPage} update the state
+ * and must be called in log order from one thread. Parallel work uses the common fork-join
+ * pool.
  */
 public final class LogEntryChecker {
   private static final HexFormat HEX = HexFormat.of();
@@ -124,35 +126,75 @@ public final class LogEntryChecker {
   }
 
   /**
-   * {@link #check} of consecutive entries from {@code first}: parsing and the submitters'
-   * signatures (the cost of an audit: one ECDSA verification per receipt) run on all cores,
-   * the checks against the state then run in log order. Failures are reported for the lowest
-   * failing entry, whatever its check.
+   * {@link #check} of consecutive entries from {@code first}: {@link #prepare} then
+   * {@link #apply}.
    *
    * @return per entry, the run of a transcript
    */
   public List<Optional<RunTranscript>> checkPage(List<ByteString> page, long first,
       AuditState state, Counts counts) throws InputException {
-    int n = page.size();
-    Parsed[] parsed = new Parsed[n];
-    String[] signatureErrors = new String[n];
-    boolean[] verified = new boolean[n];
-    // One pass on all cores: parse, and verify each receipt whose submitter's key the state
-    // already holds (all but the first receipts of each submitter). The state is only read.
-    IntStream.range(0, n).parallel().forEach(i -> {
-      Parsed p = Parsed.of(page.get(i));
-      parsed[i] = p;
-      if (p.receiptBody() != null) {
-        String keyset = state.signingKeys.get(p.receiptBody().getCommitment().getSubmitter());
+    return apply(prepare(page, state.signingKeys), first, state, counts);
+  }
+
+  /**
+   * A page parsed, with the submitter signatures verified ahead of the checks in log order.
+   * Immutable once made.
+   */
+  public static final class Prepared {
+    private final Parsed[] parsed;
+    private final String[] signatureErrors;
+    private final boolean[] verified;
+
+    private Prepared(int n) {
+      parsed = new Parsed[n];
+      signatureErrors = new String[n];
+      verified = new boolean[n];
+    }
+
+    /** The number of entries. */
+    public int size() {
+      return parsed.length;
+    }
+  }
+
+  /**
+   * The part of checking a page that does not depend on earlier entries, on all cores: parses
+   * every entry and verifies each receipt's submitter signature whose submitter's key is in
+   * {@code knownKeys} (identity to keyset; a node logs one key, so a known key stays right).
+   * Thread-safe; may run while {@link #apply} checks an earlier page, given a snapshot of the
+   * keys that page's state held.
+   */
+  public Prepared prepare(List<ByteString> page, Map<String, String> knownKeys) {
+    Prepared p = new Prepared(page.size());
+    IntStream.range(0, page.size()).parallel().forEach(i -> {
+      Parsed entry = Parsed.of(page.get(i));
+      p.parsed[i] = entry;
+      if (entry.receiptBody() != null) {
+        String keyset = knownKeys.get(entry.receiptBody().getCommitment().getSubmitter());
         if (keyset != null) {
-          signatureErrors[i] = submitterSignatureError(p, keyset);
-          verified[i] = true;
+          p.signatureErrors[i] = submitterSignatureError(entry, keyset);
+          p.verified[i] = true;
         }
       }
     });
-    // The other receipts, under the key a member entry earlier in this page logged (as it
-    // stands at each entry; a member entry that fails its checks stops the audit there), or
-    // none.
+    return p;
+  }
+
+  /**
+   * Checks a prepared page whose first entry is {@code first} against {@code state}, which
+   * must hold every entry before it, in log order, and records the page in the state. Receipts
+   * not verified ahead are verified here, under the key the state or a member entry earlier in
+   * the page logged. Failures are reported for the lowest failing entry, whatever its check.
+   *
+   * @return per entry, the run of a transcript
+   */
+  public List<Optional<RunTranscript>> apply(Prepared prepared, long first, AuditState state,
+      Counts counts) throws InputException {
+    int n = prepared.size();
+    Parsed[] parsed = prepared.parsed;
+    String[] signatureErrors = prepared.signatureErrors.clone();
+    // The keys as they stand at each entry: the state's, plus members logged earlier in this
+    // page (a member entry that fails its checks stops the audit there).
     Map<String, String> pageMembers = new HashMap<>();
     String[] keysets = new String[n];
     List<Integer> rest = new ArrayList<>();
@@ -161,15 +203,16 @@ public final class LogEntryChecker {
       if (p.entry() != null && p.entry().hasMember()) {
         Member m = p.entry().getMember();
         pageMembers.putIfAbsent(m.getIdentity(), m.getSigningKeyset());
-      } else if (p.receiptBody() != null && !verified[i]) {
-        keysets[i] = pageMembers.get(p.receiptBody().getCommitment().getSubmitter());
+      } else if (p.receiptBody() != null && !prepared.verified[i]) {
+        String submitter = p.receiptBody().getCommitment().getSubmitter();
+        keysets[i] = state.signingKeys.getOrDefault(submitter, pageMembers.get(submitter));
         rest.add(i);
       }
     }
     rest.parallelStream().forEach(i ->
         signatureErrors[i] = submitterSignatureError(parsed[i], keysets[i]));
-    List<Optional<RunTranscript>> runs = new ArrayList<>(page.size());
-    for (int i = 0; i < page.size(); i++) {
+    List<Optional<RunTranscript>> runs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       runs.add(check(parsed[i], first + i, state, counts, signatureErrors[i]));
     }
     return runs;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.oprf.KeyPair;
 import org.blindmatch.crypto.oprf.KeyShare;
 import org.blindmatch.crypto.oprf.ShamirSharing;
@@ -158,6 +159,31 @@ class LogEntryCheckerTest {
         good.toBuilder().setCommitmentSignature(other.getCommitmentSignature()).build()));
     assertTrue(swapped.getMessage().startsWith("log entry 1: receipt: the submitter's "
         + "commitment signature is not the one the receipt names"), swapped.getMessage());
+  }
+
+  @Test
+  void aReceiptIsCheckedUnderAKeyLoggedOnThePreviousPage() throws Exception {
+    // LogPages prepares page k+1 (verifying what it can) while page k is checked, with the
+    // keys known before page k: a key page k logs is only known when page k+1 is applied.
+    List<LogEntry> log = List.of(member(PLATFORM, "platform", platform),
+        receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse),
+        receipt("r2", KeyMode.KEY_MODE_HMAC, 5, clearinghouse));
+    LogPages.Source onePerPage = (from, to) -> List.of(log.get((int) from).toByteString());
+    AuditState state = new AuditState();
+    LogEntryChecker.Counts counts = new LogEntryChecker.Counts();
+    StreamingMerkleRoot tree = new StreamingMerkleRoot();
+    LogPages.check(onePerPage, 3, checker, state, counts, tree, (run, index) -> { });
+    assertEquals(2, counts.receipts());
+    assertEquals(3, tree.size());
+
+    List<LogEntry> forged = List.of(log.get(0), log.get(1),
+        receipt("r2", KeyMode.KEY_MODE_HMAC, 5, clearinghouse, signer()));
+    InputException e = assertThrows(InputException.class, () -> LogPages.check(
+        (from, to) -> List.of(forged.get((int) from).toByteString()), 3, checker,
+        new AuditState(), new LogEntryChecker.Counts(), new StreamingMerkleRoot(),
+        (run, index) -> { }));
+    assertTrue(e.getMessage().startsWith("log entry 2: receipt: the submitter's signature"),
+        e.getMessage());
   }
 
   @Test
