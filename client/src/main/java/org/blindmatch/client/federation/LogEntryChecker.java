@@ -55,9 +55,10 @@ import org.blindmatch.server.match.MatchRun;
  * double the cost of an audit, which is one verification per receipt): the entry's exact
  * bytes, that signature included, are covered by a tree head the caller ({@link LogAuditor})
  * verifies under the same key, and the clearinghouse seals every append with such a head and
- * refuses a store whose entries differ from its last seal, so it never signs a head over an
- * entry it did not append ({@code TransparencyLog}). What is inside a receipt that matters —
- * the commitment — is checked against its submitter's key.
+ * refuses a store whose entries differ from its last seal, so it signs heads only over entries
+ * it appended ({@code TransparencyLog}; a rollback to an earlier sealed state is caught by the
+ * consistency check against a kept head). What is inside a receipt that matters — the
+ * commitment — is checked against its submitter's key.
  *
  * <p>{@link #prepare} is thread-safe; {@link #apply} and {@link #checkPage} update the state
  * and must be called in log order from one thread. Parallel work uses the common fork-join

@@ -153,5 +153,10 @@ class LogAuditorPagingTest {
     InputException e = assertThrows(InputException.class,
         () -> new LogAuditor(client).verify(new AuditState(), false));
     assertTrue(e.getMessage().startsWith("log entry 700: member: "), e.getMessage());
+    // Also when the read of the next page (which runs ahead) fails.
+    failFrom = 8L * PAGE;
+    e = assertThrows(InputException.class,
+        () -> new LogAuditor(client).verify(new AuditState(), false));
+    assertTrue(e.getMessage().startsWith("log entry 700: member: "), e.getMessage());
   }
 }

@@ -154,6 +154,53 @@ class LogTamperTest {
   }
 
   @Test
+  void aDeletedLogIsRefusedAtStart() throws Exception {
+    try (Connection db = db(); Statement s = db.createStatement()) {
+      s.execute("DELETE FROM log_entries");
+      s.execute("DELETE FROM records WHERE kind = 'log-seal'");
+    }
+    assertRefusedAtStart("the log is empty but the store holds committed submissions or runs");
+  }
+
+  @Test
+  void aRetriedCommitOverAReceiptChangedInTheStoreIsRefused() throws Exception {
+    // While the server runs, someone without the key rewrites the stored receipt; a retried
+    // commit must not log it.
+    try (ClearinghouseServer server = start()) {
+      try (Connection db = db(); PreparedStatement p = db.prepareStatement(
+          "UPDATE submissions SET receipt = ? WHERE submission_id LIKE '%.a1'")) {
+        Receipt stored = Receipt.parseFrom(bytes(db,
+            "SELECT receipt FROM submissions WHERE submission_id LIKE '%.a1'"));
+        ReceiptBody body = ReceiptBody.parseFrom(stored.getBody()).toBuilder()
+            .setExpiresAt(4_102_444_800L).build();
+        p.setBytes(1, stored.toBuilder().setBody(body.toByteString()).build().toByteArray());
+        assertEquals(1, p.executeUpdate());
+      }
+      String e = fail("submit", "--profile", platform.toString(), "--tokens", path("a.bmt"),
+          "--id", "a1", "--receipt", path("again.receipt"));
+      assertTrue(e.contains("DATA_LOSS") && e.contains("is not signed by this clearinghouse's "
+          + "key"), e);
+      ok("audit", "verify", "--profile", auditor.toString(), "--state", kept.toString());
+    }
+  }
+
+  @Test
+  void aRunRefusesASubmissionItsSignedReceiptDoesNotCover() throws Exception {
+    try (ClearinghouseServer server = start()) {
+      try (Connection db = db(); Statement s = db.createStatement()) {
+        assertEquals(1, s.executeUpdate("UPDATE submissions SET merkle_root = zeroblob(32) "
+            + "WHERE submission_id LIKE '%.a1'"));
+      }
+      String e = fail("match", "run", "--profile", operator.toString(), "--scope",
+          "test-scope");
+      assertTrue(e.contains("DATA_LOSS: cannot run: ") && e.contains("the stored receipt of "
+          + "submission") && e.contains("commits to other submitter, role, scope, key id, "
+          + "record count or Merkle root"), e);
+      ok("audit", "verify", "--profile", auditor.toString(), "--state", kept.toString());
+    }
+  }
+
+  @Test
   void aTranscriptStoredWithoutTheKeyIsNotLogged() throws Exception {
     // The server logs stored transcripts a crash kept out of the log; one it did not sign is
     // refused instead.

@@ -182,6 +182,14 @@ public final class ClearinghouseServer implements AutoCloseable {
       ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(), oprfEpochs,
           cfg.kThreshold(),
           cfg.submissionTtl(), signer, Clock.systemUTC(), log);
+      if (log.size() == 0 && (!store.listAll().isEmpty()
+          || !store.listKeys(Clearinghouse.TRANSCRIPTS).isEmpty())) {
+        // The scope entry is logged before anything can be submitted, so an empty log beside
+        // committed submissions or runs was deleted (with its seal), not never written.
+        throw new StoreException(StoreException.Kind.CORRUPT, "the log is empty but the "
+            + "store holds committed submissions or runs: the log and its seal were deleted "
+            + "(restore the store from a backup, see docs/OPERATIONS.md)");
+      }
       FederationLog.atStartup(ch);
       LogBackfill.run(ch);
     } catch (StoreException e) {

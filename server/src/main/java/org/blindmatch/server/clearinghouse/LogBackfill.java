@@ -4,10 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
 import org.blindmatch.crypto.sign.NodeSigner;
-import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.LogEntry;
-import org.blindmatch.proto.v1.Receipt;
-import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.server.store.StoreException;
@@ -19,9 +16,9 @@ import org.blindmatch.server.store.StoredSubmission;
  * append; a crash between the two would otherwise leave a signed receipt or transcript that
  * the log never shows. Appends are idempotent by key, so entries already logged are skipped.
  *
- * <p>What it appends is first checked to be the clearinghouse's own: each receipt's and
- * transcript's signature must verify under the clearinghouse's key and name the submission or
- * run it is stored under. Otherwise anyone able to write the store's records could have the
+ * <p>What it appends is first checked to be the clearinghouse's own: receipts by {@link
+ * OwnReceipts}, transcripts by their signature under the clearinghouse's key and the run they
+ * are stored under. Otherwise anyone able to write the store's records could have the
  * clearinghouse log (and sign a tree head over) a receipt or transcript it never issued.
  */
 final class LogBackfill {
@@ -38,19 +35,10 @@ final class LogBackfill {
   static int run(Clearinghouse ch) throws StoreException {
     long before = ch.log().size();
     NodeSigner.Verifier own = ownVerifier(ch);
+    OwnReceipts receipts = new OwnReceipts(ch);
     for (StoredSubmission s : ch.store().listAll()) {
-      String what = "the stored receipt of submission " + s.submissionId();
-      Receipt receipt = parse(what, () -> Receipt.parseFrom(s.receipt()));
-      verify(own, receipt.getBody().toByteArray(), receipt.getSignature().toByteArray(), what);
-      Commitment c = parse(what, () -> ReceiptBody.parseFrom(receipt.getBody()))
-          .getCommitment();
-      String named = SubmissionIds.storeId(c.getSubmitter(), c.getSubmissionId());
-      if (!named.equals(s.submissionId())) {
-        throw new StoreException(StoreException.Kind.CORRUPT, what + " is the receipt of "
-            + "submission " + named);
-      }
       ch.log().append(Clearinghouse.receiptLogKey(s.submissionId()),
-          Clearinghouse.receiptEntry(receipt, s.signature()));
+          Clearinghouse.receiptEntry(receipts.verify(s), s.signature()));
     }
     for (String runId : ch.store().listKeys(Clearinghouse.TRANSCRIPTS)) {
       Optional<byte[]> bytes = ch.store().getRecord(Clearinghouse.TRANSCRIPTS, runId);

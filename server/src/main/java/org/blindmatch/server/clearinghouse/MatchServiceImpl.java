@@ -94,11 +94,12 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
         .setStartedAt(now.getEpochSecond())
         .setClearinghouse(ch.identity().uri().toString());
     List<MatchRun.KeyGroup> groups = new ArrayList<>();
+    OwnReceipts own = new OwnReceipts(ch);
     for (int keyId : ch.allKeyIds()) {
-      List<StoredSubmission> reports = ch.store().list(ch.scope().digest(), keyId,
-          SubmissionRole.SUBMISSION_ROLE_REPORT_VALUE);
-      List<StoredSubmission> watchlists = ch.store().list(ch.scope().digest(), keyId,
-          SubmissionRole.SUBMISSION_ROLE_WATCHLIST_VALUE);
+      List<StoredSubmission> reports = verified(own, ch.store().list(ch.scope().digest(), keyId,
+          SubmissionRole.SUBMISSION_ROLE_REPORT_VALUE));
+      List<StoredSubmission> watchlists = verified(own, ch.store().list(ch.scope().digest(),
+          keyId, SubmissionRole.SUBMISSION_ROLE_WATCHLIST_VALUE));
       for (StoredSubmission s : reports) {
         transcript.addReportInputs(input(s));
       }
@@ -129,6 +130,23 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
     ch.log().append(Clearinghouse.transcriptLogKey(runId),
         LogEntry.newBuilder().setTranscript(signed).build().toByteArray());
     return signed;
+  }
+
+  /**
+   * {@code subs}, each checked to be a submission this clearinghouse committed (its signed
+   * receipt commits to the row's root, count and key id), so a run never uses, and its
+   * transcript never signs, a row written into the store by someone else.
+   */
+  private static List<StoredSubmission> verified(OwnReceipts own, List<StoredSubmission> subs) {
+    for (StoredSubmission s : subs) {
+      try {
+        own.verify(s);
+      } catch (StoreException e) {
+        throw Status.DATA_LOSS.withDescription("cannot run: " + e.getMessage())
+            .asRuntimeException();
+      }
+    }
+    return subs;
   }
 
   private List<MatchInput> inputs(List<StoredSubmission> subs) {

@@ -266,8 +266,16 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         throw Status.ALREADY_EXISTS.withDescription("submission " + c.getSubmissionId()
             + " is already committed with a different Merkle root").asRuntimeException();
       }
-      // Appending again is a no-op, unless a crash came between the commit and the append.
-      return logged(id, Receipt.parseFrom(s.receipt()), s.signature());
+      // Appending again is a no-op, unless a crash came between the commit and the append;
+      // what is appended then must be this clearinghouse's own receipt.
+      Receipt receipt;
+      try {
+        receipt = new OwnReceipts(ch).verify(s);
+      } catch (StoreException e) {
+        throw Status.DATA_LOSS.withDescription("submission " + c.getSubmissionId()
+            + ": " + e.getMessage()).asRuntimeException();
+      }
+      return logged(id, receipt, s.signature());
     }
     UploadSpec expected = spec(caller, UploadBegin.newBuilder()
         .setSubmissionId(c.getSubmissionId())

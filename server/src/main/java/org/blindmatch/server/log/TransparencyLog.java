@@ -36,8 +36,10 @@ import org.blindmatch.server.store.SubmissionStore;
  * anyone without the signing key (a database administrator, a restored tampered backup) stop
  * the server at start-up instead of being served under a fresh signature. A change made while
  * the server runs is served against heads of its in-memory tree, which auditors' root checks
- * catch. Only the holder of the signing key can re-seal a changed log; auditors' consistency
- * checks are what catch that.
+ * catch. Only the holder of the signing key can re-seal a changed log, and rolling the whole
+ * store (or the log with an older head as its seal) back to an earlier sealed state is
+ * indistinguishable from that state; auditors' and submitters' later heads are what catch
+ * both.
  *
  * <p>An entry is durable when {@link #append} returns, and indices are consecutive from 0
  * (the store enforces this). Appends are idempotent by key, so an entry whose append was
@@ -45,7 +47,8 @@ import org.blindmatch.server.store.SubmissionStore;
  *
  * <p>Thread-safe: appends are serialized; proofs, roots and reads run concurrently with each
  * other. One instance per store: a second writer would make the tree and the store diverge,
- * which {@link #append} detects and reports with {@link IllegalStateException}.
+ * which {@link #append} detects and reports with {@link IllegalStateException}, then refuses
+ * every later append the same way (a restart checks the store against its seal).
  */
 public final class TransparencyLog {
   private static final int LOAD_PAGE = 1024;
@@ -60,6 +63,8 @@ public final class TransparencyLog {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   /** The head of the current tree, as sealed in the store; null while the log is empty. */
   private volatile SignedTreeHead head;
+  /** Why appends are refused for good (another writer appended to the store), or null. */
+  private volatile String broken;
 
   private TransparencyLog(SubmissionStore store, NodeSigner signer, String clearinghouse,
       Clock clock, MerkleTree tree, StreamingMerkleRoot frontier, SignedTreeHead head) {
@@ -159,11 +164,16 @@ public final class TransparencyLog {
     byte[] leaf = MerkleHash.leafHash(entry);
     lock.writeLock().lock();
     try {
+      if (broken != null) {
+        throw new IllegalStateException(broken);
+      }
       SignedTreeHead[] sealed = new SignedTreeHead[1];
       long index = store.appendLogEntry(key, entry, at -> {
         if (at != tree.size()) {
-          throw new IllegalStateException("log store has entry " + at + " but the tree only "
-              + tree.size() + ": another writer appended to this store");
+          broken = "log store has entry " + at + " but the tree only " + tree.size()
+              + ": another writer appended to this store; no more appends until a restart "
+              + "checks the store against its seal";
+          throw new IllegalStateException(broken);
         }
         StreamingMerkleRoot next = StreamingMerkleRoot.resume(frontier.size(),
             frontier.frontier());
@@ -176,8 +186,10 @@ public final class TransparencyLog {
         frontier.addLeafHash(leaf);
         head = sealed[0];
       } else if (index >= tree.size()) {
-        throw new IllegalStateException("log store has entry " + index + " but the tree only "
-            + tree.size() + ": another writer appended to this store");
+        broken = "log store has entry " + index + " but the tree only " + tree.size()
+            + ": another writer appended to this store; no more appends until a restart "
+            + "checks the store against its seal";
+        throw new IllegalStateException(broken);
       }
       return index;
     } finally {

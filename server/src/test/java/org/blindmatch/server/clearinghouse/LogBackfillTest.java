@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.LogEntry;
@@ -17,6 +19,7 @@ import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.SubmissionRole;
 import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.store.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreConformance;
@@ -28,6 +31,8 @@ class LogBackfillTest extends StoreConformance {
   private static final String PLATFORM = "blindmatch://test/platform/p";
   private static final String CH = "blindmatch://test/clearinghouse/ch";
 
+  private static final byte[] SIGNATURE = new byte[64];
+
   private final NodeSigner signer = signer();
 
   /** As after a crash between a commit (or a stored transcript) and its log append. */
@@ -36,7 +41,7 @@ class LogBackfillTest extends StoreConformance {
     Receipt receipt = receipt("s1", signer);
     SignedTranscript transcript = transcript("run-1", signer);
     try (SegmentSubmissionStore store = open()) {
-      commit(store, "s1", receipt);
+      commit(store, "s1", receipt, SIGNATURE);
       store.putRecord(Clearinghouse.TRANSCRIPTS, "run-1", transcript.toByteArray());
       Clearinghouse ch = clearinghouse(store);
       assertEquals(2, LogBackfill.run(ch));
@@ -55,16 +60,44 @@ class LogBackfillTest extends StoreConformance {
   void refusesWhatTheClearinghouseDidNotSign() throws Exception {
     NodeSigner stranger = signer();
     try (SegmentSubmissionStore store = open()) {
-      commit(store, "s1", receipt("s1", stranger));
+      commit(store, "s1", receipt("s1", stranger), SIGNATURE);
       assertRefused(store, "the stored receipt of submission " + storeId("s1") + " is not "
           + "signed by this clearinghouse's key");
     }
   }
 
   @Test
+  void refusesAStoredSignatureOtherThanTheReceiptNames() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      commit(store, "s1", receipt("s1", signer), new byte[] {1, 2, 3});
+      assertRefused(store, "the stored commitment signature of submission " + storeId("s1")
+          + " is not the one its receipt names");
+    }
+  }
+
+  @Test
+  void refusesAReceiptOfAnotherClearinghouseOrSubmission() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      commit(store, "s1", receipt("s1", signer, "blindmatch://test/clearinghouse/other", 2),
+          SIGNATURE);
+      assertRefused(store, "the stored receipt of submission " + storeId("s1") + " names "
+          + "clearinghouse blindmatch://test/clearinghouse/other");
+    }
+  }
+
+  @Test
+  void refusesAReceiptThatCommitsToOtherRecords() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      commit(store, "s1", receipt("s1", signer, CH, 3), SIGNATURE);
+      assertRefused(store, "the stored receipt of submission " + storeId("s1") + " commits "
+          + "to other submitter, role, scope, key id, record count or Merkle root");
+    }
+  }
+
+  @Test
   void refusesAReceiptStoredUnderAnotherSubmission() throws Exception {
     try (SegmentSubmissionStore store = open()) {
-      commit(store, "s2", receipt("s1", signer));
+      commit(store, "s2", receipt("s1", signer), SIGNATURE);
       assertRefused(store, "the stored receipt of submission " + storeId("s2") + " is the "
           + "receipt of submission " + storeId("s1"));
     }
@@ -99,12 +132,12 @@ class LogBackfillTest extends StoreConformance {
 
   private Clearinghouse clearinghouse(SegmentSubmissionStore store) throws StoreException {
     TransparencyLog log = TransparencyLog.open(store, signer, CH, Clock.systemUTC());
-    return new Clearinghouse(null, store, null, List.of(), Map.of(), 1, null, signer,
-        Clock.systemUTC(), log);
+    return new Clearinghouse(NodeIdentity.fromUri(CH), store, null, List.of(), Map.of(), 1, null,
+        signer, Clock.systemUTC(), log);
   }
 
-  private static void commit(SegmentSubmissionStore store, String clientId, Receipt receipt)
-      throws StoreException {
+  private static void commit(SegmentSubmissionStore store, String clientId, Receipt receipt,
+      byte[] signature) throws StoreException {
     String id = storeId(clientId);
     byte[] records = new byte[66];
     new Random(1).nextBytes(records);
@@ -112,7 +145,7 @@ class LogBackfillTest extends StoreConformance {
         new int[] {0}, 2));
     store.appendChunk(id, PLATFORM, 0, records, 0, records.length);
     Instant t0 = Instant.parse("2026-03-01T00:00:00Z");
-    store.commit(id, PLATFORM, new byte[32], new byte[64], receipt.toByteArray(), t0,
+    store.commit(id, PLATFORM, new byte[32], signature, receipt.toByteArray(), t0,
         t0.plusSeconds(60));
   }
 
@@ -121,8 +154,19 @@ class LogBackfillTest extends StoreConformance {
   }
 
   private static Receipt receipt(String clientId, NodeSigner by) throws Exception {
+    return receipt(clientId, by, CH, 2);
+  }
+
+  /** A receipt as the clearinghouse makes it for {@link #commit}'s submission. */
+  private static Receipt receipt(String clientId, NodeSigner by, String clearinghouse,
+      long records) throws Exception {
     byte[] body = ReceiptBody.newBuilder().setCommitment(Commitment.newBuilder()
-        .setSubmitter(PLATFORM).setSubmissionId(clientId)).build().toByteArray();
+            .setSubmitter(PLATFORM).setSubmissionId(clientId)
+            .setRole(SubmissionRole.SUBMISSION_ROLE_REPORT)
+            .setScopeDigest(ByteString.copyFrom(new byte[32])).setKeyId(7)
+            .setRecordCount(records).setMerkleRoot(ByteString.copyFrom(new byte[32])))
+        .setCommitmentSignatureSha256(ByteString.copyFrom(Sha256.digest(SIGNATURE)))
+        .setClearinghouse(clearinghouse).build().toByteArray();
     return Receipt.newBuilder().setBody(ByteString.copyFrom(body))
         .setSignature(ByteString.copyFrom(by.sign(body))).build();
   }

@@ -248,6 +248,10 @@ class TransparencyLogTest extends StoreConformance {
       }
       assertThrows(IllegalStateException.class, () -> log.append("k5", entry(5)));
       assertEquals(5, store.logSize(), "the failed append left nothing");
+      IllegalStateException again =
+          assertThrows(IllegalStateException.class, () -> log.append("k6", entry(6)));
+      assertTrue(again.getMessage().contains("another writer appended to this store; no more "
+          + "appends until a restart"), again.getMessage());
       assertEquals(log.signedTreeHead(), SignedTreeHead.parseFrom(store.logSeal().get()));
       assertEquals(4, head(log.signedTreeHead()).getTreeSize());
     }

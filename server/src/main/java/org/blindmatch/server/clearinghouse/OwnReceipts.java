@@ -1,0 +1,85 @@
+package org.blindmatch.server.clearinghouse;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.Commitment;
+import org.blindmatch.proto.v1.Receipt;
+import org.blindmatch.proto.v1.ReceiptBody;
+import org.blindmatch.server.store.StoreException;
+import org.blindmatch.server.store.StoredSubmission;
+
+/**
+ * Checks that a stored submission is one this clearinghouse committed, before its receipt is
+ * logged (a commit retried, or re-logged at start-up after a crash) or the submission is used
+ * as a run input: the stored receipt is signed by the clearinghouse's key and names this
+ * clearinghouse, its commitment is the row's (store id, submitter, role, scope, key id, record
+ * count, Merkle root), and the stored submitter signature is the one the receipt names. The
+ * store's rows are not otherwise authenticated: without this, anyone able to write the
+ * database could have the clearinghouse log, and seal, a receipt it never issued, or run a
+ * match over a submission it never accepted. Thread-safe.
+ */
+final class OwnReceipts {
+  private final NodeSigner.Verifier verifier;
+  private final String identity;
+
+  OwnReceipts(Clearinghouse ch) {
+    try {
+      this.verifier = NodeSigner.verifier(ch.signer().publicKeysetJson());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the clearinghouse's own public keyset does not load", e);
+    }
+    this.identity = ch.identity().uri().toString();
+  }
+
+  /**
+   * The stored receipt of {@code s}, checked.
+   *
+   * @throws StoreException {@code CORRUPT} naming the submission and what does not match
+   */
+  Receipt verify(StoredSubmission s) throws StoreException {
+    String what = "the stored receipt of submission " + s.submissionId();
+    try {
+      Receipt receipt = Receipt.parseFrom(s.receipt());
+      try {
+        verifier.verify(receipt.getBody().toByteArray(), receipt.getSignature().toByteArray());
+      } catch (GeneralSecurityException e) {
+        throw corrupt(what + " is not signed by this clearinghouse's key");
+      }
+      ReceiptBody body = ReceiptBody.parseFrom(receipt.getBody());
+      if (!body.getClearinghouse().equals(identity)) {
+        throw corrupt(what + " names clearinghouse " + body.getClearinghouse());
+      }
+      Commitment c = body.getCommitment();
+      String named = SubmissionIds.storeId(c.getSubmitter(), c.getSubmissionId());
+      if (!named.equals(s.submissionId())) {
+        throw corrupt(what + " is the receipt of submission " + named);
+      }
+      if (!c.getSubmitter().equals(s.spec().submitter())
+          || c.getRoleValue() != s.spec().role()
+          || !Arrays.equals(c.getScopeDigest().toByteArray(), s.spec().scopeDigest())
+          || c.getKeyId() != s.spec().keyId()
+          || c.getRecordCount() != s.records()
+          || !MessageDigest.isEqual(c.getMerkleRoot().toByteArray(), s.merkleRoot())) {
+        throw corrupt(what + " commits to other submitter, role, scope, key id, record "
+            + "count or Merkle root than the stored submission");
+      }
+      if (!MessageDigest.isEqual(Sha256.digest(s.signature()),
+          body.getCommitmentSignatureSha256().toByteArray())) {
+        throw corrupt("the stored commitment signature of submission " + s.submissionId()
+            + " is not the one its receipt names");
+      }
+      return receipt;
+    } catch (InvalidProtocolBufferException e) {
+      throw corrupt(what + " does not parse");
+    }
+  }
+
+  private static StoreException corrupt(String message) {
+    return new StoreException(StoreException.Kind.CORRUPT, message
+        + " (written into the store by someone other than this clearinghouse)");
+  }
+}
