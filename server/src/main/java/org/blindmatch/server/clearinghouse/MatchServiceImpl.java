@@ -94,7 +94,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
         .setStartedAt(now.getEpochSecond())
         .setClearinghouse(ch.identity().uri().toString());
     List<MatchRun.KeyGroup> groups = new ArrayList<>();
-    OwnReceipts own = new OwnReceipts(ch);
+    OwnRecords own = new OwnRecords(ch);
     for (int keyId : ch.allKeyIds()) {
       List<StoredSubmission> reports = verified(own, ch.store().list(ch.scope().digest(), keyId,
           SubmissionRole.SUBMISSION_ROLE_REPORT_VALUE));
@@ -137,10 +137,10 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
    * receipt commits to the row's root, count and key id), so a run never uses, and its
    * transcript never signs, a row written into the store by someone else.
    */
-  private static List<StoredSubmission> verified(OwnReceipts own, List<StoredSubmission> subs) {
+  private static List<StoredSubmission> verified(OwnRecords own, List<StoredSubmission> subs) {
     for (StoredSubmission s : subs) {
       try {
-        own.verify(s);
+        own.receipt(s);
       } catch (StoreException e) {
         throw Status.DATA_LOSS.withDescription("cannot run: " + e.getMessage())
             .asRuntimeException();

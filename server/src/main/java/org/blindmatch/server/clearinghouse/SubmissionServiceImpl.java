@@ -270,7 +270,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
       // what is appended then must be this clearinghouse's own receipt.
       Receipt receipt;
       try {
-        receipt = new OwnReceipts(ch).verify(s);
+        receipt = new OwnRecords(ch).receipt(s);
       } catch (StoreException e) {
         throw Status.DATA_LOSS.withDescription("submission " + c.getSubmissionId()
             + ": " + e.getMessage()).asRuntimeException();

@@ -9,24 +9,28 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.Commitment;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
+import org.blindmatch.proto.v1.RunTranscript;
+import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoredSubmission;
 
 /**
- * Checks that a stored submission is one this clearinghouse committed, before its receipt is
- * logged (a commit retried, or re-logged at start-up after a crash) or the submission is used
- * as a run input: the stored receipt is signed by the clearinghouse's key and names this
- * clearinghouse, its commitment is the row's (store id, submitter, role, scope, key id, record
- * count, Merkle root), and the stored submitter signature is the one the receipt names. The
- * store's rows are not otherwise authenticated: without this, anyone able to write the
- * database could have the clearinghouse log, and seal, a receipt it never issued, or run a
- * match over a submission it never accepted. Thread-safe.
+ * Checks that what the store holds is this clearinghouse's own before it is logged or used.
+ * A stored submission, before its receipt is logged (a commit retried, or re-logged at
+ * start-up after a crash) or it is used as a run input: the stored receipt is signed by the
+ * clearinghouse's key and names this clearinghouse, its commitment is the row's (store id,
+ * submitter, role, scope, key id, record count, Merkle root), and the stored submitter
+ * signature is the one the receipt names. A stored run transcript, before it is re-logged:
+ * signed by the clearinghouse's key, and of the run it is stored under. The store's rows are
+ * not otherwise authenticated: without this, anyone able to write the database could have
+ * the clearinghouse log, and seal, a receipt or transcript it never issued, or run a match
+ * over a submission it never accepted. Thread-safe.
  */
-final class OwnReceipts {
+final class OwnRecords {
   private final NodeSigner.Verifier verifier;
   private final String identity;
 
-  OwnReceipts(Clearinghouse ch) {
+  OwnRecords(Clearinghouse ch) {
     try {
       this.verifier = NodeSigner.verifier(ch.signer().publicKeysetJson());
     } catch (GeneralSecurityException e) {
@@ -40,7 +44,7 @@ final class OwnReceipts {
    *
    * @throws StoreException {@code CORRUPT} naming the submission and what does not match
    */
-  Receipt verify(StoredSubmission s) throws StoreException {
+  Receipt receipt(StoredSubmission s) throws StoreException {
     String what = "the stored receipt of submission " + s.submissionId();
     try {
       Receipt receipt = Receipt.parseFrom(s.receipt());
@@ -73,6 +77,30 @@ final class OwnReceipts {
             + " is not the one its receipt names");
       }
       return receipt;
+    } catch (InvalidProtocolBufferException e) {
+      throw corrupt(what + " does not parse");
+    }
+  }
+
+  /**
+   * The stored transcript of run {@code runId}, checked.
+   *
+   * @throws StoreException {@code CORRUPT} naming the run and what is wrong
+   */
+  SignedTranscript transcript(String runId, byte[] stored) throws StoreException {
+    String what = "the stored transcript of run " + runId;
+    try {
+      SignedTranscript t = SignedTranscript.parseFrom(stored);
+      try {
+        verifier.verify(t.getTranscript().toByteArray(), t.getSignature().toByteArray());
+      } catch (GeneralSecurityException e) {
+        throw corrupt(what + " is not signed by this clearinghouse's key");
+      }
+      String named = RunTranscript.parseFrom(t.getTranscript()).getRunId();
+      if (!named.equals(runId)) {
+        throw corrupt(what + " is the transcript of run " + named);
+      }
+      return t;
     } catch (InvalidProtocolBufferException e) {
       throw corrupt(what + " does not parse");
     }
