@@ -39,21 +39,11 @@ class BackupRestoreTest {
     ClearinghouseServer restored = null;
     boolean firstClosed = false;
     try {
-      Path platform = fed.node(Role.PLATFORM, "platform-a");
-      Path ngo = fed.node(Role.NGO, "ngo");
-      Path operator = fed.node(Role.CLEARINGHOUSE, "operator");
-      Path auditor = fed.node(Role.AUDITOR, "auditor");
-      Files.writeString(dir.resolve("a.csv"), """
-          record_id,ip,timestamp
-          A-1,45.77.12.9,2026-03-03T08:30:00Z
-          A-2,45.77.12.10,2026-03-03T08:30:00Z
-          """);
-      Files.writeString(dir.resolve("w.csv"), """
-          label,ip,start,end
-          Bavet,45.77.12.9,2026-03-03T00:00:00Z,2026-03-03T23:59:59Z
-          """);
-      tokenize(fed, "--reports", "a.csv", "a.bmt");
-      tokenize(fed, "--watchlist", "w.csv", "w.bmt");
+      FederationTests.Parties parties = FederationTests.partiesWithTokens(fed);
+      Path platform = parties.platform();
+      Path ngo = parties.ngo();
+      Path operator = parties.operator();
+      Path auditor = parties.auditor();
       ok("submit", "--profile", platform.toString(), "--tokens", path("a.bmt"), "--id", "a1");
       ok("submit", "--profile", ngo.toString(), "--tokens", path("w.bmt"), "--id", "w1");
       String run = ok("match", "run", "--profile", operator.toString(), "--scope",

@@ -8,11 +8,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.blindmatch.client.cli.BlindmatchCli;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
+import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.proto.v1.Chunk;
 import org.blindmatch.proto.v1.CommitRequest;
@@ -45,6 +48,32 @@ final class FederationTests {
     assertEquals(1, status, () -> String.join(" ", args) + " should fail: " + out + err);
     assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
     return err.toString();
+  }
+
+  /** The four parties of a federation test, as node profiles. */
+  record Parties(Path platform, Path ngo, Path operator, Path auditor) {}
+
+  /**
+   * Issues a platform, an NGO, an operator and an auditor, and tokenizes two report events
+   * ({@code a.bmt}; A-1 matches) and one watchlist record ({@code w.bmt}) in the federation's
+   * directory.
+   */
+  static Parties partiesWithTokens(TestFederation fed) throws Exception {
+    Parties parties = new Parties(fed.node(Role.PLATFORM, "platform-a"),
+        fed.node(Role.NGO, "ngo"), fed.node(Role.CLEARINGHOUSE, "operator"),
+        fed.node(Role.AUDITOR, "auditor"));
+    Files.writeString(fed.dir.resolve("a.csv"), """
+        record_id,ip,timestamp
+        A-1,45.77.12.9,2026-03-03T08:30:00Z
+        A-2,45.77.12.10,2026-03-03T08:30:00Z
+        """);
+    Files.writeString(fed.dir.resolve("w.csv"), """
+        label,ip,start,end
+        Bavet,45.77.12.9,2026-03-03T00:00:00Z,2026-03-03T23:59:59Z
+        """);
+    tokenize(fed, "--reports", "a.csv", "a.bmt");
+    tokenize(fed, "--watchlist", "w.csv", "w.bmt");
+    return parties;
   }
 
   /** {@code blindmatch tokenize KIND CSV} with the federation's scope and keyset. */

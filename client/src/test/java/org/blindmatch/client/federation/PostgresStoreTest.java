@@ -52,21 +52,11 @@ class PostgresStoreTest {
     Files.writeString(config, Files.readString(fed.config) + "health_listen: 127.0.0.1:0\n"
         + "store: {kind: postgresql, url: \"" + pg.url() + "\", user: " + pg.user()
         + ", password_file: pg-password.txt}\n");
-    Path platform = fed.node(Role.PLATFORM, "platform-a");
-    Path ngo = fed.node(Role.NGO, "ngo");
-    Path operator = fed.node(Role.CLEARINGHOUSE, "operator");
-    Path auditor = fed.node(Role.AUDITOR, "auditor");
-    Files.writeString(dir.resolve("a.csv"), """
-        record_id,ip,timestamp
-        A-1,45.77.12.9,2026-03-03T08:30:00Z
-        A-2,45.77.12.10,2026-03-03T08:30:00Z
-        """);
-    Files.writeString(dir.resolve("w.csv"), """
-        label,ip,start,end
-        Bavet,45.77.12.9,2026-03-03T00:00:00Z,2026-03-03T23:59:59Z
-        """);
-    tokenize(fed, "--reports", "a.csv", "a.bmt");
-    tokenize(fed, "--watchlist", "w.csv", "w.bmt");
+    FederationTests.Parties parties = FederationTests.partiesWithTokens(fed);
+    Path platform = parties.platform();
+    Path ngo = parties.ngo();
+    Path operator = parties.operator();
+    Path auditor = parties.auditor();
 
     ClearinghouseServer server = start(config, fed);
     String run;
@@ -112,11 +102,7 @@ class PostgresStoreTest {
 
     server = start(config, fed);
     try {
-      assertEquals(platformResults, ok("results", "get", "--profile", platform.toString(),
-          "--run", run, "--map", path("a.bmt.map.csv")));
-      TreeHead after = head(auditor);
-      assertEquals(before.getTreeSize(), after.getTreeSize());
-      assertEquals(before.getRootHash(), after.getRootHash());
+      assertServesWhatItServed(platform, run, platformResults, auditor, before);
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
 
       String probe = "127.0.0.1:" + server.healthPort();
@@ -161,11 +147,7 @@ class PostgresStoreTest {
     assertTrue(r.contains("every file matched the manifest"), r);
     server = start(config2, fed);
     try {
-      assertEquals(platformResults, ok("results", "get", "--profile", platform.toString(),
-          "--run", run, "--map", path("a.bmt.map.csv")));
-      TreeHead after = head(auditor);
-      assertEquals(before.getTreeSize(), after.getTreeSize());
-      assertEquals(before.getRootHash(), after.getRootHash());
+      assertServesWhatItServed(platform, run, platformResults, auditor, before);
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
       try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
         assertEquals(2, nextSequence(c, "partial"), "the upload in progress was restored");
@@ -181,11 +163,7 @@ class PostgresStoreTest {
     ok("admin", "restore", "--from", path("backup"), "--config", config3.toString());
     server = start(config3, fed);
     try {
-      assertEquals(platformResults, ok("results", "get", "--profile", platform.toString(),
-          "--run", run, "--map", path("a.bmt.map.csv")));
-      TreeHead after = head(auditor);
-      assertEquals(before.getTreeSize(), after.getTreeSize());
-      assertEquals(before.getRootHash(), after.getRootHash());
+      assertServesWhatItServed(platform, run, platformResults, auditor, before);
     } finally {
       server.close();
     }
@@ -195,6 +173,16 @@ class PostgresStoreTest {
     ClearinghouseServer server = ClearinghouseServer.start(ClearinghouseConfig.load(config));
     fed.usePort(server.port());
     return server;
+  }
+
+  /** The platform's results of {@code run} and the log head are those served before. */
+  private void assertServesWhatItServed(Path platform, String run, String platformResults,
+      Path auditor, TreeHead before) throws Exception {
+    assertEquals(platformResults, ok("results", "get", "--profile", platform.toString(),
+        "--run", run, "--map", path("a.bmt.map.csv")));
+    TreeHead after = head(auditor);
+    assertEquals(before.getTreeSize(), after.getTreeSize());
+    assertEquals(before.getRootHash(), after.getRootHash());
   }
 
   private static TreeHead head(Path profile) throws Exception {

@@ -276,13 +276,7 @@ final class MetadataDb implements AutoCloseable {
         }
         return null;
       }
-      try (PreparedStatement ps = conn.prepareStatement(
-          "INSERT INTO records (kind, key, value) VALUES (?, ?, ?)")) {
-        ps.setString(1, kind);
-        ps.setString(2, key);
-        ps.setBytes(3, value);
-        ps.executeUpdate();
-      }
+      insertRecord(kind, key, value);
       return null;
     });
   }
@@ -364,11 +358,15 @@ final class MetadataDb implements AutoCloseable {
         return;
       }
     }
+    insertRecord(LOG_SEAL_KIND, LOG_SEAL_KEY, seal);
+  }
+
+  private void insertRecord(String kind, String key, byte[] value) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement(
         "INSERT INTO records (kind, key, value) VALUES (?, ?, ?)")) {
-      ps.setString(1, LOG_SEAL_KIND);
-      ps.setString(2, LOG_SEAL_KEY);
-      ps.setBytes(3, seal);
+      ps.setString(1, kind);
+      ps.setString(2, key);
+      ps.setBytes(3, value);
       ps.executeUpdate();
     }
   }

@@ -180,14 +180,7 @@ class TransparencyLogTest extends StoreConformance {
       }
     }
     // An append the triggers allow (the next index), made by someone without the key.
-    try (Connection c = rawConnection()) {
-      c.setAutoCommit(true);
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO log_entries (idx, entry_key, entry) VALUES (3, 'forged', ?)")) {
-        ps.setBytes(1, entry(3));
-        ps.executeUpdate();
-      }
-    }
+    rawAppend(3, "forged", entry(3));
     try (SegmentSubmissionStore store = open()) {
       StoreException e = assertThrows(StoreException.class,
           () -> TransparencyLog.open(store, signer, CH, CLOCK));
@@ -238,14 +231,7 @@ class TransparencyLogTest extends StoreConformance {
         assertEquals(log.signedTreeHead(), SignedTreeHead.parseFrom(store.logSeal().get()));
       }
       // Another writer's entry makes the next append fail, and roll back with its seal.
-      try (Connection c = rawConnection()) {
-        c.setAutoCommit(true);
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO log_entries (idx, entry_key, entry) VALUES (4, 'other', ?)")) {
-          ps.setBytes(1, entry(4));
-          ps.executeUpdate();
-        }
-      }
+      rawAppend(4, "other", entry(4));
       assertThrows(IllegalStateException.class, () -> log.append("k5", entry(5)));
       assertEquals(5, store.logSize(), "the failed append left nothing");
       IllegalStateException again =
@@ -254,6 +240,18 @@ class TransparencyLogTest extends StoreConformance {
           + "appends until a restart"), again.getMessage());
       assertEquals(log.signedTreeHead(), SignedTreeHead.parseFrom(store.logSeal().get()));
       assertEquals(4, head(log.signedTreeHead()).getTreeSize());
+    }
+  }
+
+  /** An append past the server, as the triggers allow it (the next index). */
+  private void rawAppend(int idx, String key, byte[] entry) throws SQLException {
+    try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO log_entries (idx, entry_key, entry) VALUES (?, ?, ?)")) {
+      c.setAutoCommit(true);
+      ps.setInt(1, idx);
+      ps.setString(2, key);
+      ps.setBytes(3, entry);
+      ps.executeUpdate();
     }
   }
 
