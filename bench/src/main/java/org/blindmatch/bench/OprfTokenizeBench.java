@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.cli.BlindmatchCli;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.PassphraseKdf;
 import org.blindmatch.crypto.pki.FederationCa;

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.SplittableRandom;
-import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.cli.BlindmatchCli;
 import org.blindmatch.client.csv.CsvReader;
 import org.blindmatch.client.csv.InputFiles;
 

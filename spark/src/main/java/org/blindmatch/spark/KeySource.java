@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkFiles;
-import org.blindmatch.client.cli.PassphraseOptions;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.keys.PassphraseFile;
@@ -100,10 +99,10 @@ public record KeySource(String scopeText, String scopeSource, String keyset, Int
         throw new JobException(file + ": cannot read passphrase file: " + e.getMessage());
       }
     }
-    String env = System.getenv(PassphraseOptions.ENV);
+    String env = System.getenv(PassphraseFile.ENV);
     if (env == null || env.isEmpty()) {
       throw new JobException("no passphrase: set passphrase_file in the job configuration "
-          + "(shipped with --files) or " + PassphraseOptions.ENV + " on the driver and every "
+          + "(shipped with --files) or " + PassphraseFile.ENV + " on the driver and every "
           + "executor");
     }
     return env.toCharArray();

@@ -10,7 +10,7 @@ import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
-import org.blindmatch.server.security.TlsMaterial;
+import org.blindmatch.core.transport.TlsMaterial;
 
 /**
  * How every process of an oprf-mode run reaches the keyholders: their addresses, the epoch's

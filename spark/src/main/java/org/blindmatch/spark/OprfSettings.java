@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.blindmatch.client.federation.KeyholderPool;
-import org.blindmatch.server.rpc.HostPort;
+import org.blindmatch.core.transport.HostPort;
 
 /**
  * The {@code oprf:} section of a job configuration ({@code mode: oprf}): the same choices as

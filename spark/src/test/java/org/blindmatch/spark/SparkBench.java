@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.cli.BlindmatchCli;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileReader;
 import org.blindmatch.crypto.tokenfile.TokenFileSet;

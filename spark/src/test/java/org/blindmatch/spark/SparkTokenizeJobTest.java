@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.blindmatch.client.cli.BlindmatchCli;
+import org.blindmatch.cli.BlindmatchCli;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileReader;
 import org.blindmatch.crypto.tokenfile.TokenFileSet;

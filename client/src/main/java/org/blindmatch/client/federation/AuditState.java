@@ -55,6 +55,19 @@ public final class AuditState {
   /** An empty state: the first audit reads the whole log. */
   public AuditState() {}
 
+  /**
+   * A state that trusts {@code head}, a tree of {@code size} leaves whose right edge is
+   * {@code frontier}, without having read the log: how an auditor resumes from a head it
+   * verified elsewhere. The next audit checks consistency from it.
+   */
+  public static AuditState resumedAt(SignedTreeHead head, long size, byte[][] frontier) {
+    AuditState s = new AuditState();
+    s.head = head;
+    s.size = size;
+    s.frontier = frontier.clone();
+    return s;
+  }
+
   /** The last verified head, or null before the first audit. */
   public SignedTreeHead head() {
     return head;

@@ -25,8 +25,8 @@ import org.blindmatch.proto.v1.RegisterSigningKeyRequest;
 import org.blindmatch.proto.v1.ResultServiceGrpc;
 import org.blindmatch.proto.v1.ScopeServiceGrpc;
 import org.blindmatch.proto.v1.SubmissionServiceGrpc;
-import org.blindmatch.server.security.MutualTls;
-import org.blindmatch.server.security.TlsMaterial;
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
 
 /**
  * A node's authenticated connection to the clearinghouse: mutual TLS 1.3 with its
@@ -48,8 +48,11 @@ public final class FederationClient implements AutoCloseable {
     this.signer = signer;
   }
 
-  /** A client over an existing channel, as {@code identity} (in-process tests). */
-  static FederationClient overChannel(ManagedChannel channel, NodeIdentity identity,
+  /**
+   * A client over an existing channel, as {@code identity} (in-process transports). The
+   * channel's security is the caller's business; {@link #connect} is the mTLS path.
+   */
+  public static FederationClient overChannel(ManagedChannel channel, NodeIdentity identity,
       NodeSigner signer) {
     return new FederationClient(channel, identity, signer);
   }
@@ -98,15 +101,18 @@ public final class FederationClient implements AutoCloseable {
     return identity;
   }
 
-  NodeSigner signer() {
+  /** This node's signing key (commitments). */
+  public NodeSigner signer() {
     return signer;
   }
 
-  SubmissionServiceGrpc.SubmissionServiceStub submissionsAsync() {
+  /** The submission service, asynchronous (uploads stream chunks). */
+  public SubmissionServiceGrpc.SubmissionServiceStub submissionsAsync() {
     return SubmissionServiceGrpc.newStub(channel);
   }
 
-  SubmissionServiceGrpc.SubmissionServiceBlockingStub submissions() {
+  /** The submission service, blocking, with the default deadline. */
+  public SubmissionServiceGrpc.SubmissionServiceBlockingStub submissions() {
     return SubmissionServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
@@ -137,7 +143,7 @@ public final class FederationClient implements AutoCloseable {
   }
 
   /** Audit replay streams (auditors): as long a deadline as a match run. */
-  AuditServiceGrpc.AuditServiceBlockingStub replay() {
+  public AuditServiceGrpc.AuditServiceBlockingStub replay() {
     return AuditServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(30, TimeUnit.MINUTES);
   }

@@ -14,9 +14,9 @@ import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.proto.v1.EvaluationCount;
 import org.blindmatch.proto.v1.GetEvaluationCountsRequest;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
-import org.blindmatch.server.rpc.HostPort;
-import org.blindmatch.server.security.MutualTls;
-import org.blindmatch.server.security.TlsMaterial;
+import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
 
 /**
  * An auditor's (or the clearinghouse operator's) view of the keyholders' durable evaluation

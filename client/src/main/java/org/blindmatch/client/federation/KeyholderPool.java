@@ -39,9 +39,9 @@ import org.blindmatch.proto.v1.EvaluateResponse;
 import org.blindmatch.proto.v1.GetShareKeyRequest;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.proto.v1.ShareKey;
-import org.blindmatch.server.rpc.HostPort;
-import org.blindmatch.server.security.MutualTls;
-import org.blindmatch.server.security.TlsMaterial;
+import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
 
 /**
  * The keyholders of one oprf key epoch as a platform or NGO reaches them, over mutual TLS.

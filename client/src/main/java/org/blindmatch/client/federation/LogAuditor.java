@@ -16,8 +16,8 @@ import org.blindmatch.proto.v1.GetEntriesRequest;
 import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
-import org.blindmatch.server.log.LogPositions;
-import org.blindmatch.server.log.SignedTreeHeads;
+import org.blindmatch.core.claims.LogPositions;
+import org.blindmatch.core.claims.SignedTreeHeads;
 
 /**
  * An auditor's check of the clearinghouse's transparency log. It fetches the latest signed

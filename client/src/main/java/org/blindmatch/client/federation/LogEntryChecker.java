@@ -37,7 +37,7 @@ import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.ScopePublication;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.TierTotals;
-import org.blindmatch.server.match.MatchRun;
+import org.blindmatch.core.match.MatchRun;
 
 /**
  * The checks an auditor makes of each log entry, in log order, against what earlier entries

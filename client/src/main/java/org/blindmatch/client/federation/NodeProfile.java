@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.Set;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.keys.PassphraseFile;
-import org.blindmatch.server.rpc.HostPort;
+import org.blindmatch.core.transport.HostPort;
 
 /**
  * How a node reaches the clearinghouse and proves who it is: a small YAML file.

@@ -15,8 +15,8 @@ import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.TreeHead;
-import org.blindmatch.server.log.LogPositions;
-import org.blindmatch.server.log.SignedTreeHeads;
+import org.blindmatch.core.claims.LogPositions;
+import org.blindmatch.core.claims.SignedTreeHeads;
 
 /**
  * Proves a submitter's receipt is in the clearinghouse's log today: the receipt is signed by

@@ -17,8 +17,8 @@ import org.blindmatch.proto.v1.Results;
 import org.blindmatch.proto.v1.RunInput;
 import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.TierTotals;
-import org.blindmatch.server.match.MatchInput;
-import org.blindmatch.server.match.MatchRun;
+import org.blindmatch.core.match.MatchInput;
+import org.blindmatch.core.match.MatchRun;
 
 /**
  * Audit replay of one logged run: streams every input's committed records from the

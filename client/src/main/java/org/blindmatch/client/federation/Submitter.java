@@ -40,7 +40,7 @@ import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
-import org.blindmatch.server.log.LogPositions;
+import org.blindmatch.core.claims.LogPositions;
 
 /**
  * Submits a token file: sorts its records (bounded memory), computes the RFC 9162 root,

@@ -8,6 +8,12 @@ import java.util.Arrays;
 
 /** Reads a passphrase from a file: its first line, without the line ending. */
 public final class PassphraseFile {
+  /**
+   * The environment variable every blindmatch program (CLI, Spark job) reads the keyset
+   * passphrase from when no passphrase file is configured.
+   */
+  public static final String ENV = "BLINDMATCH_PASSPHRASE";
+
   private PassphraseFile() {}
 
   /**

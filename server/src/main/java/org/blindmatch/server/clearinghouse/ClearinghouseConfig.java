@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.server.config.ConfigException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.server.config.ConfigFile;
 import org.blindmatch.server.logging.LogFormat;
-import org.blindmatch.server.rpc.HostPort;
+import org.blindmatch.core.transport.HostPort;
 
 /**
  * The clearinghouse server's configuration file (YAML). Relative paths are resolved against
@@ -62,14 +63,6 @@ public record ClearinghouseConfig(
       "metrics_listen", "log_format", "store");
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
 
-  /** A configuration problem, naming the file and key. */
-  public static final class ConfigException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    public ConfigException(String message) {
-      super(message);
-    }
-  }
 
   /**
    * Every key this loader accepts, nested keys dotted ({@code tls.ca}); the reference in

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import org.blindmatch.crypto.keys.PassphraseFile;
-import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.config.ConfigFile;
 import org.blindmatch.server.store.MetadataLocation;
 import org.blindmatch.server.store.PostgresSettings;

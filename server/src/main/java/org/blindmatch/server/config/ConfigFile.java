@@ -9,9 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
-import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
 import org.blindmatch.server.logging.LogFormat;
-import org.blindmatch.server.rpc.HostPort;
+import org.blindmatch.core.transport.HostPort;
 
 /**
  * One server configuration file (YAML mapping) being read: strict typed accessors whose errors

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.server.config.ConfigFile;
 import org.blindmatch.server.logging.LogFormat;
-import org.blindmatch.server.rpc.HostPort;
-import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.server.config.ConfigException;
 
 /**
  * A keyholder's configuration file (YAML; relative paths against its directory; unknown keys

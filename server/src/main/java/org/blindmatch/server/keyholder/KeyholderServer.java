@@ -21,7 +21,7 @@ import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
-import org.blindmatch.server.clearinghouse.ClearinghouseConfig.ConfigException;
+import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.logging.RequestLogInterceptor;
 import org.blindmatch.server.metrics.MetricsEndpoint;
 import org.blindmatch.server.metrics.ServerMetrics;
@@ -30,8 +30,8 @@ import org.blindmatch.server.rpc.HealthEndpoint;
 import org.blindmatch.server.security.AuthorizationInterceptor;
 import org.blindmatch.server.security.AuthorizationPolicy;
 import org.blindmatch.server.security.IdentityInterceptor;
-import org.blindmatch.server.security.MutualTls;
-import org.blindmatch.server.security.TlsMaterial;
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
 
 /**
  * A keyholder server: mutual TLS 1.3 with a keyholder certificate, the keyholder service

@@ -1,5 +1,6 @@
 package org.blindmatch.server.log;
 
+import org.blindmatch.core.claims.SignedTreeHeads;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;

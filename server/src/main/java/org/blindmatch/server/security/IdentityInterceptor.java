@@ -1,5 +1,7 @@
 package org.blindmatch.server.security;
 
+import org.blindmatch.core.transport.LoopbackOnly;
+import org.blindmatch.core.transport.MutualTls;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;

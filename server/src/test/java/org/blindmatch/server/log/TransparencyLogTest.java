@@ -1,5 +1,7 @@
 package org.blindmatch.server.log;
 
+import org.blindmatch.core.claims.LogPositions;
+import org.blindmatch.core.claims.SignedTreeHeads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,5 +1,6 @@
 package org.blindmatch.server.security;
 
+import org.blindmatch.core.transport.LoopbackOnly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,7 @@
 package org.blindmatch.server.security;
 
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package org.blindmatch.server.store;
 
+import org.blindmatch.testing.PostgresFixture;
 import static org.blindmatch.server.store.Fixtures.assertKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +32,7 @@ class PostgresSchemaTest {
 
   @BeforeEach
   void database() {
-    pg = PostgresFixture.newDatabase();
+    pg = StoreConformance.postgres(PostgresFixture.newDatabase());
   }
 
   private Connection connect() throws SQLException {
@@ -85,7 +86,7 @@ class PostgresSchemaTest {
 
   @Test
   void oneClearinghousePerDatabase() throws Exception {
-    PostgresSettings noWait = PostgresFixture.withLockWait(pg, Duration.ZERO);
+    PostgresSettings noWait = new PostgresSettings(pg.url(), pg.user(), pg.password(), Duration.ZERO);
     try (SegmentSubmissionStore first = SegmentSubmissionStore.open(dir, pg)) {
       StoreException e = assertKind(Kind.IO,
           () -> SegmentSubmissionStore.open(otherDir, noWait));

@@ -1,5 +1,6 @@
 package org.blindmatch.server.store;
 
+import org.blindmatch.testing.PostgresFixture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,8 +26,14 @@ public abstract class StoreConformance {
 
     /** A fresh, empty metadata location. */
     public MetadataLocation fresh() {
-      return this == EMBEDDED ? MetadataLocation.embedded() : PostgresFixture.newDatabase();
+      return this == EMBEDDED ? MetadataLocation.embedded() : postgres(PostgresFixture.newDatabase());
     }
+  }
+
+  /** The store's settings for a fixture database. */
+  public static PostgresSettings postgres(PostgresFixture.Database db) {
+    return new PostgresSettings(db.url(), db.user(), db.password(),
+        PostgresSettings.DEFAULT_LOCK_WAIT);
   }
 
   @Parameter protected Backend backend;

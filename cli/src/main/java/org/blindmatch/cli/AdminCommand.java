@@ -1,0 +1,199 @@
+package org.blindmatch.cli;
+
+import org.blindmatch.server.config.ConfigException;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.ListRunsRequest;
+import org.blindmatch.proto.v1.ListSubmissionsRequest;
+import org.blindmatch.proto.v1.RunTranscript;
+import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.SubmissionInfo;
+import org.blindmatch.proto.v1.TierTotals;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.store.MetadataLocation;
+import org.blindmatch.server.store.StoreBackup;
+import org.blindmatch.server.store.StoreException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code blindmatch admin submissions|runs}: what the clearinghouse holds, without tokens;
+ * {@code admin backup|restore}: its state, on the clearinghouse host.
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+    description = "Operator and auditor views of the clearinghouse (metadata only); backup "
+        + "and restore of its state on the clearinghouse host.",
+    subcommands = {AdminCommand.Submissions.class, AdminCommand.Runs.class,
+        AdminCommand.Backup.class, AdminCommand.Restore.class})
+final class AdminCommand {
+
+  /** Where a store keeps its metadata and its segments. */
+  record Target(MetadataLocation metadata, Path dataDir) {}
+
+  /**
+   * The store named by {@code --data-dir} (an embedded store) or by the config's
+   * {@code data_dir} and {@code store} (either kind; a password file is read now).
+   */
+  static Target target(Path config, Path dataDir) throws InputException {
+    if ((config == null) == (dataDir == null)) {
+      throw new InputException("give exactly one of --config FILE and --data-dir DIR");
+    }
+    if (dataDir != null) {
+      return new Target(MetadataLocation.embedded(), dataDir);
+    }
+    try {
+      ClearinghouseConfig cfg = ClearinghouseConfig.load(config);
+      return new Target(cfg.store().location(), cfg.dataDir());
+    } catch (ConfigException e) {
+      throw new InputException(e.getMessage());
+    }
+  }
+
+  @Command(name = "backup", mixinStandardHelpOptions = true,
+      description = {"Clearinghouse host: copy the store (SQLite metadata and transparency "
+          + "log, committed segments, durable parts of uploads in progress) to a new "
+          + "directory while the server keeps serving, with a manifest of SHA-256 hashes. "
+          + "Reads the data directory directly (and a PostgreSQL store's database as its "
+          + "configured role); needs file access to it, not a certificate.",
+          "A PostgreSQL store (--config with store.kind: postgresql) is read in one "
+          + "REPEATABLE READ snapshot and written in the same format (an SQLite meta.sqlite), "
+          + "so a backup restores into either kind of store.",
+          "The backup holds every party's tokens: protect it like the data directory."})
+  static final class Backup implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "The clearinghouse config (its data_dir is backed up).") Path config;
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Or the data directory itself.") Path dataDir;
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "New directory for the backup (must not exist).") Path out;
+
+    @Override
+    public Integer call() throws InputException {
+      try {
+        Target t = target(config, dataDir);
+        StoreBackup.Summary s = StoreBackup.backup(t.metadata(), t.dataDir(), out);
+        spec.commandLine().getOut().printf("backup     %s%nholds      %d submissions, %d "
+            + "uploads in progress, log of %d entries, %d bytes; manifest.json lists each "
+            + "file's SHA-256%n", s.directory(), s.submissions(), s.uploads(), s.logSize(),
+            s.bytes());
+        return 0;
+      } catch (StoreException e) {
+        throw new InputException(e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "restore", mixinStandardHelpOptions = true,
+      description = {"Clearinghouse host, server stopped: check a backup against its "
+          + "manifest and write it as a fresh data directory (which must not exist or be "
+          + "empty); then start the server on it.",
+          "With a PostgreSQL store (--config with store.kind: postgresql) the metadata and log "
+          + "go into its database, which must be empty (a new database; its schema is "
+          + "created), bound to the new data directory."})
+  static final class Restore implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--from", required = true, paramLabel = "DIR",
+        description = "The backup directory.") Path from;
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "The clearinghouse config (restores into its data_dir).") Path config;
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Or the data directory to create.") Path dataDir;
+
+    @Override
+    public Integer call() throws InputException {
+      try {
+        Target t = target(config, dataDir);
+        StoreBackup.Summary s = StoreBackup.restore(from, t.metadata(), t.dataDir());
+        spec.commandLine().getOut().printf("restored   %s%nholds      %d submissions, %d "
+            + "uploads in progress, log of %d entries (every file matched the manifest)%n",
+            s.directory(), s.submissions(), s.uploads(), s.logSize());
+        return 0;
+      } catch (StoreException e) {
+        throw new InputException(e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "submissions", mixinStandardHelpOptions = true,
+      description = "Operator: every stored submission's id, submitter, role, key id, "
+          + "record count, Merkle root, commit and expiry time.")
+  static final class Submissions implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+
+    @Override
+    public Integer call() throws InputException {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("submission_id,submitter,role,key_id,records,merkle_root,committed_at,"
+            + "expires_at,purged");
+        for (SubmissionInfo s : c.admin().listSubmissions(
+            ListSubmissionsRequest.getDefaultInstance()).getSubmissionsList()) {
+          out.println(String.join(",", s.getSubmissionId(), s.getSubmitter(),
+              s.getRole().name().replace("SUBMISSION_ROLE_", "").toLowerCase(),
+              Integer.toUnsignedString(s.getKeyId()), Long.toString(s.getRecordCount()),
+              HexFormat.of().formatHex(s.getMerkleRoot().toByteArray()),
+              Instant.ofEpochSecond(s.getCommittedAt()).toString(),
+              Instant.ofEpochSecond(s.getExpiresAt()).toString(),
+              Boolean.toString(s.getPurged())));
+        }
+        return 0;
+      } catch (StatusRuntimeException e) {
+        throw new InputException("cannot list submissions: " + FederationClient.describe(e));
+      }
+    }
+  }
+
+  @Command(name = "runs", mixinStandardHelpOptions = true,
+      description = "Operator or auditor: every match run's signed transcript, with its "
+          + "signature checked against the clearinghouse's published key.")
+  static final class Runs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+
+    @Override
+    public Integer call() throws InputException {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+        String key = c.publishedScope().getClearinghousePublicKeyset();
+        PrintWriter out = spec.commandLine().getOut();
+        for (SignedTranscript st : c.admin().listRuns(ListRunsRequest.getDefaultInstance())
+            .getTranscriptsList()) {
+          try {
+            NodeSigner.verify(key, st.getTranscript().toByteArray(),
+                st.getSignature().toByteArray());
+          } catch (GeneralSecurityException e) {
+            throw new InputException("a transcript's signature does not verify against the "
+                + "clearinghouse's published key");
+          }
+          RunTranscript t = RunTranscript.parseFrom(st.getTranscript());
+          out.printf("%s  %s  scope %s  k=%d  %d report + %d watchlist inputs  "
+                  + "%d recipients  signature ok%n", t.getRunId(),
+              Instant.ofEpochSecond(t.getStartedAt()), t.getScopeId(), t.getKThreshold(),
+              t.getReportInputsCount(), t.getWatchlistInputsCount(), t.getRecipientsCount());
+          for (TierTotals tt : t.getTotalsList()) {
+            out.printf("    tier %d: %d records, %d events, %d labels, %d submitters%n",
+                tt.getTier(), tt.getMatchedRecords(), tt.getMatchedEvents(),
+                tt.getMatchedLabels(), tt.getSubmitters());
+          }
+        }
+        return 0;
+      } catch (StatusRuntimeException e) {
+        throw new InputException("cannot list runs: " + FederationClient.describe(e));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new InputException("malformed transcript from the server");
+      }
+    }
+  }
+}

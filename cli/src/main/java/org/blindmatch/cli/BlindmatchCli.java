@@ -1,0 +1,107 @@
+package org.blindmatch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.keys.KeysetException;
+import org.blindmatch.crypto.pki.PkiException;
+import org.blindmatch.crypto.scope.ScopeException;
+import org.blindmatch.crypto.tokenfile.TokenFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code blindmatch} command line. Exit status: 0 success, 1 an input, key or I/O
+ * problem (message on stderr), 2 a usage error, 70 an internal error.
+ */
+@Command(
+    name = "blindmatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = BlindmatchCli.Version.class,
+    description = "Privacy-preserving matching of keyed, time-bucketed IP tokens.",
+    subcommands = {
+      TokenizeCommand.class,
+      KeysCommand.class,
+      ScopeCommand.class,
+      InspectCommand.class,
+      PkiCommand.class,
+      SubmitCommand.class,
+      MatchCommand.class,
+      ResultsCommand.class,
+      ServeCommand.class,
+      HealthCommand.class,
+      AdminCommand.class,
+      OprfCommand.class,
+      KeyholderCommand.class,
+      AuditCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class BlindmatchCli implements Runnable {
+  /** Exit status for input, key and I/O problems. */
+  public static final int EXIT_INPUT = 1;
+  /** Exit status for unexpected failures (a bug). */
+  public static final int EXIT_INTERNAL = 70;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit status (used by tests). */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new BlindmatchCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("blindmatch: " + describe(e));
+      if (System.getenv("BLINDMATCH_DEBUG") != null) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      commandLine.getErr().flush();
+      return isExpected(e) ? EXIT_INPUT : EXIT_INTERNAL;
+    });
+    int status = cli.execute(args);
+    out.flush();
+    err.flush();
+    return status;
+  }
+
+  private static boolean isExpected(Exception e) {
+    return e instanceof InputException || e instanceof ScopeException
+        || e instanceof KeysetException || e instanceof TokenFileException
+        || e instanceof IOException || e instanceof PkiException
+        || e instanceof org.blindmatch.crypto.oprf.OprfException;
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof FileAlreadyExistsException f) {
+      return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "already exists");
+    }
+    if (e instanceof NoSuchFileException f) {
+      return f.getFile() + ": no such file";
+    }
+    if (isExpected(e)) {
+      return e.getMessage();
+    }
+    return "internal error (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+        + "); please report it. Set BLINDMATCH_DEBUG=1 for details.";
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BlindmatchCli.class.getPackage().getImplementationVersion();
+      return new String[] {"blindmatch " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package org.blindmatch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.blindmatch.client.federation.KeyholderCounts;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.oprf.OprfException;
+import org.blindmatch.crypto.oprf.OprfKeyFiles;
+import org.blindmatch.proto.v1.EvaluationCount;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code blindmatch keyholder counts}: the keyholders' evaluation ledgers, for auditors. */
+@Command(name = "keyholder", mixinStandardHelpOptions = true,
+    description = "Keyholders of oprf mode, as auditors see them (the server itself is "
+        + "'blindmatch serve keyholder').",
+    subcommands = {KeyholderCommand.Counts.class})
+final class KeyholderCommand {
+
+  @Command(name = "counts", mixinStandardHelpOptions = true,
+      description = {"Ask each keyholder over mutual TLS how many evaluations each caller "
+          + "identity requested, per key epoch, from its durable ledger "
+          + "(KeyholderService.GetEvaluationCounts; auditor and clearinghouse roles).",
+          "Prints CSV: share,keyholder,identity,epoch,evaluations. Only servers whose "
+              + "certificate names a holder in the public file are asked. Exit status 1 if "
+              + "any keyholder did not answer (each is named on stderr; the others are "
+              + "printed)."})
+  static final class Counts implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--profile", required = true, paramLabel = "FILE",
+        description = "Auditor (or operator) profile: its TLS identity asks the keyholders.")
+    Path profile;
+
+    @Option(names = "--keyholders", required = true, split = ",", paramLabel = "HOST:PORT",
+        description = "The keyholders to ask, comma-separated.")
+    List<String> keyholders;
+
+    @Option(names = "--oprf-key", required = true, paramLabel = "FILE",
+        description = "The key epoch's public file: names the holder of each share.")
+    Path publicFile;
+
+    @Override
+    public Integer call() throws InputException, IOException, OprfException {
+      OprfKeyFiles.EpochPublicKey key = OprfKeyFiles.readPublic(publicFile);
+      List<KeyholderCounts.Answer> answers =
+          KeyholderCounts.fetch(NodeProfile.load(profile), keyholders, key);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      out.println("share,keyholder,identity,epoch,evaluations");
+      List<KeyholderCounts.Answer> answered = new ArrayList<>();
+      int failed = 0;
+      for (KeyholderCounts.Answer a : answers) {
+        if (a.problem() != null) {
+          err.println("blindmatch: keyholder at " + a.address() + ": " + a.problem());
+          failed++;
+        } else {
+          answered.add(a);
+        }
+      }
+      answered.sort(Comparator.comparingInt(KeyholderCounts.Answer::share));
+      for (KeyholderCounts.Answer a : answered) {
+        List<EvaluationCount> counts = new ArrayList<>(a.counts());
+        counts.sort(Comparator.comparing(EvaluationCount::getIdentity)
+            .thenComparingInt(EvaluationCount::getEpoch));
+        for (EvaluationCount c : counts) {
+          out.println(a.share() + "," + a.keyholder().uri() + "," + c.getIdentity() + ","
+              + Integer.toUnsignedString(c.getEpoch()) + ","
+              + Long.toUnsignedString(c.getEvaluations()));
+        }
+      }
+      out.flush();
+      err.flush();
+      return failed == 0 ? 0 : BlindmatchCli.EXIT_INPUT;
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package org.blindmatch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.HandleMappings;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.federation.RunResults;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.proto.v1.LabelCount;
+import org.blindmatch.proto.v1.RecordMatch;
+import org.blindmatch.proto.v1.Results;
+import org.blindmatch.proto.v1.TierTotals;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code blindmatch results get}: your results of a run, with handles resolved locally. */
+@Command(name = "results", mixinStandardHelpOptions = true,
+    description = "Fetch your results of a match run.",
+    subcommands = {ResultsCommand.Get.class})
+final class ResultsCommand {
+
+  @Command(name = "get", mixinStandardHelpOptions = true,
+      description = {"Fetch and verify your results (transcript signature, results digest), "
+          + "then resolve handles with your mapping files.",
+          "Platform: record_id,tier,label,events (label is the NGO's opaque handle).",
+          "NGO: label,tier,matched_records,submitters (aggregates below k are suppressed).",
+          "Operator: tier,matched_records,matched_events,matched_labels,submitters."})
+  static final class Get implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+
+    @Option(names = "--run", required = true, paramLabel = "RUN_ID") String runId;
+
+    @Option(names = "--map", paramLabel = "FILE",
+        description = "Your mapping file(s) from tokenize (repeatable).")
+    List<Path> maps = new ArrayList<>();
+
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "FORMAT",
+        description = "csv (default) or json.")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
+    Path out;
+
+    @Override
+    public Integer call() throws InputException, IOException {
+      if (!format.equals("csv") && !format.equals("json")) {
+        throw new InputException("--format: " + format + " is not csv or json");
+      }
+      String text;
+      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile))) {
+        RunResults rr = RunResults.fetch(client, runId);
+        List<String> tierNames = new ArrayList<>();
+        client.publishedScope().getScope().getTiersList().forEach(t -> tierNames.add(t.getName()));
+        text = render(rr.results(), tierNames);
+      }
+      if (out == null) {
+        PrintWriter w = spec.commandLine().getOut();
+        w.print(text);
+        w.flush();
+      } else {
+        try (AtomicOutput o = AtomicOutput.create(out, true)) {
+          o.stream().write(text.getBytes(StandardCharsets.UTF_8));
+          o.commit();
+        }
+      }
+      return 0;
+    }
+
+    private String render(Results r, List<String> tiers) throws InputException {
+      HexFormat hex = HexFormat.of();
+      List<String> header;
+      List<List<Object>> rows = new ArrayList<>();
+      if (!r.getRecordMatchesList().isEmpty() || (r.getLabelCountsCount() == 0
+          && r.getTotalsCount() == 0 && r.getSuppressed() == 0)) {
+        header = List.of("record_id", "tier", "label", "events");
+        Set<String> wanted = new HashSet<>();
+        r.getRecordMatchesList().forEach(m -> wanted.add(hex.formatHex(m.getRecordHandle()
+            .toByteArray())));
+        Map<String, String> ids = HandleMappings.resolve(maps, wanted);
+        for (RecordMatch m : r.getRecordMatchesList()) {
+          String h = hex.formatHex(m.getRecordHandle().toByteArray());
+          rows.add(List.of(ids.getOrDefault(h, "handle:" + h), tier(tiers, m.getTier()),
+              hex.formatHex(m.getLabelHandle().toByteArray()), m.getEvents()));
+        }
+      } else if (r.getLabelCountsCount() > 0 || r.getSuppressed() > 0) {
+        header = List.of("label", "tier", "matched_records", "submitters");
+        Set<String> wanted = new HashSet<>();
+        r.getLabelCountsList().forEach(c -> wanted.add(hex.formatHex(c.getLabelHandle()
+            .toByteArray())));
+        Map<String, String> labels = HandleMappings.resolve(maps, wanted);
+        for (LabelCount c : r.getLabelCountsList()) {
+          String h = hex.formatHex(c.getLabelHandle().toByteArray());
+          rows.add(List.of(labels.getOrDefault(h, "handle:" + h), tier(tiers, c.getTier()),
+              c.getMatchedRecords(), c.getSubmitters()));
+        }
+        if (r.getSuppressed() > 0) {
+          spec.commandLine().getErr().println(r.getSuppressed()
+              + " label aggregates were below the threshold k and are suppressed");
+        }
+      } else {
+        header = List.of("tier", "matched_records", "matched_events", "matched_labels",
+            "submitters");
+        for (TierTotals t : r.getTotalsList()) {
+          rows.add(List.of(tier(tiers, t.getTier()), t.getMatchedRecords(),
+              t.getMatchedEvents(), t.getMatchedLabels(), t.getSubmitters()));
+        }
+      }
+      return format.equals("json") ? json(header, rows) : csv(header, rows);
+    }
+
+    private static String tier(List<String> tiers, int n) {
+      return n < tiers.size() ? tiers.get(n) : Integer.toString(n);
+    }
+
+    private static String csv(List<String> header, List<List<Object>> rows) {
+      StringBuilder b = new StringBuilder(String.join(",", header)).append('\n');
+      for (List<Object> row : rows) {
+        for (int i = 0; i < row.size(); i++) {
+          if (i > 0) {
+            b.append(',');
+          }
+          String v = String.valueOf(row.get(i));
+          if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
+            v = "\"" + v.replace("\"", "\"\"") + "\"";
+          }
+          b.append(v);
+        }
+        b.append('\n');
+      }
+      return b.toString();
+    }
+
+    private static String json(List<String> header, List<List<Object>> rows) {
+      com.fasterxml.jackson.databind.ObjectMapper mapper =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ArrayNode array = mapper.createArrayNode();
+      for (List<Object> row : rows) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = array.addObject();
+        for (int i = 0; i < header.size(); i++) {
+          Object v = row.get(i);
+          if (v instanceof Long l) {
+            o.put(header.get(i), l);
+          } else {
+            o.put(header.get(i), String.valueOf(v));
+          }
+        }
+      }
+      StringWriter w = new StringWriter();
+      try {
+        mapper.writerWithDefaultPrettyPrinter().writeValue(w, array);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      return w + "\n";
+    }
+  }
+}

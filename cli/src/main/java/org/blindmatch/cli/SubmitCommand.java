@@ -1,0 +1,205 @@
+package org.blindmatch.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.federation.Submitter;
+import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.crypto.tokenfile.TokenFileException;
+import org.blindmatch.crypto.tokenfile.TokenFileSet;
+import java.util.ArrayList;
+import java.util.List;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code blindmatch submit}: send a token file to the clearinghouse and keep the receipt. */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+    description = {"Submit a token file to the clearinghouse over mutual TLS: records are "
+        + "sorted, committed to by a signed Merkle root, streamed in chunks, and the signed "
+        + "receipt is verified and saved.",
+        "Re-running with the same --id resumes an interrupted upload or returns the same "
+            + "receipt."})
+final class SubmitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--profile", required = true, paramLabel = "FILE",
+      description = "Node profile: server, certificates, signing key.")
+  Path profile;
+
+  static final class Input {
+    @Option(names = "--tokens", required = true, paramLabel = "FILE",
+        description = "Token file from 'blindmatch tokenize', or a directory of part "
+            + "token files with a MANIFEST (the Spark job's tokens/ output), submitted as one.")
+    Path tokens;
+
+    @Option(names = "--reports", required = true, paramLabel = "CSV",
+        description = "Report events: tokenized first (to CSV.bmt and CSV.bmt.map.csv, "
+            + "replacing them), then submitted. Needs --scope and --keyset.")
+    Path reports;
+
+    @Option(names = "--watchlist", required = true, paramLabel = "CSV",
+        description = "A watchlist: tokenized first, then submitted. Needs --scope and "
+            + "--keyset.")
+    Path watchlist;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  @Option(names = "--scope", paramLabel = "FILE",
+      description = "With --reports/--watchlist: the scope file.")
+  Path scope;
+
+  @Option(names = "--keyset", paramLabel = "FILE",
+      description = "With --reports/--watchlist in hmac mode: the token keyset.")
+  Path keyset;
+
+  @Option(names = "--mode", defaultValue = "hmac", paramLabel = "MODE",
+      description = "With --reports/--watchlist: hmac (default) or oprf (with --keyholders "
+          + "and --oprf-key; the profile's identity asks the keyholders).")
+  String mode;
+
+  @Mixin OprfOptions oprf;
+
+  @Mixin PassphraseOptions passphrase;
+
+  @Option(names = "--no-progress", description = "Never show a progress bar.")
+  boolean noProgress;
+
+  @Option(names = "--id", paramLabel = "ID",
+      description = "Submission id (default: the token file's SHA-256 prefix).")
+  String id;
+
+  @Option(names = "--receipt", paramLabel = "FILE",
+      description = "Where to save the signed receipt (default: <tokens>.receipt).")
+  Path receiptFile;
+
+  @Override
+  public Integer call() throws InputException, IOException {
+    NodeProfile p = NodeProfile.load(profile);
+    if (input.tokens != null && (oprf.keyholders != null || oprf.publicFile != null)) {
+      throw new InputException("--keyholders and --oprf-key are for tokenizing "
+          + "--reports/--watchlist; a token file is already keyed");
+    }
+    Path tokens = input.tokens != null ? input.tokens : tokenizeFirst();
+    String submissionId = id != null ? id : defaultId(tokens);
+    Path receiptPath = receiptFile != null ? receiptFile : Path.of(tokens + ".receipt");
+    try (FederationClient client = FederationClient.connect(p)) {
+      Path temp = tokens.toAbsolutePath().getParent();
+      ProgressBar bar = noProgress || System.console() == null ? null
+          : new ProgressBarBuilder().setTaskName("submit " + tokens.getFileName())
+              .setInitialMax(Math.max(1, Files.isDirectory(tokens) ? 1
+                  : (Files.size(tokens) - 100) / 33))
+              .setUnit(" records", 1).setStyle(ProgressBarStyle.ASCII)
+              .setUpdateIntervalMillis(250)
+              .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+      Submitter.Submitted s;
+      try {
+        s = new Submitter(client).submit(tokens, submissionId, temp,
+            sent -> {
+              if (bar != null) {
+                bar.stepTo(sent);
+              }
+            });
+      } finally {
+        if (bar != null) {
+          bar.close();
+        }
+      }
+      try (AtomicOutput out = AtomicOutput.create(receiptPath, true)) {
+        out.stream().write(s.receipt().toByteArray());
+        out.commit();
+      }
+      Path positionPath = Path.of(receiptPath + ".logpos");
+      try (AtomicOutput out = AtomicOutput.create(positionPath, true)) {
+        out.stream().write(s.logPosition().toByteArray());
+        out.commit();
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      w.println("submitted  " + submissionId + " as " + client.identity());
+      w.println("records    " + s.records());
+      w.println("root       " + HexFormat.of().formatHex(s.merkleRoot()));
+      w.println("expires    " + java.time.Instant.ofEpochSecond(s.body().getExpiresAt()));
+      w.println("receipt    " + receiptPath + " (signature verified)");
+      w.println("log        entry " + s.logPosition().getIndex() + " of "
+          + s.treeHead().getTreeSize() + ", " + positionPath + " (inclusion verified)");
+    }
+    return 0;
+  }
+
+  /** Runs {@code tokenize} on the CSV input and returns the token file. */
+  private Path tokenizeFirst() throws InputException {
+    boolean oprfMode = mode.equals("oprf");
+    if (scope == null || (!oprfMode && keyset == null)) {
+      throw new InputException("--reports/--watchlist need --scope and, in hmac mode, "
+          + "--keyset");
+    }
+    Path csv = input.reports != null ? input.reports : input.watchlist;
+    Path out = Path.of(csv + ".bmt");
+    List<String> args = new ArrayList<>(List.of(
+        input.reports != null ? "--reports" : "--watchlist", csv.toString(),
+        "--scope", scope.toString(), "--out", out.toString(), "--force", "--mode", mode));
+    if (oprfMode) {
+      args.addAll(List.of("--profile", profile.toString()));
+      args.addAll(oprf.asArguments());
+    } else {
+      args.addAll(List.of("--keyset", keyset.toString()));
+    }
+    if (passphrase.passphraseFile != null) {
+      args.addAll(List.of("--passphrase-file", passphrase.passphraseFile.toString()));
+    }
+    if (noProgress) {
+      args.add("--no-progress");
+    }
+    CommandLine tokenize = new CommandLine(new TokenizeCommand());
+    tokenize.setOut(spec.commandLine().getOut());
+    tokenize.setErr(spec.commandLine().getErr());
+    tokenize.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
+    if (tokenize.execute(args.toArray(String[]::new)) != 0) {
+      throw new InputException("tokenizing " + csv + " failed; nothing was submitted");
+    }
+    return out;
+  }
+
+  /** The SHA-256 prefix of the token file (of a part directory: manifest, then parts). */
+  private static String defaultId(Path tokens) throws IOException, InputException {
+    List<Path> files = new ArrayList<>();
+    if (Files.isDirectory(tokens)) {
+      try {
+        files.add(tokens.resolve(TokenFileSet.MANIFEST));
+        files.addAll(TokenFileSet.open(tokens).parts());
+      } catch (TokenFileException e) {
+        throw new InputException(e.getMessage());
+      }
+    } else {
+      files.add(tokens);
+    }
+    java.security.MessageDigest md = Sha256.newDigest();
+    byte[] buf = new byte[1 << 16];
+    for (Path f : files) {
+      try (var in = Files.newInputStream(f)) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          md.update(buf, 0, n);
+        }
+      }
+    }
+    return "sub-" + HexFormat.of().formatHex(md.digest(), 0, 12);
+  }
+}

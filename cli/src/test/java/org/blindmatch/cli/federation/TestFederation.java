@@ -1,0 +1,171 @@
+package org.blindmatch.cli.federation;
+
+import org.blindmatch.client.federation.FederationClient;
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.blindmatch.crypto.keys.EncryptedKeysetFile;
+import org.blindmatch.crypto.keys.PassphraseKdf;
+import org.blindmatch.crypto.keys.TokenKeyset;
+import org.blindmatch.crypto.pki.FederationCa;
+import org.blindmatch.crypto.pki.IssuedNode;
+import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.crypto.pki.PemFiles;
+import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.crypto.scope.ScopeLoader;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.proto.v1.Commitment;
+import org.blindmatch.proto.v1.KeyMode;
+import org.blindmatch.proto.v1.SubmissionRole;
+import org.blindmatch.proto.v1.UploadBegin;
+import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
+import org.blindmatch.server.clearinghouse.ClearinghouseServer;
+import org.blindmatch.server.keyholder.KeyholderConfig;
+import org.blindmatch.server.keyholder.KeyholderServer;
+
+/**
+ * A federation in a directory: CA, clearinghouse certificate (localhost, 127.0.0.1), scope,
+ * token keyset and {@code clearinghouse.yaml} (listen 127.0.0.1:0, data_dir {@code data}).
+ * Either runs the clearinghouse in-process (real Netty mTLS), or leaves {@link #server} null
+ * for a test that runs {@link #config} in a process of its own and calls {@link #usePort}.
+ */
+public final class TestFederation implements AutoCloseable {
+  public static final String PASS = "test federation passphrase";
+  public final Path dir;
+  public final Path scope;
+  public final Path keyset;
+  public final Path config;
+  public final int keyId;
+  public final byte[] scopeDigest;
+  /** The in-process server, or null. */
+  public final ClearinghouseServer server;
+  private final FederationCa ca;
+  private final Map<String, Path> profiles = new LinkedHashMap<>();
+  private int port = 1;
+
+  /** A federation whose clearinghouse runs in this JVM. */
+  public TestFederation(Path dir, int k) throws Exception {
+    this(dir, k, true);
+  }
+
+  public TestFederation(Path dir, int k, boolean inProcess) throws Exception {
+    this.dir = dir;
+    Files.writeString(dir.resolve("passphrase.txt"), PASS + "\n");
+    ca = FederationCa.create("test", Duration.ofDays(2));
+    Files.createDirectories(dir.resolve("pki"));
+    PemFiles.writeCertificate(dir.resolve("pki/ca.crt"), ca.certificate(), true);
+    issue(Role.CLEARINGHOUSE, "clearinghouse", List.of("localhost"), List.of("127.0.0.1"));
+    scope = dir.resolve("scope.yaml");
+    Files.writeString(scope, """
+        scope: test-scope
+        tiers:
+          - {name: ip+hour, bucket_width: 1h, watchlist_tolerance: 30m}
+          - {name: ip-only, bucket_width: none}
+        """);
+    scopeDigest = ScopeLoader.load(scope).digest();
+    var tokenKeys = TokenKeyset.generate();
+    keyId = TokenKeyset.select(tokenKeys, null).id();
+    keyset = dir.resolve("token-keys.json");
+    EncryptedKeysetFile.write(keyset, tokenKeys, TokenKeyset.PURPOSE, PASS.toCharArray(),
+        PassphraseKdf.withRandomSalt(), true);
+    config = dir.resolve("clearinghouse.yaml");
+    Files.writeString(config, "federation: test\nlisten: 127.0.0.1:0\ndata_dir: data\n"
+        + "tls: {ca: pki/ca.crt, cert: pki/clearinghouse.crt, key: pki/clearinghouse.key}\n"
+        + "signing_keyset: pki/clearinghouse.signing.json\npassphrase_file: passphrase.txt\n"
+        + "scope: scope.yaml\naccepted_key_ids: [" + Integer.toUnsignedString(keyId) + "]\n"
+        + "k_threshold: " + k + "\n");
+    server = inProcess ? ClearinghouseServer.start(ClearinghouseConfig.load(config)) : null;
+    if (server != null) {
+      port = server.port();
+    }
+  }
+
+  /**
+   * Starts keyholder {@code i} in-process (issuing its certificate on first use) with the
+   * share and public key of the ceremony written to {@code dir/epoch1}.
+   */
+  public KeyholderServer startKeyholder(Path dir, int i) throws Exception {
+    String name = "keyholder-" + i;
+    if (!Files.exists(dir.resolve("pki/" + name + ".crt"))) {
+      issue(Role.KEYHOLDER, name, List.of("localhost"), List.of("127.0.0.1"));
+    }
+    Path config = dir.resolve(name + ".yaml");
+    Files.writeString(config, "federation: test\nlisten: 127.0.0.1:0\n"
+        + "data_dir: " + name + "-data\n"
+        + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
+        + "passphrase_file: passphrase.txt\n"
+        + "share: epoch1/keyholder-" + i + ".epoch-1.share\n"
+        + "public_key: epoch1/oprf-public.epoch-1.json\nquota_per_identity: 100000\n");
+    return KeyholderServer.start(KeyholderConfig.load(config, null));
+  }
+
+  /** Issues a node and writes its profile (pointing at the current port); returns its path. */
+  public Path node(Role role, String name) throws Exception {
+    issue(role, name, List.of(), List.of());
+    Path profile = dir.resolve(name + ".profile.yaml");
+    profiles.put(name, profile);
+    writeProfile(name, profile);
+    return profile;
+  }
+
+  /** Points every profile written so far, and those written later, at {@code newPort}. */
+  public void usePort(int newPort) throws IOException {
+    port = newPort;
+    for (Map.Entry<String, Path> p : profiles.entrySet()) {
+      writeProfile(p.getKey(), p.getValue());
+    }
+  }
+
+  /** An UploadBegin of a report with both tiers for this federation's scope and key. */
+  public UploadBegin begin(String id, long records) {
+    return UploadBegin.newBuilder()
+        .setSubmissionId(id)
+        .setRole(SubmissionRole.SUBMISSION_ROLE_REPORT)
+        .setKeyMode(KeyMode.KEY_MODE_HMAC)
+        .setScopeDigest(ByteString.copyFrom(scopeDigest))
+        .setKeyId(keyId)
+        .addTiers(0)
+        .addTiers(1)
+        .setRecordCount(records)
+        .build();
+  }
+
+  /** The commitment to {@link #begin}'s upload with {@code root}, submitted by {@code c}. */
+  public Commitment commitment(FederationClient c, String id, long records, byte[] root) {
+    UploadBegin b = begin(id, records);
+    return Commitment.newBuilder().setSubmissionId(id)
+        .setSubmitter(c.identity().uri().toString()).setRole(b.getRole())
+        .setKeyMode(b.getKeyMode()).setScopeDigest(b.getScopeDigest()).setKeyId(b.getKeyId())
+        .addAllTiers(b.getTiersList()).setRecordCount(records)
+        .setMerkleRoot(ByteString.copyFrom(root)).build();
+  }
+
+  public void issue(Role role, String name, List<String> dns, List<String> ips)
+      throws Exception {
+    IssuedNode n = ca.issue(new NodeIdentity("test", role, name), dns, ips, Duration.ofDays(1));
+    Path pki = dir.resolve("pki");
+    PemFiles.writeCertificate(pki.resolve(name + ".crt"), n.certificate(), true);
+    PemFiles.writePrivateKey(pki.resolve(name + ".key"), n.privateKey(), PASS.toCharArray(),
+        true);
+    EncryptedKeysetFile.write(pki.resolve(name + ".signing.json"), NodeSigner.generate(),
+        NodeSigner.PURPOSE, PASS.toCharArray(), PassphraseKdf.withRandomSalt(), true);
+  }
+
+  private void writeProfile(String name, Path profile) throws IOException {
+    Files.writeString(profile, "server: 127.0.0.1:" + port + "\n"
+        + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
+        + "signing_keyset: pki/" + name + ".signing.json\npassphrase_file: passphrase.txt\n");
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}
