@@ -1,5 +1,7 @@
 package org.blindmatch.bench;
 
+import org.blindmatch.core.claims.Receipts;
+import org.blindmatch.core.claims.Commitments;
 import com.google.protobuf.ByteString;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -383,15 +385,14 @@ final class LogBench {
           .setRecordCount(1_000_000L + i).setMerkleRoot(ByteString.copyFrom(merkleRoot))
           .build();
       try {
-        byte[] commitmentSignature = submitters[i % SUBMITTERS].sign(c.toByteArray());
-        byte[] body = ReceiptBody.newBuilder().setCommitment(c)
+        byte[] commitmentSignature =
+            Commitments.sign(submitters[i % SUBMITTERS], c).getSignature().toByteArray();
+        ReceiptBody body = ReceiptBody.newBuilder().setCommitment(c)
             .setCommitmentSignatureSha256(ByteString.copyFrom(
                 MessageDigest.getInstance("SHA-256").digest(commitmentSignature)))
             .setCommittedAt(1_790_000_000L + i).setExpiresAt(1_800_000_000L + i)
-            .setClearinghouse("blindmatch://bench/clearinghouse/c").build().toByteArray();
-        return LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
-                .setBody(ByteString.copyFrom(body))
-                .setSignature(ByteString.copyFrom(ch.sign(body))))
+            .setClearinghouse("blindmatch://bench/clearinghouse/c").build();
+        return LogEntry.newBuilder().setReceipt(Receipts.sign(ch, body))
             .setCommitmentSignature(ByteString.copyFrom(commitmentSignature))
             .build().toByteArray();
       } catch (java.security.GeneralSecurityException e) {

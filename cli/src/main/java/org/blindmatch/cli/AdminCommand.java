@@ -1,5 +1,7 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.ClaimVerificationException;
 import org.blindmatch.server.config.ConfigException;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
@@ -170,14 +172,13 @@ final class AdminCommand {
         PrintWriter out = spec.commandLine().getOut();
         for (SignedTranscript st : c.admin().listRuns(ListRunsRequest.getDefaultInstance())
             .getTranscriptsList()) {
+          RunTranscript t;
           try {
-            NodeSigner.verify(key, st.getTranscript().toByteArray(),
-                st.getSignature().toByteArray());
-          } catch (GeneralSecurityException e) {
+            t = Transcripts.verify(key, st);
+          } catch (ClaimVerificationException e) {
             throw new InputException("a transcript's signature does not verify against the "
                 + "clearinghouse's published key");
           }
-          RunTranscript t = RunTranscript.parseFrom(st.getTranscript());
           out.printf("%s  %s  scope %s  k=%d  %d report + %d watchlist inputs  "
                   + "%d recipients  signature ok%n", t.getRunId(),
               Instant.ofEpochSecond(t.getStartedAt()), t.getScopeId(), t.getKThreshold(),
@@ -191,8 +192,6 @@ final class AdminCommand {
         return 0;
       } catch (StatusRuntimeException e) {
         throw new InputException("cannot list runs: " + FederationClient.describe(e));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new InputException("malformed transcript from the server");
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.core.claims.Commitments;
 import org.blindmatch.client.federation.FederationClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -131,8 +132,9 @@ public final class FederationTests {
   /** Commits, signing with the client's node key (or a corrupted signature). */
   public static Receipt commit(FederationClient c, Commitment commitment, boolean goodSignature)
       throws Exception {
-    byte[] bytes = commitment.toByteArray();
-    byte[] sig = c.signer().sign(bytes);
+    CommitRequest signed = Commitments.sign(c.signer(), commitment);
+    byte[] bytes = signed.getCommitment().toByteArray();
+    byte[] sig = signed.getSignature().toByteArray();
     if (!goodSignature) {
       sig[sig.length - 1] ^= 1;
     }

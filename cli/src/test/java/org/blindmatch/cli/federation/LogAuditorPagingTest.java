@@ -33,7 +33,7 @@ import org.blindmatch.proto.v1.PublishedScope;
 import org.blindmatch.proto.v1.ScopeServiceGrpc;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
-import org.blindmatch.core.claims.SignedTreeHeads;
+import org.blindmatch.core.claims.TreeHeads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +77,7 @@ class LogAuditorPagingTest {
       log.add(e);
       tree.append(MerkleHash.leafHash(e));
     }
-    head = SignedTreeHeads.sign(clearinghouse, TreeHead.newBuilder().setTreeSize(ENTRIES)
+    head = TreeHeads.sign(clearinghouse, TreeHead.newBuilder().setTreeSize(ENTRIES)
         .setRootHash(ByteString.copyFrom(tree.root())).setTimestamp(1)
         .setClearinghouse("blindmatch://test/clearinghouse/c").build());
     String name = InProcessServerBuilder.generateName();

@@ -1,5 +1,8 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.Receipts;
+import org.blindmatch.core.claims.Commitments;
 import org.blindmatch.client.federation.AuditState;
 import org.blindmatch.server.config.ConfigException;
 import static org.blindmatch.cli.federation.FederationTests.fail;
@@ -36,7 +39,7 @@ import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.proto.v1.TierTotals;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
-import org.blindmatch.core.claims.SignedTreeHeads;
+import org.blindmatch.core.claims.TreeHeads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,12 +137,10 @@ class LogTamperTest {
           .getBody());
       Commitment c = real.getCommitment().toBuilder().setSubmitter(ghost)
           .setSubmissionId("g1").build();
-      byte[] signature = intruder.sign(c.toByteArray());
-      byte[] body = real.toBuilder().setCommitment(c).setCommitmentSignatureSha256(
-          ByteString.copyFrom(Sha256.digest(signature))).build().toByteArray();
-      LogEntry receipt = LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
-              .setBody(ByteString.copyFrom(body))
-              .setSignature(ByteString.copyFrom(intruder.sign(body))))
+      byte[] signature = Commitments.sign(intruder, c).getSignature().toByteArray();
+      ReceiptBody body = real.toBuilder().setCommitment(c).setCommitmentSignatureSha256(
+          ByteString.copyFrom(Sha256.digest(signature))).build();
+      LogEntry receipt = LogEntry.newBuilder().setReceipt(Receipts.sign(intruder, body))
           .setCommitmentSignature(ByteString.copyFrom(signature)).build();
       int idx = 7;
       for (LogEntry e : new LogEntry[] {member, receipt}) {
@@ -206,12 +207,10 @@ class LogTamperTest {
   void aTranscriptStoredWithoutTheKeyIsNotLogged() throws Exception {
     // The server logs stored transcripts a crash kept out of the log; one it did not sign is
     // refused instead.
-    byte[] t = RunTranscript.newBuilder().setRunId("fabricated").build().toByteArray();
+    RunTranscript t = RunTranscript.newBuilder().setRunId("fabricated").build();
     try (Connection db = db(); PreparedStatement p = db.prepareStatement(
         "INSERT INTO records (kind, key, value) VALUES ('transcript', 'fabricated', ?)")) {
-      p.setBytes(1, SignedTranscript.newBuilder().setTranscript(ByteString.copyFrom(t))
-          .setSignature(ByteString.copyFrom(NodeSigner.of(NodeSigner.generate()).sign(t)))
-          .build().toByteArray());
+      p.setBytes(1, Transcripts.sign(NodeSigner.of(NodeSigner.generate()), t).toByteArray());
       p.executeUpdate();
     }
     assertRefusedAtStart("the stored transcript of run fabricated is not signed by this "
@@ -372,13 +371,12 @@ class LogTamperTest {
       ReceiptBody body = ReceiptBody.parseFrom(real.getReceipt().getBody());
       Commitment invented = body.getCommitment().toBuilder().setSubmissionId("invented")
           .build();
-      byte[] signature = NodeSigner.of(NodeSigner.generate()).sign(invented.toByteArray());
-      byte[] forgedBody = body.toBuilder().setCommitment(invented)
+      byte[] signature = Commitments.sign(NodeSigner.of(NodeSigner.generate()), invented)
+          .getSignature().toByteArray();
+      ReceiptBody forgedBody = body.toBuilder().setCommitment(invented)
           .setCommitmentSignatureSha256(ByteString.copyFrom(Sha256.digest(signature)))
-          .build().toByteArray();
-      byte[] entry = LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
-              .setBody(ByteString.copyFrom(forgedBody))
-              .setSignature(ByteString.copyFrom(ch.sign(forgedBody))))
+          .build();
+      byte[] entry = LogEntry.newBuilder().setReceipt(Receipts.sign(ch, forgedBody))
           .setCommitmentSignature(ByteString.copyFrom(signature)).build().toByteArray();
       try (PreparedStatement p = db.prepareStatement(
           "INSERT INTO log_entries (idx, entry_key, entry) VALUES (7, 'receipt/invented', ?)")) {
@@ -413,10 +411,8 @@ class LogTamperTest {
     NodeSigner ch = clearinghouseSigner();
     try (Connection db = db()) {
       SignedTranscript old = LogEntry.parseFrom(entry(db, 6)).getTranscript();
-      byte[] t = change.apply(RunTranscript.parseFrom(old.getTranscript())).toByteArray();
-      SignedTranscript signed = SignedTranscript.newBuilder()
-          .setTranscript(ByteString.copyFrom(t))
-          .setSignature(ByteString.copyFrom(ch.sign(t))).build();
+      SignedTranscript signed = Transcripts.sign(ch,
+          change.apply(RunTranscript.parseFrom(old.getTranscript())));
       replace(db, 6, LogEntry.newBuilder().setTranscript(signed).build().toByteArray());
       try (PreparedStatement p = db.prepareStatement(
           "UPDATE records SET value = ? WHERE kind = 'transcript' AND key = ?")) {
@@ -444,7 +440,7 @@ class LogTamperTest {
       }
       TreeHead old = TreeHead.parseFrom(SignedTreeHead.parseFrom(bytes(db,
           "SELECT value FROM records WHERE kind = 'log-seal'")).getTreeHead());
-      SignedTreeHead seal = SignedTreeHeads.sign(clearinghouseSigner(), old.toBuilder()
+      SignedTreeHead seal = TreeHeads.sign(clearinghouseSigner(), old.toBuilder()
           .setTreeSize(root.size()).setRootHash(ByteString.copyFrom(root.root())).build());
       try (PreparedStatement p = db.prepareStatement(
           "UPDATE records SET value = ? WHERE kind = 'log-seal'")) {

@@ -35,7 +35,7 @@ import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.core.claims.LogPositions;
-import org.blindmatch.core.claims.SignedTreeHeads;
+import org.blindmatch.core.claims.TreeHeads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +105,7 @@ class TransparencyLogTest {
 
     // A platform may fetch a newer head and a proof against it.
     try (FederationClient c = client(platform)) {
-      TreeHead now = SignedTreeHeads.verify(keyset,
+      TreeHead now = TreeHeads.verify(keyset,
           c.audit().getSignedTreeHead(GetSignedTreeHeadRequest.getDefaultInstance()));
       InclusionProof proof = c.audit().getInclusionProof(GetInclusionProofRequest.newBuilder()
           .setIndex(position.getIndex()).setTreeSize(now.getTreeSize()).build());
@@ -242,7 +242,7 @@ class TransparencyLogTest {
         new org.blindmatch.crypto.merkle.StreamingMerkleRoot();
     other.addLeaf(new byte[] {1}, 0, 1);
     other.addLeaf(new byte[] {2}, 0, 1);
-    AuditState kept = AuditState.resumedAt(SignedTreeHeads.sign(ch, TreeHead.newBuilder()
+    AuditState kept = AuditState.resumedAt(TreeHeads.sign(ch, TreeHead.newBuilder()
         .setTreeSize(2).setRootHash(ByteString.copyFrom(other.root())).build()),
         2, other.frontier());
     Path state = dir.resolve("forked-state");
@@ -258,7 +258,7 @@ class TransparencyLogTest {
   // ---- helpers ----
 
   private TreeHead head(FederationClient c) throws Exception {
-    return SignedTreeHeads.verify(keyset,
+    return TreeHeads.verify(keyset,
         c.audit().getSignedTreeHead(GetSignedTreeHeadRequest.getDefaultInstance()));
   }
 

@@ -1,5 +1,6 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import java.security.GeneralSecurityException;
@@ -17,7 +18,7 @@ import org.blindmatch.proto.v1.GetSignedTreeHeadRequest;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.core.claims.LogPositions;
-import org.blindmatch.core.claims.SignedTreeHeads;
+import org.blindmatch.core.claims.TreeHeads;
 
 /**
  * An auditor's check of the clearinghouse's transparency log. It fetches the latest signed
@@ -124,8 +125,8 @@ public final class LogAuditor {
 
   private TreeHead verifyHead(SignedTreeHead signed, String what) throws InputException {
     try {
-      return SignedTreeHeads.verify(keyset, signed);
-    } catch (GeneralSecurityException e) {
+      return TreeHeads.verify(keyset, signed);
+    } catch (ClaimVerificationException e) {
       throw new InputException(what + " does not verify against the clearinghouse's "
           + "published key");
     }

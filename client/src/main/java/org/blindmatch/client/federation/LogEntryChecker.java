@@ -1,5 +1,8 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.Commitments;
+import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
@@ -263,9 +266,10 @@ public final class LogEntryChecker {
       return "no member entry before it logs a signing key for " + submitter;
     }
     try {
-      submitterVerifier(submitterKeyset).verify(body.getCommitment().toByteArray(), signature);
+      Commitments.verify(submitterVerifier(submitterKeyset), body.getCommitment().toByteArray(),
+          signature);
       return null;
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | ClaimVerificationException e) {
       return "the submitter's signature over the commitment does not verify against the "
           + "signing key its member entry logged: the submitter did not make this commitment";
     }
@@ -357,9 +361,8 @@ public final class LogEntryChecker {
     RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
     String at = "log entry " + index + " (run " + t.getRunId() + "): ";
     try {
-      clearinghouse.verify(signed.getTranscript().toByteArray(),
-          signed.getSignature().toByteArray());
-    } catch (GeneralSecurityException e) {
+      Transcripts.verify(clearinghouse, signed);
+    } catch (ClaimVerificationException e) {
       throw new InputException(at + "transcript: the signature does not verify against the "
           + "clearinghouse's published key");
     }

@@ -1,5 +1,7 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.claims.Receipts;
+import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
 import java.security.GeneralSecurityException;
@@ -16,7 +18,7 @@ import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.core.claims.LogPositions;
-import org.blindmatch.core.claims.SignedTreeHeads;
+import org.blindmatch.core.claims.TreeHeads;
 
 /**
  * Proves a submitter's receipt is in the clearinghouse's log today: the receipt is signed by
@@ -37,9 +39,8 @@ public final class ReceiptCheck {
       throws InputException {
     String key = client.publishedScope().getClearinghousePublicKeyset();
     try {
-      NodeSigner.verify(key, receipt.getBody().toByteArray(),
-          receipt.getSignature().toByteArray());
-    } catch (GeneralSecurityException e) {
+      Receipts.verify(key, receipt);
+    } catch (ClaimVerificationException e) {
       throw new InputException("the receipt's signature does not verify against the "
           + "clearinghouse's published key");
     }
@@ -52,11 +53,11 @@ public final class ReceiptCheck {
       savedHead = LogPositions.verify(key, saved);
     } catch (InvalidProtocolBufferException e) {
       throw new InputException("the saved log position is malformed");
-    } catch (GeneralSecurityException | MerkleProofException e) {
+    } catch (ClaimVerificationException e) {
       throw new InputException("the saved log position does not verify: " + e.getMessage());
     }
     try {
-      TreeHead current = SignedTreeHeads.verify(key, client.audit()
+      TreeHead current = TreeHeads.verify(key, client.audit()
           .getSignedTreeHead(GetSignedTreeHeadRequest.getDefaultInstance()));
       if (current.getTreeSize() < savedHead.getTreeSize()) {
         throw new InputException("the log shrank: the receipt came with a head of size "
@@ -68,7 +69,7 @@ public final class ReceiptCheck {
           saved.getIndex(), current.getTreeSize(), LogPositions.hashes(proof.getHashesList()),
           current.getRootHash().toByteArray());
       return new Result(saved.getIndex(), savedHead, current);
-    } catch (GeneralSecurityException e) {
+    } catch (ClaimVerificationException e) {
       throw new InputException("the current tree head's signature does not verify");
     } catch (MerkleProofException e) {
       throw new InputException("the receipt is NOT in the current log: " + e.getMessage());

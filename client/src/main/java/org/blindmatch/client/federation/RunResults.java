@@ -1,5 +1,7 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
 import java.security.GeneralSecurityException;
@@ -38,16 +40,15 @@ public record RunResults(Results results, RunTranscript transcript) {
       throw new InputException("cannot get results of " + runId + ": "
           + FederationClient.describe(e));
     }
+    RunTranscript transcript;
     try {
-      NodeSigner.verify(published.getClearinghousePublicKeyset(),
-          response.getTranscript().getTranscript().toByteArray(),
-          response.getTranscript().getSignature().toByteArray());
-    } catch (GeneralSecurityException e) {
+      transcript = Transcripts.verify(published.getClearinghousePublicKeyset(),
+          response.getTranscript());
+    } catch (ClaimVerificationException e) {
       throw new InputException("run " + runId + ": the transcript signature does not verify "
           + "against the clearinghouse's published key");
     }
     try {
-      RunTranscript transcript = RunTranscript.parseFrom(response.getTranscript().getTranscript());
       Results results = Results.parseFrom(response.getResults());
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(response.getResults().toByteArray());

@@ -1,5 +1,8 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.claims.ClaimVerificationException;
+import org.blindmatch.core.claims.Commitments;
+import org.blindmatch.core.claims.Receipts;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -118,11 +121,8 @@ public final class Submitter {
           .setRecordCount(begin.getRecordCount())
           .setMerkleRoot(ByteString.copyFrom(root))
           .build();
-      byte[] bytes = commitment.toByteArray();
-      CommitResponse response = client.submissions().commit(CommitRequest.newBuilder()
-          .setCommitment(ByteString.copyFrom(bytes))
-          .setSignature(ByteString.copyFrom(client.signer().sign(bytes)))
-          .build());
+      CommitResponse response = client.submissions().commit(
+          Commitments.sign(client.signer(), commitment));
       Receipt receipt = response.getReceipt();
       ReceiptBody body = verifyReceipt(receipt, commitment, published);
       TreeHead head = verifyLogged(receipt, response.getLogPosition(), published);
@@ -140,18 +140,17 @@ public final class Submitter {
 
   private static ReceiptBody verifyReceipt(Receipt receipt, Commitment commitment,
       PublishedScope published) throws InputException {
+    ReceiptBody body;
     try {
-      NodeSigner.verify(published.getClearinghousePublicKeyset(),
-          receipt.getBody().toByteArray(), receipt.getSignature().toByteArray());
-      ReceiptBody body = ReceiptBody.parseFrom(receipt.getBody());
-      if (!body.getCommitment().equals(commitment)) {
-        throw new InputException("the receipt does not restate our commitment");
-      }
-      return body;
-    } catch (GeneralSecurityException | com.google.protobuf.InvalidProtocolBufferException e) {
+      body = Receipts.verify(published.getClearinghousePublicKeyset(), receipt);
+    } catch (ClaimVerificationException e) {
       throw new InputException("the receipt's signature does not verify against the "
           + "clearinghouse's published key");
     }
+    if (!body.getCommitment().equals(commitment)) {
+      throw new InputException("the receipt does not restate our commitment");
+    }
+    return body;
   }
 
   /** Checks that the log position holds exactly this receipt and that its proof verifies. */
@@ -164,12 +163,9 @@ public final class Submitter {
       return LogPositions.verify(published.getClearinghousePublicKeyset(), position);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new InputException("the log position's entry is not a LogEntry");
-    } catch (GeneralSecurityException e) {
-      throw new InputException("the signed tree head does not verify against the "
-          + "clearinghouse's published key");
-    } catch (MerkleProofException e) {
-      throw new InputException("the receipt's inclusion proof does not verify: "
-          + e.getMessage());
+    } catch (ClaimVerificationException e) {
+      throw new InputException("the receipt's log position does not verify against the "
+          + "clearinghouse's published key: " + e.getMessage());
     }
   }
 

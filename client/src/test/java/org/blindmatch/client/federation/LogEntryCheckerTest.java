@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.Receipts;
+import org.blindmatch.core.claims.Commitments;
 import com.google.protobuf.ByteString;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -102,11 +105,10 @@ class LogEntryCheckerTest {
 
   @Test
   void aTranscriptMustBeSignedByTheClearinghouse() throws Exception {
-    byte[] t = RunTranscript.newBuilder().setRunId("run-1").build().toByteArray();
+    SignedTranscript t = Transcripts.sign(signer(),
+        RunTranscript.newBuilder().setRunId("run-1").build());
     InputException forged = assertThrows(InputException.class, () -> check(new AuditState(), 4,
-        LogEntry.newBuilder().setTranscript(SignedTranscript.newBuilder()
-            .setTranscript(ByteString.copyFrom(t))
-            .setSignature(ByteString.copyFrom(signer().sign(t)))).build()));
+        LogEntry.newBuilder().setTranscript(t).build()));
     assertEquals("log entry 4 (run run-1): transcript: the signature does not verify against "
         + "the clearinghouse's published key", forged.getMessage());
   }
@@ -262,12 +264,11 @@ class LogEntryCheckerTest {
         .setSubmissionId(id).setSubmitter(PLATFORM).setKeyMode(mode)
         .setKeyId(keyId).setScopeDigest(ByteString.copyFrom(SCOPE)).setRecordCount(1)
         .setMerkleRoot(ByteString.copyFrom(new byte[32])).build();
-    byte[] commitmentSignature = submitter.sign(c.toByteArray());
-    byte[] body = ReceiptBody.newBuilder().setCommitment(c)
+    byte[] commitmentSignature = Commitments.sign(submitter, c).getSignature().toByteArray();
+    ReceiptBody body = ReceiptBody.newBuilder().setCommitment(c)
         .setCommitmentSignatureSha256(ByteString.copyFrom(Sha256.digest(commitmentSignature)))
-        .build().toByteArray();
-    return LogEntry.newBuilder().setReceipt(Receipt.newBuilder()
-        .setBody(ByteString.copyFrom(body)).setSignature(ByteString.copyFrom(signer.sign(body))))
+        .build();
+    return LogEntry.newBuilder().setReceipt(Receipts.sign(signer, body))
         .setCommitmentSignature(ByteString.copyFrom(commitmentSignature))
         .build();
   }

@@ -1,7 +1,6 @@
 package org.blindmatch.core.claims;
 
 import com.google.protobuf.ByteString;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import org.blindmatch.crypto.merkle.MerkleHash;
@@ -10,7 +9,11 @@ import org.blindmatch.crypto.merkle.MerkleVerifier;
 import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.TreeHead;
 
-/** Checks a {@link LogPosition}: the claim "this entry is in the log". Stateless. */
+/**
+ * The clearinghouse's claim "this entry is in the log": a {@link LogPosition} (entry, index,
+ * signed tree head, inclusion path). Verified by submitters after commit and by
+ * {@code audit check-receipt}. Thread-safe: stateless.
+ */
 public final class LogPositions {
   private LogPositions() {}
 
@@ -19,18 +22,22 @@ public final class LogPositions {
    * head {@code position.tree_head} is signed by the key in {@code publicKeysetJson}, and
    * returns that head. The caller checks that the entry is the one it expects.
    *
-   * @throws GeneralSecurityException if the head's signature does not verify
-   * @throws MerkleProofException if the inclusion proof does not verify
+   * @throws ClaimVerificationException if the head's signature or the inclusion proof does not
+   *     verify
    */
   public static TreeHead verify(String publicKeysetJson, LogPosition position)
-      throws GeneralSecurityException, MerkleProofException {
-    TreeHead head = SignedTreeHeads.verify(publicKeysetJson, position.getTreeHead());
+      throws ClaimVerificationException {
+    TreeHead head = TreeHeads.verify(publicKeysetJson, position.getTreeHead());
     if (position.getIndex() < 0) {
-      throw new MerkleProofException("log index exceeds 2^63 - 1");
+      throw new ClaimVerificationException("log index exceeds 2^63 - 1");
     }
-    MerkleVerifier.verifyInclusion(MerkleHash.leafHash(position.getEntry().toByteArray()),
-        position.getIndex(), head.getTreeSize(), hashes(position.getInclusionPathList()),
-        head.getRootHash().toByteArray());
+    try {
+      MerkleVerifier.verifyInclusion(MerkleHash.leafHash(position.getEntry().toByteArray()),
+          position.getIndex(), head.getTreeSize(), hashes(position.getInclusionPathList()),
+          head.getRootHash().toByteArray());
+    } catch (MerkleProofException e) {
+      throw new ClaimVerificationException("inclusion proof: " + e.getMessage(), e);
+    }
     return head;
   }
 

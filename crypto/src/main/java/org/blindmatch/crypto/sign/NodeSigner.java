@@ -60,22 +60,12 @@ public final class NodeSigner {
     return publicKeysetJson;
   }
 
-  /** Signs {@code data}. */
+  /**
+   * Signs {@code data}. Callers sign claims through {@code org.blindmatch.core.claims}, which
+   * prefixes a per-kind context; signing raw bytes here is for those classes.
+   */
   public byte[] sign(byte[] data) throws GeneralSecurityException {
     return signer.sign(data);
-  }
-
-  /**
-   * Verifies a signature against a public keyset in Tink JSON.
-   *
-   * @throws GeneralSecurityException if the keyset is malformed, holds secret material, or
-   *     the signature does not verify
-   */
-  public static void verify(String publicKeysetJson, byte[] data, byte[] signature)
-      throws GeneralSecurityException {
-    KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(publicKeysetJson);
-    handle.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class)
-        .verify(signature, data);
   }
 
   /**

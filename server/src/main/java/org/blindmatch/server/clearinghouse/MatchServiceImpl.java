@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.core.claims.Transcripts;
 import org.blindmatch.crypto.hash.Sha256;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -121,11 +122,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
       transcript.addRecipients(RecipientDigest.newBuilder().setRecipient(e.getKey())
           .setResultsSha256(ByteString.copyFrom(Sha256.digest(bytes))));
     }
-    byte[] transcriptBytes = transcript.build().toByteArray();
-    SignedTranscript signed = SignedTranscript.newBuilder()
-        .setTranscript(ByteString.copyFrom(transcriptBytes))
-        .setSignature(ByteString.copyFrom(ch.signer().sign(transcriptBytes)))
-        .build();
+    SignedTranscript signed = Transcripts.sign(ch.signer(), transcript.build());
     ch.store().putRecord(Clearinghouse.TRANSCRIPTS, runId, signed.toByteArray());
     ch.log().append(Clearinghouse.transcriptLogKey(runId),
         LogEntry.newBuilder().setTranscript(signed).build().toByteArray());

@@ -30,14 +30,12 @@ final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     String caller = node.uri().toString();
     String keyset = request.getPublicKeyset();
     try {
-      // Parsing as a keyset without secrets rejects private keys and garbage.
-      NodeSigner.verify(keyset, new byte[0], new byte[0]);
+      // Loading as a keyset without secrets rejects private keys and garbage.
+      NodeSigner.verifier(keyset);
     } catch (GeneralSecurityException e) {
-      if (!isSignatureFailure(keyset)) {
-        response.onError(Status.INVALID_ARGUMENT.withDescription(
-            "not a Tink public signing keyset").asRuntimeException());
-        return;
-      }
+      response.onError(Status.INVALID_ARGUMENT.withDescription(
+          "not a Tink public signing keyset").asRuntimeException());
+      return;
     }
     try {
       ch.store().putRecord(Clearinghouse.SIGNING_KEYS, caller,
@@ -54,13 +52,4 @@ final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     }
   }
 
-  /** True if the keyset parses as public-only (so the failure was the empty signature). */
-  private static boolean isSignatureFailure(String keyset) {
-    try {
-      com.google.crypto.tink.TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(keyset);
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
-  }
-}
+  /** True if the keyset parses as public-only (so the failure was the empty signature). */}

@@ -1,5 +1,8 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.Receipts;
+import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -48,12 +51,12 @@ final class OwnRecords {
     String what = "the stored receipt of submission " + s.submissionId();
     try {
       Receipt receipt = Receipt.parseFrom(s.receipt());
+      ReceiptBody body;
       try {
-        verifier.verify(receipt.getBody().toByteArray(), receipt.getSignature().toByteArray());
-      } catch (GeneralSecurityException e) {
+        body = Receipts.verify(verifier, receipt);
+      } catch (ClaimVerificationException e) {
         throw corrupt(what + " is not signed by this clearinghouse's key");
       }
-      ReceiptBody body = ReceiptBody.parseFrom(receipt.getBody());
       if (!body.getClearinghouse().equals(identity)) {
         throw corrupt(what + " names clearinghouse " + body.getClearinghouse());
       }
@@ -91,12 +94,12 @@ final class OwnRecords {
     String what = "the stored transcript of run " + runId;
     try {
       SignedTranscript t = SignedTranscript.parseFrom(stored);
+      String named;
       try {
-        verifier.verify(t.getTranscript().toByteArray(), t.getSignature().toByteArray());
-      } catch (GeneralSecurityException e) {
+        named = Transcripts.verify(verifier, t).getRunId();
+      } catch (ClaimVerificationException e) {
         throw corrupt(what + " is not signed by this clearinghouse's key");
       }
-      String named = RunTranscript.parseFrom(t.getTranscript()).getRunId();
       if (!named.equals(runId)) {
         throw corrupt(what + " is the transcript of run " + named);
       }

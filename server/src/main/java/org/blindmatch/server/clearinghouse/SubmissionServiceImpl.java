@@ -1,5 +1,8 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.core.claims.Receipts;
+import org.blindmatch.core.claims.Commitments;
+import org.blindmatch.core.claims.ClaimVerificationException;
 import org.blindmatch.crypto.hash.Sha256;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -313,9 +316,8 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     }
     byte[] signature = request.getSignature().toByteArray();
     try {
-      NodeSigner.verify(new String(key.get(), StandardCharsets.UTF_8),
-          request.getCommitment().toByteArray(), signature);
-    } catch (GeneralSecurityException e) {
+      Commitments.verify(new String(key.get(), StandardCharsets.UTF_8), request);
+    } catch (ClaimVerificationException e) {
       throw Status.FAILED_PRECONDITION.withDescription("the commitment signature does not "
           + "verify against the submitter's registered key").asRuntimeException();
     }
@@ -329,11 +331,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         .setExpiresAt(expires.getEpochSecond())
         .setClearinghouse(ch.identity().uri().toString())
         .build();
-    byte[] bodyBytes = body.toByteArray();
-    Receipt receipt = Receipt.newBuilder()
-        .setBody(ByteString.copyFrom(bodyBytes))
-        .setSignature(ByteString.copyFrom(ch.signer().sign(bodyBytes)))
-        .build();
+    Receipt receipt = Receipts.sign(ch.signer(), body);
     ch.store().commit(id, submitter, root, signature, receipt.toByteArray(),
         now, expires);
     verifiers.remove(id);

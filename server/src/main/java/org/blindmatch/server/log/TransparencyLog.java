@@ -1,6 +1,7 @@
 package org.blindmatch.server.log;
 
-import org.blindmatch.core.claims.SignedTreeHeads;
+import org.blindmatch.core.claims.ClaimVerificationException;
+import org.blindmatch.core.claims.TreeHeads;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
@@ -130,8 +131,8 @@ public final class TransparencyLog {
     TreeHead sealed;
     try {
       signed = SignedTreeHead.parseFrom(seal.get());
-      sealed = SignedTreeHeads.verify(signer.publicKeysetJson(), signed);
-    } catch (InvalidProtocolBufferException | GeneralSecurityException e) {
+      sealed = TreeHeads.verify(signer.publicKeysetJson(), signed);
+    } catch (InvalidProtocolBufferException | ClaimVerificationException e) {
       throw new StoreException(StoreException.Kind.CORRUPT, "the log's seal does not verify "
           + "against this clearinghouse's signing key (altered, or written with another key)"
           + refuse);
@@ -200,7 +201,7 @@ public final class TransparencyLog {
 
   private SignedTreeHead sign(long size, byte[] root) {
     try {
-      return SignedTreeHeads.sign(signer, TreeHead.newBuilder()
+      return TreeHeads.sign(signer, TreeHead.newBuilder()
           .setTreeSize(size)
           .setRootHash(ByteString.copyFrom(root))
           .setTimestamp(clock.millis())

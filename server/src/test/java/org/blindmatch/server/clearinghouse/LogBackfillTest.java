@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.Receipts;
 import com.google.protobuf.ByteString;
 import java.time.Clock;
 import java.time.Instant;
@@ -160,21 +162,18 @@ class LogBackfillTest extends StoreConformance {
   /** A receipt as the clearinghouse makes it for {@link #commit}'s submission. */
   private static Receipt receipt(String clientId, NodeSigner by, String clearinghouse,
       long records) throws Exception {
-    byte[] body = ReceiptBody.newBuilder().setCommitment(Commitment.newBuilder()
+    ReceiptBody body = ReceiptBody.newBuilder().setCommitment(Commitment.newBuilder()
             .setSubmitter(PLATFORM).setSubmissionId(clientId)
             .setRole(SubmissionRole.SUBMISSION_ROLE_REPORT)
             .setScopeDigest(ByteString.copyFrom(new byte[32])).setKeyId(7)
             .setRecordCount(records).setMerkleRoot(ByteString.copyFrom(new byte[32])))
         .setCommitmentSignatureSha256(ByteString.copyFrom(Sha256.digest(SIGNATURE)))
-        .setClearinghouse(clearinghouse).build().toByteArray();
-    return Receipt.newBuilder().setBody(ByteString.copyFrom(body))
-        .setSignature(ByteString.copyFrom(by.sign(body))).build();
+        .setClearinghouse(clearinghouse).build();
+    return Receipts.sign(by, body);
   }
 
   private static SignedTranscript transcript(String runId, NodeSigner by) throws Exception {
-    byte[] t = RunTranscript.newBuilder().setRunId(runId).build().toByteArray();
-    return SignedTranscript.newBuilder().setTranscript(ByteString.copyFrom(t))
-        .setSignature(ByteString.copyFrom(by.sign(t))).build();
+    return Transcripts.sign(by, RunTranscript.newBuilder().setRunId(runId).build());
   }
 
   private static NodeSigner signer() {
