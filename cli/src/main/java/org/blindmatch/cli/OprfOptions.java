@@ -1,5 +1,6 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.core.limits.Limits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,9 +68,9 @@ final class OprfOptions {
       throw new InputException("--threshold " + threshold + " differs from the threshold " + t
           + " in " + publicFile);
     }
-    if (batch < 1 || batch > KeyholderPool.MAX_BATCH) {
+    if (batch < 1 || batch > Limits.MAX_EVALUATE_BATCH) {
       throw new InputException("--oprf-batch: " + batch + " is not in 1.."
-          + KeyholderPool.MAX_BATCH);
+          + Limits.MAX_EVALUATE_BATCH);
     }
     if (cache < 1) {
       throw new InputException("--oprf-cache: must be at least 1");

@@ -1,12 +1,12 @@
 package org.blindmatch.spark;
 
+import org.blindmatch.core.limits.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.blindmatch.client.federation.KeyholderPool;
 import org.blindmatch.core.transport.HostPort;
 
 /**
@@ -35,7 +35,7 @@ import org.blindmatch.core.transport.HostPort;
  * @param publicKey the key epoch's public file
  * @param threshold the threshold the public file must state, or null to take it from there
  * @param profile the node profile whose TLS identity talks to the keyholders
- * @param batch addresses per keyholder request, 1..{@link KeyholderPool#MAX_BATCH}
+ * @param batch addresses per keyholder request, 1..{@link Limits#MAX_EVALUATE_BATCH}
  * @param addressPartitions partitions of the address shuffle, or 0 for Spark's default
  * @param rateLimitRetries further attempts after a {@code RESOURCE_EXHAUSTED}, 0..20
  * @param rateLimitBackoffMillis the first wait in milliseconds, 1..60000
@@ -95,7 +95,7 @@ public record OprfSettings(
         JobConfig.local(base, JobConfig.text(node, "public_key", file, true)),
         threshold,
         JobConfig.local(base, JobConfig.text(node, "profile", file, true)),
-        integer(node, "batch", 1, KeyholderPool.MAX_BATCH, KeyholderPool.MAX_BATCH, file),
+        integer(node, "batch", 1, Limits.MAX_EVALUATE_BATCH, Limits.MAX_EVALUATE_BATCH, file),
         integer(node, "requests_in_flight", 1, 16, 2, file),
         integer(node, "address_partitions", 0, 1 << 20, 0, file),
         integer(node, "rate_limit_retries", 0, 20, 5, file),

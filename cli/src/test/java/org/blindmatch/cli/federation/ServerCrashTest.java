@@ -1,5 +1,6 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.core.limits.Limits;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.federation.Submitter;
@@ -60,7 +61,7 @@ class ServerCrashTest {
   /** Chunks in the interrupted upload. */
   private static final int CHUNKS = 60;
   /** Records per chunk, as the submit CLI cuts them (990,000 bytes, under the 1 MiB limit). */
-  private static final int CHUNK_RECORDS = Submitter.CHUNK_RECORDS;
+  private static final int CHUNK_RECORDS = Limits.CHUNK_RECORDS;
   private static final long RECORDS = (long) CHUNKS * CHUNK_RECORDS;
   /** The server is killed once its durable next_sequence reaches this. */
   private static final int KILL_AT = 5;

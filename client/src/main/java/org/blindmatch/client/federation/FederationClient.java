@@ -1,5 +1,6 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.limits.Limits;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -68,7 +69,7 @@ public final class FederationClient implements AutoCloseable {
       NodeSigner signer = NodeSigner.of(EncryptedKeysetFile.read(profile.signingKeyset(),
           NodeSigner.PURPOSE, passphrase));
       NettyChannelBuilder builder = NettyChannelBuilder.forAddress(profile.host(), profile.port())
-          .maxInboundMessageSize(64 << 20);
+          .maxInboundMessageSize(Limits.CLIENT_MAX_INBOUND_MESSAGE_BYTES);
       NodeIdentity identity;
       if (profile.insecureIdentity() != null) {
         if (!InetAddress.getByName(profile.host()).isLoopbackAddress()) {

@@ -1,5 +1,6 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.limits.Limits;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -57,8 +58,6 @@ import org.blindmatch.core.transport.TlsMaterial;
  * <p>Thread-safe: concurrent {@link #evaluate} calls run in parallel. Close it when done.
  */
 public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
-  /** Elements per request, as the keyholder service accepts. */
-  public static final int MAX_BATCH = 4096;
   static final long CONNECT_DEADLINE_SECONDS = 15;
   static final long EVALUATE_DEADLINE_SECONDS = 120;
 
@@ -268,7 +267,7 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
 
   @Override
   public int maxBatch() {
-    return MAX_BATCH;
+    return Limits.MAX_EVALUATE_BATCH;
   }
 
   /** The keyholders still in use, by share index. */
@@ -278,9 +277,9 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
 
   @Override
   public List<byte[]> evaluate(List<byte[]> inputs) throws IOException {
-    if (inputs.isEmpty() || inputs.size() > MAX_BATCH) {
-      throw new IllegalArgumentException("1.." + MAX_BATCH + " inputs per evaluation, got "
-          + inputs.size());
+    if (inputs.isEmpty() || inputs.size() > Limits.MAX_EVALUATE_BATCH) {
+      throw new IllegalArgumentException("1.." + Limits.MAX_EVALUATE_BATCH
+          + " inputs per evaluation, got " + inputs.size());
     }
     List<Blinded> blinded = new ArrayList<>(inputs.size());
     EvaluateRequest.Builder request = EvaluateRequest.newBuilder().setEpoch(key.epoch());

@@ -1,5 +1,6 @@
 package org.blindmatch.client.federation;
 
+import org.blindmatch.core.limits.Limits;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import org.blindmatch.core.claims.Commitments;
 import org.blindmatch.core.claims.Receipts;
@@ -52,8 +53,6 @@ import org.blindmatch.core.claims.LogPositions;
  * thread-safe.
  */
 public final class Submitter {
-  /** Records per chunk: fixed, so a resumed upload cuts the same chunks. */
-  public static final int CHUNK_RECORDS = 30_000;
   private static final int MAX_ATTEMPTS = 5;
 
   private final FederationClient client;
@@ -256,16 +255,16 @@ public final class Submitter {
     StreamingMerkleRoot root = new StreamingMerkleRoot();
     try (SortedRecords.Cursor cursor = sorted.cursor()) {
       byte[] skip = new byte[TokenRecord.LENGTH];
-      for (long i = 0; i < first * CHUNK_RECORDS && cursor.next(skip, 0); i++) {
+      for (long i = 0; i < first * Limits.CHUNK_RECORDS && cursor.next(skip, 0); i++) {
         root.addLeaf(skip, 0, TokenRecord.LENGTH); // already stored by the server
       }
       ClientResponseObserver<UploadRequest, UploadStatus> observer = new ClientResponseObserver<>() {
         private ClientCallStreamObserver<UploadRequest> requests;
         private long sequence = first;
-        private long sent = first * CHUNK_RECORDS;
+        private long sent = first * Limits.CHUNK_RECORDS;
         private boolean begun;
         private boolean finished;
-        private final byte[] chunk = new byte[CHUNK_RECORDS * TokenRecord.LENGTH];
+        private final byte[] chunk = new byte[Limits.CHUNK_RECORDS * TokenRecord.LENGTH];
 
         @Override
         public void beforeStart(ClientCallStreamObserver<UploadRequest> r) {
@@ -282,7 +281,7 @@ public final class Submitter {
                 continue;
               }
               int n = 0;
-              while (n < CHUNK_RECORDS && cursor.next(chunk, n * TokenRecord.LENGTH)) {
+              while (n < Limits.CHUNK_RECORDS && cursor.next(chunk, n * TokenRecord.LENGTH)) {
                 root.addLeaf(chunk, n * TokenRecord.LENGTH, TokenRecord.LENGTH);
                 n++;
               }

@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.core.limits.Limits;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -34,7 +35,6 @@ import org.blindmatch.server.store.SubmissionStore;
  */
 final class AuditServiceImpl extends AuditServiceGrpc.AuditServiceImplBase {
   /** Most entries one GetEntries call returns. */
-  static final int MAX_ENTRIES_PER_PAGE = 256;
 
   /** Records per replay chunk: just under 64 KiB. */
   static final int RECORDS_PER_CHUNK = 1985;
@@ -106,7 +106,7 @@ final class AuditServiceImpl extends AuditServiceGrpc.AuditServiceImplBase {
         throw invalid("range must satisfy 0 <= start <= end");
       }
       requireWithinTree(start, "start");
-      List<byte[]> entries = log.entries(start, Math.min(end, start + MAX_ENTRIES_PER_PAGE));
+      List<byte[]> entries = log.entries(start, Math.min(end, start + Limits.MAX_LOG_ENTRIES_PER_PAGE));
       GetEntriesResponse.Builder out = GetEntriesResponse.newBuilder();
       for (byte[] e : entries) {
         out.addEntries(ByteString.copyFrom(e));

@@ -1,13 +1,5 @@
 package org.blindmatch.server.clearinghouse;
 
-import io.grpc.BindableService;
-import io.grpc.Server;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.oprf.OprfException;
@@ -33,48 +25,31 @@ import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.log.TransparencyLog;
-import org.blindmatch.server.logging.RequestLogInterceptor;
-import org.blindmatch.server.metrics.MetricsEndpoint;
 import org.blindmatch.server.metrics.ServerMetrics;
-import org.blindmatch.server.rpc.GracefulShutdown;
-import org.blindmatch.server.rpc.HealthEndpoint;
-import org.blindmatch.server.security.AuthorizationInterceptor;
-import org.blindmatch.server.security.IdentityInterceptor;
+import org.blindmatch.server.rpc.Closer;
+import org.blindmatch.server.rpc.NodeServer;
 import org.blindmatch.core.transport.LoopbackOnly;
-import org.blindmatch.core.transport.MutualTls;
 import org.blindmatch.core.transport.TlsMaterial;
 import org.blindmatch.server.store.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreException;
 
 /**
- * The clearinghouse gRPC server: mutual TLS 1.3 (or plaintext on loopback for development),
- * identity and authorization interceptors in front of every service, health and reflection,
- * bounded messages and concurrency, graceful shutdown.
+ * The clearinghouse: checks its configuration, opens and checks its store and transparency log,
+ * and serves its services on a {@link NodeServer} (mutual TLS, identity and authorization,
+ * health, reflection, limits, graceful shutdown). Store maintenance (readiness, purging of
+ * expired token data) runs on a background thread.
  */
 public final class ClearinghouseServer implements AutoCloseable {
-  private static final int MAX_INBOUND_MESSAGE = 2 << 20;
   private static final long READINESS_PERIOD_SECONDS = 5;
 
-  private final Server server;
-  private final SegmentSubmissionStore store;
-  private final HealthStatusManager health;
+  private final NodeServer server;
   private final NodeIdentity identity;
   private final byte[] scopeDigest;
-  private final ScheduledExecutorService purger;
-  private final HealthEndpoint probe;
-  private final MetricsEndpoint metricsEndpoint;
 
-  private ClearinghouseServer(Server server, SegmentSubmissionStore store,
-      HealthStatusManager health, NodeIdentity identity, byte[] scopeDigest,
-      ScheduledExecutorService purger, HealthEndpoint probe, MetricsEndpoint metricsEndpoint) {
-    this.probe = probe;
-    this.metricsEndpoint = metricsEndpoint;
-    this.scopeDigest = scopeDigest;
-    this.purger = purger;
+  private ClearinghouseServer(NodeServer server, NodeIdentity identity, byte[] scopeDigest) {
     this.server = server;
-    this.store = store;
-    this.health = health;
     this.identity = identity;
+    this.scopeDigest = scopeDigest;
   }
 
   /**
@@ -169,19 +144,70 @@ public final class ClearinghouseServer implements AutoCloseable {
       Arrays.fill(passphrase, '\0');
     }
     Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs = oprfEpochs(cfg, identity);
-    SegmentSubmissionStore store;
+    Closer owned = new Closer();
     try {
-      store = SegmentSubmissionStore.open(cfg.dataDir(), cfg.store().location());
-    } catch (StoreException e) {
-      throw new ConfigException(cfg.store().configKey() + ": " + e.getMessage());
+      SegmentSubmissionStore store;
+      try {
+        store = owned.register(SegmentSubmissionStore.open(cfg.dataDir(),
+            cfg.store().location()));
+      } catch (StoreException e) {
+        throw new ConfigException(cfg.store().configKey() + ": " + e.getMessage());
+      }
+      Clearinghouse ch = open(cfg, identity, store, scope, oprfEpochs, signer);
+      ServerMetrics metrics = metrics(store, ch);
+      NodeServer.Builder node = NodeServer.builder(address, cfg.federation())
+          .authorization(AccessPolicy.clearinghouse())
+          .metrics(metrics)
+          .service(new SubmissionServiceImpl(ch, metrics))
+          .service(new NodeServiceImpl(ch))
+          .service(new ScopeServiceImpl(ch))
+          .service(new MatchServiceImpl(ch, metrics))
+          .service(new ResultServiceImpl(ch))
+          .service(new AdminServiceImpl(ch))
+          .service(new AuditServiceImpl(ch))
+          .reflection()
+          .healthListen(cfg.healthListen())
+          .metricsListen(cfg.metricsListen());
+      if (tls != null) {
+        node.tls(tls);
+      } else {
+        node.insecureLoopbackForDevelopment();
+      }
+      ScheduledExecutorService maintenance = Executors.newScheduledThreadPool(2, r -> {
+        Thread th = new Thread(r, "blindmatch-store-maintenance");
+        th.setDaemon(true);
+        return th;
+      });
+      owned.register(maintenance::shutdownNow);
+      NodeServer server = node.owning(owned).start();
+      // Readiness follows the store: NOT_SERVING while its metadata database is unreachable
+      // (a lost PostgreSQL connection is not re-established: restart the server).
+      maintenance.scheduleWithFixedDelay(() -> server.setServing(store.isReady()),
+          READINESS_PERIOD_SECONDS, READINESS_PERIOD_SECONDS, TimeUnit.SECONDS);
+      maintenance.scheduleWithFixedDelay(() -> {
+        try {
+          store.purgeExpired(Clock.systemUTC().instant());
+        } catch (StoreException | RuntimeException e) {
+          // Retried at the next tick and at every run start.
+        }
+      }, 0, 1, TimeUnit.HOURS);
+      return new ClearinghouseServer(server, identity, scope.digest());
+    } catch (ConfigException | IOException | RuntimeException e) {
+      owned.close();
+      throw e;
     }
-    Clearinghouse ch;
+  }
+
+  /** Opens the log over {@code store}, checks it, and logs what start-up must log. */
+  private static Clearinghouse open(ClearinghouseConfig cfg, NodeIdentity identity,
+      SegmentSubmissionStore store, Scope scope,
+      Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs, NodeSigner signer)
+      throws ConfigException {
     try {
       TransparencyLog log =
           TransparencyLog.open(store, signer, identity.uri().toString(), Clock.systemUTC());
-      ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(), oprfEpochs,
-          cfg.kThreshold(),
-          cfg.submissionTtl(), signer, Clock.systemUTC(), log);
+      Clearinghouse ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(),
+          oprfEpochs, cfg.kThreshold(), cfg.submissionTtl(), signer, Clock.systemUTC(), log);
       if (log.size() == 0 && (!store.listAll().isEmpty()
           || !store.listKeys(Clearinghouse.TRANSCRIPTS).isEmpty())) {
         // The scope entry is logged before anything can be submitted, so an empty log beside
@@ -192,16 +218,14 @@ public final class ClearinghouseServer implements AutoCloseable {
       }
       FederationLog.atStartup(ch);
       LogBackfill.run(ch);
+      return ch;
     } catch (StoreException e) {
-      store.close();
       throw new ConfigException(cfg.store().configKey() + ": transparency log: "
           + e.getMessage());
     }
-    ServerInterceptor authn = cfg.insecureLoopback()
-        ? IdentityInterceptor.insecureLoopbackForDevelopment(cfg.federation())
-        : new IdentityInterceptor(cfg.federation());
-    ServerInterceptor authz = new AuthorizationInterceptor(AccessPolicy.clearinghouse());
-    HealthStatusManager health = new HealthStatusManager();
+  }
+
+  private static ServerMetrics metrics(SegmentSubmissionStore store, Clearinghouse ch) {
     ServerMetrics metrics = new ServerMetrics();
     metrics.gauge("blindmatch.store.committed.submissions",
         "Committed submissions in the store",
@@ -217,82 +241,7 @@ public final class ClearinghouseServer implements AutoCloseable {
         () -> store.isReady() ? 1 : 0);
     metrics.gauge("blindmatch.log.tree.size", "Entries in the transparency log",
         () -> ch.log().size());
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
-        .intercept(new RequestLogInterceptor())
-        .intercept(metrics.grpcInterceptor())
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
-        .maxConcurrentCallsPerConnection(32)
-        .maxRstFramesPerWindow(200, 10)
-        .handshakeTimeout(20, TimeUnit.SECONDS)
-        .permitKeepAliveTime(30, TimeUnit.SECONDS);
-    if (tls != null) {
-      try {
-        builder.sslContext(MutualTls.serverContext(tls));
-      } catch (PkiException e) {
-        store.close();
-        throw new ConfigException("tls: " + e.getMessage());
-      }
-    }
-    for (BindableService s : new BindableService[] {new SubmissionServiceImpl(ch, metrics),
-        new NodeServiceImpl(ch), new ScopeServiceImpl(ch), new MatchServiceImpl(ch, metrics),
-        new ResultServiceImpl(ch), new AdminServiceImpl(ch), new AuditServiceImpl(ch), health.getHealthService(),
-        ProtoReflectionServiceV1.newInstance()}) {
-      // Interceptors run last-to-first: identity, then authorization.
-      builder.addService(ServerInterceptors.intercept(s, authz, authn));
-    }
-    Server server = builder.build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      store.close();
-      throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
-          + e.getMessage(), e);
-    }
-    HealthEndpoint probe = null;
-    if (cfg.healthListen() != null) {
-      try {
-        probe = HealthEndpoint.start(cfg.healthListen().host(), cfg.healthListen().port(),
-            health);
-      } catch (IOException e) {
-        server.shutdownNow();
-        store.close();
-        throw e;
-      }
-    }
-    MetricsEndpoint metricsEndpoint = null;
-    if (cfg.metricsListen() != null) {
-      try {
-        metricsEndpoint = MetricsEndpoint.start(cfg.metricsListen().host(),
-            cfg.metricsListen().port(), metrics);
-      } catch (IOException e) {
-        server.shutdownNow();
-        if (probe != null) {
-          probe.close();
-        }
-        store.close();
-        throw e;
-      }
-    }
-    // Readiness follows the store: NOT_SERVING while its metadata database is unreachable
-    // (a lost PostgreSQL connection is not re-established: restart the server).
-    health.setStatus("", ServingStatus.SERVING);
-    ScheduledExecutorService purger = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "blindmatch-store-maintenance");
-      t.setDaemon(true);
-      return t;
-    });
-    purger.scheduleWithFixedDelay(() -> health.setStatus("",
-        store.isReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING),
-        READINESS_PERIOD_SECONDS, READINESS_PERIOD_SECONDS, TimeUnit.SECONDS);
-    purger.scheduleWithFixedDelay(() -> {
-      try {
-        store.purgeExpired(Clock.systemUTC().instant());
-      } catch (StoreException | RuntimeException e) {
-        // Retried at the next tick and at every run start.
-      }
-    }, 0, 1, TimeUnit.HOURS);
-    return new ClearinghouseServer(server, store, health, identity, scope.digest(), purger,
-        probe, metricsEndpoint);
+    return metrics;
   }
 
   private static char[] readPassphrase(ClearinghouseConfig cfg) throws ConfigException {
@@ -306,7 +255,7 @@ public final class ClearinghouseServer implements AutoCloseable {
 
   /** The bound port (useful with port 0). */
   public int port() {
-    return server.getPort();
+    return server.port();
   }
 
   public NodeIdentity identity() {
@@ -320,12 +269,12 @@ public final class ClearinghouseServer implements AutoCloseable {
 
   /** The bound health-only probe port, or -1 without {@code health_listen}. */
   public int healthPort() {
-    return probe == null ? -1 : probe.port();
+    return server.healthPort();
   }
 
   /** The bound Prometheus {@code /metrics} port, or -1 without {@code metrics_listen}. */
   public int metricsPort() {
-    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+    return server.metricsPort();
   }
 
   /** Blocks until the server terminates. */
@@ -336,19 +285,6 @@ public final class ClearinghouseServer implements AutoCloseable {
   /** Stops accepting calls, lets running calls finish (up to 10 s), closes the store. */
   @Override
   public void close() {
-    purger.shutdownNow();
-    health.enterTerminalState();
-    GracefulShutdown.stop(server);
-    if (probe != null) {
-      probe.close();
-    }
-    if (metricsEndpoint != null) {
-      metricsEndpoint.close();
-    }
-    try {
-      store.close();
-    } catch (Exception e) {
-      // nothing more to do at shutdown
-    }
+    server.close();
   }
 }

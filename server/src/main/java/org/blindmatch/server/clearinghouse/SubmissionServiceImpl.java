@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import org.blindmatch.core.limits.Limits;
 import org.blindmatch.core.claims.Receipts;
 import org.blindmatch.core.claims.Commitments;
 import org.blindmatch.core.claims.ClaimVerificationException;
@@ -52,7 +53,6 @@ import org.blindmatch.server.store.UploadState;
  */
 final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServiceImplBase {
   /** Largest chunk accepted: 1 MiB of records. */
-  static final int MAX_CHUNK_BYTES = (1 << 20) / TokenRecord.LENGTH * TokenRecord.LENGTH;
 
   private static final int MAX_TRACKED_UPLOADS = 1024;
 
@@ -121,9 +121,9 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
             }
             Chunk chunk = request.getChunk();
             ByteString records = chunk.getRecords();
-            if (records.size() > MAX_CHUNK_BYTES) {
+            if (records.size() > Limits.MAX_CHUNK_BYTES) {
               throw Status.RESOURCE_EXHAUSTED.withDescription("chunk of " + records.size()
-                  + " bytes exceeds " + MAX_CHUNK_BYTES).asRuntimeException();
+                  + " bytes exceeds " + Limits.MAX_CHUNK_BYTES).asRuntimeException();
             }
             if (records.isEmpty() || records.size() % TokenRecord.LENGTH != 0) {
               throw invalid("chunk " + chunk.getSequence() + " is " + records.size()

@@ -1,18 +1,10 @@
 package org.blindmatch.server.keyholder;
 
-import io.grpc.BindableService;
-import io.grpc.Server;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.crypto.oprf.OprfException;
@@ -22,15 +14,10 @@ import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.config.ConfigException;
-import org.blindmatch.server.logging.RequestLogInterceptor;
-import org.blindmatch.server.metrics.MetricsEndpoint;
 import org.blindmatch.server.metrics.ServerMetrics;
-import org.blindmatch.server.rpc.GracefulShutdown;
-import org.blindmatch.server.rpc.HealthEndpoint;
-import org.blindmatch.server.security.AuthorizationInterceptor;
+import org.blindmatch.server.rpc.Closer;
+import org.blindmatch.server.rpc.NodeServer;
 import org.blindmatch.server.security.AuthorizationPolicy;
-import org.blindmatch.server.security.IdentityInterceptor;
-import org.blindmatch.core.transport.MutualTls;
 import org.blindmatch.core.transport.TlsMaterial;
 
 /**
@@ -40,21 +27,11 @@ import org.blindmatch.core.transport.TlsMaterial;
  * file's epoch and its public key must be the one published for its index.
  */
 public final class KeyholderServer implements AutoCloseable {
-  private final Server server;
-  private final EvaluationLedger ledger;
+  private final NodeServer server;
   private final NodeIdentity identity;
 
-  private final HealthStatusManager health;
-  private final HealthEndpoint probe;
-  private final MetricsEndpoint metricsEndpoint;
-
-  private KeyholderServer(Server server, EvaluationLedger ledger, NodeIdentity identity,
-      HealthStatusManager health, HealthEndpoint probe, MetricsEndpoint metricsEndpoint) {
-    this.metricsEndpoint = metricsEndpoint;
-    this.health = health;
-    this.probe = probe;
+  private KeyholderServer(NodeServer server, NodeIdentity identity) {
     this.server = server;
-    this.ledger = ledger;
     this.identity = identity;
   }
 
@@ -112,6 +89,7 @@ public final class KeyholderServer implements AutoCloseable {
           + share.share().index() + ", epoch " + share.epoch() + ") is not the share "
           + "published in " + cfg.publicKey());
     }
+    Closer owned = new Closer();
     EvaluationLedger ledger;
     try {
       ledger = new EvaluationLedger(cfg.dataDir());
@@ -119,6 +97,7 @@ public final class KeyholderServer implements AutoCloseable {
       throw new ConfigException("data_dir: cannot open the evaluation ledger: "
           + e.getMessage());
     }
+    owned.register(ledger);
     Role[] all = Role.values();
     AuthorizationPolicy policy = AuthorizationPolicy.builder()
         .allow(KeyholderServiceGrpc.getEvaluateMethod().getFullMethodName(),
@@ -128,78 +107,23 @@ public final class KeyholderServer implements AutoCloseable {
             Role.AUDITOR, Role.CLEARINGHOUSE)
         .allow(HealthGrpc.getCheckMethod().getFullMethodName(), all)
         .build();
-    ServerInterceptor authn = new IdentityInterceptor(cfg.federation());
-    ServerInterceptor authz = new AuthorizationInterceptor(policy);
-    HealthStatusManager health = new HealthStatusManager();
     ServerMetrics metrics = new ServerMetrics();
-    NettyServerBuilder builder;
-    try {
-      builder = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.host(), cfg.port()))
-          .intercept(new RequestLogInterceptor())
-          .intercept(metrics.grpcInterceptor())
-          .sslContext(MutualTls.serverContext(tls))
-          .maxInboundMessageSize(1 << 20)
-          .maxConcurrentCallsPerConnection(16)
-          .maxRstFramesPerWindow(200, 10)
-          .handshakeTimeout(20, TimeUnit.SECONDS);
-    } catch (PkiException e) {
-      throw new ConfigException("tls: " + e.getMessage());
-    }
-    for (BindableService s : new BindableService[] {new KeyholderServiceImpl(share, published,
-        ledger, cfg.quotaPerIdentity(), metrics), health.getHealthService()}) {
-      builder.addService(ServerInterceptors.intercept(s, authz, authn));
-    }
-    Server server = builder.build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      try {
-        ledger.close();
-      } catch (SQLException ignored) {
-        // closing after a failed start
-      }
-      throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": "
-          + e.getMessage(), e);
-    }
-    HealthEndpoint probe = null;
-    if (cfg.healthListen() != null) {
-      try {
-        probe = HealthEndpoint.start(cfg.healthListen().host(), cfg.healthListen().port(),
-            health);
-      } catch (IOException e) {
-        server.shutdownNow();
-        try {
-          ledger.close();
-        } catch (SQLException ignored) {
-          // closing after a failed start
-        }
-        throw e;
-      }
-    }
-    MetricsEndpoint metricsEndpoint = null;
-    if (cfg.metricsListen() != null) {
-      try {
-        metricsEndpoint = MetricsEndpoint.start(cfg.metricsListen().host(),
-            cfg.metricsListen().port(), metrics);
-      } catch (IOException e) {
-        server.shutdownNow();
-        if (probe != null) {
-          probe.close();
-        }
-        try {
-          ledger.close();
-        } catch (SQLException ignored) {
-          // closing after a failed start
-        }
-        throw e;
-      }
-    }
-    health.setStatus("", ServingStatus.SERVING);
-    return new KeyholderServer(server, ledger, identity, health, probe, metricsEndpoint);
+    NodeServer server = NodeServer.builder(new InetSocketAddress(cfg.host(), cfg.port()),
+            cfg.federation())
+        .tls(tls)
+        .authorization(policy)
+        .metrics(metrics)
+        .service(new KeyholderServiceImpl(share, published, ledger, cfg.quotaPerIdentity(),
+            metrics))
+        .healthListen(cfg.healthListen())
+        .metricsListen(cfg.metricsListen())
+        .owning(owned)
+        .start();
+    return new KeyholderServer(server, identity);
   }
 
   public int port() {
-    return server.getPort();
+    return server.port();
   }
 
   public NodeIdentity identity() {
@@ -208,32 +132,21 @@ public final class KeyholderServer implements AutoCloseable {
 
   /** The bound health-only probe port, or -1 without {@code health_listen}. */
   public int healthPort() {
-    return probe == null ? -1 : probe.port();
+    return server.healthPort();
   }
 
   /** The bound Prometheus {@code /metrics} port, or -1 without {@code metrics_listen}. */
   public int metricsPort() {
-    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+    return server.metricsPort();
   }
 
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
 
+  /** Stops accepting calls, lets running calls finish (up to 10 s), closes the ledger. */
   @Override
   public void close() {
-    health.enterTerminalState();
-    GracefulShutdown.stop(server);
-    if (probe != null) {
-      probe.close();
-    }
-    if (metricsEndpoint != null) {
-      metricsEndpoint.close();
-    }
-    try {
-      ledger.close();
-    } catch (SQLException ignored) {
-      // nothing more to do at shutdown
-    }
+    server.close();
   }
 }

@@ -1,5 +1,6 @@
 package org.blindmatch.server.keyholder;
 
+import org.blindmatch.core.limits.Limits;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -26,7 +27,6 @@ import org.blindmatch.server.security.CallerIdentity;
 
 /** Blind evaluation with a batched proof, rate-limited and counted per caller and epoch. */
 final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceImplBase {
-  static final int MAX_BATCH = 4096;
 
   private final OprfKeyFiles.EpochShare share;
   private final OprfKeyFiles.EpochPublicKey published;
@@ -55,8 +55,8 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
       return;
     }
     int n = request.getBlindedElementsCount();
-    if (n == 0 || n > MAX_BATCH) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("a batch holds 1.." + MAX_BATCH
+    if (n == 0 || n > Limits.MAX_EVALUATE_BATCH) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("a batch holds 1.." + Limits.MAX_EVALUATE_BATCH
           + " blinded elements, got " + n).asRuntimeException());
       return;
     }
