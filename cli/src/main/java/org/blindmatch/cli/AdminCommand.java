@@ -136,7 +136,7 @@ final class AdminCommand {
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
 
     @Override
-    public Integer call() throws InputException {
+    public Integer call() throws Exception {
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
         PrintWriter out = spec.commandLine().getOut();
         out.println("submission_id,submitter,role,key_id,records,merkle_root,committed_at,"
@@ -166,7 +166,7 @@ final class AdminCommand {
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
 
     @Override
-    public Integer call() throws InputException {
+    public Integer call() throws Exception {
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
         String key = c.publishedScope().getClearinghousePublicKeyset();
         PrintWriter out = spec.commandLine().getOut();

@@ -48,7 +48,7 @@ final class AuditCommand {
     boolean replay;
 
     @Override
-    public Integer call() throws InputException, IOException {
+    public Integer call() throws Exception {
       AuditState kept = AuditState.load(state);
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
         LogAuditor.Report r = new LogAuditor(c).verify(kept, replay);
@@ -86,7 +86,7 @@ final class AuditCommand {
     @picocli.CommandLine.Parameters(paramLabel = "RECEIPT") Path receipt;
 
     @Override
-    public Integer call() throws InputException, IOException {
+    public Integer call() throws Exception {
       Path position = Path.of(receipt + ".logpos");
       org.blindmatch.proto.v1.Receipt r;
       org.blindmatch.proto.v1.LogPosition p;

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import org.blindmatch.client.federation.AuditException;
+import org.blindmatch.client.federation.FederationException;
+import org.blindmatch.client.federation.SubmissionException;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.scope.ScopeException;
@@ -75,11 +79,19 @@ public final class BlindmatchCli implements Runnable {
     return status;
   }
 
+  /**
+   * The one place that decides what a failure means to a user: each domain's checked exception
+   * (input files, scope, keys, token files, PKI, OPRF, federation calls, submissions, audits,
+   * server configuration, I/O) is a problem of the input or the world, shown as its message with
+   * exit {@link #EXIT_INPUT}; anything else is a bug ({@link #EXIT_INTERNAL}).
+   */
   private static boolean isExpected(Exception e) {
     return e instanceof InputException || e instanceof ScopeException
         || e instanceof KeysetException || e instanceof TokenFileException
         || e instanceof IOException || e instanceof PkiException
-        || e instanceof org.blindmatch.crypto.oprf.OprfException;
+        || e instanceof org.blindmatch.crypto.oprf.OprfException
+        || e instanceof FederationException || e instanceof SubmissionException
+        || e instanceof AuditException || e instanceof ConfigException;
   }
 
   private static String describe(Exception e) {

@@ -49,7 +49,7 @@ final class KeyholderCommand {
     Path publicFile;
 
     @Override
-    public Integer call() throws InputException, IOException, OprfException {
+    public Integer call() throws Exception {
       OprfKeyFiles.EpochPublicKey key = OprfKeyFiles.readPublic(publicFile);
       List<KeyholderCounts.Answer> answers =
           KeyholderCounts.fetch(NodeProfile.load(profile), keyholders, key);

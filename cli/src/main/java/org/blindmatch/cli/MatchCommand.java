@@ -37,7 +37,7 @@ final class MatchCommand {
     String scope;
 
     @Override
-    public Integer call() throws InputException {
+    public Integer call() throws Exception {
       try (FederationClient client = FederationClient.connect(NodeProfile.load(profile))) {
         SignedTranscript signed = client.startRun(
             StartRunRequest.newBuilder().setScopeId(scope).build());

@@ -1,5 +1,6 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.core.limits.Limits;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,14 +51,14 @@ final class OprfOptions {
   Integer parallel;
 
   /** Refuses oprf options in hmac mode. */
-  void requireUnused() throws InputException {
+  void requireUnused() throws FederationException, InputException {
     if (keyholders != null || publicFile != null || threshold != null) {
       throw new InputException("--keyholders, --oprf-key and --threshold need --mode oprf");
     }
   }
 
   /** Connects to the keyholders after checking the options. */
-  KeyholderPool connect(Path profile, Consumer<String> warnings) throws InputException,
+  KeyholderPool connect(Path profile, Consumer<String> warnings) throws InputException, FederationException,
       OprfException, IOException {
     if (keyholders == null || publicFile == null || profile == null) {
       throw new InputException("--mode oprf needs --keyholders, --oprf-key and --profile");

@@ -1,5 +1,6 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.client.federation.FederationException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,7 +59,7 @@ final class ResultsCommand {
     Path out;
 
     @Override
-    public Integer call() throws InputException, IOException {
+    public Integer call() throws FederationException, InputException, IOException {
       if (!format.equals("csv") && !format.equals("json")) {
         throw new InputException("--format: " + format + " is not csv or json");
       }

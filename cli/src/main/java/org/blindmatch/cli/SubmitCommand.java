@@ -1,5 +1,7 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.client.federation.FederationException;
+import org.blindmatch.client.federation.SubmissionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -91,7 +93,7 @@ final class SubmitCommand implements Callable<Integer> {
   Path receiptFile;
 
   @Override
-  public Integer call() throws InputException, IOException {
+  public Integer call() throws FederationException, SubmissionException, InputException, IOException {
     NodeProfile p = NodeProfile.load(profile);
     if (input.tokens != null && (oprf.keyholders != null || oprf.publicFile != null)) {
       throw new InputException("--keyholders and --oprf-key are for tokenizing "

@@ -1,5 +1,6 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.client.federation.FederationException;
 import com.google.crypto.tink.KeysetHandle;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -114,8 +115,8 @@ final class TokenizeCommand implements Callable<Integer> {
   @Mixin PassphraseOptions passphrase;
 
   @Override
-  public Integer call() throws InputException, IOException, ScopeException, KeysetException,
-      OprfException {
+  public Integer call() throws InputException, FederationException, IOException, ScopeException,
+      KeysetException, OprfException {
     if (!mode.equals("hmac") && !mode.equals("oprf")) {
       throw new InputException("--mode " + mode + ": expected hmac or oprf");
     }

@@ -5,9 +5,9 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.client.federation.KeyholderPool;
 import org.blindmatch.client.federation.NodeProfile;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.core.transport.TlsMaterial;
@@ -61,7 +61,7 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
     NodeProfile p;
     try {
       p = NodeProfile.load(Path.of(s.profile()));
-    } catch (InputException e) {
+    } catch (FederationException e) {
       throw new JobException(e.getMessage());
     }
     if (p.insecureIdentity() != null) {
@@ -85,13 +85,13 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
     OprfKeyFiles.EpochPublicKey key = readPublic(publicKey);
     try {
       return KeyholderPool.connect(tls(), keyholders, key, warnings);
-    } catch (InputException e) {
+    } catch (FederationException e) {
       throw new JobException(e.getMessage());
     }
   }
 
   /** This JVM's TLS identity: decrypted on first use (600,000 PBKDF2 rounds), then cached. */
-  private TlsMaterial tls() throws InputException {
+  private TlsMaterial tls() throws FederationException {
     TlsMaterial t = TLS.get(profile);
     if (t == null) {
       t = KeyholderPool.tls(profile.located());

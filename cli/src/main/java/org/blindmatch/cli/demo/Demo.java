@@ -1,5 +1,6 @@
 package org.blindmatch.cli.demo;
 
+import org.blindmatch.client.federation.FederationException;
 import com.google.crypto.tink.KeysetHandle;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -423,7 +424,7 @@ public final class Demo {
     return o.toString();
   }
 
-  private Results fetch(Path profile, String runId) throws InputException {
+  private Results fetch(Path profile, String runId) throws FederationException, InputException {
     try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
       return RunResults.fetch(c, runId).results();
     }

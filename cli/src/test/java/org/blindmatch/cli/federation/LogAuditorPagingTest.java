@@ -17,7 +17,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.client.federation.AuditException;
 import org.blindmatch.crypto.merkle.MerkleHash;
 import org.blindmatch.crypto.merkle.MerkleTree;
 import org.blindmatch.crypto.pki.NodeIdentity;
@@ -143,7 +143,7 @@ class LogAuditorPagingTest {
   @Test
   void aFailureOnALaterPageIsReportedAsOnTheFirst() {
     failFrom = 5L * PAGE;
-    InputException e = assertThrows(InputException.class,
+    AuditException e = assertThrows(AuditException.class,
         () -> new LogAuditor(client).verify(new AuditState(), false));
     assertEquals("cannot read the log: UNAVAILABLE: the store went away", e.getMessage());
   }
@@ -153,12 +153,12 @@ class LogAuditorPagingTest {
     log.set(700, LogEntry.newBuilder().setMember(Member.newBuilder()
         .setIdentity("blindmatch://other/platform/p").setRole("platform")).build()
         .toByteArray());
-    InputException e = assertThrows(InputException.class,
+    AuditException e = assertThrows(AuditException.class,
         () -> new LogAuditor(client).verify(new AuditState(), false));
     assertTrue(e.getMessage().startsWith("log entry 700: member: "), e.getMessage());
     // Also when the read of the next page (which runs ahead) fails.
     failFrom = 8L * PAGE;
-    e = assertThrows(InputException.class,
+    e = assertThrows(AuditException.class,
         () -> new LogAuditor(client).verify(new AuditState(), false));
     assertTrue(e.getMessage().startsWith("log entry 700: member: "), e.getMessage());
   }

@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.io.AtomicOutput;
 import org.blindmatch.crypto.merkle.MerkleHash;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
@@ -81,12 +80,12 @@ public final class AuditState {
    * Reads the state kept in {@code dir}; an empty state if the directory or its file does not
    * exist yet.
    *
-   * @throws InputException naming the file, line and problem if the file is not a state file
+   * @throws AuditException naming the file, line and problem if the file is not a state file
    */
-  public static AuditState load(Path dir) throws InputException {
+  public static AuditState load(Path dir) throws AuditException {
     Path file = dir.resolve(FILE);
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InputException(dir + ": --state must be a directory");
+      throw new AuditException(dir + ": --state must be a directory");
     }
     List<String> lines;
     try {
@@ -94,11 +93,11 @@ public final class AuditState {
     } catch (NoSuchFileException e) {
       return new AuditState();
     } catch (IOException e) {
-      throw new InputException(file + ": cannot read: " + e.getMessage());
+      throw new AuditException(file + ": cannot read: " + e.getMessage());
     }
     AuditState s = new AuditState();
     if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
-      throw new InputException(file + ": line 1: not an audit state file (expected '" + MAGIC
+      throw new AuditException(file + ": line 1: not an audit state file (expected '" + MAGIC
           + "')");
     }
     for (int i = 1; i < lines.size(); i++) {
@@ -125,12 +124,12 @@ public final class AuditState {
         }
       } catch (IllegalArgumentException | IndexOutOfBoundsException
           | InvalidProtocolBufferException e) {
-        throw new InputException(file + ": line " + (i + 1) + ": malformed ("
+        throw new AuditException(file + ": line " + (i + 1) + ": malformed ("
             + e.getMessage() + ")");
       }
     }
     if (s.head == null && s.size != 0) {
-      throw new InputException(file + ": has a frontier but no tree head");
+      throw new AuditException(file + ": has a frontier but no tree head");
     }
     return s;
   }

@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.pki.NodeIdentity;
@@ -61,9 +60,9 @@ public final class FederationClient implements AutoCloseable {
   /**
    * Connects as the node described by {@code profile}.
    *
-   * @throws InputException if the profile's key material cannot be read or decrypted
+   * @throws FederationException if the profile's key material cannot be read or decrypted
    */
-  public static FederationClient connect(NodeProfile profile) throws InputException {
+  public static FederationClient connect(NodeProfile profile) throws FederationException {
     char[] passphrase = profile.passphrase();
     try {
       NodeSigner signer = NodeSigner.of(EncryptedKeysetFile.read(profile.signingKeyset(),
@@ -73,7 +72,7 @@ public final class FederationClient implements AutoCloseable {
       NodeIdentity identity;
       if (profile.insecureIdentity() != null) {
         if (!InetAddress.getByName(profile.host()).isLoopbackAddress()) {
-          throw new InputException("insecure_loopback_identity is only allowed with a "
+          throw new FederationException("insecure_loopback_identity is only allowed with a "
               + "loopback server address, not " + profile.host());
         }
         identity = NodeIdentity.fromUri(profile.insecureIdentity());
@@ -90,9 +89,9 @@ public final class FederationClient implements AutoCloseable {
       }
       return new FederationClient(builder.build(), identity, signer);
     } catch (KeysetException | PkiException e) {
-      throw new InputException(e.getMessage(), e);
+      throw new FederationException(e.getMessage(), e);
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new InputException("cannot set up the connection: " + e.getMessage(), e);
+      throw new FederationException("cannot set up the connection: " + e.getMessage(), e);
     } finally {
       Arrays.fill(passphrase, '\0');
     }

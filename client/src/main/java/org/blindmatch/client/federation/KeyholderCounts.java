@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
@@ -45,17 +44,17 @@ public final class KeyholderCounts {
    *
    * @return one answer per address, in order; a keyholder that is down, refuses the caller or
    *     is not named in {@code key} gives an answer with a problem
-   * @throws InputException if the profile's TLS material cannot be read or an address is
+   * @throws FederationException if the profile's TLS material cannot be read or an address is
    *     malformed
    */
   public static List<Answer> fetch(NodeProfile profile, List<String> addresses,
-      OprfKeyFiles.EpochPublicKey key) throws InputException {
+      OprfKeyFiles.EpochPublicKey key) throws FederationException {
     List<HostPort> targets = new ArrayList<>();
     for (String address : addresses) {
       try {
         targets.add(HostPort.parse(address, false));
       } catch (IllegalArgumentException e) {
-        throw new InputException("--keyholders: " + e.getMessage());
+        throw new FederationException("--keyholders: " + e.getMessage());
       }
     }
     TlsMaterial tls = KeyholderPool.tls(profile);
@@ -77,7 +76,7 @@ public final class KeyholderCounts {
             }, "keyholder"))
             .build();
       } catch (PkiException e) {
-        throw new InputException("cannot set up TLS: " + e.getMessage(), e);
+        throw new FederationException("cannot set up TLS: " + e.getMessage(), e);
       }
       try {
         List<EvaluationCount> counts = KeyholderServiceGrpc.newBlockingStub(channel)

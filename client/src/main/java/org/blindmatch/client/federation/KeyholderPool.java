@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.client.tokenize.OprfEvaluator;
 import org.blindmatch.crypto.oprf.BlindEvaluation;
 import org.blindmatch.crypto.oprf.Blinded;
@@ -117,11 +116,11 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    * @param addresses {@code host:port} of each keyholder, in order of preference
    * @param key the epoch's public file
    * @param warnings receives one line per keyholder that is unavailable or misbehaves
-   * @throws InputException if the profile cannot be read, an address is malformed, or fewer
+   * @throws FederationException if the profile cannot be read, an address is malformed, or fewer
    *     than t keyholders answered correctly (the message names each failure)
    */
   public static KeyholderPool connect(NodeProfile profile, List<String> addresses,
-      OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws InputException {
+      OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws FederationException {
     return connect(tls(profile), addresses, key, warnings);
   }
 
@@ -130,11 +129,11 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    * process that connects many pools with one identity, see
    * {@link #connect(TlsMaterial, List, OprfKeyFiles.EpochPublicKey, Consumer)}).
    *
-   * @throws InputException if the profile has no TLS section or its files cannot be read
+   * @throws FederationException if the profile has no TLS section or its files cannot be read
    */
-  public static TlsMaterial tls(NodeProfile profile) throws InputException {
+  public static TlsMaterial tls(NodeProfile profile) throws FederationException {
     if (profile.insecureIdentity() != null) {
-      throw new InputException("keyholders are reached over mutual TLS only; the profile has "
+      throw new FederationException("keyholders are reached over mutual TLS only; the profile has "
           + "no tls section");
     }
     char[] passphrase = profile.passphrase();
@@ -142,7 +141,7 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
       return TlsMaterial.load(profile.caCertificate(), profile.certificate(),
           profile.privateKey(), passphrase);
     } catch (PkiException e) {
-      throw new InputException(e.getMessage(), e);
+      throw new FederationException(e.getMessage(), e);
     } finally {
       Arrays.fill(passphrase, '\0');
     }
@@ -153,9 +152,9 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    * {@link #connect(NodeProfile, List, OprfKeyFiles.EpochPublicKey, Consumer)} otherwise.
    */
   public static KeyholderPool connect(TlsMaterial tls, List<String> addresses,
-      OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws InputException {
+      OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws FederationException {
     if (addresses.isEmpty()) {
-      throw new InputException("--keyholders: no addresses");
+      throw new FederationException("--keyholders: no addresses");
     }
     List<ManagedChannel> channels = new ArrayList<>();
     Map<String, AtomicReference<NodeIdentity>> seen = new LinkedHashMap<>();
@@ -166,7 +165,7 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
         try {
           hp = HostPort.parse(address, false);
         } catch (IllegalArgumentException e) {
-          throw new InputException("--keyholders: " + e.getMessage());
+          throw new FederationException("--keyholders: " + e.getMessage());
         }
         AtomicReference<NodeIdentity> identity = new AtomicReference<>();
         ManagedChannel channel = NettyChannelBuilder.forAddress(hp.host(), hp.port())
@@ -182,8 +181,8 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
       }
     } catch (PkiException e) {
       channels.forEach(ManagedChannel::shutdownNow);
-      throw new InputException("cannot set up TLS: " + e.getMessage(), e);
-    } catch (InputException e) {
+      throw new FederationException("cannot set up TLS: " + e.getMessage(), e);
+    } catch (FederationException e) {
       channels.forEach(ManagedChannel::shutdownNow);
       throw e;
     }
@@ -214,13 +213,13 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         channels.forEach(ManagedChannel::shutdownNow);
-        throw new InputException("interrupted while connecting to keyholders");
+        throw new FederationException("interrupted while connecting to keyholders");
       }
     }
     int t = key.shares().threshold();
     if (members.size() < t) {
       channels.forEach(ManagedChannel::shutdownNow);
-      throw new InputException("only " + members.size() + " of the " + addresses.size()
+      throw new FederationException("only " + members.size() + " of the " + addresses.size()
           + " keyholders answered correctly, and epoch " + key.epoch() + " needs " + t + ": "
           + String.join("; ", problems));
     }

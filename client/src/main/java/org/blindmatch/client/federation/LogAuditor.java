@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.merkle.MerkleProofException;
 import org.blindmatch.crypto.merkle.MerkleVerifier;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
@@ -55,9 +54,9 @@ public final class LogAuditor {
    * Runs the audit from {@code state} (which it updates; keep it only if this returns).
    *
    * @param replay also recompute every new run from its streamed inputs
-   * @throws InputException naming the entry and the check that failed
+   * @throws AuditException naming the entry and the check that failed
    */
-  public Report verify(AuditState state, boolean replay) throws InputException {
+  public Report verify(AuditState state, boolean replay) throws AuditException {
     try {
       SignedTreeHead signed =
           client.audit().getSignedTreeHead(GetSignedTreeHeadRequest.getDefaultInstance());
@@ -69,10 +68,10 @@ public final class LogAuditor {
         previousSize = old.getTreeSize();
         if (previousSize != state.size || !MessageDigest.isEqual(state.tree().root(),
             old.getRootHash().toByteArray())) {
-          throw new InputException("the kept state's tree does not match its tree head");
+          throw new AuditException("the kept state's tree does not match its tree head");
         }
         if (previousSize > size) {
-          throw new InputException("the log shrank from " + previousSize + " to " + size
+          throw new AuditException("the log shrank from " + previousSize + " to " + size
               + " entries since the kept tree head");
         }
         List<byte[]> proof = LogPositions.hashes(client.audit().getConsistencyProof(
@@ -82,7 +81,7 @@ public final class LogAuditor {
           MerkleVerifier.verifyConsistency(previousSize, size, old.getRootHash().toByteArray(),
               head.getRootHash().toByteArray(), proof);
         } catch (MerkleProofException e) {
-          throw new InputException("the log is not consistent with the kept tree head of size "
+          throw new AuditException("the log is not consistent with the kept tree head of size "
               + previousSize + " (entries before " + previousSize + " were changed, removed "
               + "or inserted, or the log was truncated and regrown): " + e.getMessage());
         }
@@ -104,7 +103,7 @@ public final class LogAuditor {
         }
       });
       if (!MessageDigest.isEqual(tree.root(), head.getRootHash().toByteArray())) {
-        throw new InputException("entries " + (previousSize < 0 ? 0 : previousSize) + " to "
+        throw new AuditException("entries " + (previousSize < 0 ? 0 : previousSize) + " to "
             + (size - 1) + " do not hash to the signed root of size " + size);
       }
       LogEntryChecker.requireNothingPending(state);
@@ -114,7 +113,7 @@ public final class LogAuditor {
       return new Report(signed, head, previousSize, counts.receipts, counts.transcripts,
           counts.members, counts.scopes, counts.keyEpochs, counts.replayed, notReplayed, state);
     } catch (StatusRuntimeException e) {
-      throw new InputException("cannot read the log: " + FederationClient.describe(e));
+      throw new AuditException("cannot read the log: " + FederationClient.describe(e));
     }
   }
 
@@ -123,11 +122,11 @@ public final class LogAuditor {
         .setEnd(end).build()).getEntriesList();
   }
 
-  private TreeHead verifyHead(SignedTreeHead signed, String what) throws InputException {
+  private TreeHead verifyHead(SignedTreeHead signed, String what) throws AuditException {
     try {
       return TreeHeads.verify(keyset, signed);
     } catch (ClaimVerificationException e) {
-      throw new InputException(what + " does not verify against the clearinghouse's "
+      throw new AuditException(what + " does not verify against the clearinghouse's "
           + "published key");
     }
   }

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.oprf.Element;
 import org.blindmatch.crypto.oprf.OprfException;
@@ -78,13 +77,13 @@ public final class LogEntryChecker {
   /**
    * @param keyset the clearinghouse's public signing keyset (Tink JSON)
    * @param federation the auditor's federation; members must belong to it
-   * @throws InputException if {@code keyset} is not a Tink public keyset
+   * @throws AuditException if {@code keyset} is not a Tink public keyset
    */
-  public LogEntryChecker(String keyset, String federation) throws InputException {
+  public LogEntryChecker(String keyset, String federation) throws AuditException {
     try {
       this.clearinghouse = NodeSigner.verifier(keyset);
     } catch (GeneralSecurityException e) {
-      throw new InputException("the clearinghouse's published signing keyset is not a Tink "
+      throw new AuditException("the clearinghouse's published signing keyset is not a Tink "
           + "public keyset");
     }
     this.federation = federation;
@@ -109,10 +108,10 @@ public final class LogEntryChecker {
    * Fails if an entry refers to a scope or key epoch that no entry so far logged; call when the
    * whole log up to a head has been checked.
    */
-  public static void requireNothingPending(AuditState state) throws InputException {
+  public static void requireNothingPending(AuditState state) throws AuditException {
     if (!state.pending.isEmpty()) {
       var p = state.pending.entrySet().iterator().next();
-      throw new InputException("log entry " + p.getValue() + " refers to " + describeRef(
+      throw new AuditException("log entry " + p.getValue() + " refers to " + describeRef(
           p.getKey()) + ", which the log does not hold");
     }
   }
@@ -122,10 +121,10 @@ public final class LogEntryChecker {
    * caller checks entries in log order and hashes them into the tree.
    *
    * @return the run of a transcript, for replay
-   * @throws InputException naming the entry and the failed check
+   * @throws AuditException naming the entry and the failed check
    */
   public Optional<RunTranscript> check(ByteString bytes, long index, AuditState state,
-      Counts counts) throws InputException {
+      Counts counts) throws AuditException {
     return checkPage(List.of(bytes), index, state, counts).get(0);
   }
 
@@ -136,7 +135,7 @@ public final class LogEntryChecker {
    * @return per entry, the run of a transcript
    */
   public List<Optional<RunTranscript>> checkPage(List<ByteString> page, long first,
-      AuditState state, Counts counts) throws InputException {
+      AuditState state, Counts counts) throws AuditException {
     return apply(prepare(page, state.signingKeys), first, state, counts);
   }
 
@@ -193,7 +192,7 @@ public final class LogEntryChecker {
    * @return per entry, the run of a transcript
    */
   public List<Optional<RunTranscript>> apply(Prepared prepared, long first, AuditState state,
-      Counts counts) throws InputException {
+      Counts counts) throws AuditException {
     int n = prepared.size();
     Parsed[] parsed = prepared.parsed;
     String[] signatureErrors = prepared.signatureErrors.clone();
@@ -286,17 +285,17 @@ public final class LogEntryChecker {
 
   /** The checks of one parsed entry, given the problem with its signatures (or null). */
   private Optional<RunTranscript> check(Parsed parsed, long index, AuditState state,
-      Counts counts, String signatureError) throws InputException {
+      Counts counts, String signatureError) throws AuditException {
     String at = "log entry " + index + ": ";
     LogEntry entry = parsed.entry();
     if (entry == null) {
-      throw new InputException(at + "does not parse as a log entry");
+      throw new AuditException(at + "does not parse as a log entry");
     }
     try {
       switch (entry.getKindCase()) {
         case RECEIPT -> {
           if (parsed.receiptBody() == null) {
-            throw new InputException(at + "receipt: the body does not parse");
+            throw new AuditException(at + "receipt: the body does not parse");
           }
           checkReceipt(parsed.receiptBody().getCommitment(), index, state, signatureError);
           counts.receipts++;
@@ -312,7 +311,7 @@ public final class LogEntryChecker {
         case SCOPE -> {
           ScopePublication s = entry.getScope();
           if (s.getScopeDigest().size() != 32 || s.getScopeId().isEmpty()) {
-            throw new InputException(at + "scope publication: needs a scope id and a 32-byte "
+            throw new AuditException(at + "scope publication: needs a scope id and a 32-byte "
                 + "digest");
           }
           logged(state, "scope/" + HEX.formatHex(s.getScopeDigest().toByteArray()));
@@ -322,28 +321,28 @@ public final class LogEntryChecker {
           logged(state, checkKeyEpoch(entry.getKeyEpoch(), at));
           counts.keyEpochs++;
         }
-        default -> throw new InputException(at + "an entry of no known kind");
+        default -> throw new AuditException(at + "an entry of no known kind");
       }
       return Optional.empty();
     } catch (InvalidProtocolBufferException e) {
-      throw new InputException(at + "does not parse as a log entry");
+      throw new AuditException(at + "does not parse as a log entry");
     }
   }
 
   private void checkReceipt(Commitment c, long index, AuditState state, String signatureError)
-      throws InputException {
+      throws AuditException {
     String at = "log entry " + index + ": receipt: ";
     if (signatureError != null) {
-      throw new InputException(at + signatureError);
+      throw new AuditException(at + signatureError);
     }
     String key = key(c.getSubmitter(), c.getSubmissionId());
     AuditState.Committed earlier = state.receipts.get(key);
     if (earlier != null) {
-      throw new InputException(at + "submission " + c.getSubmissionId() + " of "
+      throw new AuditException(at + "submission " + c.getSubmissionId() + " of "
           + c.getSubmitter() + " is already logged at entry " + earlier.index());
     }
     if (c.getMerkleRoot().size() != 32) {
-      throw new InputException(at + "the Merkle root is not 32 bytes");
+      throw new AuditException(at + "the Merkle root is not 32 bytes");
     }
     state.receipts.put(key, new AuditState.Committed(index, c.getKeyModeValue(), c.getKeyId(),
         c.getRecordCount(), c.getMerkleRoot().toByteArray()));
@@ -357,13 +356,13 @@ public final class LogEntryChecker {
    * inputs allow.
    */
   private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state)
-      throws InputException, InvalidProtocolBufferException {
+      throws AuditException, InvalidProtocolBufferException {
     RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
     String at = "log entry " + index + " (run " + t.getRunId() + "): ";
     try {
       Transcripts.verify(clearinghouse, signed);
     } catch (ClaimVerificationException e) {
-      throw new InputException(at + "transcript: the signature does not verify against the "
+      throw new AuditException(at + "transcript: the signature does not verify against the "
           + "clearinghouse's published key");
     }
     reference(state, "scope/" + HEX.formatHex(t.getScopeDigest().toByteArray()), index);
@@ -379,16 +378,16 @@ public final class LogEntryChecker {
             in.getSubmissionId()));
         if (c == null || !MessageDigest.isEqual(c.merkleRoot(),
             in.getMerkleRoot().toByteArray())) {
-          throw new InputException(at + "used " + what + ", which has no earlier logged "
+          throw new AuditException(at + "used " + what + ", which has no earlier logged "
               + "receipt with that Merkle root");
         }
         if (c.recordCount() != in.getRecordCount() || c.keyId() != in.getKeyId()) {
-          throw new InputException(at + what + " has " + in.getRecordCount() + " records "
+          throw new AuditException(at + what + " has " + in.getRecordCount() + " records "
               + "under key id " + in.getKeyId() + " but its receipt (log entry " + c.index()
               + ") commits to " + c.recordCount() + " under key id " + c.keyId());
         }
         if (!inputs.add(key(in.getSubmitter(), in.getSubmissionId()))) {
-          throw new InputException(at + "uses " + what + " twice");
+          throw new AuditException(at + "uses " + what + " twice");
         }
         participants.add(in.getSubmitter());
         if (side == t.getReportInputsList()) {
@@ -402,7 +401,7 @@ public final class LogEntryChecker {
     Set<String> recipients = new HashSet<>();
     for (RecipientDigest d : t.getRecipientsList()) {
       if (!recipients.add(d.getRecipient()) || d.getResultsSha256().size() != 32) {
-        throw new InputException(at + "the result digest for " + d.getRecipient()
+        throw new AuditException(at + "the result digest for " + d.getRecipient()
             + " is repeated or not 32 bytes");
       }
     }
@@ -411,7 +410,7 @@ public final class LogEntryChecker {
       Set<String> missing = new HashSet<>(participants);
       missing.removeAll(recipients);
       recipients.removeAll(participants);
-      throw new InputException(at + "result digests do not match the participants: "
+      throw new AuditException(at + "result digests do not match the participants: "
           + (missing.isEmpty() ? "" : "missing for " + missing + " ")
           + (recipients.isEmpty() ? "" : "given for non-participants " + recipients));
     }
@@ -419,20 +418,20 @@ public final class LogEntryChecker {
     for (TierTotals x : t.getTotalsList()) {
       String tier = at + "tier " + x.getTier() + " totals: ";
       if (x.getTier() <= lastTier) {
-        throw new InputException(tier + "tiers are not strictly ascending");
+        throw new AuditException(tier + "tiers are not strictly ascending");
       }
       lastTier = x.getTier();
       if (x.getSubmitters() > reportSubmitters.size()) {
-        throw new InputException(tier + x.getSubmitters() + " submitters matched but the run "
+        throw new AuditException(tier + x.getSubmitters() + " submitters matched but the run "
             + "had " + reportSubmitters.size() + " report submitters");
       }
       if (x.getMatchedEvents() > reportRecords || x.getMatchedRecords() > x.getMatchedEvents()) {
-        throw new InputException(tier + x.getMatchedEvents() + " matched events and "
+        throw new AuditException(tier + x.getMatchedEvents() + " matched events and "
             + x.getMatchedRecords() + " matched records exceed the " + reportRecords
             + " report records of the inputs");
       }
       if (x.getMatchedLabels() > watchlistRecords) {
-        throw new InputException(tier + x.getMatchedLabels() + " matched labels exceed the "
+        throw new AuditException(tier + x.getMatchedLabels() + " matched labels exceed the "
             + watchlistRecords + " watchlist records of the inputs");
       }
     }
@@ -440,66 +439,66 @@ public final class LogEntryChecker {
   }
 
   private void checkMember(Member m, String at, AuditState state, long index)
-      throws InputException {
+      throws AuditException {
     NodeIdentity id;
     try {
       id = NodeIdentity.fromUri(m.getIdentity());
     } catch (IllegalArgumentException e) {
-      throw new InputException(at + "member: identity '" + m.getIdentity() + "' is not a node "
+      throw new AuditException(at + "member: identity '" + m.getIdentity() + "' is not a node "
           + "identity URI");
     }
     if (!id.federation().equals(federation)) {
-      throw new InputException(at + "member: " + m.getIdentity() + " is not of federation "
+      throw new AuditException(at + "member: " + m.getIdentity() + " is not of federation "
           + federation);
     }
     if (!id.role().id().equals(m.getRole())) {
-      throw new InputException(at + "member: role '" + m.getRole() + "' is not the role of "
+      throw new AuditException(at + "member: role '" + m.getRole() + "' is not the role of "
           + m.getIdentity());
     }
     if (m.getSigningKeysetSha256().size() != 32
         || (m.getCertificateSha256().size() != 32 && !m.getCertificateSha256().isEmpty())) {
-      throw new InputException(at + "member: a fingerprint is not 32 bytes");
+      throw new AuditException(at + "member: a fingerprint is not 32 bytes");
     }
     String keyset = m.getSigningKeyset();
     if (!MessageDigest.isEqual(NodeSigner.fingerprint(keyset),
         m.getSigningKeysetSha256().toByteArray())) {
-      throw new InputException(at + "member: the signing keyset is not the one "
+      throw new AuditException(at + "member: the signing keyset is not the one "
           + "signing_keyset_sha256 names");
     }
     try {
       submitterVerifier(keyset);
     } catch (GeneralSecurityException e) {
-      throw new InputException(at + "member: the signing keyset is not a Tink public keyset");
+      throw new AuditException(at + "member: the signing keyset is not a Tink public keyset");
     }
     String earlier = state.signingKeys.putIfAbsent(m.getIdentity(), keyset);
     if (earlier != null && !earlier.equals(keyset)) {
-      throw new InputException(at + "member: " + m.getIdentity() + " already has a different "
+      throw new AuditException(at + "member: " + m.getIdentity() + " already has a different "
           + "signing key in the log (a node registers one signing key)");
     }
   }
 
   /** Checks a key epoch and returns its reference. */
-  private static String checkKeyEpoch(KeyEpoch e, String at) throws InputException {
+  private static String checkKeyEpoch(KeyEpoch e, String at) throws AuditException {
     String what = at + "key epoch: ";
     if (e.getScopeDigest().size() != 32) {
-      throw new InputException(what + "the scope digest is not 32 bytes");
+      throw new AuditException(what + "the scope digest is not 32 bytes");
     }
     if (e.getMode() == KeyMode.KEY_MODE_HMAC) {
       if (e.hasOprf()) {
-        throw new InputException(what + "an hmac epoch with oprf key shares");
+        throw new AuditException(what + "an hmac epoch with oprf key shares");
       }
     } else if (e.getMode() == KeyMode.KEY_MODE_OPRF) {
       var o = e.getOprf();
       if (o.getThreshold() < 1 || o.getThreshold() > o.getShares()
           || o.getShares() > ShamirSharing.MAX_SHARES || o.getKeyholdersCount() != o.getShares()) {
-        throw new InputException(what + "threshold " + o.getThreshold() + " of " + o.getShares()
+        throw new AuditException(what + "threshold " + o.getThreshold() + " of " + o.getShares()
             + " shares with " + o.getKeyholdersCount() + " keyholders is not valid");
       }
       Set<Integer> indices = new HashSet<>();
       Map<Integer, Element> shareKeys = new TreeMap<>();
       for (KeyholderShare k : o.getKeyholdersList()) {
         if (k.getIndex() < 1 || k.getIndex() > o.getShares() || !indices.add(k.getIndex())) {
-          throw new InputException(what + "share index " + k.getIndex() + " is out of range "
+          throw new AuditException(what + "share index " + k.getIndex() + " is out of range "
               + "or repeated");
         }
         try {
@@ -507,7 +506,7 @@ public final class LogEntryChecker {
             throw new IllegalArgumentException("not a keyholder");
           }
         } catch (IllegalArgumentException x) {
-          throw new InputException(what + "share " + k.getIndex() + " names '"
+          throw new AuditException(what + "share " + k.getIndex() + " names '"
               + k.getKeyholder() + "', not a keyholder identity");
         }
         shareKeys.put((int) k.getIndex(),
@@ -516,20 +515,20 @@ public final class LogEntryChecker {
       Element combined = point(o.getCombinedPublicKey(), what + "combined public key");
       if (!new ThresholdPublicKey(o.getThreshold(), shareKeys).interpolatedPublicKey()
           .equals(combined)) {
-        throw new InputException(what + "the combined public key is not the one the share "
+        throw new AuditException(what + "the combined public key is not the one the share "
             + "public keys interpolate to");
       }
     } else {
-      throw new InputException(what + "mode is neither hmac nor oprf");
+      throw new AuditException(what + "mode is neither hmac nor oprf");
     }
     return epochRef(e.getMode(), e.getKeyId(), HEX.formatHex(e.getScopeDigest().toByteArray()));
   }
 
-  private static Element point(ByteString encoded, String what) throws InputException {
+  private static Element point(ByteString encoded, String what) throws AuditException {
     try {
       return Element.decode(encoded.toByteArray());
     } catch (OprfException | IllegalArgumentException e) {
-      throw new InputException(what + " is not a P-256 point");
+      throw new AuditException(what + " is not a P-256 point");
     }
   }
 

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.proto.v1.RunTranscript;
 
@@ -36,18 +35,18 @@ public final class LogPages {
   /** Receives each transcript entry once it has passed its checks, in log order. */
   @FunctionalInterface
   public interface RunSink {
-    void accept(RunTranscript run, long index) throws InputException;
+    void accept(RunTranscript run, long index) throws AuditException;
   }
 
   /**
    * Checks entries {@code [tree.size(), end)} and adds them to {@code tree}.
    *
-   * @throws InputException naming the entry and the failed check, or the page the source got
+   * @throws AuditException naming the entry and the failed check, or the page the source got
    *     wrong (empty, or past {@code end})
    */
   public static void check(Source source, long end, LogEntryChecker checker, AuditState state,
       LogEntryChecker.Counts counts, StreamingMerkleRoot tree, RunSink runs)
-      throws InputException {
+      throws AuditException {
     if (tree.size() >= end) {
       return;
     }
@@ -62,10 +61,10 @@ public final class LogPages {
         Page page = await(next);
         long first = tree.size();
         if (page.entries().isEmpty()) {
-          throw new InputException("the log returned no entries at " + first + " of " + end);
+          throw new AuditException("the log returned no entries at " + first + " of " + end);
         }
         if (first + page.entries().size() > end) {
-          throw new InputException("the log returned more entries than its head's " + end);
+          throw new AuditException("the log returned more entries than its head's " + end);
         }
         long after = first + page.entries().size();
         // Keys logged in this page are not in the snapshot the next page is prepared with;
@@ -99,12 +98,12 @@ public final class LogPages {
   }
 
   /** The page, or the reader's own failure rethrown as it was. */
-  private static Page await(Future<Page> page) throws InputException {
+  private static Page await(Future<Page> page) throws AuditException {
     try {
       return page.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InputException("interrupted while reading the log");
+      throw new AuditException("interrupted while reading the log");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.core.transport.HostPort;
 
@@ -49,22 +48,22 @@ public record NodeProfile(
       "passphrase_file", "insecure_loopback_identity");
 
   /** Reads a profile. */
-  public static NodeProfile load(Path file) throws InputException {
+  public static NodeProfile load(Path file) throws FederationException {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new InputException(file + ": no such profile");
+      throw new FederationException(file + ": no such profile");
     } catch (IOException e) {
-      throw new InputException(file + ": not valid YAML: " + e.getMessage());
+      throw new FederationException(file + ": not valid YAML: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
-      throw new InputException(file + ": expected a mapping");
+      throw new FederationException(file + ": expected a mapping");
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        throw new InputException(file + ": " + k + ": unknown key (allowed: "
+        throw new FederationException(file + ": " + k + ": unknown key (allowed: "
             + String.join(", ", KEYS.stream().sorted().toList()) + ")");
       }
     }
@@ -74,14 +73,14 @@ public record NodeProfile(
     try {
       address = HostPort.parse(server, false);
     } catch (IllegalArgumentException e) {
-      throw new InputException(file + ": server: " + e.getMessage());
+      throw new FederationException(file + ": server: " + e.getMessage());
     }
     String host = address.host();
     int port = address.port();
     String insecure = root.path("insecure_loopback_identity").asText(null);
     JsonNode tls = root.get("tls");
     if (insecure == null && (tls == null || !tls.isObject())) {
-      throw new InputException(file + ": tls: missing (ca, cert, key)");
+      throw new FederationException(file + ": tls: missing (ca, cert, key)");
     }
     return new NodeProfile(host, port,
         tls == null ? null : base.resolve(required(tls, "ca", file, "tls.")),
@@ -93,20 +92,20 @@ public record NodeProfile(
   }
 
   /** The passphrase (first line of the passphrase file). The caller wipes it. */
-  public char[] passphrase() throws InputException {
+  public char[] passphrase() throws FederationException {
     try {
       return PassphraseFile.read(passphraseFile);
     } catch (IOException e) {
-      throw new InputException(passphraseFile + ": cannot read passphrase file: "
+      throw new FederationException(passphraseFile + ": cannot read passphrase file: "
           + e.getMessage());
     }
   }
 
   private static String required(JsonNode node, String key, Path file, String prefix)
-      throws InputException {
+      throws FederationException {
     String v = node.path(key).asText("");
     if (v.isBlank()) {
-      throw new InputException(file + ": " + prefix + key + ": missing");
+      throw new FederationException(file + ": " + prefix + key + ": missing");
     }
     return v;
   }

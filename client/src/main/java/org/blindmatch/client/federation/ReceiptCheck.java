@@ -5,7 +5,6 @@ import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
 import java.security.GeneralSecurityException;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.merkle.MerkleHash;
 import org.blindmatch.crypto.merkle.MerkleProofException;
 import org.blindmatch.crypto.merkle.MerkleVerifier;
@@ -33,34 +32,34 @@ public final class ReceiptCheck {
   public record Result(long index, TreeHead savedHead, TreeHead currentHead) {}
 
   /**
-   * @throws InputException naming the check that failed
+   * @throws AuditException naming the check that failed
    */
   public static Result check(FederationClient client, Receipt receipt, LogPosition saved)
-      throws InputException {
+      throws AuditException {
     String key = client.publishedScope().getClearinghousePublicKeyset();
     try {
       Receipts.verify(key, receipt);
     } catch (ClaimVerificationException e) {
-      throw new InputException("the receipt's signature does not verify against the "
+      throw new AuditException("the receipt's signature does not verify against the "
           + "clearinghouse's published key");
     }
     TreeHead savedHead;
     try {
       LogEntry entry = LogEntry.parseFrom(saved.getEntry());
       if (!entry.hasReceipt() || !entry.getReceipt().equals(receipt)) {
-        throw new InputException("the saved log position is not for this receipt");
+        throw new AuditException("the saved log position is not for this receipt");
       }
       savedHead = LogPositions.verify(key, saved);
     } catch (InvalidProtocolBufferException e) {
-      throw new InputException("the saved log position is malformed");
+      throw new AuditException("the saved log position is malformed");
     } catch (ClaimVerificationException e) {
-      throw new InputException("the saved log position does not verify: " + e.getMessage());
+      throw new AuditException("the saved log position does not verify: " + e.getMessage());
     }
     try {
       TreeHead current = TreeHeads.verify(key, client.audit()
           .getSignedTreeHead(GetSignedTreeHeadRequest.getDefaultInstance()));
       if (current.getTreeSize() < savedHead.getTreeSize()) {
-        throw new InputException("the log shrank: the receipt came with a head of size "
+        throw new AuditException("the log shrank: the receipt came with a head of size "
             + savedHead.getTreeSize() + ", the log now claims " + current.getTreeSize());
       }
       InclusionProof proof = client.audit().getInclusionProof(GetInclusionProofRequest
@@ -70,11 +69,11 @@ public final class ReceiptCheck {
           current.getRootHash().toByteArray());
       return new Result(saved.getIndex(), savedHead, current);
     } catch (ClaimVerificationException e) {
-      throw new InputException("the current tree head's signature does not verify");
+      throw new AuditException("the current tree head's signature does not verify");
     } catch (MerkleProofException e) {
-      throw new InputException("the receipt is NOT in the current log: " + e.getMessage());
+      throw new AuditException("the receipt is NOT in the current log: " + e.getMessage());
     } catch (StatusRuntimeException e) {
-      throw new InputException("cannot check the receipt: " + FederationClient.describe(e));
+      throw new AuditException("cannot check the receipt: " + FederationClient.describe(e));
     }
   }
 }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.proto.v1.RecipientDigest;
 import org.blindmatch.proto.v1.Results;
@@ -41,23 +40,23 @@ final class RunReplay {
    *
    * @return empty if the run was recomputed and agrees; the reason if it cannot be replayed
    *     because an input's token data was purged after its TTL
-   * @throws InputException naming the entry, the run and the check that failed
+   * @throws AuditException naming the entry, the run and the check that failed
    */
   Optional<String> replay(RunTranscript t, long index, Map<String, AuditState.Committed> committed)
-      throws InputException {
+      throws AuditException {
     String where = "log entry " + index + " (run " + t.getRunId() + "): replay: ";
     MatchRun.Outcome outcome;
     try {
       outcome = matchRun.compute(t.getRunId(), t.getKThreshold(), groups(t, committed));
     } catch (ReplayedRecords.Mismatch e) {
-      throw new InputException(where + e.getMessage());
+      throw new AuditException(where + e.getMessage());
     } catch (ReplayedRecords.CallFailed e) {
       if (e.status.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
         return Optional.of(e.getMessage());
       }
-      throw new InputException(where + "cannot stream an input: " + e.getMessage());
+      throw new AuditException(where + "cannot stream an input: " + e.getMessage());
     } catch (IOException e) {
-      throw new InputException(where + "cannot read an input: " + e.getMessage());
+      throw new AuditException(where + "cannot read an input: " + e.getMessage());
     }
     compareTotals(where, t.getTotalsList(), outcome.totals());
     Map<String, ByteString> logged = new LinkedHashMap<>();
@@ -68,18 +67,18 @@ final class RunReplay {
       ByteString digest = logged.remove(e.getKey());
       byte[] recomputed = Sha256.digest(e.getValue().toByteArray());
       if (digest == null) {
-        throw new InputException(where + "the transcript has no result digest for recipient "
+        throw new AuditException(where + "the transcript has no result digest for recipient "
             + e.getKey() + ", who took part");
       }
       if (!MessageDigest.isEqual(digest.toByteArray(), recomputed)) {
-        throw new InputException(where + "the result digest for recipient " + e.getKey()
+        throw new AuditException(where + "the result digest for recipient " + e.getKey()
             + " is " + HexFormat.of().formatHex(digest.toByteArray()) + " but the recomputed "
             + "results hash to " + HexFormat.of().formatHex(recomputed) + " ("
             + describe(e.getValue()) + ")");
       }
     }
     if (!logged.isEmpty()) {
-      throw new InputException(where + "the transcript has a result digest for "
+      throw new AuditException(where + "the transcript has a result digest for "
           + logged.keySet().iterator().next() + ", who took no part in the run");
     }
     return Optional.empty();
@@ -112,7 +111,7 @@ final class RunReplay {
   }
 
   private static void compareTotals(String where, List<TierTotals> logged,
-      List<TierTotals> recomputed) throws InputException {
+      List<TierTotals> recomputed) throws AuditException {
     if (logged.equals(recomputed)) {
       return;
     }
@@ -121,7 +120,7 @@ final class RunReplay {
     for (TierTotals l : logged) {
       TierTotals r = byTier.remove(l.getTier());
       if (r == null) {
-        throw new InputException(where + "the transcript has totals for tier " + l.getTier()
+        throw new AuditException(where + "the transcript has totals for tier " + l.getTier()
             + " but the recomputed run matched nothing in it");
       }
       long[][] pairs = {
@@ -131,17 +130,17 @@ final class RunReplay {
       String[] names = {"matched_records", "matched_events", "matched_labels", "submitters"};
       for (int i = 0; i < pairs.length; i++) {
         if (pairs[i][0] != pairs[i][1]) {
-          throw new InputException(where + "tier " + l.getTier() + " " + names[i] + " is "
+          throw new AuditException(where + "tier " + l.getTier() + " " + names[i] + " is "
               + pairs[i][0] + " in the transcript but " + pairs[i][1] + " recomputed from the "
               + "submitted tokens");
         }
       }
     }
     if (!byTier.isEmpty()) {
-      throw new InputException(where + "the recomputed run has matches in tier "
+      throw new AuditException(where + "the recomputed run has matches in tier "
           + byTier.keySet().iterator().next() + " that the transcript's totals omit");
     }
-    throw new InputException(where + "the transcript's totals are not in ascending tier order");
+    throw new AuditException(where + "the transcript's totals are not in ascending tier order");
   }
 
   private static String describe(Results r) {

@@ -6,7 +6,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.GetResultsRequest;
 import org.blindmatch.proto.v1.GetResultsResponse;
@@ -28,16 +27,16 @@ public record RunResults(Results results, RunTranscript transcript) {
   /**
    * Fetches and verifies.
    *
-   * @throws InputException if the server refuses, or a signature or digest does not verify
+   * @throws FederationException if the server refuses, or a signature or digest does not verify
    */
-  public static RunResults fetch(FederationClient client, String runId) throws InputException {
+  public static RunResults fetch(FederationClient client, String runId) throws FederationException {
     PublishedScope published = client.publishedScope();
     GetResultsResponse response;
     try {
       response = client.results().getResults(GetResultsRequest.newBuilder()
           .setRunId(runId).build());
     } catch (StatusRuntimeException e) {
-      throw new InputException("cannot get results of " + runId + ": "
+      throw new FederationException("cannot get results of " + runId + ": "
           + FederationClient.describe(e));
     }
     RunTranscript transcript;
@@ -45,7 +44,7 @@ public record RunResults(Results results, RunTranscript transcript) {
       transcript = Transcripts.verify(published.getClearinghousePublicKeyset(),
           response.getTranscript());
     } catch (ClaimVerificationException e) {
-      throw new InputException("run " + runId + ": the transcript signature does not verify "
+      throw new FederationException("run " + runId + ": the transcript signature does not verify "
           + "against the clearinghouse's published key");
     }
     try {
@@ -60,12 +59,12 @@ public record RunResults(Results results, RunTranscript transcript) {
         }
       }
       if (!committed || !transcript.getRunId().equals(runId)) {
-        throw new InputException("run " + runId + ": the signed transcript does not commit to "
+        throw new FederationException("run " + runId + ": the signed transcript does not commit to "
             + "the results received");
       }
       return new RunResults(results, transcript);
     } catch (InvalidProtocolBufferException | java.security.NoSuchAlgorithmException e) {
-      throw new InputException("run " + runId + ": malformed results: " + e.getMessage());
+      throw new FederationException("run " + runId + ": malformed results: " + e.getMessage());
     }
   }
 }

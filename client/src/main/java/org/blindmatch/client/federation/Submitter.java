@@ -18,7 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.merkle.MerkleProofException;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.sign.NodeSigner;
@@ -77,11 +76,11 @@ public final class Submitter {
    * writes): its parts are merged and submitted as one submission.
    *
    * @param progress told the number of records sent so far
-   * @throws InputException if the token file is invalid, does not fit the published scope,
+   * @throws SubmissionException if the token file is invalid, does not fit the published scope,
    *     or the server refuses the submission (the message says why)
    */
   public Submitted submit(Path tokenFile, String submissionId, Path tempDir,
-      LongConsumer progress) throws InputException, IOException {
+      LongConsumer progress) throws SubmissionException, IOException {
     TokenFileHeader header;
     List<Path> files;
     try {
@@ -96,12 +95,12 @@ public final class Submitter {
         files = List.of(tokenFile);
       }
     } catch (TokenFileException e) {
-      throw new InputException(e.getMessage());
+      throw new SubmissionException(e.getMessage());
     }
     PublishedScope published = client.publishedScope();
     if (!java.security.MessageDigest.isEqual(header.scopeDigest(),
         published.getScope().getDigest().toByteArray())) {
-      throw new InputException(tokenFile + ": scope sha256:" + header.scopeDigestHex()
+      throw new SubmissionException(tokenFile + ": scope sha256:" + header.scopeDigestHex()
           + " is not the published scope " + published.getScope().getId());
     }
     try (SortedRecords sorted = SortedRecords.sort(files, tempDir,
@@ -128,42 +127,42 @@ public final class Submitter {
       return new Submitted(submissionId, sorted.records(), root, receipt, body,
           response.getLogPosition(), head);
     } catch (TokenFileException e) {
-      throw new InputException(e.getMessage());
+      throw new SubmissionException(e.getMessage());
     } catch (StatusRuntimeException e) {
-      throw new InputException("the clearinghouse refused submission " + submissionId + ": "
+      throw new SubmissionException("the clearinghouse refused submission " + submissionId + ": "
           + FederationClient.describe(e));
     } catch (GeneralSecurityException e) {
-      throw new InputException("cannot sign the commitment: " + e.getMessage());
+      throw new SubmissionException("cannot sign the commitment: " + e.getMessage());
     }
   }
 
   private static ReceiptBody verifyReceipt(Receipt receipt, Commitment commitment,
-      PublishedScope published) throws InputException {
+      PublishedScope published) throws SubmissionException {
     ReceiptBody body;
     try {
       body = Receipts.verify(published.getClearinghousePublicKeyset(), receipt);
     } catch (ClaimVerificationException e) {
-      throw new InputException("the receipt's signature does not verify against the "
+      throw new SubmissionException("the receipt's signature does not verify against the "
           + "clearinghouse's published key");
     }
     if (!body.getCommitment().equals(commitment)) {
-      throw new InputException("the receipt does not restate our commitment");
+      throw new SubmissionException("the receipt does not restate our commitment");
     }
     return body;
   }
 
   /** Checks that the log position holds exactly this receipt and that its proof verifies. */
   private static TreeHead verifyLogged(Receipt receipt, LogPosition position,
-      PublishedScope published) throws InputException {
+      PublishedScope published) throws SubmissionException {
     try {
       if (!LogEntry.parseFrom(position.getEntry()).getReceipt().equals(receipt)) {
-        throw new InputException("the log position is not for our receipt");
+        throw new SubmissionException("the log position is not for our receipt");
       }
       return LogPositions.verify(published.getClearinghousePublicKeyset(), position);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new InputException("the log position's entry is not a LogEntry");
+      throw new SubmissionException("the log position's entry is not a LogEntry");
     } catch (ClaimVerificationException e) {
-      throw new InputException("the receipt's log position does not verify against the "
+      throw new SubmissionException("the receipt's log position does not verify against the "
           + "clearinghouse's published key: " + e.getMessage());
     }
   }
@@ -200,7 +199,7 @@ public final class Submitter {
    * Merkle root of all records (computed on the way, skipped records included).
    */
   private byte[] upload(SortedRecords sorted, UploadBegin begin, LongConsumer progress)
-      throws IOException, InputException {
+      throws IOException, SubmissionException {
     for (int attempt = 1; ; attempt++) {
       long next = 0;
       try {

@@ -12,7 +12,6 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.oprf.KeyPair;
@@ -73,13 +72,13 @@ class LogEntryCheckerTest {
   void aReceiptMustNameALoggedScopeAndKeyEpoch() throws Exception {
     AuditState state = withPlatform();
     check(state, 0, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse));
-    InputException e = assertThrows(InputException.class,
+    AuditException e = assertThrows(AuditException.class,
         () -> LogEntryChecker.requireNothingPending(state));
     assertEquals("log entry 0 refers to scope " + "00".repeat(32) + ", which the log does not "
         + "hold", e.getMessage());
     check(state, 1, LogEntry.newBuilder().setScope(ScopePublication.newBuilder()
         .setScopeId("s").setScopeDigest(ByteString.copyFrom(SCOPE))).build());
-    e = assertThrows(InputException.class, () -> LogEntryChecker.requireNothingPending(state));
+    e = assertThrows(AuditException.class, () -> LogEntryChecker.requireNothingPending(state));
     assertEquals("log entry 0 refers to hmac key epoch 5 of scope " + "00".repeat(32)
         + ", which the log does not hold", e.getMessage());
     // Logged later (a log that predates key epoch entries) is accepted.
@@ -93,11 +92,11 @@ class LogEntryCheckerTest {
   void aSubmissionIsLoggedOnce() throws Exception {
     AuditState state = withPlatform();
     check(state, 0, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse));
-    InputException twice = assertThrows(InputException.class,
+    AuditException twice = assertThrows(AuditException.class,
         () -> check(state, 1, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse)));
     assertEquals("log entry 1: receipt: submission r1 of blindmatch://test/platform/p is "
         + "already logged at entry 0", twice.getMessage());
-    InputException body = assertThrows(InputException.class, () -> check(state, 2,
+    AuditException body = assertThrows(AuditException.class, () -> check(state, 2,
         LogEntry.newBuilder().setReceipt(Receipt.newBuilder().setBody(
             ByteString.copyFromUtf8("not a body"))).build()));
     assertEquals("log entry 2: receipt: the body does not parse", body.getMessage());
@@ -107,7 +106,7 @@ class LogEntryCheckerTest {
   void aTranscriptMustBeSignedByTheClearinghouse() throws Exception {
     SignedTranscript t = Transcripts.sign(signer(),
         RunTranscript.newBuilder().setRunId("run-1").build());
-    InputException forged = assertThrows(InputException.class, () -> check(new AuditState(), 4,
+    AuditException forged = assertThrows(AuditException.class, () -> check(new AuditState(), 4,
         LogEntry.newBuilder().setTranscript(t).build()));
     assertEquals("log entry 4 (run run-1): transcript: the signature does not verify against "
         + "the clearinghouse's published key", forged.getMessage());
@@ -125,10 +124,10 @@ class LogEntryCheckerTest {
         receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse).toByteString(),
         badScope.toByteString(),
         receipt("r2", KeyMode.KEY_MODE_HMAC, 5, clearinghouse, signer()).toByteString());
-    InputException e = assertThrows(InputException.class, () -> checker.checkPage(page, 10,
+    AuditException e = assertThrows(AuditException.class, () -> checker.checkPage(page, 10,
         new AuditState(), new LogEntryChecker.Counts()));
     assertTrue(e.getMessage().startsWith("log entry 12: scope publication"), e.getMessage());
-    InputException forged = assertThrows(InputException.class, () -> checker.checkPage(
+    AuditException forged = assertThrows(AuditException.class, () -> checker.checkPage(
         List.of(page.get(0), page.get(1), page.get(3)), 10, new AuditState(),
         new LogEntryChecker.Counts()));
     checker.checkPage(List.of(scope.toByteString(), page.get(0), page.get(1)), 10,
@@ -142,22 +141,22 @@ class LogEntryCheckerTest {
       throws Exception {
     // The operator holds the clearinghouse key and can sign any receipt body, but not the
     // submitter's commitment: an invented submission is caught.
-    InputException invented = assertThrows(InputException.class, () -> check(withPlatform(), 1,
+    AuditException invented = assertThrows(AuditException.class, () -> check(withPlatform(), 1,
         receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse, signer())));
     assertEquals("log entry 1: receipt: the submitter's signature over the commitment does "
         + "not verify against the signing key its member entry logged: the submitter did not "
         + "make this commitment", invented.getMessage());
-    InputException noMember = assertThrows(InputException.class, () -> check(new AuditState(),
+    AuditException noMember = assertThrows(AuditException.class, () -> check(new AuditState(),
         1, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse)));
     assertEquals("log entry 1: receipt: no member entry before it logs a signing key for "
         + PLATFORM, noMember.getMessage());
     LogEntry good = receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse);
-    InputException missing = assertThrows(InputException.class, () -> check(withPlatform(), 1,
+    AuditException missing = assertThrows(AuditException.class, () -> check(withPlatform(), 1,
         good.toBuilder().clearCommitmentSignature().build()));
     assertEquals("log entry 1: receipt: the entry does not carry the submitter's commitment "
         + "signature", missing.getMessage());
     LogEntry other = receipt("r2", KeyMode.KEY_MODE_HMAC, 5, clearinghouse);
-    InputException swapped = assertThrows(InputException.class, () -> check(withPlatform(), 1,
+    AuditException swapped = assertThrows(AuditException.class, () -> check(withPlatform(), 1,
         good.toBuilder().setCommitmentSignature(other.getCommitmentSignature()).build()));
     assertTrue(swapped.getMessage().startsWith("log entry 1: receipt: the submitter's "
         + "commitment signature is not the one the receipt names"), swapped.getMessage());
@@ -180,7 +179,7 @@ class LogEntryCheckerTest {
 
     List<LogEntry> forged = List.of(log.get(0), log.get(1),
         receipt("r2", KeyMode.KEY_MODE_HMAC, 5, clearinghouse, signer()));
-    InputException e = assertThrows(InputException.class, () -> LogPages.check(
+    AuditException e = assertThrows(AuditException.class, () -> LogPages.check(
         (from, to) -> List.of(forged.get((int) from).toByteString()), 3, checker,
         new AuditState(), new LogEntryChecker.Counts(), new StreamingMerkleRoot(),
         (run, index) -> { }));
@@ -197,7 +196,7 @@ class LogEntryCheckerTest {
             .setSigningKeyset(signer().publicKeysetJson())).build());
     AuditState state = withPlatform();
     check(state, 1, m); // the same node again (e.g. a new certificate): fine
-    InputException second = assertThrows(InputException.class,
+    AuditException second = assertThrows(AuditException.class,
         () -> check(state, 2, member(PLATFORM, "platform", signer())));
     assertEquals("log entry 2: member: " + PLATFORM + " already has a different signing key in "
         + "the log (a node registers one signing key)", second.getMessage());
@@ -222,12 +221,12 @@ class LogEntryCheckerTest {
 
   // ---- helpers ----
 
-  private void check(AuditState state, long index, LogEntry entry) throws InputException {
+  private void check(AuditState state, long index, LogEntry entry) throws AuditException {
     checker.check(entry.toByteString(), index, state, new LogEntryChecker.Counts());
   }
 
   private void assertFails(String message, LogEntry entry) {
-    InputException e = assertThrows(InputException.class, () -> check(new AuditState(), 1,
+    AuditException e = assertThrows(AuditException.class, () -> check(new AuditState(), 1,
         entry));
     assertTrue(e.getMessage().startsWith(message), e.getMessage());
   }
@@ -282,7 +281,7 @@ class LogEntryCheckerTest {
   }
 
   /** A state in which the platform's member entry (index 0 of the log) has been checked. */
-  private AuditState withPlatform() throws InputException {
+  private AuditState withPlatform() throws AuditException {
     AuditState state = new AuditState();
     check(state, 0, member(PLATFORM, "platform", platform));
     return state;
@@ -291,7 +290,7 @@ class LogEntryCheckerTest {
   private static LogEntryChecker checker(NodeSigner clearinghouse) {
     try {
       return new LogEntryChecker(clearinghouse.publicKeysetJson(), "test");
-    } catch (InputException e) {
+    } catch (AuditException e) {
       throw new AssertionError(e);
     }
   }
