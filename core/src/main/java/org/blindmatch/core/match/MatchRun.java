@@ -21,6 +21,10 @@ import org.blindmatch.proto.v1.TierTotals;
  * totals for the operator). The clearinghouse runs it to produce results; an auditor runs it on
  * the replayed token sets to recompute every result digest, so both must give the same bytes
  * for the same inputs in the same order. Stateless and thread-safe.
+ *
+ * <p>The domain types of the join ({@link MatchOutcome}) are named apart from the proto
+ * messages built here ({@link Results}, {@link RecordMatch}, {@link LabelCount},
+ * {@link TierTotals}).
  */
 public final class MatchRun {
   /** The recipient under which the operator's totals are kept. */
@@ -55,15 +59,19 @@ public final class MatchRun {
   public record Outcome(Map<String, Results> results, List<TierTotals> totals) {}
 
   /**
-   * Runs every joinable group. Reads every input to its end.
+   * Runs every joinable group, in order, and splits the joins per recipient.
    *
-   * @param kThreshold NGO label aggregates with fewer matched records are suppressed
+   * @param runId the run id every {@code Results} carries
+   * @param kThreshold NGO label aggregates with fewer matched records are left out and counted
+   *     in {@code suppressed}
+   * @param groups the key groups in the clearinghouse's run order; inputs as {@link
+   *     MatchEngine#run} requires
    * @throws IOException if an input cannot be read (including a source's own checks failing)
    */
   public Outcome compute(String runId, int kThreshold, List<KeyGroup> groups)
       throws IOException {
     Map<String, Results.Builder> perRecipient = new LinkedHashMap<>();
-    Map<Integer, long[]> totals = new TreeMap<>();
+    Map<Integer, TierSums> sums = new TreeMap<>();
     // Distinct report submitters with a match, per tier, over all key ids: a submitter with
     // submissions under two key ids (an hmac key and an oprf epoch, or across a rotation)
     // counts once, as the auditor checks.
@@ -82,50 +90,66 @@ public final class MatchRun {
       for (int i = 0; i < g.reports().size(); i++) {
         MatchInput in = g.reports().get(i);
         Results.Builder r = results(perRecipient, runId, in.submitter());
-        for (MatchOutcome.RecordMatch m : outcome.recordMatches().get(i)) {
+        for (MatchOutcome.MatchedRecord m : outcome.recordMatches().get(i)) {
           submitters.computeIfAbsent(m.tier(), k -> new HashSet<>()).add(in.submitter());
-          r.addRecordMatches(RecordMatch.newBuilder()
-              .setSubmissionId(in.submissionId())
-              .setRecordHandle(ByteString.copyFrom(m.recordHandle()))
-              .setLabelHandle(ByteString.copyFrom(m.labelHandle()))
-              .setTier(m.tier())
-              .setEvents(m.events()));
+          r.addRecordMatches(recordMatch(in, m));
         }
       }
       for (int j = 0; j < g.watchlists().size(); j++) {
         MatchInput in = g.watchlists().get(j);
         Results.Builder r = results(perRecipient, runId, in.submitter());
-        for (MatchOutcome.LabelCount c : outcome.labelCounts().get(j)) {
-          if (c.matchedRecords() < kThreshold) {
+        for (MatchOutcome.LabelAggregate a : outcome.labelAggregates().get(j)) {
+          if (a.matchedRecords() < kThreshold) {
             r.setSuppressed(r.getSuppressed() + 1);
-            continue;
+          } else {
+            r.addLabelCounts(labelCount(in, a));
           }
-          r.addLabelCounts(LabelCount.newBuilder()
-              .setSubmissionId(in.submissionId())
-              .setLabelHandle(ByteString.copyFrom(c.labelHandle()))
-              .setTier(c.tier())
-              .setMatchedRecords(c.matchedRecords())
-              .setSubmitters(c.submitters()));
         }
       }
-      for (MatchOutcome.TierTotals t : outcome.totals()) {
-        long[] acc = totals.computeIfAbsent(t.tier(), k -> new long[3]);
-        acc[0] += t.matchedRecords();
-        acc[1] += t.matchedEvents();
-        acc[2] += t.matchedLabels();
+      for (MatchOutcome.TierSummary t : outcome.tierSummaries()) {
+        sums.merge(t.tier(), TierSums.of(t), TierSums::plus);
       }
     }
     List<TierTotals> tierTotals = new ArrayList<>();
-    for (Map.Entry<Integer, long[]> e : totals.entrySet()) {
-      tierTotals.add(TierTotals.newBuilder().setTier(e.getKey())
-          .setMatchedRecords(e.getValue()[0]).setMatchedEvents(e.getValue()[1])
-          .setMatchedLabels(e.getValue()[2])
-          .setSubmitters(submitters.getOrDefault(e.getKey(), Set.of()).size()).build());
-    }
+    sums.forEach((tier, s) -> tierTotals.add(TierTotals.newBuilder().setTier(tier)
+        .setMatchedRecords(s.records()).setMatchedEvents(s.events())
+        .setMatchedLabels(s.labels())
+        .setSubmitters(submitters.getOrDefault(tier, Set.of()).size()).build()));
     results(perRecipient, runId, OPERATOR).addAllTotals(tierTotals);
     Map<String, Results> out = new LinkedHashMap<>();
     perRecipient.forEach((k, v) -> out.put(k, v.build()));
     return new Outcome(out, List.copyOf(tierTotals));
+  }
+
+  /** A tier's totals summed over key ids (submitters are not: they are counted distinct). */
+  private record TierSums(long records, long events, long labels) {
+    static TierSums of(MatchOutcome.TierSummary t) {
+      return new TierSums(t.matchedRecords(), t.matchedEvents(), t.matchedLabels());
+    }
+
+    TierSums plus(TierSums o) {
+      return new TierSums(records + o.records, events + o.events, labels + o.labels);
+    }
+  }
+
+  private static RecordMatch recordMatch(MatchInput in, MatchOutcome.MatchedRecord m) {
+    return RecordMatch.newBuilder()
+        .setSubmissionId(in.submissionId())
+        .setRecordHandle(ByteString.copyFrom(m.recordHandle().bytes()))
+        .setLabelHandle(ByteString.copyFrom(m.labelHandle().bytes()))
+        .setTier(m.tier())
+        .setEvents(m.events())
+        .build();
+  }
+
+  private static LabelCount labelCount(MatchInput in, MatchOutcome.LabelAggregate a) {
+    return LabelCount.newBuilder()
+        .setSubmissionId(in.submissionId())
+        .setLabelHandle(ByteString.copyFrom(a.labelHandle().bytes()))
+        .setTier(a.tier())
+        .setMatchedRecords(a.matchedRecords())
+        .setSubmitters(a.submitters())
+        .build();
   }
 
   private static Results.Builder results(Map<String, Results.Builder> perRecipient,
