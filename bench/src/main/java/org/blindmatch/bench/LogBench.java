@@ -35,7 +35,7 @@ import org.blindmatch.proto.v1.ScopePublication;
 import org.blindmatch.proto.v1.SubmissionRole;
 import org.blindmatch.server.log.TransparencyLog;
 import org.blindmatch.server.store.MetadataLocation;
-import org.blindmatch.server.store.SegmentSubmissionStore;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 
 /**
  * The transparency log at scale: durable appends (SQLite, one fsynced transaction each), the

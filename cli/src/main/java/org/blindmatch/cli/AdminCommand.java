@@ -22,7 +22,7 @@ import org.blindmatch.proto.v1.SubmissionInfo;
 import org.blindmatch.proto.v1.TierTotals;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.store.MetadataLocation;
-import org.blindmatch.server.store.StoreBackup;
+import org.blindmatch.server.store.backup.StoreBackup;
 import org.blindmatch.server.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

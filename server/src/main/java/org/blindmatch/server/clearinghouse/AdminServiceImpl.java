@@ -29,7 +29,7 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
       StreamObserver<ListSubmissionsResponse> response) {
     try {
       ListSubmissionsResponse.Builder out = ListSubmissionsResponse.newBuilder();
-      for (StoredSubmission s : ch.store().listAll()) {
+      for (StoredSubmission s : ch.submissions().listAll()) {
         out.addSubmissions(SubmissionInfo.newBuilder()
             .setSubmissionId(SubmissionIds.clientId(s.spec().submissionId()))
             .setSubmitter(s.spec().submitter())
@@ -52,8 +52,8 @@ final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBase {
   public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> response) {
     try {
       ListRunsResponse.Builder out = ListRunsResponse.newBuilder();
-      for (String runId : ch.store().listKeys(Clearinghouse.TRANSCRIPTS)) {
-        Optional<byte[]> t = ch.store().getRecord(Clearinghouse.TRANSCRIPTS, runId);
+      for (String runId : ch.transcripts().transcriptRunIds()) {
+        Optional<byte[]> t = ch.transcripts().transcript(runId);
         if (t.isPresent()) {
           out.addTranscripts(SignedTranscript.parseFrom(t.get()));
         }

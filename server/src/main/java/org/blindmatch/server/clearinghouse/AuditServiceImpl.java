@@ -44,7 +44,7 @@ final class AuditServiceImpl extends AuditServiceGrpc.AuditServiceImplBase {
 
   AuditServiceImpl(Clearinghouse ch) {
     this.log = ch.log();
-    this.store = ch.store();
+    this.store = ch.submissions();
   }
 
   @Override

@@ -14,14 +14,21 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.server.log.TransparencyLog;
+import org.blindmatch.server.store.ResultStore;
+import org.blindmatch.server.store.SigningKeyStore;
 import org.blindmatch.server.store.SubmissionStore;
+import org.blindmatch.server.store.TranscriptStore;
 
 /**
- * What the clearinghouse services share: the store, the published scope and the parameters.
- * The clearinghouse never holds a token key. Immutable; the store is thread-safe.
+ * What the clearinghouse services share: the stores, the published scope and the parameters.
+ * The clearinghouse never holds a token key. Immutable; the stores are thread-safe (usually
+ * one object behind all four interfaces, over one database).
  *
  * @param identity this server's identity (signs receipts and transcripts as it)
- * @param store durable submissions, results and transcripts
+ * @param submissions durable uploads and committed submissions
+ * @param results durable per-recipient run results
+ * @param transcripts durable signed run transcripts
+ * @param signingKeys registered public signing keysets of federation members
  * @param scope the published scope
  * @param acceptedKeyIds hmac key ids accepted for the scope
  * @param oprfEpochs oprf key epochs accepted for the scope, by epoch (disjoint from the hmac
@@ -34,7 +41,10 @@ import org.blindmatch.server.store.SubmissionStore;
  */
 public record Clearinghouse(
     NodeIdentity identity,
-    SubmissionStore store,
+    SubmissionStore submissions,
+    ResultStore results,
+    TranscriptStore transcripts,
+    SigningKeyStore signingKeys,
     Scope scope,
     List<Integer> acceptedKeyIds,
     Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs,
@@ -61,11 +71,6 @@ public record Clearinghouse(
     all.addAll(new TreeSet<>(oprfEpochs.keySet()));
     return all;
   }
-
-  /** Store record kinds this server writes. */
-  static final String SIGNING_KEYS = "signing-key";
-  static final String TRANSCRIPTS = "transcript";
-  static final String RESULTS = "results";
 
   /** Log entry keys: one entry per committed submission and per run. */
   static String receiptLogKey(String storeId) {

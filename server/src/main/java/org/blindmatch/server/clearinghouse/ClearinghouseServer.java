@@ -30,7 +30,7 @@ import org.blindmatch.server.rpc.Closer;
 import org.blindmatch.server.rpc.NodeServer;
 import org.blindmatch.core.transport.LoopbackOnly;
 import org.blindmatch.core.transport.TlsMaterial;
-import org.blindmatch.server.store.SegmentSubmissionStore;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreException;
 
 /**
@@ -206,10 +206,11 @@ public final class ClearinghouseServer implements AutoCloseable {
     try {
       TransparencyLog log =
           TransparencyLog.open(store, signer, identity.uri().toString(), Clock.systemUTC());
-      Clearinghouse ch = new Clearinghouse(identity, store, scope, cfg.acceptedKeyIds(),
+      Clearinghouse ch = new Clearinghouse(identity, store, store, store, store, scope,
+          cfg.acceptedKeyIds(),
           oprfEpochs, cfg.kThreshold(), cfg.submissionTtl(), signer, Clock.systemUTC(), log);
       if (log.size() == 0 && (!store.listAll().isEmpty()
-          || !store.listKeys(Clearinghouse.TRANSCRIPTS).isEmpty())) {
+          || !store.transcriptRunIds().isEmpty())) {
         // The scope entry is logged before anything can be submitted, so an empty log beside
         // committed submissions or runs was deleted (with its seal), not never written.
         throw new StoreException(StoreException.Kind.CORRUPT, "the log is empty but the "

@@ -28,12 +28,12 @@ final class LogBackfill {
   static int run(Clearinghouse ch) throws StoreException {
     long before = ch.log().size();
     OwnRecords own = new OwnRecords(ch);
-    for (StoredSubmission s : ch.store().listAll()) {
+    for (StoredSubmission s : ch.submissions().listAll()) {
       ch.log().append(Clearinghouse.receiptLogKey(s.submissionId()),
           Clearinghouse.receiptEntry(own.receipt(s), s.signature()));
     }
-    for (String runId : ch.store().listKeys(Clearinghouse.TRANSCRIPTS)) {
-      Optional<byte[]> bytes = ch.store().getRecord(Clearinghouse.TRANSCRIPTS, runId);
+    for (String runId : ch.transcripts().transcriptRunIds()) {
+      Optional<byte[]> bytes = ch.transcripts().transcript(runId);
       if (bytes.isPresent()) {
         ch.log().append(Clearinghouse.transcriptLogKey(runId), LogEntry.newBuilder()
             .setTranscript(own.transcript(runId, bytes.get())).build().toByteArray());

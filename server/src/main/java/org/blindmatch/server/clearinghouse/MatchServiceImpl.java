@@ -84,7 +84,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
           + " is not published here (published: " + ch.scope().id() + ")").asRuntimeException();
     }
     Instant now = ch.clock().instant();
-    ch.store().purgeExpired(now);
+    ch.submissions().purgeExpired(now);
     String runId = "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC).format(now) + "-" + HexFormat.of().formatHex(randomBytes());
     RunTranscript.Builder transcript = RunTranscript.newBuilder()
@@ -97,9 +97,9 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
     List<MatchRun.KeyGroup> groups = new ArrayList<>();
     OwnRecords own = new OwnRecords(ch);
     for (int keyId : ch.allKeyIds()) {
-      List<StoredSubmission> reports = verified(own, ch.store().list(ch.scope().digest(), keyId,
+      List<StoredSubmission> reports = verified(own, ch.submissions().list(ch.scope().digest(), keyId,
           SubmissionRole.SUBMISSION_ROLE_REPORT_VALUE));
-      List<StoredSubmission> watchlists = verified(own, ch.store().list(ch.scope().digest(),
+      List<StoredSubmission> watchlists = verified(own, ch.submissions().list(ch.scope().digest(),
           keyId, SubmissionRole.SUBMISSION_ROLE_WATCHLIST_VALUE));
       for (StoredSubmission s : reports) {
         transcript.addReportInputs(input(s));
@@ -118,12 +118,12 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
     transcript.addAllTotals(outcome.totals());
     for (Map.Entry<String, Results> e : outcome.results().entrySet()) {
       byte[] bytes = e.getValue().toByteArray();
-      ch.store().putRecord(Clearinghouse.RESULTS, runId + "|" + e.getKey(), bytes);
+      ch.results().putResult(runId, e.getKey(), bytes);
       transcript.addRecipients(RecipientDigest.newBuilder().setRecipient(e.getKey())
           .setResultsSha256(ByteString.copyFrom(Sha256.digest(bytes))));
     }
     SignedTranscript signed = Transcripts.sign(ch.signer(), transcript.build());
-    ch.store().putRecord(Clearinghouse.TRANSCRIPTS, runId, signed.toByteArray());
+    ch.transcripts().putTranscript(runId, signed.toByteArray());
     ch.log().append(Clearinghouse.transcriptLogKey(runId),
         LogEntry.newBuilder().setTranscript(signed).build().toByteArray());
     return signed;
@@ -152,7 +152,7 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
       String id = s.spec().submissionId();
       out.add(new MatchInput(SubmissionIds.clientId(id), s.spec().submitter(), () -> {
         try {
-          return ch.store().openRecords(id);
+          return ch.submissions().openRecords(id);
         } catch (StoreException e) {
           throw new IOException(e.getMessage(), e);
         }

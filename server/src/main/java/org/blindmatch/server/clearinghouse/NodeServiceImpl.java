@@ -38,7 +38,7 @@ final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
       return;
     }
     try {
-      ch.store().putRecord(Clearinghouse.SIGNING_KEYS, caller,
+      ch.signingKeys().putSigningKey(caller,
           keyset.getBytes(StandardCharsets.UTF_8));
       FederationLog.member(ch, node, CallerIdentity.CERTIFICATE.get(), keyset);
       response.onNext(RegisterSigningKeyResponse.newBuilder()

@@ -32,10 +32,9 @@ final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImplBase {
     String recipient = caller.role() == Role.CLEARINGHOUSE
         ? MatchServiceImpl.OPERATOR : caller.uri().toString();
     try {
-      Optional<byte[]> transcript = ch.store().getRecord(Clearinghouse.TRANSCRIPTS,
-          request.getRunId());
+      Optional<byte[]> transcript = ch.transcripts().transcript(request.getRunId());
       Optional<byte[]> results = transcript.isEmpty() ? Optional.empty()
-          : ch.store().getRecord(Clearinghouse.RESULTS, request.getRunId() + "|" + recipient);
+          : ch.results().result(request.getRunId(), recipient);
       if (results.isEmpty()) {
         response.onError(Status.NOT_FOUND.withDescription("no results for " + recipient
             + " in run " + request.getRunId()).asRuntimeException());

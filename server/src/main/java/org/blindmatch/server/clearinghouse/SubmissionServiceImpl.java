@@ -98,7 +98,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
             clientId = begin.getSubmissionId();
             submissionId = spec.submissionId();
             try {
-              state = ch.store().beginUpload(spec);
+              state = ch.submissions().beginUpload(spec);
               UploadVerifier v = verifiers.get(submissionId);
               if (state.recordsReceived() == 0) {
                 verifiers.put(submissionId, new UploadVerifier(spec.tierNumbers()));
@@ -165,7 +165,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
       /** Appends durably; a chunk already received is refused (FAILED_PRECONDITION). */
       private UploadState append(NodeIdentity caller, long sequence, byte[] bytes)
           throws StoreException {
-        UploadState appended = ch.store().appendChunk(submissionId, caller.uri().toString(),
+        UploadState appended = ch.submissions().appendChunk(submissionId, caller.uri().toString(),
             sequence, bytes, 0, bytes.length);
         metrics.uploadBytes(bytes.length);
         return appended;
@@ -202,13 +202,13 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     NodeIdentity caller = CallerIdentity.current();
     try {
       String id = SubmissionIds.storeId(caller.uri().toString(), request.getSubmissionId());
-      Optional<StoredSubmission> done = ch.store().find(id);
+      Optional<StoredSubmission> done = ch.submissions().find(id);
       if (done.isPresent()) {
         response.onNext(status(request.getSubmissionId(), null, true));
       } else {
         UploadState state;
         try {
-          state = ch.store().uploadState(id);
+          state = ch.submissions().uploadState(id);
         } catch (StoreException e) {
           if (e.kind() == StoreException.Kind.NOT_FOUND) {
             throw Status.NOT_FOUND.withDescription("no upload " + request.getSubmissionId())
@@ -262,7 +262,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
           + c.getSubmitter() + " but the caller is " + submitter).asRuntimeException();
     }
     String id = SubmissionIds.storeId(submitter, c.getSubmissionId());
-    Optional<StoredSubmission> existing = ch.store().find(id);
+    Optional<StoredSubmission> existing = ch.submissions().find(id);
     if (existing.isPresent()) {
       StoredSubmission s = existing.get();
       if (!Arrays.equals(s.merkleRoot(), c.getMerkleRoot().toByteArray())) {
@@ -290,7 +290,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         .setRecordCount(c.getRecordCount())
         .build());
     // Resuming with the commitment's spec fails with CONFLICT unless it is the upload's spec.
-    UploadState state = ch.store().beginUpload(expected);
+    UploadState state = ch.submissions().beginUpload(expected);
     if (state.recordsReceived() != c.getRecordCount()) {
       throw Status.FAILED_PRECONDITION.withDescription("received " + state.recordsReceived()
           + " records, the commitment says " + c.getRecordCount()).asRuntimeException();
@@ -309,7 +309,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
       throw Status.FAILED_PRECONDITION.withDescription("the Merkle root of the received "
           + "records differs from the committed root").asRuntimeException();
     }
-    Optional<byte[]> key = ch.store().getRecord(Clearinghouse.SIGNING_KEYS, submitter);
+    Optional<byte[]> key = ch.signingKeys().signingKey(submitter);
     if (key.isEmpty()) {
       throw Status.FAILED_PRECONDITION.withDescription("no signing key registered for "
           + submitter + " (NodeService/RegisterSigningKey)").asRuntimeException();
@@ -332,7 +332,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
         .setClearinghouse(ch.identity().uri().toString())
         .build();
     Receipt receipt = Receipts.sign(ch.signer(), body);
-    ch.store().commit(id, submitter, root, signature, receipt.toByteArray(),
+    ch.submissions().commit(id, submitter, root, signature, receipt.toByteArray(),
         now, expires);
     verifiers.remove(id);
     metrics.submissionCommitted(c.getRecordCount());
@@ -365,7 +365,7 @@ final class SubmissionServiceImpl extends SubmissionServiceGrpc.SubmissionServic
     byte[] cur = new byte[TokenRecord.LENGTH];
     long index = 0;
     try (InputStream in = new BufferedInputStream(
-        Files.newInputStream(ch.store().stagedFile(submissionId)), 1 << 16)) {
+        Files.newInputStream(ch.submissions().stagedFile(submissionId)), 1 << 16)) {
       while (index < records
           && in.readNBytes(cur, 0, TokenRecord.LENGTH) == TokenRecord.LENGTH) {
         if (index > 0 && Arrays.compareUnsigned(prev, cur) > 0) {

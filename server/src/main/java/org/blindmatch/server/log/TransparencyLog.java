@@ -21,12 +21,12 @@ import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.server.store.StoreException;
-import org.blindmatch.server.store.SubmissionStore;
+import org.blindmatch.server.store.LogStorage;
 
 /**
  * The clearinghouse's RFC 9162 transparency log: an append-only sequence of entries (opaque
- * bytes; the clearinghouse stores serialized {@code LogEntry} messages), durably kept in the
- * {@link SubmissionStore}, with an in-memory {@link MerkleTree} over their leaf hashes
+ * bytes; the clearinghouse stores serialized {@code LogEntry} messages), durably kept in a
+ * {@link LogStorage} (its only dependency on the store), with an in-memory {@link MerkleTree} over their leaf hashes
  * {@link MerkleHash#leafHash}{@code (entry)}. Opening rebuilds the tree from the store, so a
  * restarted log has the same roots and answers the same proofs.
  *
@@ -55,7 +55,7 @@ import org.blindmatch.server.store.SubmissionStore;
 public final class TransparencyLog {
   private static final int LOAD_PAGE = 1024;
 
-  private final SubmissionStore store;
+  private final LogStorage store;
   private final NodeSigner signer;
   private final String clearinghouse;
   private final Clock clock;
@@ -68,7 +68,7 @@ public final class TransparencyLog {
   /** Why appends are refused for good (another writer appended to the store), or null. */
   private volatile String broken;
 
-  private TransparencyLog(SubmissionStore store, NodeSigner signer, String clearinghouse,
+  private TransparencyLog(LogStorage store, NodeSigner signer, String clearinghouse,
       Clock clock, MerkleTree tree, StreamingMerkleRoot frontier, SignedTreeHead head) {
     this.store = store;
     this.signer = signer;
@@ -90,7 +90,7 @@ public final class TransparencyLog {
    *     clearinghouse, or entries are stored without a seal; {@code IO} if the entries cannot
    *     be read
    */
-  public static TransparencyLog open(SubmissionStore store, NodeSigner signer,
+  public static TransparencyLog open(LogStorage store, NodeSigner signer,
       String clearinghouse, Clock clock) throws StoreException {
     MerkleTree tree = new MerkleTree();
     StreamingMerkleRoot frontier = new StreamingMerkleRoot();

@@ -1,8 +1,9 @@
 package org.blindmatch.server.store;
 
 /**
- * Where a {@link SegmentSubmissionStore} keeps its metadata and transparency log; token
- * segments always stay in the data directory.
+ * Where a {@link org.blindmatch.server.store.segment.SegmentSubmissionStore} keeps its
+ * metadata and transparency log (the backend: {@code store.sqlite} or {@code store.postgres});
+ * token segments always stay in the data directory.
  */
 public sealed interface MetadataLocation permits MetadataLocation.Embedded, PostgresSettings {
 

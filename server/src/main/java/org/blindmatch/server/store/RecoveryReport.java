@@ -3,7 +3,7 @@ package org.blindmatch.server.store;
 import java.util.List;
 
 /**
- * What {@link SegmentSubmissionStore#open} repaired after an unclean shutdown, by
+ * What {@code SegmentSubmissionStore.open} repaired after an unclean shutdown, by
  * submission id, for the operator's log. All lists are empty after a clean shutdown.
  *
  * @param truncatedUploads uploads whose staged file had bytes beyond the last durably

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Durable storage of token-set submissions and of the clearinghouse's own records.
+ * Durable storage of token-set submissions: uploads in progress, committed submissions and
+ * their expiry. The clearinghouse's other durable state has its own narrow contracts
+ * ({@link LogStorage}, {@link ResultStore}, {@link TranscriptStore}, {@link SigningKeyStore});
+ * one implementation may serve several of them from one database.
  *
  * <p>An upload is created by {@link #beginUpload}, filled with {@link #appendChunk} in
  * sequence-number order, inspected through {@link #stagedFile}, and made permanent by
@@ -146,79 +149,6 @@ public interface SubmissionStore extends AutoCloseable {
    *     {@code INVALID_ARGUMENT}; {@code IO}
    */
   void abandonUpload(String submissionId, String submitter) throws StoreException;
-
-  /**
-   * Durably stores a write-once value. Storing the same value again is a no-op.
-   *
-   * @param kind namespace, 1–256 characters
-   * @param key 1–1024 characters
-   * @throws StoreException {@code CONFLICT} if the key holds a different value;
-   *     {@code INVALID_ARGUMENT}; {@code IO}
-   */
-  void putRecord(String kind, String key, byte[] value) throws StoreException;
-
-  /**
-   * A value stored by {@link #putRecord}, as a fresh copy.
-   *
-   * @throws StoreException {@code INVALID_ARGUMENT}; {@code IO}
-   */
-  Optional<byte[]> getRecord(String kind, String key) throws StoreException;
-
-  /**
-   * The keys of one kind, in ascending order.
-   *
-   * @throws StoreException {@code INVALID_ARGUMENT}; {@code IO}
-   */
-  List<String> listKeys(String kind) throws StoreException;
-
-  /**
-   * Makes the seal kept with the transparency log when an entry is appended: given the new
-   * entry's index, the bytes to keep (the clearinghouse's signed tree head over the log with
-   * that entry). Called inside the append's transaction; a runtime exception aborts the append.
-   */
-  @FunctionalInterface
-  interface LogSealer {
-    byte[] sealFor(long index);
-  }
-
-  /**
-   * Durably appends an entry to the transparency log and returns its index, which is the
-   * number of entries before it: indices are consecutive from 0, and entries are never
-   * changed or removed. In the same transaction the log's seal becomes
-   * {@code sealer.sealFor(index)}, so that after any crash the entries and the seal stored
-   * with them agree. Idempotent by {@code key}: appending the same entry under the same key
-   * again returns the index it already has and writes nothing (the sealer is not called).
-   * When this returns, the entry and its seal survive a crash.
-   *
-   * @param key identifies the entry (for example the receipt's submission), 1–1024 characters
-   * @throws StoreException {@code CONFLICT} if {@code key} holds a different entry;
-   *     {@code INVALID_ARGUMENT}; {@code IO}
-   */
-  long appendLogEntry(String key, byte[] entry, LogSealer sealer) throws StoreException;
-
-  /**
-   * The seal stored with the last append, empty if nothing was ever appended. It is a record
-   * of kind {@code log-seal}, so backups carry it.
-   *
-   * @throws StoreException {@code IO}
-   */
-  Optional<byte[]> logSeal() throws StoreException;
-
-  /**
-   * The number of transparency log entries.
-   *
-   * @throws StoreException {@code IO}
-   */
-  long logSize() throws StoreException;
-
-  /**
-   * Log entries {@code [from, to)}, in index order, as fresh copies; fewer if {@code to} is
-   * beyond {@link #logSize()}.
-   *
-   * @throws StoreException {@code INVALID_ARGUMENT} unless {@code 0 <= from <= to};
-   *     {@code IO}
-   */
-  List<byte[]> logEntries(long from, long to) throws StoreException;
 
   /**
    * Whether the store can serve calls: open, and its metadata database reachable. Cheap

@@ -3,6 +3,7 @@ package org.blindmatch.server.store;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What a submitter declares when starting an upload. Immutable: arrays are copied on the way
@@ -28,6 +29,19 @@ public record UploadSpec(String submissionId, String submitter, int role, byte[]
   public static final int ROLE_REPORT = 1;
   /** Role number of a watchlist (NGO) submission. */
   public static final int ROLE_WATCHLIST = 2;
+
+  /** Ids become file names, so no separators, no leading dot and a bounded length. */
+  private static final Pattern SUBMISSION_ID =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+  /**
+   * Whether {@code id} is a well-formed submission id,
+   * {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,127}} (false for null). Such an id is safe as a file
+   * name.
+   */
+  public static boolean isValidSubmissionId(String id) {
+    return id != null && SUBMISSION_ID.matcher(id).matches();
+  }
 
   public UploadSpec {
     Objects.requireNonNull(submissionId, "submissionId");

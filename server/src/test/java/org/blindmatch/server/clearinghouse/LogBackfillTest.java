@@ -23,7 +23,7 @@ import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.SubmissionRole;
 import org.blindmatch.server.log.TransparencyLog;
-import org.blindmatch.server.store.SegmentSubmissionStore;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreConformance;
 import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.UploadSpec;
@@ -44,7 +44,7 @@ class LogBackfillTest extends StoreConformance {
     SignedTranscript transcript = transcript("run-1", signer);
     try (SegmentSubmissionStore store = open()) {
       commit(store, "s1", receipt, SIGNATURE);
-      store.putRecord(Clearinghouse.TRANSCRIPTS, "run-1", transcript.toByteArray());
+      store.putTranscript("run-1", transcript.toByteArray());
       Clearinghouse ch = clearinghouse(store);
       assertEquals(2, LogBackfill.run(ch));
       assertEquals(0, LogBackfill.run(ch));
@@ -108,8 +108,7 @@ class LogBackfillTest extends StoreConformance {
   @Test
   void refusesATranscriptNotSigned() throws Exception {
     try (SegmentSubmissionStore store = open()) {
-      store.putRecord(Clearinghouse.TRANSCRIPTS, "run-1",
-          transcript("run-1", signer()).toByteArray());
+      store.putTranscript("run-1", transcript("run-1", signer()).toByteArray());
       assertRefused(store, "the stored transcript of run run-1 is not signed by this "
           + "clearinghouse's key");
     }
@@ -118,8 +117,7 @@ class LogBackfillTest extends StoreConformance {
   @Test
   void refusesATranscriptStoredUnderAnotherRun() throws Exception {
     try (SegmentSubmissionStore store = open()) {
-      store.putRecord(Clearinghouse.TRANSCRIPTS, "run-2",
-          transcript("run-3", signer).toByteArray());
+      store.putTranscript("run-2", transcript("run-3", signer).toByteArray());
       assertRefused(store, "the stored transcript of run run-2 is the transcript of run run-3");
     }
   }
@@ -134,8 +132,8 @@ class LogBackfillTest extends StoreConformance {
 
   private Clearinghouse clearinghouse(SegmentSubmissionStore store) throws StoreException {
     TransparencyLog log = TransparencyLog.open(store, signer, CH, Clock.systemUTC());
-    return new Clearinghouse(NodeIdentity.fromUri(CH), store, null, List.of(), Map.of(), 1, null,
-        signer, Clock.systemUTC(), log);
+    return new Clearinghouse(NodeIdentity.fromUri(CH), store, store, store, store, null,
+        List.of(), Map.of(), 1, null, signer, Clock.systemUTC(), log);
   }
 
   private static void commit(SegmentSubmissionStore store, String clientId, Receipt receipt,

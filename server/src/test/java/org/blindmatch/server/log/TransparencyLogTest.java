@@ -27,7 +27,7 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.LogPosition;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
-import org.blindmatch.server.store.SegmentSubmissionStore;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreConformance;
 import org.blindmatch.server.store.StoreException;
 import org.junit.jupiter.api.BeforeEach;

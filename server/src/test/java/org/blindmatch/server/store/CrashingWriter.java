@@ -1,6 +1,7 @@
 package org.blindmatch.server.store;
 
 import java.nio.file.Path;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 
 /**
  * Child process of {@link KillDashNineTest}: commits submission A, then appends chunks to

@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.junit.jupiter.api.Test;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 
 /** Kills a writing JVM with SIGKILL and checks what survives. */
 class KillDashNineTest extends StoreConformance {

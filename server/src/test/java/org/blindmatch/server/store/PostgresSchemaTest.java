@@ -19,6 +19,8 @@ import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
+import org.blindmatch.server.store.postgres.PostgresMetadata;
 
 /**
  * What only the PostgreSQL store has: Flyway migrations, the single-writer advisory lock,

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 
 class PurgeTest extends StoreConformance {
 

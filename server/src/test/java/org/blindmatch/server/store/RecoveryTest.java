@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 
 class RecoveryTest extends StoreConformance {
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 
 /**
  * The store conformance suite: every test class extending this runs once per

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 
 class UploadErrorsTest extends StoreConformance {
   private static final byte[] CHUNK = records(10, 9);

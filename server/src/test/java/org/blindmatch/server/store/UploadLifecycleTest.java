@@ -29,6 +29,8 @@ import java.util.concurrent.Future;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
+import org.blindmatch.server.store.segment.SegmentSubmissionStore;
+import org.blindmatch.server.store.postgres.PostgresMetadata;
 
 class UploadLifecycleTest extends StoreConformance {
 

@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.segment;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -18,12 +18,36 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
+import org.blindmatch.server.store.LogStorage;
+import org.blindmatch.server.store.MetadataLocation;
+import org.blindmatch.server.store.PostgresSettings;
+import org.blindmatch.server.store.RecoveryReport;
+import org.blindmatch.server.store.ResultStore;
+import org.blindmatch.server.store.SigningKeyStore;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
+import org.blindmatch.server.store.StoredSubmission;
+import org.blindmatch.server.store.SubmissionStore;
+import org.blindmatch.server.store.TranscriptStore;
+import org.blindmatch.server.store.UploadSpec;
+import org.blindmatch.server.store.UploadState;
+import org.blindmatch.server.store.files.DataDir;
+import org.blindmatch.server.store.files.DurableFiles;
+import org.blindmatch.server.store.jdbc.MetadataDb;
+import org.blindmatch.server.store.jdbc.RecordKind;
+import org.blindmatch.server.store.jdbc.UploadRow;
+import org.blindmatch.server.store.postgres.PostgresMetadata;
+import org.blindmatch.server.store.sqlite.SqliteMetadata;
 
 /**
- * A {@link SubmissionStore} whose records live in flat files in one local directory and whose
- * metadata and transparency log live in a database: SQLite in the same directory (the
- * embedded store, needing no server process) or PostgreSQL (see {@link MetadataLocation}).
+ * The clearinghouse's store: a {@link SubmissionStore} whose records live in flat files in one
+ * local directory and whose metadata live in a database — SQLite in the same directory (the
+ * embedded store, needing no server process) or PostgreSQL (see {@link MetadataLocation}) —
+ * which also holds the {@link LogStorage transparency log}, the {@link ResultStore results},
+ * the {@link TranscriptStore transcripts} and the {@link SigningKeyStore signing keys}. One
+ * database makes one transaction domain (a log entry and its seal commit together); callers
+ * depend on the narrow interface they need, and only the code that opens the store sees this
+ * class.
  *
  * <p><b>Durability.</b> Every method that changes state has made the change durable when it
  * returns, including across power loss, provided the file system honours fsync: metadata
@@ -44,7 +68,8 @@ import org.blindmatch.server.store.StoreException.Kind;
  * of the same PostgreSQL database (advisory lock). Close the store only after in-flight calls
  * return; calls made after {@link #close()} throw {@link IllegalStateException}.
  */
-public final class SegmentSubmissionStore implements SubmissionStore {
+public final class SegmentSubmissionStore
+    implements SubmissionStore, LogStorage, ResultStore, TranscriptStore, SigningKeyStore {
   private static final int LOCK_STRIPES = 64;
   private static final int READ_BUFFER = 1 << 16;
 
@@ -79,7 +104,7 @@ public final class SegmentSubmissionStore implements SubmissionStore {
     try {
       db = metadata instanceof PostgresSettings pg
           ? PostgresMetadata.open(pg, dir)
-          : openEmbedded(dir);
+          : SqliteMetadata.open(dir);
       RecoveryReport report = Recovery.run(dir, db);
       return new SegmentSubmissionStore(dir, db, report);
     } catch (StoreException | RuntimeException e) {
@@ -89,17 +114,6 @@ public final class SegmentSubmissionStore implements SubmissionStore {
       dir.close();
       throw e;
     }
-  }
-
-  private static MetadataDb openEmbedded(DataDir dir) throws StoreException {
-    Path binding = dir.root().resolve(PostgresMetadata.BINDING_FILE);
-    if (Files.exists(binding)) {
-      // Opening SQLite here would find every segment orphaned and delete it.
-      throw new StoreException(Kind.CORRUPT, dir.root() + " holds the segments of a"
-          + " PostgreSQL store (" + binding.getFileName() + "); a data directory belongs to"
-          + " one store kind");
-    }
-    return SqliteMetadata.open(dir.metaFile());
   }
 
   /** What {@link #open} repaired; empty lists after a clean shutdown. */
@@ -366,27 +380,48 @@ public final class SegmentSubmissionStore implements SubmissionStore {
   }
 
   @Override
-  public void putRecord(String kind, String key, byte[] value) throws StoreException {
-    Validation.recordKey(kind, key);
-    db.putRecord(kind, key, Objects.requireNonNull(value, "value").clone());
+  public void putResult(String runId, String recipient, byte[] results)
+      throws StoreException {
+    db.putRecord(RecordKind.RESULT, Validation.resultKey(runId, recipient),
+        Objects.requireNonNull(results, "results").clone());
   }
 
   @Override
-  public Optional<byte[]> getRecord(String kind, String key) throws StoreException {
-    Validation.recordKey(kind, key);
-    return db.getRecord(kind, key);
+  public Optional<byte[]> result(String runId, String recipient) throws StoreException {
+    return db.getRecord(RecordKind.RESULT, Validation.resultKey(runId, recipient));
   }
 
   @Override
-  public List<String> listKeys(String kind) throws StoreException {
-    Validation.recordKind(kind);
-    return db.listKeys(kind);
+  public void putTranscript(String runId, byte[] transcript) throws StoreException {
+    db.putRecord(RecordKind.TRANSCRIPT, Validation.key("run id", runId),
+        Objects.requireNonNull(transcript, "transcript").clone());
+  }
+
+  @Override
+  public Optional<byte[]> transcript(String runId) throws StoreException {
+    return db.getRecord(RecordKind.TRANSCRIPT, Validation.key("run id", runId));
+  }
+
+  @Override
+  public List<String> transcriptRunIds() throws StoreException {
+    return db.listKeys(RecordKind.TRANSCRIPT);
+  }
+
+  @Override
+  public void putSigningKey(String identity, byte[] keyset) throws StoreException {
+    db.putRecord(RecordKind.SIGNING_KEY, Validation.key("identity", identity),
+        Objects.requireNonNull(keyset, "keyset").clone());
+  }
+
+  @Override
+  public Optional<byte[]> signingKey(String identity) throws StoreException {
+    return db.getRecord(RecordKind.SIGNING_KEY, Validation.key("identity", identity));
   }
 
   @Override
   public long appendLogEntry(String key, byte[] entry, LogSealer sealer)
       throws StoreException {
-    Validation.recordKey("log", key);
+    Validation.key("log entry key", key);
     Objects.requireNonNull(sealer, "sealer");
     return db.appendLogEntry(key, Objects.requireNonNull(entry, "entry").clone(),
         index -> sealer.sealFor(index).clone());

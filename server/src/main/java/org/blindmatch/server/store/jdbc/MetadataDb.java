@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,20 +11,30 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.blindmatch.server.store.LogStorage;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
+import org.blindmatch.server.store.StoredSubmission;
+import org.blindmatch.server.store.UploadSpec;
 
 /**
- * The metadata database behind a {@link SegmentSubmissionStore}: uploads, submissions, caller
- * records and transparency log entries, over one JDBC connection to SQLite
- * ({@link SqliteMetadata}) or PostgreSQL ({@link PostgresMetadata}). The SQL is shared; the
- * few differences are in {@link SqlDialect}. Every method is one transaction, and the methods
- * are {@code synchronized}: the connection is used by one thread at a time, and this object is
- * the database's only writer (a file lock for SQLite, an advisory lock for PostgreSQL).
+ * The generic JDBC metadata logic shared by every backend: uploads, submissions, typed
+ * records ({@link RecordKind}) and transparency log entries with their seal, over one JDBC
+ * connection whose schema a backend ({@code store.sqlite}, {@code store.postgres}) has
+ * migrated. The SQL is shared; the few differences are the backend's {@link SqlDialect}.
+ *
+ * <p>Every method is one transaction: committed when it returns, rolled back when it throws.
+ * Database failures are {@link Kind#IO} with the dialect's description of the cause. The
+ * methods are {@code synchronized}, so the class is thread-safe and the connection is used by
+ * one thread at a time; this object must be the database's only writer (the backend holds a
+ * file lock or an advisory lock). Arguments are not validated here beyond what the schema
+ * enforces; callers validate them. After {@link #close()} every method but
+ * {@link #isReachable()} throws {@link IllegalStateException}.
  *
  * <p>Id lookups return exact matches only; ids are unique ignoring letter case (see the
  * schemas), and {@link #idTakenIgnoringCase} exposes that.
  */
-final class MetadataDb implements AutoCloseable {
+public final class MetadataDb implements AutoCloseable {
   private static final String SPEC_COLUMNS =
       "submission_id, submitter, role, scope_digest, key_id, tier_numbers, expected_records";
   private static final String SUBMISSION_COLUMNS = SPEC_COLUMNS
@@ -41,7 +51,7 @@ final class MetadataDb implements AutoCloseable {
    * Takes over {@code conn}, which must have auto-commit off, the schema migrated and this
    * process holding the database's single-writer lock.
    */
-  MetadataDb(Connection conn, SqlDialect dialect) {
+  public MetadataDb(Connection conn, SqlDialect dialect) {
     this.conn = conn;
     this.dialect = dialect;
     this.orderById = " ORDER BY submission_id COLLATE " + dialect.bytewiseCollation();
@@ -51,7 +61,7 @@ final class MetadataDb implements AutoCloseable {
    * Whether the database answers: false once closed or when the connection is lost (a lost
    * PostgreSQL session has also lost its advisory lock, so this store never reconnects).
    */
-  synchronized boolean isReachable() {
+  public synchronized boolean isReachable() {
     if (closed) {
       return false;
     }
@@ -64,7 +74,8 @@ final class MetadataDb implements AutoCloseable {
 
   // ---- uploads ----
 
-  synchronized Optional<UploadRow> findUpload(String id) throws StoreException {
+  /** The upload with exactly this id, if any. */
+  public synchronized Optional<UploadRow> findUpload(String id) throws StoreException {
     return tx("read upload " + id, () -> {
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SPEC_COLUMNS
           + ", next_seq, durable_length FROM uploads WHERE submission_id = ?")) {
@@ -77,7 +88,8 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  synchronized List<UploadRow> allUploads() throws StoreException {
+  /** Every upload, ordered by id bytewise. */
+  public synchronized List<UploadRow> allUploads() throws StoreException {
     return tx("list uploads", () -> {
       List<UploadRow> rows = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SPEC_COLUMNS
@@ -92,7 +104,7 @@ final class MetadataDb implements AutoCloseable {
   }
 
   /** Whether an upload or submission has this id up to letter case. */
-  synchronized boolean idTakenIgnoringCase(String id) throws StoreException {
+  public synchronized boolean idTakenIgnoringCase(String id) throws StoreException {
     String match = dialect.idEqualsIgnoringCase();
     return tx("look up " + id, () -> {
       try (PreparedStatement ps = conn.prepareStatement(
@@ -108,7 +120,12 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  synchronized void insertUpload(UploadSpec spec) throws StoreException {
+  /**
+   * Inserts a new upload at sequence 0.
+   *
+   * @throws StoreException {@code IO} also if the id is taken (the schema refuses it)
+   */
+  public synchronized void insertUpload(UploadSpec spec) throws StoreException {
     tx("create upload " + spec.submissionId(), () -> {
       try (PreparedStatement ps = conn.prepareStatement("INSERT INTO uploads (" + SPEC_COLUMNS
           + ", next_seq, durable_length) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)")) {
@@ -125,7 +142,7 @@ final class MetadataDb implements AutoCloseable {
    * @throws StoreException {@code CONFLICT} if the upload's progress is no longer
    *     {@code expectedNext} (a concurrent append, which the store's locking rules out)
    */
-  synchronized void advanceUpload(String id, long expectedNext, long next, long durableLength)
+  public synchronized void advanceUpload(String id, long expectedNext, long next, long durableLength)
       throws StoreException {
     tx("record chunk of " + id, () -> {
       try (PreparedStatement ps = conn.prepareStatement("UPDATE uploads SET next_seq = ?,"
@@ -143,7 +160,7 @@ final class MetadataDb implements AutoCloseable {
   }
 
   /** Sets an upload's progress outright; used by recovery. */
-  synchronized void resetUpload(String id, long next, long durableLength)
+  public synchronized void resetUpload(String id, long next, long durableLength)
       throws StoreException {
     tx("reset upload " + id, () -> {
       try (PreparedStatement ps = conn.prepareStatement("UPDATE uploads SET next_seq = ?,"
@@ -157,7 +174,8 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  synchronized void deleteUpload(String id) throws StoreException {
+  /** Deletes the upload row, if any. */
+  public synchronized void deleteUpload(String id) throws StoreException {
     tx("delete upload " + id, () -> {
       try (PreparedStatement ps = conn.prepareStatement(
           "DELETE FROM uploads WHERE submission_id = ?")) {
@@ -170,8 +188,12 @@ final class MetadataDb implements AutoCloseable {
 
   // ---- submissions ----
 
-  /** Inserts the submission and deletes its upload row, atomically. */
-  synchronized void commitSubmission(StoredSubmission s) throws StoreException {
+  /**
+   * Inserts the submission and deletes its upload row, atomically.
+   *
+   * @throws StoreException {@code NOT_FOUND} if there is no upload row to delete
+   */
+  public synchronized void commitSubmission(StoredSubmission s) throws StoreException {
     String id = s.submissionId();
     tx("commit " + id, () -> {
       try (PreparedStatement del = conn.prepareStatement(
@@ -199,7 +221,8 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  synchronized Optional<StoredSubmission> findSubmission(String id) throws StoreException {
+  /** The committed submission with exactly this id, purged or not. */
+  public synchronized Optional<StoredSubmission> findSubmission(String id) throws StoreException {
     return tx("read submission " + id, () -> {
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SUBMISSION_COLUMNS
           + " FROM submissions WHERE submission_id = ?")) {
@@ -213,7 +236,8 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  synchronized List<StoredSubmission> listLive(byte[] scopeDigest, int keyId, int role)
+  /** Unpurged submissions of one scope, key and role, ordered by id bytewise. */
+  public synchronized List<StoredSubmission> listLive(byte[] scopeDigest, int keyId, int role)
       throws StoreException {
     return tx("list submissions", () -> {
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SUBMISSION_COLUMNS
@@ -227,7 +251,8 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  synchronized List<StoredSubmission> listAll() throws StoreException {
+  /** Every submission, purged or not, ordered by id bytewise. */
+  public synchronized List<StoredSubmission> listAll() throws StoreException {
     return tx("list submissions", () -> {
       try (PreparedStatement ps = conn.prepareStatement("SELECT " + SUBMISSION_COLUMNS
           + " FROM submissions" + orderById)) {
@@ -241,7 +266,7 @@ final class MetadataDb implements AutoCloseable {
    *
    * @return the ids marked
    */
-  synchronized List<String> markExpiredPurged(Instant now) throws StoreException {
+  public synchronized List<String> markExpiredPurged(Instant now) throws StoreException {
     String expired = " WHERE purged = 0 AND (expires_at_s < ?"
         + " OR (expires_at_s = ? AND expires_at_ns <= ?))";
     return tx("purge expired submissions", () -> {
@@ -264,34 +289,44 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  // ---- caller records ----
+  // ---- typed records ----
 
-  synchronized void putRecord(String kind, String key, byte[] value) throws StoreException {
-    tx("store record " + kind + "/" + key, () -> {
-      Optional<byte[]> existing = selectRecord(kind, key);
+  /**
+   * Stores a write-once value: a no-op if {@code key} holds an equal value.
+   *
+   * @throws StoreException {@code CONFLICT} if {@code key} holds a different value
+   */
+  public synchronized void putRecord(RecordKind kind, String key, byte[] value)
+      throws StoreException {
+    tx("store record " + kind.dbName() + "/" + key, () -> {
+      Optional<byte[]> existing = selectRecord(kind.dbName(), key);
       if (existing.isPresent()) {
         if (!Arrays.equals(existing.get(), value)) {
           throw new StoreException(Kind.CONFLICT,
-              "record " + kind + "/" + key + " already holds a different value");
+              "record " + kind.dbName() + "/" + key + " already holds a different value");
         }
         return null;
       }
-      insertRecord(kind, key, value);
+      insertRecord(kind.dbName(), key, value);
       return null;
     });
   }
 
-  synchronized Optional<byte[]> getRecord(String kind, String key) throws StoreException {
-    return tx("read record " + kind + "/" + key, () -> selectRecord(kind, key));
+  /** The value stored under {@code key}, if any. */
+  public synchronized Optional<byte[]> getRecord(RecordKind kind, String key)
+      throws StoreException {
+    return tx("read record " + kind.dbName() + "/" + key,
+        () -> selectRecord(kind.dbName(), key));
   }
 
-  synchronized List<String> listKeys(String kind) throws StoreException {
-    return tx("list records " + kind, () -> {
+  /** The keys of one kind, ordered bytewise. */
+  public synchronized List<String> listKeys(RecordKind kind) throws StoreException {
+    return tx("list records " + kind.dbName(), () -> {
       List<String> keys = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement(
           "SELECT key FROM records WHERE kind = ? ORDER BY key COLLATE "
               + dialect.bytewiseCollation())) {
-        ps.setString(1, kind);
+        ps.setString(1, kind.dbName());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             keys.add(rs.getString(1));
@@ -305,8 +340,8 @@ final class MetadataDb implements AutoCloseable {
   // ---- transparency log ----
 
   /** Where the log's seal is kept: a record of its own kind, so backups carry it. */
-  static final String LOG_SEAL_KIND = "log-seal";
-  static final String LOG_SEAL_KEY = "latest";
+  private static final String LOG_SEAL_KIND = "log-seal";
+  private static final String LOG_SEAL_KEY = "latest";
 
   /**
    * Appends {@code entry} under {@code key} at index {@code count} and, in the same
@@ -315,7 +350,7 @@ final class MetadataDb implements AutoCloseable {
    *
    * @throws StoreException {@code CONFLICT} if {@code key} holds a different entry
    */
-  synchronized long appendLogEntry(String key, byte[] entry, SubmissionStore.LogSealer sealer)
+  public synchronized long appendLogEntry(String key, byte[] entry, LogStorage.LogSealer sealer)
       throws StoreException {
     return tx("append log entry " + key, () -> {
       try (PreparedStatement ps = conn.prepareStatement(
@@ -344,7 +379,8 @@ final class MetadataDb implements AutoCloseable {
     });
   }
 
-  synchronized Optional<byte[]> logSeal() throws StoreException {
+  /** The seal written by the last append, if any. */
+  public synchronized Optional<byte[]> logSeal() throws StoreException {
     return tx("read the log's seal", () -> selectRecord(LOG_SEAL_KIND, LOG_SEAL_KEY));
   }
 
@@ -371,11 +407,13 @@ final class MetadataDb implements AutoCloseable {
     }
   }
 
-  synchronized long logSize() throws StoreException {
+  /** The number of log entries. */
+  public synchronized long logSize() throws StoreException {
     return tx("count log entries", this::selectLogSize);
   }
 
-  synchronized List<byte[]> logEntries(long from, long to) throws StoreException {
+  /** Log entries {@code [from, to)} in index order; callers check {@code 0 <= from <= to}. */
+  public synchronized List<byte[]> logEntries(long from, long to) throws StoreException {
     return tx("read log entries", () -> {
       List<byte[]> entries = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement(
@@ -414,6 +452,7 @@ final class MetadataDb implements AutoCloseable {
 
   // ---- plumbing ----
 
+  /** Closes the connection (the backend's lock goes with it); safe to call more than once. */
   @Override
   public synchronized void close() {
     if (!closed) {
@@ -458,7 +497,8 @@ final class MetadataDb implements AutoCloseable {
     ps.setInt(3, now.getNano());
   }
 
-  static void closeQuietly(Connection c) {
+  /** Closes {@code c} if not null, ignoring failures. */
+  public static void closeQuietly(Connection c) {
     if (c != null) {
       try {
         c.close();

@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.segment;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
+import org.blindmatch.server.store.RecoveryReport;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
+import org.blindmatch.server.store.StoredSubmission;
+import org.blindmatch.server.store.files.DataDir;
+import org.blindmatch.server.store.files.DurableFiles;
+import org.blindmatch.server.store.jdbc.MetadataDb;
+import org.blindmatch.server.store.jdbc.UploadRow;
 
 /**
  * Reconciles the data directory with the metadata after an unclean shutdown, before the store

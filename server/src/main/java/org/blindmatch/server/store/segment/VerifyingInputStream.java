@@ -1,8 +1,9 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.segment;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import org.blindmatch.server.store.files.DurableFiles;
 
 /**
  * Passes a segment's bytes through and, at end of stream, checks their count and SHA-256

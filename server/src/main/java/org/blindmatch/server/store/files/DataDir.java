@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
+import org.blindmatch.server.store.UploadSpec;
 
 /**
  * Layout of a store's data directory, held exclusively by one store instance:
@@ -23,9 +25,18 @@ import org.blindmatch.server.store.StoreException.Kind;
  * segments/&lt;id&gt;.seg     records of a committed submission
  * </pre>
  */
-final class DataDir implements AutoCloseable {
-  static final String SEGMENT_SUFFIX = ".seg";
-  static final String STAGED_SUFFIX = ".part";
+public final class DataDir implements AutoCloseable {
+  /** File name suffix of a committed submission's segment. */
+  public static final String SEGMENT_SUFFIX = ".seg";
+  /** File name suffix of an upload's staged records. */
+  public static final String STAGED_SUFFIX = ".part";
+  /**
+   * Which PostgreSQL store the directory's segments belong to; a directory holding it is never
+   * opened as an embedded store.
+   */
+  public static final String POSTGRES_BINDING_FILE = "postgresql-store.id";
+  /** File name of the embedded store's metadata database. */
+  public static final String META_FILE = "meta.sqlite";
 
   private final Path root;
   private final Path segments;
@@ -46,7 +57,7 @@ final class DataDir implements AutoCloseable {
    *
    * @throws StoreException {@code IO} if the directory cannot be created or is in use
    */
-  static DataDir open(Path dataDir) throws StoreException {
+  public static DataDir open(Path dataDir) throws StoreException {
     Path root = dataDir.toAbsolutePath().normalize();
     FileChannel channel = null;
     try {
@@ -82,39 +93,47 @@ final class DataDir implements AutoCloseable {
     return lock;
   }
 
-  Path root() {
+  /** The directory, absolute and normalized. */
+  public Path root() {
     return root;
   }
 
-  Path metaFile() {
-    return root.resolve("meta.sqlite");
+  /** The embedded store's metadata database (which may not exist). */
+  public Path metaFile() {
+    return root.resolve(META_FILE);
   }
 
-  Path segmentsDir() {
+  /** {@code segments/}. */
+  public Path segmentsDir() {
     return segments;
   }
 
-  Path stagingDir() {
+  /** {@code staging/}. */
+  public Path stagingDir() {
     return staging;
   }
 
-  /** Callers pass only validated ids, so the result stays inside the directory. */
-  Path segment(String submissionId) {
+  /**
+   * The segment file of a committed submission. Callers pass only validated ids
+   * ({@link UploadSpec#isValidSubmissionId}), so the result stays inside the directory.
+   */
+  public Path segment(String submissionId) {
     return segments.resolve(submissionId + SEGMENT_SUFFIX);
   }
 
-  Path staged(String submissionId) {
+  /** The staged file of an upload; as {@link #segment}, for validated ids only. */
+  public Path staged(String submissionId) {
     return staging.resolve(submissionId + STAGED_SUFFIX);
   }
 
   /** Submission ids of the regular files in {@code dir} named {@code <valid id><suffix>}. */
-  static List<String> idsIn(Path dir, String suffix) throws IOException {
+  public static List<String> idsIn(Path dir, String suffix) throws IOException {
     List<String> ids = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
       for (Path f : files) {
         String name = f.getFileName().toString();
         String id = name.substring(0, name.length() - suffix.length());
-        if (Validation.isSubmissionId(id) && Files.isRegularFile(f)) {
+        if (UploadSpec.isValidSubmissionId(id) && Files.isRegularFile(f)) {
           ids.add(id);
         }
       }
@@ -122,6 +141,7 @@ final class DataDir implements AutoCloseable {
     return ids;
   }
 
+  /** Releases the directory lock; safe to call more than once. */
   @Override
   public void close() {
     try {

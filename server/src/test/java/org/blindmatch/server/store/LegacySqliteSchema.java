@@ -1,18 +1,18 @@
 package org.blindmatch.server.store;
 
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.blindmatch.server.store.StoreException.Kind;
 
 /**
- * Versioned schema of {@code meta.sqlite}. Migration {@code i} (1-based) upgrades version
- * {@code i - 1} to {@code i}; each runs in its own transaction together with the row that
- * records it in {@code schema_version}. Append new migrations; never edit applied ones.
+ * The embedded store's schema as builds before Flyway wrote it ({@code Schema.java}, versions
+ * 1 and 2, recorded in {@code schema_version}), to check that such stores are baselined.
+ * Frozen: never change it.
  */
-final class Schema {
+final class LegacySqliteSchema {
   private static final String SPEC_COLUMNS = """
         submission_id    TEXT    NOT NULL COLLATE NOCASE PRIMARY KEY,
         submitter        TEXT    NOT NULL,
@@ -23,7 +23,8 @@ final class Schema {
         expected_records INTEGER NOT NULL CHECK (expected_records >= 0),
       """;
 
-  private static final List<List<String>> MIGRATIONS = List.of(
+  /** Version {@code i + 1}'s statements, as {@code Schema.java} ran them. */
+  static final List<List<String>> MIGRATIONS = List.of(
       List.of(
           // Ids are unique ignoring case because they name files, and some file systems
           // ignore case.
@@ -82,62 +83,20 @@ final class Schema {
               CREATE TRIGGER log_entries_no_delete BEFORE DELETE ON log_entries
               BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END"""));
 
-  private Schema() {}
+  private LegacySqliteSchema() {}
 
-  /** The version this build writes. */
-  static int latestVersion() {
-    return MIGRATIONS.size();
-  }
-
-  /**
-   * Brings the database to {@link #latestVersion()}.
-   *
-   * @throws StoreException {@code CORRUPT} if the file is another application's database or
-   *     was written by a newer version
-   */
-  static void migrate(Connection c) throws SQLException, StoreException {
-    int version = currentVersion(c);
-    if (version > latestVersion()) {
-      throw new StoreException(Kind.CORRUPT, "metadata schema version " + version
-          + " is newer than this build supports (" + latestVersion() + ")");
-    }
-    for (int v = version + 1; v <= latestVersion(); v++) {
-      try (Statement s = c.createStatement()) {
+  /** Creates {@code meta.sqlite} in {@code dir} as a pre-Flyway build at {@code version}. */
+  static void create(Path dir, int version) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("meta.sqlite"));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("PRAGMA journal_mode = WAL");
+      s.executeUpdate("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY)"
+          + " STRICT");
+      for (int v = 1; v <= version; v++) {
         for (String sql : MIGRATIONS.get(v - 1)) {
           s.executeUpdate(sql);
         }
         s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + v + ")");
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    }
-  }
-
-  private static int currentVersion(Connection c) throws SQLException, StoreException {
-    try (Statement s = c.createStatement()) {
-      boolean hasVersionTable;
-      int tables;
-      try (ResultSet rs = s.executeQuery("SELECT count(*), "
-          + "coalesce(sum(name = 'schema_version'), 0) FROM sqlite_schema WHERE type = 'table'")) {
-        rs.next();
-        tables = rs.getInt(1);
-        hasVersionTable = rs.getInt(2) == 1;
-      }
-      if (!hasVersionTable) {
-        if (tables > 0) {
-          throw new StoreException(Kind.CORRUPT,
-              "metadata database has tables but no schema_version: not a blindmatch store");
-        }
-        s.executeUpdate("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY)"
-            + " STRICT");
-        c.commit();
-        return 0;
-      }
-      try (ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
-        rs.next();
-        return rs.getInt(1);
       }
     }
   }

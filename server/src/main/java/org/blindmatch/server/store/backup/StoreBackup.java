@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +26,17 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
+import org.blindmatch.server.store.MetadataLocation;
+import org.blindmatch.server.store.PostgresSettings;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
+import org.blindmatch.server.store.UploadSpec;
+import org.blindmatch.server.store.files.DataDir;
+import org.blindmatch.server.store.files.DurableFiles;
+import org.blindmatch.server.store.jdbc.MetadataDb;
+import org.blindmatch.server.store.postgres.PostgresDialect;
+import org.blindmatch.server.store.postgres.PostgresMetadata;
+import org.blindmatch.server.store.sqlite.SqliteMetadata;
 
 /**
  * Online backup and offline restore of an embedded store's data directory.
@@ -47,8 +57,9 @@ import org.blindmatch.server.store.StoreException.Kind;
  * <p>A PostgreSQL store ({@link #backup(MetadataLocation, Path, Path)}) is backed up in the
  * same format: every metadata and log table is read in one {@code REPEATABLE READ, READ ONLY}
  * transaction (a consistent snapshot that does not block the server) and written to a
- * {@code meta.sqlite} created with the embedded schema; the segments follow as above. So one
- * backup restores into either kind of store. A restore into PostgreSQL
+ * {@code meta.sqlite} created with the embedded schema (the SQLite backend's Flyway
+ * migrations); the segments follow as above. So one backup restores into either kind of
+ * store. A restore into PostgreSQL
  * ({@link #restore(Path, MetadataLocation, Path)}) needs an empty database (migrated here if
  * new), inserts every row in one transaction (the log in index order) and binds the database
  * to the new data directory with a fresh {@code store_binding} id.
@@ -74,7 +85,7 @@ public final class StoreBackup {
   private static final java.util.Set<String> POSTGRES_TABLES = java.util.Set.of("uploads",
       "submissions", "records", "log_entries", "store_binding", "flyway_schema_history");
   private static final String MANIFEST = "manifest.json";
-  private static final String META = "meta.sqlite";
+  private static final String META = DataDir.META_FILE;
 
   private StoreBackup() {}
 
@@ -319,9 +330,9 @@ public final class StoreBackup {
         // A copy, so that opening it never adds -wal or -journal files to the backup.
         Files.copy(backup.resolve(META), work);
         pgc = openEmptyPostgres(pg, db);
+        SqliteMetadata.migrate(work);
         try (Connection sq = DriverManager.getConnection("jdbc:sqlite:" + work)) {
           sq.setAutoCommit(false);
-          Schema.migrate(sq);
           for (String[] t : TABLES) {
             copyRows(sq, pgc, t[0], t[1]);
           }
@@ -453,9 +464,9 @@ public final class StoreBackup {
             + " (binding " + inDb + " in the database, " + binding + " in "
             + PostgresMetadata.BINDING_FILE + ")");
       }
+      SqliteMetadata.migrate(metaFile);
       try (Connection sq = DriverManager.getConnection("jdbc:sqlite:" + metaFile)) {
         sq.setAutoCommit(false);
-        Schema.migrate(sq);
         for (String[] t : TABLES) {
           copyRows(c, sq, t[0], t[1]);
         }
@@ -522,11 +533,11 @@ public final class StoreBackup {
   }
 
   private static String describe(Exception e) {
-    return e instanceof SQLException q ? SqlDialect.POSTGRESQL.describe(q) : e.getMessage();
+    return e instanceof SQLException q ? PostgresDialect.INSTANCE.describe(q) : e.getMessage();
   }
 
   private static void requireId(String id) throws StoreException {
-    if (!Validation.isSubmissionId(id)) {
+    if (!UploadSpec.isValidSubmissionId(id)) {
       throw new StoreException(Kind.CORRUPT, "metadata names an invalid submission id");
     }
   }

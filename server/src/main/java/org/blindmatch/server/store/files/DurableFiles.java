@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.files;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import java.util.Set;
  * fsync the directory after creating, renaming or deleting entries. A file shorter than the
  * caller expects is reported as {@link EOFException}.
  */
-final class DurableFiles {
+public final class DurableFiles {
   private static final int READ_BUFFER = 1 << 20;
   private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -29,7 +29,7 @@ final class DurableFiles {
   private DurableFiles() {}
 
   /** Creates {@code file} (owner-only) or empties an existing one, and fsyncs it. */
-  static void createEmpty(Path file) throws IOException {
+  public static void createEmpty(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), ownerOnly())) {
       ch.force(true);
@@ -37,7 +37,7 @@ final class DurableFiles {
   }
 
   /** Creates a directory (owner-only) if missing. */
-  static void createDirectory(Path dir) throws IOException {
+  public static void createDirectory(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, ownerOnlyDirectory());
     }
@@ -49,7 +49,7 @@ final class DurableFiles {
    *
    * @throws EOFException if the file is shorter than {@code position}
    */
-  static void writeAt(Path file, long position, byte[] data, int off, int len)
+  public static void writeAt(Path file, long position, byte[] data, int off, int len)
       throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       requireLength(file, ch, position);
@@ -64,7 +64,7 @@ final class DurableFiles {
   }
 
   /** Cuts {@code file} to {@code length} bytes and fsyncs it. */
-  static void truncate(Path file, long length) throws IOException {
+  public static void truncate(Path file, long length) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(length);
       ch.force(true);
@@ -77,7 +77,7 @@ final class DurableFiles {
    *
    * @throws EOFException if the file is shorter than {@code length}
    */
-  static byte[] sealAndHash(Path file, long length) throws IOException {
+  public static byte[] sealAndHash(Path file, long length) throws IOException {
     MessageDigest sha = sha256();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
@@ -100,7 +100,7 @@ final class DurableFiles {
   }
 
   /** Renames atomically, replacing {@code target} if it exists. */
-  static void moveAtomic(Path source, Path target) throws IOException {
+  public static void moveAtomic(Path source, Path target) throws IOException {
     try {
       Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
@@ -110,13 +110,14 @@ final class DurableFiles {
   }
 
   /** Makes the creation, renaming and deletion of entries in {@code dir} durable. */
-  static void fsyncDirectory(Path dir) throws IOException {
+  public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
   }
 
-  static MessageDigest sha256() {
+  /** A fresh SHA-256 digest (every JRE has one). */
+  public static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.postgres;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,11 +15,13 @@ import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import org.blindmatch.server.store.PostgresSettings;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationState;
+import org.blindmatch.server.store.files.DataDir;
+import org.blindmatch.server.store.files.DurableFiles;
+import org.blindmatch.server.store.jdbc.MetadataDb;
+import org.blindmatch.server.store.jdbc.Migrations;
 
 /**
  * Opens a store's metadata database in PostgreSQL, in this order, before the store accepts a
@@ -34,21 +36,25 @@ import org.flywaydb.core.api.MigrationState;
  *       {@link PostgresSettings#lockWait()}: two clearinghouses can never write one database.
  *       The lock lives as long as the connection; a lost connection loses it, so the store
  *       reports itself unreachable and never reconnects (restart the server);
- *   <li>migrates the schema with Flyway ({@code classpath:}{@value #MIGRATIONS}), refusing a
- *       database that holds other tables or a newer schema than this build knows;
+ *   <li>migrates the schema with Flyway ({@code classpath:}{@value #MIGRATIONS}, see
+ *       {@link Migrations}), refusing a database that holds other tables or a newer schema
+ *       than this build knows;
  *   <li>checks that the database and the data directory belong together (see
  *       {@link #BINDING_FILE}).
  * </ol>
+ *
+ * <p>Stateless; every method may be called from any thread.
  */
-final class PostgresMetadata {
+public final class PostgresMetadata {
   /** The advisory lock key: the ASCII bytes of "blindmat". */
-  static final long LOCK_KEY = 0x626c696e646d6174L;
-  static final String MIGRATIONS = "org/blindmatch/server/store/postgresql";
+  public static final long LOCK_KEY = 0x626c696e646d6174L;
+  /** The classpath folder of the PostgreSQL migrations. */
+  public static final String MIGRATIONS = "org/blindmatch/server/store/postgres/migration";
   /**
    * In the data directory: the id of the database row {@code store_binding} whose segments
    * the directory holds.
    */
-  static final String BINDING_FILE = "postgresql-store.id";
+  public static final String BINDING_FILE = DataDir.POSTGRES_BINDING_FILE;
   private static final long LOCK_POLL_MILLIS = 200;
 
   private PostgresMetadata() {}
@@ -61,7 +67,8 @@ final class PostgresMetadata {
    *     fails; {@code CORRUPT} if the database is not a blindmatch store of a known version or
    *     belongs to another data directory
    */
-  static MetadataDb open(PostgresSettings settings, DataDir dir) throws StoreException {
+  public static MetadataDb open(PostgresSettings settings, DataDir dir)
+      throws StoreException {
     String where = "PostgreSQL " + withoutParameters(settings.url());
     if (Files.exists(dir.metaFile())) {
       throw new StoreException(Kind.CORRUPT, dir.root() + " holds an embedded store's "
@@ -75,18 +82,24 @@ final class PostgresMetadata {
       migrate(settings, where);
       c.setAutoCommit(false);
       bind(c, dir, where);
-      return new MetadataDb(c, SqlDialect.POSTGRESQL);
+      return new MetadataDb(c, PostgresDialect.INSTANCE);
     } catch (SQLException e) {
       MetadataDb.closeQuietly(c);
-      throw new StoreException(Kind.IO, where + ": " + SqlDialect.POSTGRESQL.describe(e), e);
+      throw new StoreException(Kind.IO, where + ": " + PostgresDialect.INSTANCE.describe(e), e);
     } catch (StoreException | RuntimeException e) {
       MetadataDb.closeQuietly(c);
       throw e;
     }
   }
 
-  /** Connects as the configured role; {@code application} names the session. */
-  static Connection connect(PostgresSettings settings, String where, String application)
+  /**
+   * Connects as the configured role; {@code application} names the session. Server error
+   * details (which may quote row values) are kept out of exception messages.
+   *
+   * @param where names the database in messages
+   * @throws StoreException {@code IO} if the server cannot be reached or refuses the role
+   */
+  public static Connection connect(PostgresSettings settings, String where, String application)
       throws StoreException {
     Properties props = new Properties();
     props.setProperty("user", settings.user());
@@ -100,7 +113,7 @@ final class PostgresMetadata {
       return DriverManager.getConnection(settings.url(), props);
     } catch (SQLException e) {
       throw new StoreException(Kind.IO, where + ": cannot connect as " + settings.user() + ": "
-          + SqlDialect.POSTGRESQL.describe(e), e);
+          + PostgresDialect.INSTANCE.describe(e), e);
     }
   }
 
@@ -149,24 +162,16 @@ final class PostgresMetadata {
     }
   }
 
-  static void migrate(PostgresSettings settings, String where) throws StoreException {
-    Flyway flyway = Flyway.configure(PostgresMetadata.class.getClassLoader())
+  /**
+   * Migrates the database to the latest schema; the caller holds the advisory lock.
+   *
+   * @param where names the database in messages
+   * @throws StoreException {@code CORRUPT} as {@link Migrations#migrate}
+   */
+  public static void migrate(PostgresSettings settings, String where) throws StoreException {
+    Migrations.migrate(Migrations.configure(MIGRATIONS)
         .dataSource(settings.url(), settings.user(), settings.password())
-        .locations("classpath:" + MIGRATIONS)
-        .cleanDisabled(true)
-        .validateMigrationNaming(true)
-        .load();
-    try {
-      flyway.migrate();
-      MigrationInfo current = flyway.info().current();
-      if (current != null && current.getState() == MigrationState.FUTURE_SUCCESS) {
-        throw new StoreException(Kind.CORRUPT, where + ": metadata schema version "
-            + current.getVersion() + " is newer than this build supports");
-      }
-    } catch (FlywayException e) {
-      throw new StoreException(Kind.CORRUPT, where + ": schema migration refused: "
-          + firstLine(e.getMessage()), e);
-    }
+        .load(), where);
   }
 
   /**
@@ -229,7 +234,12 @@ final class PostgresMetadata {
     }
   }
 
-  static Optional<String> readBinding(Path file) throws StoreException {
+  /**
+   * The binding id in {@code file}, empty if the file does not exist.
+   *
+   * @throws StoreException {@code CORRUPT} if the file does not hold a UUID
+   */
+  public static Optional<String> readBinding(Path file) throws StoreException {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
@@ -257,17 +267,8 @@ final class PostgresMetadata {
   }
 
   /** The URL up to its parameters, for messages. */
-  static String withoutParameters(String url) {
+  public static String withoutParameters(String url) {
     int q = url.indexOf('?');
     return q < 0 ? url : url.substring(0, q);
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unknown error";
-    }
-    String m = message.strip();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

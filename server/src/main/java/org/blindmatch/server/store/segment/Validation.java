@@ -1,30 +1,23 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.segment;
 
 import java.time.Instant;
-import java.util.regex.Pattern;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
+import org.blindmatch.server.store.UploadSpec;
 
 /** Argument checks shared by the store; every failure is {@link Kind#INVALID_ARGUMENT}. */
 final class Validation {
-  /** Ids become file names, so no separators, no leading dot and a bounded length. */
-  private static final Pattern SUBMISSION_ID =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   static final int DIGEST_LENGTH = 32;
   static final int MAX_SUBMITTER_LENGTH = 1024;
-  static final int MAX_KIND_LENGTH = 256;
   static final int MAX_KEY_LENGTH = 1024;
   /** Keeps {@code records * 33} within a long. */
   static final long MAX_RECORDS = Long.MAX_VALUE / TokenRecord.LENGTH;
 
   private Validation() {}
 
-  static boolean isSubmissionId(String id) {
-    return id != null && SUBMISSION_ID.matcher(id).matches();
-  }
-
   static String submissionId(String id) throws StoreException {
-    if (!isSubmissionId(id)) {
+    if (!UploadSpec.isValidSubmissionId(id)) {
       // Malformed ids are not echoed: they may be long or contain control characters.
       throw invalid("submission id must match [A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     }
@@ -89,17 +82,22 @@ final class Validation {
     }
   }
 
-  static void recordKey(String kind, String key) throws StoreException {
-    recordKind(kind);
+  /** A record or log key: 1–{@value #MAX_KEY_LENGTH} characters; {@code what} names it. */
+  static String key(String what, String key) throws StoreException {
     if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-      throw invalid("record key must be 1-" + MAX_KEY_LENGTH + " characters");
+      throw invalid(what + " must be 1-" + MAX_KEY_LENGTH + " characters");
     }
+    return key;
   }
 
-  static void recordKind(String kind) throws StoreException {
-    if (kind == null || kind.isEmpty() || kind.length() > MAX_KIND_LENGTH) {
-      throw invalid("record kind must be 1-" + MAX_KIND_LENGTH + " characters");
-    }
+  /**
+   * The record key of the results of {@code runId} for {@code recipient}:
+   * {@code runId|recipient}, as the store has always keyed them.
+   */
+  static String resultKey(String runId, String recipient) throws StoreException {
+    key("run id", runId);
+    key("recipient", recipient);
+    return key("run id and recipient", runId + "|" + recipient);
   }
 
   private static StoreException invalid(String message) {

@@ -1,4 +1,4 @@
-package org.blindmatch.server.store;
+package org.blindmatch.server.store.segment;
 
 import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
