@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
-import org.blindmatch.client.federation.Submitter;
+import org.blindmatch.client.submit.Submitter;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.PassphraseKdf;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import org.blindmatch.client.federation.AuditState;
+import org.blindmatch.client.audit.AuditState;
 import org.blindmatch.client.federation.FederationClient;
-import org.blindmatch.client.federation.LogAuditor;
+import org.blindmatch.client.audit.LogAuditor;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.sign.NodeSigner;
@@ -102,8 +102,8 @@ final class AuditCommand {
       try (org.blindmatch.client.federation.FederationClient c =
           org.blindmatch.client.federation.FederationClient.connect(
               org.blindmatch.client.federation.NodeProfile.load(profile))) {
-        org.blindmatch.client.federation.ReceiptCheck.Result res =
-            org.blindmatch.client.federation.ReceiptCheck.check(c, r, p);
+        org.blindmatch.client.audit.ReceiptCheck.Result res =
+            org.blindmatch.client.audit.ReceiptCheck.check(c, r, p);
         spec.commandLine().getOut().println("receipt is entry " + res.index()
             + " of the log; included in the current signed tree head of size "
             + res.currentHead().getTreeSize() + " (received with size "

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.blindmatch.client.federation.KeyholderCounts;
+import org.blindmatch.client.oprf.KeyholderCounts;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.oprf.OprfException;

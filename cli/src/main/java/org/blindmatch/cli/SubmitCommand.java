@@ -1,7 +1,7 @@
 package org.blindmatch.cli;
 
 import org.blindmatch.client.federation.FederationException;
-import org.blindmatch.client.federation.SubmissionException;
+import org.blindmatch.client.submit.SubmissionException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
-import org.blindmatch.client.federation.Submitter;
+import org.blindmatch.client.submit.Submitter;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.io.AtomicOutput;

@@ -17,7 +17,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.client.tokenize.ProgressListener;
 import org.blindmatch.client.tokenize.ReportTokenizer;
-import org.blindmatch.client.federation.KeyholderPool;
+import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.tokenize.TokenKeying;
 import org.blindmatch.client.tokenize.TokenizeRequest;
 import org.blindmatch.client.tokenize.TokenizeSummary;

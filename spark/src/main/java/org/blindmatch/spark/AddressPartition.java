@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
-import org.blindmatch.client.federation.KeyholderPool;
+import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;

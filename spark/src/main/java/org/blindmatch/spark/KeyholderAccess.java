@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.blindmatch.client.federation.FederationException;
-import org.blindmatch.client.federation.KeyholderPool;
+import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;

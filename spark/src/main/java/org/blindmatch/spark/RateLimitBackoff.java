@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Random;
-import org.blindmatch.client.federation.KeyholderPool;
+import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.tokenize.OprfEvaluator;
 
 /**

@@ -41,7 +41,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.blindmatch.client.federation.KeyholderPool;
+import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.tokenize.HandleDeriver;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.scope.ScopeException;

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.blindmatch.client.federation.KeyholderPool;
+import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.tokenize.OprfEvaluator;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package org.blindmatch.cli.federation;
 
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
-import org.blindmatch.client.federation.RunResults;
+import org.blindmatch.client.results.RunResults;
 import static org.blindmatch.cli.federation.FederationTests.chunk;
 import static org.blindmatch.cli.federation.FederationTests.commit;
 import static org.blindmatch.cli.federation.FederationTests.fail;

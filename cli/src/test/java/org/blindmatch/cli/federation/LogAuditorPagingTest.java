@@ -1,8 +1,8 @@
 package org.blindmatch.cli.federation;
 
-import org.blindmatch.client.federation.AuditState;
+import org.blindmatch.client.audit.AuditState;
 import org.blindmatch.client.federation.FederationClient;
-import org.blindmatch.client.federation.LogAuditor;
+import org.blindmatch.client.audit.LogAuditor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +17,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.blindmatch.client.federation.AuditException;
+import org.blindmatch.client.audit.AuditException;
 import org.blindmatch.crypto.merkle.MerkleHash;
 import org.blindmatch.crypto.merkle.MerkleTree;
 import org.blindmatch.crypto.pki.NodeIdentity;

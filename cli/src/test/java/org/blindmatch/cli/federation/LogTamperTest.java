@@ -3,7 +3,7 @@ package org.blindmatch.cli.federation;
 import org.blindmatch.core.claims.Transcripts;
 import org.blindmatch.core.claims.Receipts;
 import org.blindmatch.core.claims.Commitments;
-import org.blindmatch.client.federation.AuditState;
+import org.blindmatch.client.audit.AuditState;
 import org.blindmatch.server.config.ConfigException;
 import static org.blindmatch.cli.federation.FederationTests.fail;
 import static org.blindmatch.cli.federation.FederationTests.ok;

@@ -3,7 +3,7 @@ package org.blindmatch.cli.federation;
 import org.blindmatch.core.limits.Limits;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
-import org.blindmatch.client.federation.Submitter;
+import org.blindmatch.client.submit.Submitter;
 import static org.blindmatch.cli.federation.FederationTests.addLeaves;
 import static org.blindmatch.cli.federation.FederationTests.chunk;
 import static org.blindmatch.cli.federation.FederationTests.commit;

@@ -1,6 +1,6 @@
 package org.blindmatch.cli.federation;
 
-import org.blindmatch.client.federation.AuditState;
+import org.blindmatch.client.audit.AuditState;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import static org.blindmatch.cli.federation.FederationTests.fail;

@@ -36,7 +36,8 @@ import org.blindmatch.core.transport.TlsMaterial;
 public final class FederationClient implements AutoCloseable {
   /** Header carrying the asserted identity in plaintext loopback development mode. */
   public static final String DEV_IDENTITY_HEADER = "x-blindmatch-dev-identity";
-  static final long DEADLINE_SECONDS = 120;
+  /** Deadline of a unary call to the clearinghouse, seconds. */
+  public static final long DEADLINE_SECONDS = 120;
 
   private final ManagedChannel channel;
   private final NodeIdentity identity;
@@ -117,12 +118,14 @@ public final class FederationClient implements AutoCloseable {
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
-  MatchServiceGrpc.MatchServiceBlockingStub matches() {
+  /** The match service, blocking, with a run's deadline (30 min). */
+  public MatchServiceGrpc.MatchServiceBlockingStub matches() {
     return MatchServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(30, TimeUnit.MINUTES);
   }
 
-  ResultServiceGrpc.ResultServiceBlockingStub results() {
+  /** The result service, blocking, with the default deadline. */
+  public ResultServiceGrpc.ResultServiceBlockingStub results() {
     return ResultServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }

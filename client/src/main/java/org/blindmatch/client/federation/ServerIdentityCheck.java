@@ -27,12 +27,12 @@ import org.blindmatch.crypto.pki.Role;
  * another node with a certificate for that host cannot pose as the clearinghouse (or as a
  * keyholder).
  */
-final class ServerIdentityCheck implements ClientInterceptor {
+public final class ServerIdentityCheck implements ClientInterceptor {
   private final Function<NodeIdentity, String> verdict;
   private final String expected;
 
   /** Accepts only a clearinghouse of {@code federation}. */
-  ServerIdentityCheck(String federation) {
+  public ServerIdentityCheck(String federation) {
     this(id -> id.role() == Role.CLEARINGHOUSE && id.federation().equals(federation) ? null
         : "the server is " + id + ", not a clearinghouse of federation " + federation,
         "clearinghouse");
@@ -42,7 +42,7 @@ final class ServerIdentityCheck implements ClientInterceptor {
    * @param verdict null for an acceptable server identity, else why it is refused
    * @param expected what the server should be, for the message when it has no identity
    */
-  ServerIdentityCheck(Function<NodeIdentity, String> verdict, String expected) {
+  public ServerIdentityCheck(Function<NodeIdentity, String> verdict, String expected) {
     this.verdict = verdict;
     this.expected = expected;
   }

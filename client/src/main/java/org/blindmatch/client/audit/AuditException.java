@@ -1,4 +1,4 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.audit;
 
 /**
  * An audit found the log, a receipt or a run inconsistent with what was signed, or could not

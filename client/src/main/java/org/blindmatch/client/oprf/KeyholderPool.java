@@ -1,5 +1,9 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.oprf;
 
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.FederationException;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.federation.ServerIdentityCheck;
 import org.blindmatch.core.limits.Limits;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;

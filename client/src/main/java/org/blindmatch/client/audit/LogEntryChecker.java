@@ -1,4 +1,4 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.audit;
 
 import org.blindmatch.core.claims.Transcripts;
 import org.blindmatch.core.claims.Commitments;

@@ -1,4 +1,4 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.audit;
 
 import com.google.protobuf.ByteString;
 import java.util.List;

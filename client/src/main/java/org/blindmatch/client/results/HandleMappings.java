@@ -1,4 +1,4 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.results;
 
 import java.io.IOException;
 import java.io.InputStream;

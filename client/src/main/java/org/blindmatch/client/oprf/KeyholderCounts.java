@@ -1,5 +1,9 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.oprf;
 
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.FederationException;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.federation.ServerIdentityCheck;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;

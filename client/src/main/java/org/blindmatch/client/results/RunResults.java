@@ -1,5 +1,7 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.results;
 
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.core.claims.Transcripts;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -1,5 +1,6 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.submit;
 
+import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.core.limits.Limits;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import org.blindmatch.core.claims.Commitments;

@@ -1,4 +1,4 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

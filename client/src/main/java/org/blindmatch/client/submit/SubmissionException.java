@@ -1,4 +1,4 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.submit;
 
 /**
  * A submission was refused or could not be completed: the clearinghouse refused it (the message

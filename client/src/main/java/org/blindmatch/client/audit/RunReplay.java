@@ -1,5 +1,6 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.audit;
 
+import org.blindmatch.client.federation.FederationClient;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import java.io.IOException;

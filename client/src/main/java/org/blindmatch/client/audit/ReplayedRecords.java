@@ -1,5 +1,6 @@
-package org.blindmatch.client.federation;
+package org.blindmatch.client.audit;
 
+import org.blindmatch.client.federation.FederationClient;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
