@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * positions, runs are logged, and an auditor checks heads, consistency and entries.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TransparencyLogTest {
+class TransparencyLogEndToEndTest {
   Path dir;
   TestFederation fed;
   Path platform;
