@@ -5,18 +5,14 @@ import static org.blindmatch.server.clearinghouse.ClearinghouseException.invalid
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.blindmatch.core.claims.ClaimVerificationException;
@@ -24,18 +20,14 @@ import org.blindmatch.core.claims.Commitments;
 import org.blindmatch.core.claims.Receipts;
 import org.blindmatch.core.limits.Limits;
 import org.blindmatch.crypto.hash.Sha256;
-import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.pki.NodeIdentity;
-import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.proto.v1.Chunk;
 import org.blindmatch.proto.v1.CommitRequest;
 import org.blindmatch.proto.v1.CommitResponse;
 import org.blindmatch.proto.v1.Commitment;
-import org.blindmatch.proto.v1.KeyMode;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
-import org.blindmatch.proto.v1.SubmissionRole;
 import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
@@ -129,7 +121,7 @@ final class Submissions {
       if (submissionId != null) {
         throw invalid("a second UploadBegin in one stream");
       }
-      UploadSpec spec = spec(caller, begin);
+      UploadSpec spec = UploadChecks.spec(ch, caller, begin);
       clientId = begin.getSubmissionId();
       submissionId = spec.submissionId();
       try {
@@ -262,7 +254,7 @@ final class Submissions {
     if (existing.isPresent()) {
       return recommit(c, id, existing.get());
     }
-    UploadSpec expected = spec(caller, UploadBegin.newBuilder()
+    UploadSpec expected = UploadChecks.spec(ch, caller, UploadBegin.newBuilder()
         .setSubmissionId(c.getSubmissionId())
         .setRole(c.getRole())
         .setKeyMode(c.getKeyMode())
@@ -348,95 +340,10 @@ final class Submissions {
       throws ClearinghouseException, StoreException, IOException {
     UploadVerifier verifier = verifiers.get(id);
     if (verifier == null) {
-      return scan(id, records, tiers);
+      return UploadChecks.scan(ch, id, records, tiers);
     }
     synchronized (verifier) {
-      return verifier.records() == records ? verifier.root() : scan(id, records, tiers);
-    }
-  }
-
-  /** Checks order and tiers of the staged records and returns their Merkle root. */
-  private byte[] scan(String submissionId, long records, int[] tiers)
-      throws ClearinghouseException, StoreException, IOException {
-    boolean[] allowed = new boolean[256];
-    for (int t : tiers) {
-      allowed[t] = true;
-    }
-    StreamingMerkleRoot root = new StreamingMerkleRoot();
-    byte[] prev = new byte[TokenRecord.LENGTH];
-    byte[] cur = new byte[TokenRecord.LENGTH];
-    long index = 0;
-    try (InputStream in = new BufferedInputStream(
-        Files.newInputStream(ch.submissions().stagedFile(submissionId)), 1 << 16)) {
-      while (index < records
-          && in.readNBytes(cur, 0, TokenRecord.LENGTH) == TokenRecord.LENGTH) {
-        if (index > 0 && Arrays.compareUnsigned(prev, cur) > 0) {
-          throw failedPrecondition("record " + index
-              + " is out of order; records must be sorted ascending");
-        }
-        if (!allowed[cur[TokenRecord.TIER_OFFSET] & 0xff]) {
-          throw failedPrecondition("record " + index + " names tier "
-              + (cur[TokenRecord.TIER_OFFSET] & 0xff) + ", not declared by the submission");
-        }
-        root.addLeaf(cur, 0, TokenRecord.LENGTH);
-        byte[] t = prev;
-        prev = cur;
-        cur = t;
-        index++;
-      }
-    }
-    return root.root();
-  }
-
-  /** Validates an UploadBegin against the caller and the published scope. */
-  private UploadSpec spec(NodeIdentity caller, UploadBegin b) throws ClearinghouseException {
-    SubmissionRole role = b.getRole();
-    if (role == SubmissionRole.SUBMISSION_ROLE_REPORT) {
-      if (caller.role() != Role.PLATFORM && caller.role() != Role.CLEARINGHOUSE) {
-        throw new ClearinghouseException(Code.PERMISSION_DENIED, "role " + caller.role().id()
-            + " may not submit reports");
-      }
-    } else if (role == SubmissionRole.SUBMISSION_ROLE_WATCHLIST) {
-      if (caller.role() != Role.NGO) {
-        throw new ClearinghouseException(Code.PERMISSION_DENIED, "role " + caller.role().id()
-            + " may not submit watchlists");
-      }
-    } else {
-      throw invalid("role must be REPORT or WATCHLIST");
-    }
-    if (b.getKeyMode() != KeyMode.KEY_MODE_HMAC && b.getKeyMode() != KeyMode.KEY_MODE_OPRF) {
-      throw invalid("key mode must be HMAC or OPRF");
-    }
-    if (!MessageDigest.isEqual(b.getScopeDigest().toByteArray(), ch.scope().digest())) {
-      throw failedPrecondition("scope digest differs from the published scope "
-          + ch.scope().id() + " (sha256:" + ch.scope().digestHex() + ")");
-    }
-    boolean oprf = b.getKeyMode() == KeyMode.KEY_MODE_OPRF;
-    if (oprf ? !ch.oprfEpochs().containsKey(b.getKeyId())
-        : !ch.acceptedKeyIds().contains(b.getKeyId())) {
-      throw failedPrecondition((oprf ? "oprf key epoch " : "hmac key id ")
-          + Integer.toUnsignedString(b.getKeyId()) + " is not accepted for this scope");
-    }
-    List<Integer> tiers = b.getTiersList();
-    int[] tierNumbers = new int[tiers.size()];
-    for (int i = 0; i < tiers.size(); i++) {
-      int t = tiers.get(i);
-      if (t >= ch.scope().tiers().size() || (i > 0 && t <= tierNumbers[i - 1])) {
-        throw failedPrecondition("tier set " + tiers
-            + " is not an ascending subset of the scope's " + ch.scope().tiers().size()
-            + " tiers");
-      }
-      tierNumbers[i] = t;
-    }
-    if (tierNumbers.length == 0) {
-      throw invalid("no tiers");
-    }
-    try {
-      return new UploadSpec(SubmissionIds.storeId(caller.uri().toString(), b.getSubmissionId()),
-          caller.uri().toString(), role.getNumber(), b.getScopeDigest().toByteArray(),
-          b.getKeyId(), tierNumbers, b.getRecordCount());
-    } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      return verifier.records() == records ? verifier.root() : UploadChecks.scan(ch, id, records, tiers);
     }
   }
 
