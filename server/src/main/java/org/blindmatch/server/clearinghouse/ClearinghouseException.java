@@ -6,11 +6,12 @@ import java.util.Objects;
  * A clearinghouse operation refused or failed for a reason the caller should hear about;
  * {@link #code()} says what kind of reason, {@link #getMessage()} says it in words.
  *
- * <p>Domain services ({@link Submissions}, {@link MatchRuns}, {@link Results}, {@link Audit},
- * {@link Nodes}, {@link Admin}) throw this, and {@link org.blindmatch.server.store.StoreException}
- * for store failures they pass on unchanged; {@link GrpcErrors} is the one place that turns
- * either into a gRPC status. Messages reach clients verbatim: they name ids, counts and
- * identities, never token, key or signature bytes.
+ * <p>The clearinghouse's domain services ({@code Submissions}, {@code MatchRuns},
+ * {@code Results}, {@code Audit}, {@code Nodes}, {@code Admin}) throw this, and
+ * {@link org.blindmatch.server.store.StoreException} for store failures they pass on
+ * unchanged; {@code GrpcErrors} is the one place that turns either into a gRPC status.
+ * Messages reach clients verbatim: they name ids, counts and identities, never token, key or
+ * signature bytes. Immutable.
  */
 public final class ClearinghouseException extends Exception {
   private static final long serialVersionUID = 1L;
