@@ -61,7 +61,12 @@ final class OwnRecords {
         throw corrupt(what + " names clearinghouse " + body.getClearinghouse());
       }
       Commitment c = body.getCommitment();
-      String named = SubmissionIds.storeId(c.getSubmitter(), c.getSubmissionId());
+      String named;
+      try {
+        named = SubmissionIds.storeId(c.getSubmitter(), c.getSubmissionId());
+      } catch (ClearinghouseException e) {
+        throw corrupt(what + " names a malformed submission id");
+      }
       if (!named.equals(s.submissionId())) {
         throw corrupt(what + " is the receipt of submission " + named);
       }

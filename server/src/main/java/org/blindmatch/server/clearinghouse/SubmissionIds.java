@@ -1,7 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
 import org.blindmatch.crypto.hash.Sha256;
-import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -17,10 +16,10 @@ final class SubmissionIds {
   private SubmissionIds() {}
 
   /** The store id for a client id of a submitter; INVALID_ARGUMENT if malformed. */
-  static String storeId(String submitter, String clientId) {
+  static String storeId(String submitter, String clientId) throws ClearinghouseException {
     if (clientId == null || !CLIENT_ID.matcher(clientId).matches()) {
-      throw Status.INVALID_ARGUMENT.withDescription(
-          "submission id must match [A-Za-z0-9][A-Za-z0-9_.-]{0,99}").asRuntimeException();
+      throw ClearinghouseException.invalid(
+          "submission id must match [A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
     }
     byte[] h = Sha256.digest(submitter.getBytes(StandardCharsets.UTF_8));
     return "s" + HexFormat.of().formatHex(h, 0, 6) + "." + clientId;

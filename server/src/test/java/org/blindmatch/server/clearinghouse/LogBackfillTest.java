@@ -137,7 +137,7 @@ class LogBackfillTest extends StoreConformance {
   }
 
   private static void commit(SegmentSubmissionStore store, String clientId, Receipt receipt,
-      byte[] signature) throws StoreException {
+      byte[] signature) throws StoreException, ClearinghouseException {
     String id = storeId(clientId);
     byte[] records = new byte[66];
     new Random(1).nextBytes(records);
@@ -149,7 +149,7 @@ class LogBackfillTest extends StoreConformance {
         t0.plusSeconds(60));
   }
 
-  private static String storeId(String clientId) {
+  private static String storeId(String clientId) throws ClearinghouseException {
     return SubmissionIds.storeId(PLATFORM, clientId);
   }
 

@@ -1,0 +1,130 @@
+package org.blindmatch.server.clearinghouse;
+
+import com.google.protobuf.ByteString;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Optional;
+import org.blindmatch.core.limits.Limits;
+import org.blindmatch.proto.v1.ConsistencyProof;
+import org.blindmatch.proto.v1.GetEntriesResponse;
+import org.blindmatch.proto.v1.InclusionProof;
+import org.blindmatch.proto.v1.SignedTreeHead;
+import org.blindmatch.server.clearinghouse.ClearinghouseException.Code;
+import org.blindmatch.server.log.TransparencyLog;
+import org.blindmatch.server.store.StoreException;
+import org.blindmatch.server.store.StoredSubmission;
+import org.blindmatch.server.store.SubmissionStore;
+
+/**
+ * The transparency log for auditors: signed tree heads, proofs and entries, and the committed
+ * records of a submission for audit replay. Sizes and indices are checked against the current
+ * tree before anything is computed. They are uint64 on the wire: values above
+ * 2^63 - 1 arrive negative and are refused as such. Thread-safe.
+ */
+final class Audit {
+  private final TransparencyLog log;
+  private final SubmissionStore store;
+
+  Audit(Clearinghouse ch) {
+    this.log = ch.log();
+    this.store = ch.submissions();
+  }
+
+  /** @throws ClearinghouseException {@code INTERNAL} if signing fails */
+  SignedTreeHead signedTreeHead() throws ClearinghouseException {
+    try {
+      return log.signedTreeHead();
+    } catch (GeneralSecurityException e) {
+      throw new ClearinghouseException(Code.INTERNAL, "cannot sign the tree head", e);
+    }
+  }
+
+  /**
+   * @throws ClearinghouseException {@code INVALID_ARGUMENT} unless 0 <= first <= second;
+   *     {@code OUT_OF_RANGE} if second is beyond the tree
+   */
+  ConsistencyProof consistencyProof(long first, long second) throws ClearinghouseException {
+    if (first < 0 || second < 0 || first > second) {
+      throw ClearinghouseException.invalid("sizes must satisfy 0 <= first <= second");
+    }
+    requireWithinTree(second, "second");
+    return ConsistencyProof.newBuilder()
+        .addAllHashes(bytes(log.consistencyProof(first, second))).build();
+  }
+
+  /**
+   * @throws ClearinghouseException {@code INVALID_ARGUMENT} unless 0 <= index < treeSize;
+   *     {@code OUT_OF_RANGE} if treeSize is beyond the tree
+   */
+  InclusionProof inclusionProof(long index, long treeSize) throws ClearinghouseException {
+    if (index < 0 || treeSize < 0 || index >= treeSize) {
+      throw ClearinghouseException.invalid(
+          "index and tree size must satisfy 0 <= index < tree_size");
+    }
+    requireWithinTree(treeSize, "tree_size");
+    return InclusionProof.newBuilder().setIndex(index).setTreeSize(treeSize)
+        .addAllHashes(bytes(log.inclusionProof(index, treeSize))).build();
+  }
+
+  /**
+   * Entries {@code [start, end)}, at most {@link Limits#MAX_LOG_ENTRIES_PER_PAGE} of them.
+   *
+   * @throws ClearinghouseException {@code INVALID_ARGUMENT} unless 0 <= start <= end;
+   *     {@code OUT_OF_RANGE} if start is beyond the tree
+   */
+  GetEntriesResponse entries(long start, long end)
+      throws ClearinghouseException, StoreException {
+    if (start < 0 || end < 0 || start > end) {
+      throw ClearinghouseException.invalid("range must satisfy 0 <= start <= end");
+    }
+    requireWithinTree(start, "start");
+    GetEntriesResponse.Builder out = GetEntriesResponse.newBuilder();
+    for (byte[] e : log.entries(start, Math.min(end, start + Limits.MAX_LOG_ENTRIES_PER_PAGE))) {
+      out.addEntries(ByteString.copyFrom(e));
+    }
+    return out.build();
+  }
+
+  /**
+   * The committed records of {@code submitter}'s submission {@code submissionId}; the caller
+   * closes the stream, and must read it to the end to have the body checked.
+   *
+   * @throws ClearinghouseException {@code NOT_FOUND} if there is no such committed submission;
+   *     {@code FAILED_PRECONDITION} if its records were purged; {@code INVALID_ARGUMENT} for a
+   *     malformed id
+   */
+  InputStream submissionRecords(String submitter, String submissionId)
+      throws ClearinghouseException, StoreException {
+    String storeId = SubmissionIds.storeId(submitter, submissionId);
+    Optional<StoredSubmission> found = store.find(storeId);
+    if (found.isEmpty()) {
+      throw new ClearinghouseException(Code.NOT_FOUND, "no committed submission "
+          + submissionId + " of " + submitter);
+    }
+    if (found.get().purged()) {
+      throw ClearinghouseException.failedPrecondition("the token data of submission "
+          + submissionId + " of " + submitter + " was purged at "
+          + found.get().expiresAt() + "; only its commitment is kept");
+    }
+    return store.openRecords(storeId);
+  }
+
+  /** What to report when reading a submission's records fails midway (a body mismatch). */
+  static ClearinghouseException unreadableRecords(String submissionId) {
+    return new ClearinghouseException(Code.DATA_LOSS, "the stored records of submission "
+        + submissionId + " cannot be read intact");
+  }
+
+  private void requireWithinTree(long value, String what) throws ClearinghouseException {
+    long size = log.size();
+    if (value > size) {
+      throw new ClearinghouseException(Code.OUT_OF_RANGE, what + " " + value
+          + " is beyond the current tree size " + size);
+    }
+  }
+
+  private static List<ByteString> bytes(List<byte[]> hashes) {
+    return hashes.stream().map(ByteString::copyFrom).toList();
+  }
+}
