@@ -10,6 +10,7 @@ import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
 import org.blindmatch.server.keyholder.KeyholderConfig;
 import org.blindmatch.server.keyholder.KeyholderServer;
+import org.blindmatch.server.rpc.NodeServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,22 +57,11 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new InputException(inFile(e));
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
-    PrintWriter out = spec.commandLine().getOut();
     if (insecureLoopback) {
       spec.commandLine().getErr().println("WARNING: --insecure-loopback: plaintext, no "
           + "authentication; development only");
     }
-    out.println("clearinghouse " + server.identity() + " listening on port " + server.port());
-    if (server.healthPort() >= 0) {
-      out.println("health probe (plaintext, health only) on port " + server.healthPort());
-    }
-    if (server.metricsPort() >= 0) {
-      out.println("metrics (plaintext, GET /metrics only) on port " + server.metricsPort());
-    }
-    out.flush();
-    server.awaitTermination();
-    return 0;
+    return serve("clearinghouse " + server.identity(), server.node());
   }
 
   private int serveKeyholder() throws InputException, IOException, InterruptedException {
@@ -83,17 +73,22 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new InputException(inFile(e));
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "blindmatch-shutdown"));
+    return serve("keyholder " + server.identity(), server.node());
+  }
+
+  /** Announces the node's ports, then serves until the process is stopped (SIGTERM). */
+  private int serve(String what, NodeServer node) throws InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "blindmatch-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("keyholder " + server.identity() + " listening on port " + server.port());
-    if (server.healthPort() >= 0) {
-      out.println("health probe (plaintext, health only) on port " + server.healthPort());
+    out.println(what + " listening on port " + node.port());
+    if (node.healthPort() >= 0) {
+      out.println("health probe (plaintext, health only) on port " + node.healthPort());
     }
-    if (server.metricsPort() >= 0) {
-      out.println("metrics (plaintext, GET /metrics only) on port " + server.metricsPort());
+    if (node.metricsPort() >= 0) {
+      out.println("metrics (plaintext, GET /metrics only) on port " + node.metricsPort());
     }
     out.flush();
-    server.awaitTermination();
+    node.awaitTermination();
     return 0;
   }
 

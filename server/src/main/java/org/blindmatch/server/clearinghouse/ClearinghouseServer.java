@@ -254,6 +254,11 @@ public final class ClearinghouseServer implements AutoCloseable {
     }
   }
 
+  /** The running gRPC node (ports, readiness, termination). */
+  public NodeServer node() {
+    return server;
+  }
+
   /** The bound port (useful with port 0). */
   public int port() {
     return server.port();

@@ -122,6 +122,12 @@ public final class KeyholderServer implements AutoCloseable {
     return new KeyholderServer(server, identity);
   }
 
+  /** The running gRPC node (ports, readiness, termination). */
+  public NodeServer node() {
+    return server;
+  }
+
+  /** The bound port (useful with port 0). */
   public int port() {
     return server.port();
   }
