@@ -137,7 +137,8 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         PrintWriter out = spec.commandLine().getOut();
         out.println("submission_id,submitter,role,key_id,records,merkle_root,committed_at,"
             + "expires_at,purged");
@@ -167,7 +168,8 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         String key = c.publishedScope().getClearinghousePublicKeyset();
         PrintWriter out = spec.commandLine().getOut();
         for (SignedTranscript st : c.admin().listRuns(ListRunsRequest.getDefaultInstance())

@@ -38,7 +38,8 @@ final class MatchCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         SignedTranscript signed = client.startRun(
             StartRunRequest.newBuilder().setScopeId(scope).build());
         RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());

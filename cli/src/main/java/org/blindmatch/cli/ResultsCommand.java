@@ -64,7 +64,8 @@ final class ResultsCommand {
         throw new InputException("--format: " + format + " is not csv or json");
       }
       String text;
-      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         RunResults rr = RunResults.fetch(client, runId);
         List<String> tierNames = new ArrayList<>();
         client.publishedScope().getScope().getTiersList().forEach(t -> tierNames.add(t.getName()));

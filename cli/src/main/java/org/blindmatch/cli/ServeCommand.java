@@ -61,6 +61,10 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("WARNING: --insecure-loopback: plaintext, no "
           + "authentication; development only");
     }
+    spec.commandLine().getOut().println("log key sha256:"
+        + java.util.HexFormat.of().formatHex(server.logKeyFingerprint())
+        + " (signs receipts, transcripts and tree heads; give it to members and auditors "
+        + "to pin)");
     return serve("clearinghouse " + server.identity(), server.node());
   }
 

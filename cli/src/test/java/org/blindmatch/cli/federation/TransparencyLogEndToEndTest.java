@@ -280,7 +280,7 @@ class TransparencyLogEndToEndTest {
   }
 
   private static FederationClient client(Path profile) throws Exception {
-    return FederationClient.connect(NodeProfile.load(profile));
+    return FederationClient.connect(NodeProfile.load(profile), m -> { });
   }
 
   private String path(String name) {

@@ -19,6 +19,7 @@ import org.blindmatch.core.transport.HostPort;
  * tls: {ca: pki/ca.crt, cert: pki/platform-a.crt, key: pki/platform-a.key}
  * signing_keyset: platform-a-signing.json
  * passphrase_file: passphrase.txt   # decrypts the TLS key and the signing keyset
+ * pins: sea.pins                     # optional; default: this file's name + ".pins"
  * </pre>
  *
  * Relative paths resolve against the profile's directory. For plaintext development
@@ -33,6 +34,7 @@ import org.blindmatch.core.transport.HostPort;
  * @param signingKeyset this node's encrypted Tink signing keyset
  * @param passphraseFile passphrase for the key and the keyset
  * @param insecureIdentity development identity for plaintext loopback, else null
+ * @param pins the file of pinned clearinghouse log keys ({@link KeyPins})
  */
 public record NodeProfile(
     String host,
@@ -42,10 +44,11 @@ public record NodeProfile(
     Path privateKey,
     Path signingKeyset,
     Path passphraseFile,
-    String insecureIdentity) {
+    String insecureIdentity,
+    Path pins) {
 
   private static final Set<String> KEYS = Set.of("server", "tls", "signing_keyset",
-      "passphrase_file", "insecure_loopback_identity");
+      "passphrase_file", "insecure_loopback_identity", "pins");
 
   /** Reads a profile. */
   public static NodeProfile load(Path file) throws FederationException {
@@ -88,7 +91,9 @@ public record NodeProfile(
         tls == null ? null : base.resolve(required(tls, "key", file, "tls.")),
         base.resolve(required(root, "signing_keyset", file, "")),
         base.resolve(required(root, "passphrase_file", file, "")),
-        insecure);
+        insecure,
+        root.hasNonNull("pins") ? base.resolve(required(root, "pins", file, ""))
+            : base.resolve(file.getFileName() + ".pins"));
   }
 
   /** The passphrase (first line of the passphrase file). The caller wipes it. */

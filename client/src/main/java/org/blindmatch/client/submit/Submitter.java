@@ -1,6 +1,7 @@
 package org.blindmatch.client.submit;
 
 import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.core.limits.Limits;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import org.blindmatch.core.claims.Commitments;
@@ -98,7 +99,12 @@ public final class Submitter {
     } catch (TokenFileException e) {
       throw new SubmissionException(e.getMessage());
     }
-    PublishedScope published = client.publishedScope();
+    PublishedScope published;
+    try {
+      published = client.publishedScope();
+    } catch (FederationException e) {
+      throw new SubmissionException(e.getMessage());
+    }
     if (!java.security.MessageDigest.isEqual(header.scopeDigest(),
         published.getScope().getDigest().toByteArray())) {
       throw new SubmissionException(tokenFile + ": scope sha256:" + header.scopeDigestHex()
