@@ -102,6 +102,15 @@ class KeyholderTest {
         assertFalse(m.text().contains("platform-a") || m.text().contains("blindmatch://"),
             "no caller identity in the keyholder's metrics");
 
+        // epoch is uint32: 2^31 and 2^32 - 1 are named as such, never as negative numbers.
+        for (int epoch : new int[] {0, Integer.MAX_VALUE, Integer.MIN_VALUE, -1}) {
+          StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class,
+              () -> k1.evaluate(request(1).toBuilder().setEpoch(epoch).build()));
+          assertEquals(Status.Code.FAILED_PRECONDITION, wrong.getStatus().getCode());
+          assertTrue(wrong.getStatus().getDescription().endsWith("holds epoch 1, not "
+              + Integer.toUnsignedString(epoch)), wrong.getStatus().getDescription());
+        }
+
         servers.get(0).close();
         servers.set(0, startKeyholder(fed, dir, 1));
         List<EvaluationCount> counts = stub(dir, "auditor", servers.get(0))
