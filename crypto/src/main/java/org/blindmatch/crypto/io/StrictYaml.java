@@ -114,7 +114,8 @@ public final class StrictYaml {
    */
   public static JsonNode parse(String text, String source, boolean json) throws YamlException {
     if (text.length() > MAX_BYTES) {
-      throw tooLarge(source, text.length());
+      throw new YamlException(source + ": " + text.length() + " characters is more than the "
+          + MAX_BYTES + " (1 MiB) such a file may have; refused before parsing");
     }
     String format = json ? "JSON" : "YAML";
     try (JsonParser p = (json ? JSON : YAML).createParser(text)) {
@@ -134,6 +135,10 @@ public final class StrictYaml {
           + format + ": " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new YamlException(source + ": cannot parse: " + firstLine(e.getMessage()));
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      // SnakeYAML's own limits (LoaderOptions) throw this unchecked, unwrapped by Jackson.
+      throw new YamlException(source + ": not valid " + format + ": "
+          + firstLine(e.getMessage()));
     }
   }
 
