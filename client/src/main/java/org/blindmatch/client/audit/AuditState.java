@@ -125,7 +125,7 @@ public final class AuditState {
           }
           case "receipt" -> s.receipts.put(LogAuditor.key(f[6], f[7]), new Committed(
               Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseUnsignedInt(f[3]),
-              Long.parseLong(f[4]), hash(f[5])));
+              Long.parseUnsignedLong(f[4]), hash(f[5])));
           case "signer" -> s.signingKeys.put(f[1], new String(Base64.getDecoder().decode(f[2]),
               StandardCharsets.UTF_8));
           case "logged" -> s.logged.add(f[1]);
@@ -164,7 +164,8 @@ public final class AuditState {
         Committed c = e.getValue();
         String[] who = e.getKey().split("\n", 2);
         w.write("receipt " + c.index() + " " + c.mode() + " " + Integer.toUnsignedString(
-            c.keyId()) + " " + c.recordCount() + " " + HEX.formatHex(c.merkleRoot()) + " "
+            c.keyId()) + " " + Long.toUnsignedString(c.recordCount()) + " "
+            + HEX.formatHex(c.merkleRoot()) + " "
             + who[0] + " " + who[1] + "\n");
       }
       for (Map.Entry<String, String> e : signingKeys.entrySet()) {

@@ -1,15 +1,15 @@
 package org.blindmatch.client.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
-import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.crypto.io.Excerpt;
+import org.blindmatch.crypto.io.StrictYaml;
+import org.blindmatch.crypto.io.YamlException;
+import org.blindmatch.crypto.keys.PassphraseFile;
 
 /**
  * How a node reaches the clearinghouse and proves who it is: a small YAML file.
@@ -50,15 +50,18 @@ public record NodeProfile(
   private static final Set<String> KEYS = Set.of("server", "tls", "signing_keyset",
       "passphrase_file", "insecure_loopback_identity", "pins");
 
-  /** Reads a profile. */
+  /**
+   * Reads a profile through {@link StrictYaml}.
+   *
+   * @throws FederationException naming the file, line or key: missing, too large, not YAML,
+   *     a duplicate or unknown key, a missing or bad value
+   */
   public static NodeProfile load(Path file) throws FederationException {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new FederationException(file + ": no such profile");
-    } catch (IOException e) {
-      throw new FederationException(file + ": not valid YAML: " + e.getMessage());
+      root = StrictYaml.read(file, "profile");
+    } catch (YamlException e) {
+      throw new FederationException(e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new FederationException(file + ": expected a mapping");
@@ -66,7 +69,7 @@ public record NodeProfile(
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        throw new FederationException(file + ": " + k + ": unknown key (allowed: "
+        throw new FederationException(file + ": " + Excerpt.key(k) + ": unknown key (allowed: "
             + String.join(", ", KEYS.stream().sorted().toList()) + ")");
       }
     }

@@ -216,6 +216,12 @@ public final class Submitter {
           return root(sorted);
         }
         next = status.getNextSequence();
+        long chunks = (sorted.records() + Limits.CHUNK_RECORDS - 1) / Limits.CHUNK_RECORDS;
+        if (Long.compareUnsigned(next, chunks) > 0) { // uint64: 2^63 and above too
+          throw new SubmissionException("the clearinghouse reports "
+              + Long.toUnsignedString(next) + " chunks of submission "
+              + begin.getSubmissionId() + " received, but it has only " + chunks);
+        }
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
           if (retryable(e) && attempt < MAX_ATTEMPTS) {

@@ -51,7 +51,8 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
     String caller = CallerIdentity.current().uri().toString();
     if (request.getEpoch() != share.epoch()) {
       response.onError(Status.FAILED_PRECONDITION.withDescription("this keyholder holds epoch "
-          + share.epoch() + ", not " + request.getEpoch()).asRuntimeException());
+          + Integer.toUnsignedString(share.epoch()) + ", not "
+          + Integer.toUnsignedString(request.getEpoch())).asRuntimeException());
       return;
     }
     int n = request.getBlindedElementsCount();
@@ -76,7 +77,8 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
     } catch (EvaluationLedger.QuotaExceededException e) {
       metrics.rateLimited(share.epoch());
       response.onError(Status.RESOURCE_EXHAUSTED.withDescription("evaluation quota of epoch "
-          + share.epoch() + " exceeded: " + e.remaining + " of " + quota + " remain, "
+          + Integer.toUnsignedString(share.epoch()) + " exceeded: " + e.remaining + " of "
+          + quota + " remain, "
           + n + " asked").asRuntimeException());
       return;
     } catch (SQLException e) {
