@@ -50,9 +50,22 @@ public final class DkgEnvelope {
     NodeSigner.Verifier of(int sender) throws DkgException;
   }
 
+  /**
+   * Recipient of a {@link DkgRound#CONFIRM} message: everyone (it is the keyholder's signature
+   * on the epoch, kept in the public file).
+   */
+  public static final int EVERYONE = 0;
+
   /** Seals {@code body} from {@code sender} to {@code recipient}. */
   public static Sealed seal(DkgSession session, DkgRound round, int sender, int recipient,
       byte[] body, NodeSigner signer) throws GeneralSecurityException {
+    byte[] payload = payload(session, round, sender, recipient, body);
+    return new Sealed(payload, signer.sign(payload));
+  }
+
+  /** The payload {@link #seal} signs (to verify a kept signature). */
+  public static byte[] payload(DkgSession session, DkgRound round, int sender, int recipient,
+      byte[] body) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeBytes(CONTEXT);
@@ -70,8 +83,7 @@ public final class DkgEnvelope {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byte[] payload = bytes.toByteArray();
-    return new Sealed(payload, signer.sign(payload));
+    return bytes.toByteArray();
   }
 
   /**
@@ -82,6 +94,51 @@ public final class DkgEnvelope {
    *     does not verify under the sender's key
    */
   public static Opened open(DkgSession session, int self, Sealed sealed, Keys keys)
+      throws DkgException {
+    Opened o = parse(session, self, sealed);
+    if (o.round() == DkgRound.HELLO) {
+      throw new DkgException("a HELLO message is opened with openHello");
+    }
+    verify(session, o, sealed, keys.of(o.sender()));
+    return o;
+  }
+
+  /**
+   * Opens a {@link DkgRound#HELLO} message, whose body is the sender's public signing keyset
+   * (Tink JSON) and which is signed under it. Only the transport's binding of the sender index
+   * to the caller's certificate identity makes the key the sender's.
+   *
+   * @throws DkgException as {@link #open}, or if the body is not a public keyset
+   */
+  public static Opened openHello(DkgSession session, int self, Sealed sealed)
+      throws DkgException {
+    Opened o = parse(session, self, sealed);
+    if (o.round() != DkgRound.HELLO) {
+      throw new DkgException("expected a HELLO message, got " + o.round());
+    }
+    NodeSigner.Verifier key;
+    try {
+      key = NodeSigner.verifier(new String(o.body(), StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new DkgException("HELLO from keyholder " + o.sender() + ": the body is not a "
+          + "public signing keyset");
+    }
+    verify(session, o, sealed, key);
+    return o;
+  }
+
+  private static void verify(DkgSession session, Opened o, Sealed sealed,
+      NodeSigner.Verifier key) throws DkgException {
+    try {
+      key.verify(sealed.payload(), sealed.signature());
+    } catch (GeneralSecurityException e) {
+      throw new DkgException("DKG " + o.round() + " message from keyholder " + o.sender() + " ("
+          + session.participant(o.sender()) + "): the signature does not verify under its "
+          + "signing key");
+    }
+  }
+
+  private static Opened parse(DkgSession session, int self, Sealed sealed)
       throws DkgException {
     byte[] payload = sealed.payload();
     if (payload.length > MAX_PAYLOAD) {
@@ -131,7 +188,7 @@ public final class DkgEnvelope {
       if (sender < 1 || sender > session.size()) {
         throw new DkgException("DKG message from unknown keyholder index " + sender);
       }
-      if (recipient != self) {
+      if (round == DkgRound.CONFIRM ? recipient != EVERYONE : recipient != self) {
         throw new DkgException("DKG message addressed to keyholder " + recipient
             + ", this is keyholder " + self);
       }
@@ -147,13 +204,6 @@ public final class DkgEnvelope {
       in.get(body);
     } catch (BufferUnderflowException e) {
       throw new DkgException("DKG message truncated");
-    }
-    try {
-      keys.of(sender).verify(payload, sealed.signature());
-    } catch (GeneralSecurityException e) {
-      throw new DkgException("DKG " + round + " message from keyholder " + sender + " ("
-          + session.participant(sender) + "): the signature does not verify under its signing "
-          + "key");
     }
     return new Opened(round, sender, recipient, body);
   }
