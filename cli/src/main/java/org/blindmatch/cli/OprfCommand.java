@@ -52,7 +52,7 @@ final class OprfCommand {
 
   @Command(name = "dkg", mixinStandardHelpOptions = true,
       description = {"Distributed key generation of an OPRF key epoch (GJKR, docs/PROTOCOL.md "
-          + "§5.3): every keyholder's operator runs this with the same --keyholder list, "
+          + "§5.2): every keyholder's operator runs this with the same --keyholder list, "
           + "--threshold, --epoch and --session; no process ever holds the key.",
           "Writes DIR/keyholder-I.epoch-E.share (encrypted under the keyholder's "
               + "passphrase_file) and DIR/oprf-public.epoch-E.json signed by every holder. A "

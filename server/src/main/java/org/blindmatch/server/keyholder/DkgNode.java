@@ -43,7 +43,7 @@ import org.blindmatch.server.rpc.NodeServer;
 import org.blindmatch.server.security.AuthorizationPolicy;
 
 /**
- * One keyholder's node in a distributed key generation run (docs/PROTOCOL.md §5.3): serves the
+ * One keyholder's node in a distributed key generation run (docs/PROTOCOL.md §5.2): serves the
  * DKG service over mutual TLS with the keyholder's certificate, and drives the rounds of a
  * {@link DkgParticipant} against the other participants' nodes.
  *

@@ -9,7 +9,7 @@ import org.blindmatch.crypto.hash.Sha256;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * Encodings of the bodies of rounds DEAL to FELDMAN (docs/PROTOCOL.md §5.3), strict on decode:
+ * Encodings of the bodies of rounds DEAL to FELDMAN (docs/PROTOCOL.md §5.2), strict on decode:
  * exact lengths, points on the curve, scalars below n, indices in range, no trailing bytes.
  */
 final class Bodies {

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import org.blindmatch.crypto.sign.NodeSigner;
 
 /**
- * The signed envelope of every DKG message (docs/PROTOCOL.md §5.3): a payload naming
+ * The signed envelope of every DKG message (docs/PROTOCOL.md §5.2): a payload naming
  * federation, epoch, session id, session digest, round, sender and recipient, and the sender's
  * node signature (Tink ECDSA P-256) over it. The payload begins with the context
  * {@value #CONTEXT} and a 0x00, so no other blindmatch signature verifies as a DKG message, and

@@ -24,7 +24,7 @@ import org.blindmatch.crypto.sign.NodeSigner;
  * writes and reads, plus a {@code dkg} member with the run (session id, participants) and each
  * holder's CONFIRM signature, by its node signing key, over the epoch's
  * {@link OprfKeyFiles.EpochPublicKey#statementDigest() statement digest}
- * (docs/PROTOCOL.md §5.3). Stateless, thread-safe.
+ * (docs/PROTOCOL.md §5.2). Stateless, thread-safe.
  */
 public final class DkgPublicFile {
   private static final HexFormat HEX = HexFormat.of();

@@ -1,7 +1,7 @@
 package org.blindmatch.crypto.oprf.dkg;
 
 /**
- * The rounds of a DKG run (docs/PROTOCOL.md §5.3). {@link #HELLO} and {@link #CONFIRM} are
+ * The rounds of a DKG run (docs/PROTOCOL.md §5.2). {@link #HELLO} and {@link #CONFIRM} are
  * handled by the transport (exchanging signing keys; signing the result); {@link #DEAL} to
  * {@link #FELDMAN} by {@link DkgParticipant}.
  */
