@@ -63,6 +63,15 @@ public final class DkgNode implements AutoCloseable {
   private final DkgServiceImpl service;
   private final int self;
   private final Map<Integer, ManagedChannel> channels = new HashMap<>();
+  private final Wire wire;
+
+  /**
+   * What this node sends, as it leaves (a seam for tests of misbehaving keyholders; the
+   * production node sends its bodies unchanged).
+   */
+  interface Wire {
+    byte[] outgoing(DkgRound round, int recipient, byte[] body);
+  }
 
   /**
    * @param session the run's parameters, identical at every participant
@@ -78,7 +87,9 @@ public final class DkgNode implements AutoCloseable {
   /** What a completed run leaves: this keyholder's result and every holder's signature. */
   public record Outcome(DkgResult result, DkgPublicFile.Attestation attestation) {}
 
-  private DkgNode(Settings settings, NodeServer server, DkgServiceImpl service, int self) {
+  private DkgNode(Settings settings, NodeServer server, DkgServiceImpl service, int self,
+      Wire wire) {
+    this.wire = wire;
     this.settings = settings;
     this.server = server;
     this.service = service;
@@ -91,6 +102,10 @@ public final class DkgNode implements AutoCloseable {
    * @throws ConfigException if the certificate is not a keyholder taking part in the run
    */
   public static DkgNode start(Settings s) throws ConfigException, IOException {
+    return start(s, (round, recipient, body) -> body);
+  }
+
+  static DkgNode start(Settings s, Wire wire) throws ConfigException, IOException {
     DkgSession session = s.session();
     int self = session.indexOf(s.tls().identity());
     if (s.tls().identity().role() != Role.KEYHOLDER || self < 0) {
@@ -109,7 +124,7 @@ public final class DkgNode implements AutoCloseable {
         .metrics(new ServerMetrics())
         .service(service)
         .start();
-    return new DkgNode(s, server, service, self);
+    return new DkgNode(s, server, service, self, wire);
   }
 
   /** The bound port. */
@@ -149,13 +164,30 @@ public final class DkgNode implements AutoCloseable {
           .build());
     }
     Set<Integer> joined = join(progress);
+    DkgRound[] last = {null};
+    try {
+      return rounds(joined, last, progress);
+    } finally {
+      // Excluded or failed: the others still need our messages up to JUSTIFY to agree on
+      // QUAL; after that they no longer wait for a keyholder that left.
+      if (last[0] != null && last[0].code() <= DkgRound.JUSTIFY.code()) {
+        linger(last[0], joined);
+      }
+    }
+  }
+
+  private Outcome rounds(Set<Integer> joined, DkgRound[] last, Consumer<String> progress)
+      throws DkgException, InterruptedException {
+    DkgSession session = settings.session();
     DkgParticipant me = new DkgParticipant(session, self, new SecureRandom());
     for (DkgRound round : new DkgRound[] {DkgRound.DEAL, DkgRound.COMPLAINTS,
         DkgRound.JUSTIFY, DkgRound.FELDMAN}) {
       Map<Integer, byte[]> out = me.send(round);
       for (Map.Entry<Integer, byte[]> e : out.entrySet()) {
-        service.publish(round, e.getKey(), seal(round, e.getKey(), e.getValue()));
+        service.publish(round, e.getKey(), seal(round, e.getKey(),
+            wire.outgoing(round, e.getKey(), e.getValue())));
       }
+      last[0] = round;
       Set<Integer> from = new LinkedHashSet<>(joined);
       if (round == DkgRound.FELDMAN) {
         from.removeAll(me.excluded().keySet());
@@ -216,16 +248,24 @@ public final class DkgNode implements AutoCloseable {
     DkgPublicFile.Attestation attestation = new DkgPublicFile.Attestation(session,
         confirmations);
     DkgPublicFile.verify(key, attestation);
-    // Stay up until every other holder has our confirmation (or the round timeout).
-    long until = System.nanoTime() + settings.roundTimeout().toNanos();
-    for (int i : others) {
-      while (!service.fetched(DkgRound.CONFIRM, i) && System.nanoTime() < until) {
-        Thread.sleep(50);
-      }
-    }
+    linger(DkgRound.CONFIRM, others);
     progress.accept("CONFIRM done: the epoch key is signed by keyholders "
         + confirmations.keySet());
     return new Outcome(result, attestation);
+  }
+
+  /**
+   * Stays up until each of {@code peers} has fetched this node's message of {@code round} (or
+   * the round timeout), so that a node that finishes or is excluded first does not leave the
+   * others without its last message.
+   */
+  private void linger(DkgRound round, Set<Integer> peers) throws InterruptedException {
+    long until = System.nanoTime() + settings.roundTimeout().toNanos();
+    for (int i : peers) {
+      while (!service.fetched(round, i) && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+    }
   }
 
   /** Pushes HELLO to every peer and waits for theirs; returns who joined both ways. */
