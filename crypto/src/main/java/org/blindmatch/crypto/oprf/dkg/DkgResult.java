@@ -25,7 +25,7 @@ import org.blindmatch.crypto.pki.NodeIdentity;
 public record DkgResult(DkgSession session, KeyShare share, ThresholdPublicKey shares,
     Element groupKey, SortedMap<Integer, String> excluded) {
   public DkgResult {
-    excluded = new TreeMap<>(excluded);
+    excluded = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(excluded));
   }
 
   /** The qualified set QUAL: the participants holding a share of the new key. */

@@ -340,4 +340,48 @@ class DkgParticipantTest {
         () -> p2.receive(DkgRound.DEAL, 1, corruptDealShare(deal)));
     assertTrue(twice.getMessage().contains("two different"));
   }
+
+  @Test
+  void malformedLaterRoundBodiesAreRejected() throws Exception {
+    DkgSession s = session(2, 3);
+    DkgParticipant[] p = new DkgParticipant[4];
+    for (int i = 1; i <= 3; i++) {
+      p[i] = new DkgParticipant(s, i, RANDOM);
+    }
+    for (DkgRound round : List.of(DkgRound.DEAL, DkgRound.COMPLAINTS, DkgRound.JUSTIFY,
+        DkgRound.FELDMAN)) {
+      Map<Integer, Map<Integer, byte[]>> out = new HashMap<>();
+      for (int i = 1; i <= 3; i++) {
+        out.put(i, p[i].send(round));
+      }
+      byte[] good = out.get(1).get(2);
+      List<byte[]> bad = new ArrayList<>();
+      bad.add(new byte[0]);
+      bad.add(java.util.Arrays.copyOf(good, good.length - 1));
+      bad.add(java.util.Arrays.copyOf(good, good.length + 1));
+      byte[] count = good.clone();
+      count[0] = (byte) (count[0] + 1); // wrong number of commitments / entries / members
+      bad.add(count);
+      if (round == DkgRound.COMPLAINTS) {
+        byte[] status = good.clone();
+        status[1] = 7;
+        bad.add(status);
+      }
+      if (round == DkgRound.FELDMAN) {
+        byte[] index = good.clone();
+        index[1] = 9; // a keyholder index out of range
+        bad.add(index);
+      }
+      for (byte[] b : bad) {
+        assertThrows(DkgException.class, () -> p[2].receive(round, 1, b),
+            round + ": " + java.util.HexFormat.of().formatHex(b));
+      }
+      for (int i = 1; i <= 3; i++) {
+        for (var e : out.get(i).entrySet()) {
+          p[e.getKey()].receive(round, i, e.getValue());
+        }
+      }
+    }
+    assertEquals(p[1].result().groupKey(), p[2].result().groupKey());
+  }
 }
