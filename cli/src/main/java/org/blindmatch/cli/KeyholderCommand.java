@@ -50,7 +50,8 @@ final class KeyholderCommand {
 
     @Override
     public Integer call() throws Exception {
-      OprfKeyFiles.EpochPublicKey key = OprfKeyFiles.readPublic(publicFile);
+      OprfKeyFiles.EpochPublicKey key =
+          org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(publicFile).key();
       List<KeyholderCounts.Answer> answers =
           KeyholderCounts.fetch(NodeProfile.load(profile), keyholders, key);
       PrintWriter out = spec.commandLine().getOut();

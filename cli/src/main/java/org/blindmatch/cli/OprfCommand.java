@@ -13,7 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Arrays;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.core.transport.TlsMaterial;
+import org.blindmatch.crypto.keys.EncryptedKeysetFile;
+import org.blindmatch.crypto.keys.PassphraseFile;
+import org.blindmatch.crypto.oprf.dkg.DkgException;
+import org.blindmatch.crypto.oprf.dkg.DkgPublicFile;
+import org.blindmatch.crypto.oprf.dkg.DkgResult;
+import org.blindmatch.crypto.oprf.dkg.DkgSession;
+import org.blindmatch.crypto.sign.NodeSigner;
+import org.blindmatch.server.keyholder.DkgNode;
+import org.blindmatch.server.keyholder.KeyholderConfig;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.keys.PassphraseKdf;
 import org.blindmatch.crypto.oprf.KeyPair;
@@ -27,17 +41,165 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code blindmatch oprf ceremony}: a dealer-based key ceremony for one OPRF key epoch. */
+/**
+ * {@code blindmatch oprf dkg}: the keyholders generate an OPRF key epoch together, no process
+ * holding the key; {@code blindmatch oprf ceremony}: the dealer shortcut for development.
+ */
 @Command(name = "oprf", mixinStandardHelpOptions = true,
     description = "OPRF key epochs (oprf mode).",
-    subcommands = {OprfCommand.Ceremony.class})
+    subcommands = {OprfCommand.Dkg.class, OprfCommand.Ceremony.class})
 final class OprfCommand {
 
+  @Command(name = "dkg", mixinStandardHelpOptions = true,
+      description = {"Distributed key generation of an OPRF key epoch (GJKR, docs/PROTOCOL.md "
+          + "§5.2): every keyholder's operator runs this with the same --keyholder list, "
+          + "--threshold, --epoch and --session; no process ever holds the key.",
+          "Writes DIR/keyholder-I.epoch-E.share (encrypted under the keyholder's "
+              + "passphrase_file) and DIR/oprf-public.epoch-E.json signed by every holder. A "
+              + "keyholder that cheats or does not take part is named and excluded; if fewer "
+              + "than T remain the run aborts and nothing is written."})
+  static final class Dkg implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+        description = "This keyholder's configuration (federation, listen, tls, "
+            + "passphrase_file).")
+    Path config;
+    @Option(names = "--signing-key", paramLabel = "FILE",
+        description = "This keyholder's node signing keyset (default: the tls.cert file's "
+            + "NAME.signing.json, as `pki issue` writes it).")
+    Path signingKey;
+    @Option(names = "--keyholder", required = true, paramLabel = "URI=HOST:PORT",
+        description = "Every keyholder of the run, in share order, with the address of its "
+            + "DKG node (this keyholder's own entry is where it listens unless --listen).")
+    List<String> keyholders;
+    @Option(names = "--threshold", required = true, paramLabel = "T") int threshold;
+    @Option(names = "--epoch", required = true, paramLabel = "E") int epoch;
+    @Option(names = "--session", required = true, paramLabel = "ID",
+        description = "A session id all operators agree on ([A-Za-z0-9_.-]{8,64}); use a new "
+            + "one for every attempt.")
+    String session;
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+        description = "Where this keyholder's DKG node listens (default: its --keyholder "
+            + "address).")
+    String listen;
+    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+    @Option(names = "--join-timeout", defaultValue = "600", paramLabel = "SECONDS",
+        description = "How long to wait for the other keyholders' nodes (default 600).")
+    int joinTimeout;
+    @Option(names = "--round-timeout", defaultValue = "120", paramLabel = "SECONDS",
+        description = "How long to wait for a joined keyholder's message of a round "
+            + "(default 120).")
+    int roundTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+      KeyholderConfig cfg = KeyholderConfig.load(config, null);
+      List<NodeIdentity> ids = new ArrayList<>();
+      Map<Integer, HostPort> addresses = new LinkedHashMap<>();
+      for (String k : keyholders) {
+        int eq = k.indexOf('=');
+        if (eq < 0) {
+          throw new InputException("--keyholder " + k + ": expected URI=HOST:PORT");
+        }
+        try {
+          ids.add(NodeIdentity.fromUri(k.substring(0, eq).trim()));
+          addresses.put(ids.size(), HostPort.parse(k.substring(eq + 1).trim(), false));
+        } catch (IllegalArgumentException e) {
+          throw new InputException("--keyholder " + k + ": " + e.getMessage());
+        }
+      }
+      if (joinTimeout < 1 || roundTimeout < 1) {
+        throw new InputException("--join-timeout and --round-timeout must be positive");
+      }
+      DkgSession run;
+      try {
+        run = new DkgSession(cfg.federation(), epoch, session, threshold, ids);
+      } catch (IllegalArgumentException e) {
+        throw new InputException("oprf dkg: " + e.getMessage());
+      }
+      Files.createDirectories(out);
+      Path pub = out.resolve("oprf-public.epoch-" + epoch + ".json");
+      char[] passphrase = PassphraseFile.read(cfg.passphraseFile());
+      try {
+        TlsMaterial tls = TlsMaterial.load(cfg.caCertificate(), cfg.certificate(),
+            cfg.privateKey(), passphrase);
+        int self = run.indexOf(tls.identity());
+        if (self < 0) {
+          throw new InputException(cfg.certificate() + " is " + tls.identity() + ", which is "
+              + "not among the --keyholder identities");
+        }
+        Path share = out.resolve("keyholder-" + self + ".epoch-" + epoch + ".share");
+        for (Path f : List.of(pub, share)) {
+          if (Files.exists(f)) {
+            throw new InputException(f + ": already exists; keep it, or choose another --out");
+          }
+        }
+        Path keyFile = signingKey != null ? signingKey : defaultSigningKey(cfg.certificate());
+        NodeSigner signer;
+        try {
+          signer = NodeSigner.of(EncryptedKeysetFile.read(keyFile, NodeSigner.PURPOSE,
+              passphrase));
+        } catch (java.security.GeneralSecurityException e) {
+          throw new InputException(keyFile + ": not a usable node signing keyset ("
+              + e.getMessage() + ")");
+        }
+        HostPort bind = listen != null ? HostPort.parse(listen, true) : addresses.get(self);
+        Map<Integer, HostPort> peers = new LinkedHashMap<>(addresses);
+        peers.remove(self);
+        PrintWriter w = spec.commandLine().getOut();
+        DkgNode.Outcome outcome;
+        try (DkgNode node = DkgNode.start(new DkgNode.Settings(run, tls, signer,
+            new InetSocketAddress(bind.host(), bind.port()), Duration.ofSeconds(joinTimeout),
+            Duration.ofSeconds(roundTimeout)))) {
+          w.println("dkg: keyholder " + self + " of " + ids.size() + " (" + tls.identity()
+              + "), listening on " + bind.host() + ":" + node.port());
+          w.flush();
+          outcome = node.run(peers, line -> {
+            w.println("dkg: " + line);
+            w.flush();
+          });
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new DkgException("interrupted; nothing was written");
+        } catch (IllegalArgumentException e) {
+          throw new InputException("--listen: " + e.getMessage());
+        }
+        DkgResult result = outcome.result();
+        DkgPublicFile.write(pub, result.epochPublicKey(), outcome.attestation(), false);
+        try {
+          OprfKeyFiles.writeShare(share, result.epochShare(), passphrase, false);
+        } catch (IOException | KeysetException e) {
+          Files.deleteIfExists(pub);
+          throw e;
+        }
+        w.println("share " + self + "  " + share + "  public "
+            + HexFormat.of().formatHex(result.share().publicKey().encode()));
+        w.println("public " + pub + "  group key "
+            + HexFormat.of().formatHex(result.groupKey().encode()));
+        for (Map.Entry<Integer, String> e : result.excluded().entrySet()) {
+          w.println("excluded keyholder " + e.getKey() + " (" + run.participant(e.getKey())
+              + "): " + e.getValue());
+        }
+        w.println("epoch " + epoch + ": " + threshold + " of " + result.qualified().size()
+            + " keyholders " + result.qualified() + " must answer; every holder signed the "
+            + "public file. Configure share: and public_key: and restart `serve keyholder`.");
+        return 0;
+      } finally {
+        Arrays.fill(passphrase, '\0');
+      }
+    }
+
+    private static Path defaultSigningKey(Path certificate) {
+      String name = certificate.getFileName().toString().replaceFirst("\\.crt$", "");
+      return certificate.resolveSibling(name + ".signing.json");
+    }
+  }
+
   @Command(name = "ceremony", mixinStandardHelpOptions = true,
-      description = {"Dealer key ceremony: draw a fresh OPRF key, split it t-of-n (Shamir), "
-          + "write one encrypted share file per keyholder and the public file, and forget the "
-          + "key. Run it offline on a machine you then wipe; a distributed key generation "
-          + "would remove the dealer (docs/THREAT_MODEL.md).",
+      description = {"DEVELOPMENT SHORTCUT, weaker than `oprf dkg`: a dealer draws a fresh OPRF "
+          + "key, splits it t-of-n (Shamir), writes one encrypted share file per keyholder and "
+          + "the public file, and forgets the key. The whole key exists in this process; use "
+          + "`oprf dkg` for a real federation (docs/THREAT_MODEL.md §8).",
           "--passphrases FILE holds one passphrase per line, line i for keyholder i."})
   static final class Ceremony implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -63,7 +63,8 @@ final class OprfOptions {
     if (keyholders == null || publicFile == null || profile == null) {
       throw new InputException("--mode oprf needs --keyholders, --oprf-key and --profile");
     }
-    OprfKeyFiles.EpochPublicKey key = OprfKeyFiles.readPublic(publicFile);
+    OprfKeyFiles.EpochPublicKey key =
+        org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(publicFile).key();
     int t = key.shares().threshold();
     if (threshold != null && threshold != t) {
       throw new InputException("--threshold " + threshold + " differs from the threshold " + t

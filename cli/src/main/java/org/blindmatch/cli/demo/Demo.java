@@ -316,34 +316,65 @@ public final class Demo {
   }
 
   /**
-   * oprf mode: a dealer ceremony for epoch 1 (three shares, threshold 2, each held by its own
-   * keyholder identity) and the three keyholders as processes of their own.
+   * oprf mode: the three keyholders, each a process of its own, generate epoch 1 with
+   * {@code oprf dkg} (threshold 2; no process holds the key), then serve it as processes of
+   * their own.
    */
   private List<String> startKeyholders(Path pass) throws Exception {
-    Path phrases = dir.resolve("keyholder-passphrases.txt");
-    String p = new String(passphrase);
-    Files.writeString(phrases, (p + "\n").repeat(KEYHOLDERS));
-    List<String> holders = new ArrayList<>();
+    List<String> entries = new ArrayList<>();
     for (int i = 1; i <= KEYHOLDERS; i++) {
-      holders.add("blindmatch://" + FEDERATION + "/keyholder/keyholder-" + i);
+      int port;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      entries.add("--keyholder=blindmatch://" + FEDERATION + "/keyholder/keyholder-" + i
+          + "=127.0.0.1:" + port);
     }
-    blindmatch("oprf", "ceremony", "--threshold", Integer.toString(OPRF_THRESHOLD), "--keyholders",
-        Integer.toString(KEYHOLDERS), "--epoch", "1", "--out", dir.resolve("epoch-1").toString(),
-        "--passphrases", phrases.toString(), "--holders", String.join(",", holders), "--force");
-    step("oprf key ceremony: epoch 1, " + OPRF_THRESHOLD + " of " + KEYHOLDERS
-        + " keyholders; the whole key existed only inside the ceremony");
-    List<String> addresses = new ArrayList<>();
+    String session = "demo-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+    List<Process> runs = new ArrayList<>();
     for (int i = 1; i <= KEYHOLDERS; i++) {
       String name = "keyholder-" + i;
       Path config = dir.resolve(name + ".yaml");
+      Path out = dir.resolve(name + "-dkg");
+      Files.deleteIfExists(out.resolve(name + ".epoch-1.share"));
+      Files.deleteIfExists(out.resolve("oprf-public.epoch-1.json"));
       Files.writeString(config, "federation: " + FEDERATION + "\n"
           + "listen: 127.0.0.1:0\n"
           + "data_dir: " + name + "-data\n"
           + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
           + "passphrase_file: " + pass.getFileName() + "\n"
-          + "share: epoch-1/" + name + ".epoch-1.share\n"
-          + "public_key: epoch-1/oprf-public.epoch-1.json\n"
+          + "share: " + name + "-dkg/" + name + ".epoch-1.share\n"
+          + "public_key: " + name + "-dkg/oprf-public.epoch-1.json\n"
           + "quota_per_identity: 1000000\n");
+      List<String> args = new ArrayList<>(List.of("oprf", "dkg", "--config", config.toString(),
+          "--threshold", Integer.toString(OPRF_THRESHOLD), "--epoch", "1", "--session", session,
+          "--out", out.toString(), "--join-timeout", "120"));
+      args.addAll(entries);
+      runs.add(startProcess(dir.resolve(name + "-dkg.log"), args.toArray(String[]::new)));
+    }
+    for (int i = 1; i <= KEYHOLDERS; i++) {
+      Process run = runs.get(i - 1);
+      Path log = dir.resolve("keyholder-" + i + "-dkg.log");
+      if (!run.waitFor(10, TimeUnit.MINUTES)) {
+        runs.forEach(Process::destroy);
+        throw new IOException("oprf dkg of keyholder-" + i + " did not finish; see " + log);
+      }
+      if (run.exitValue() != 0) {
+        throw new IOException("oprf dkg of keyholder-" + i + " failed: "
+            + Files.readString(log));
+      }
+    }
+    Files.createDirectories(dir.resolve("epoch-1"));
+    Files.copy(dir.resolve("keyholder-1-dkg/oprf-public.epoch-1.json"),
+        dir.resolve("epoch-1/oprf-public.epoch-1.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    step("oprf distributed key generation (GJKR): epoch 1, " + OPRF_THRESHOLD + " of "
+        + KEYHOLDERS + " keyholders, each in its own process over mutual TLS; no process ever "
+        + "held the key, and every keyholder signed the public file (logs keyholder-*-dkg.log)");
+    List<String> addresses = new ArrayList<>();
+    for (int i = 1; i <= KEYHOLDERS; i++) {
+      String name = "keyholder-" + i;
+      Path config = dir.resolve(name + ".yaml");
       Path log = dir.resolve(name + ".log");
       Process k = startProcess(log, "serve", "keyholder", "--config", config.toString());
       keyholders.add(k);

@@ -44,6 +44,10 @@ class DemoTest {
     assertEquals(0, status, () -> out + "\n" + err);
     assertTrue(out.toString().contains("DEMO OK"), out::toString);
     assertTrue(out.toString().contains("keyholder-3 stopped"), out::toString);
+    assertTrue(out.toString().contains("oprf distributed key generation"), out::toString);
+    assertTrue(org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(
+        dir.resolve("epoch-1/oprf-public.epoch-1.json")).attestation().isPresent(),
+        "the epoch comes from the DKG, signed by every keyholder");
     for (int i = 1; i <= 3; i++) {
       String log = Files.readString(dir.resolve("keyholder-" + i + ".log"));
       assertTrue(log.contains("listening on port"), log);

@@ -79,6 +79,32 @@ public final class OprfKeyFiles {
     }
 
     /**
+     * SHA-256 of the epoch's public parameters, what keyholders sign at the end of a
+     * distributed key generation: {@code "blindmatch/v1/oprf-epoch" ‖ 0x00 ‖ epoch u32 ‖
+     * threshold u32 ‖ group key ‖ count u32 ‖ (index u32 ‖ holder URI ‖ share key)*} in index
+     * order, URIs as u16 length ‖ UTF-8.
+     */
+    public byte[] statementDigest() {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        out.writeBytes("blindmatch/v1/oprf-epoch");
+        out.writeByte(0);
+        out.writeInt(epoch);
+        out.writeInt(shares.threshold());
+        out.write(groupKey.encode());
+        out.writeInt(shares.shareKeys().size());
+        for (Map.Entry<Integer, Element> e : new TreeMap<>(shares.shareKeys()).entrySet()) {
+          out.writeInt(e.getKey());
+          out.writeUTF(holders.get(e.getKey()).toString());
+          out.write(e.getValue().encode());
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return org.blindmatch.crypto.hash.Sha256.digest(bytes.toByteArray());
+    }
+
+    /**
      * How many shares are held by identities named {@code name}. Identity names stand for the
      * operating party, so this is what one party could evaluate with.
      */
@@ -98,6 +124,25 @@ public final class OprfKeyFiles {
   /** Writes the public file. */
   public static void writePublic(Path file, EpochPublicKey key, boolean overwrite)
       throws IOException {
+    writePublic(file, publicJson(key), overwrite);
+  }
+
+  /**
+   * Writes a public file from {@link #publicJson} to which a caller added members (the DKG's
+   * {@code dkg} attestation); {@link #readPublic} ignores members it does not know.
+   */
+  public static void writePublic(Path file, ObjectNode root, boolean overwrite)
+      throws IOException {
+    try (AtomicOutput out = AtomicOutput.create(file, overwrite)) {
+      out.stream().write(new ObjectMapper().writerWithDefaultPrettyPrinter()
+          .writeValueAsBytes(root));
+      out.stream().write('\n');
+      out.commit();
+    }
+  }
+
+  /** The JSON form of a public file. */
+  public static ObjectNode publicJson(EpochPublicKey key) {
     ObjectNode root = new ObjectMapper().createObjectNode();
     root.put("format", "blindmatch-oprf-public-v1");
     root.put("suite", "P256-SHA256");
@@ -110,12 +155,7 @@ public final class OprfKeyFiles {
           .put("holder", key.holders().get(e.getKey()).toString())
           .put("public_key", HEX.formatHex(e.getValue().encode()));
     }
-    try (AtomicOutput out = AtomicOutput.create(file, overwrite)) {
-      out.stream().write(new ObjectMapper().writerWithDefaultPrettyPrinter()
-          .writeValueAsBytes(root));
-      out.stream().write('\n');
-      out.commit();
-    }
+    return root;
   }
 
   /**

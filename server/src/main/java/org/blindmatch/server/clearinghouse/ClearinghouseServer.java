@@ -66,7 +66,7 @@ public final class ClearinghouseServer implements AutoCloseable {
     for (Path file : cfg.oprfPublicKeys()) {
       OprfKeyFiles.EpochPublicKey key;
       try {
-        key = OprfKeyFiles.readPublic(file);
+        key = org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(file).key();
       } catch (OprfException e) {
         throw new ConfigException("oprf_public_keys: " + e.getMessage());
       } catch (IOException e) {

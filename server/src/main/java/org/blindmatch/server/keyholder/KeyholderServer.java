@@ -61,7 +61,7 @@ public final class KeyholderServer implements AutoCloseable {
         throw new ConfigException("share: " + cfg.share() + ": cannot read (" + e + ")");
       }
       try {
-        published = OprfKeyFiles.readPublic(cfg.publicKey());
+        published = org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(cfg.publicKey()).key();
       } catch (OprfException e) {
         throw new ConfigException("public_key: " + e.getMessage());
       } catch (IOException e) {
