@@ -59,7 +59,18 @@ public final class BlindmatchCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
   }
 
+  /**
+   * gRPC's channel logs a failed name lookup as a WARNING with a stack trace on stderr; the
+   * failed call already says "unknown host" in one line, so the channel's own log is kept for
+   * BLINDMATCH_DEBUG. Held here: a logger's level lives only as long as a reference to it.
+   */
+  private static final java.util.logging.Logger CHANNEL_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.internal.ManagedChannelImpl");
+
   public static void main(String[] args) {
+    if (System.getenv("BLINDMATCH_DEBUG") == null) {
+      CHANNEL_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -78,6 +89,13 @@ public final class BlindmatchCli implements Runnable {
     });
     int status = cli.execute(args);
     out.flush();
+    if (out.checkError() && status == 0) {
+      // PrintWriter swallows write errors: without this, `blindmatch … > /dev/full` or a full
+      // disk under a redirect would report success with the output cut short.
+      err.println("blindmatch: cannot write standard output (the disk is full, or the reader "
+          + "closed it): the output is incomplete; free space or write with --out elsewhere");
+      status = EXIT_INPUT;
+    }
     err.flush();
     return status;
   }

@@ -55,15 +55,16 @@ public final class CallFailures {
   private static final List<Map.Entry<String, String>> ALERTS = List.of(
       Map.entry("unknown_ca", "it is not issued by the federation CA the server trusts: use a "
           + "certificate issued by that federation's `blindmatch pki issue`"),
-      Map.entry("certificate_expired", "it has expired: reissue it with `blindmatch pki issue`"),
+      Map.entry("certificate_expired", "it has expired, or is not valid yet: reissue it with "
+          + "`blindmatch pki issue`, or check both machines' clocks"),
       Map.entry("certificate_revoked", "it has been revoked: ask the federation operator for a "
           + "new one (`blindmatch pki issue`)"),
       Map.entry("unsupported_certificate", "it lacks the clientAuth extended key usage: "
           + "reissue it with `blindmatch pki issue`"),
       Map.entry("certificate_required", "the server requires a client certificate: give the "
           + "profile a tls section"),
-      Map.entry("bad_certificate", "the server cannot use it (not yet valid, or malformed): "
-          + "check the clocks, or reissue it with `blindmatch pki issue`"),
+      Map.entry("bad_certificate", "the server cannot use it: reissue it with "
+          + "`blindmatch pki issue`"),
       Map.entry("certificate_unknown", "the server refused it: its log says why"),
       Map.entry("internal_error", "the server failed the TLS handshake: its log says why"));
 

@@ -25,7 +25,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * does not recognise into {@code X509_V_ERR_UNSPECIFIED}, which BoringSSL sends as TLS alert
  * 80 {@code internal_error}: a peer cannot tell a wrong certificate from a server fault. Each
  * refusal here is a {@link Problem} carrying the X.509 verify error that BoringSSL maps to the
- * alert RFC 8446 §6.2 names for it ({@code unknown_ca}, {@code certificate_expired},
+ * alert RFC 8446 §6.2 names for it ({@code unknown_ca}, {@code certificate_expired} (also for
+ * not yet valid),
  * {@code unsupported_certificate}, {@code bad_certificate}, {@code certificate_revoked}), and
  * a one-line message that says what is wrong and what to do; on the client that message is
  * the cause the user sees.
@@ -46,8 +47,11 @@ final class FederationTrustManager extends X509ExtendedTrustManager {
     UNKNOWN_CA("unknown_ca"),
     /** Past its notAfter: alert 45 {@code certificate_expired}. */
     EXPIRED("certificate_expired"),
-    /** Before its notBefore: alert 42 {@code bad_certificate}. */
-    NOT_YET_VALID("bad_certificate"),
+    /**
+     * Before its notBefore: BoringSSL sends this as alert 45 too (RFC 8446: "expired or not
+     * currently valid").
+     */
+    NOT_YET_VALID("certificate_expired"),
     /** Lacks the extended key usage for its side (clientAuth/serverAuth): alert 43. */
     WRONG_USAGE("unsupported_certificate"),
     /**

@@ -1,7 +1,6 @@
 package org.blindmatch.core.transport;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.util.Locale;
 
 /**
@@ -23,24 +22,29 @@ public final class ListenFailure {
         + reason(e, setting), e);
   }
 
+  /**
+   * The cause by the errno text: Netty's epoll transport reports bind errors as its own
+   * IOException, not {@link java.net.BindException}, so the type alone does not tell.
+   */
   private static String reason(IOException e, String setting) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof BindException) {
-        String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-        if (m.contains("in use")) {
-          return "address in use (another process is listening there: stop it, or choose "
-              + "another port for " + setting + ")";
-        }
-        if (m.contains("permission denied") || m.contains("access")) {
-          return "permission denied (ports below 1024 need privileges: choose a higher port "
-              + "for " + setting + ")";
-        }
-        if (m.contains("assign")) {
-          return "this machine has no such address (check " + setting + ")";
-        }
-        return t.getMessage();
+      String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (m.contains("address already in use") || m.contains("address in use")) {
+        return "address in use (another process is listening there: stop it, or choose "
+            + "another port for " + setting + ")";
+      }
+      if (m.contains("permission denied")) {
+        return "permission denied (ports below 1024 need privileges: choose a higher port "
+            + "for " + setting + ")";
+      }
+      if (m.contains("cannot assign requested address")) {
+        return "this machine has no such address (check " + setting + ")";
       }
     }
-    return String.valueOf(e.getMessage());
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
   }
 }
