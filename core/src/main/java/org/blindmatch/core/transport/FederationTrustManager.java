@@ -182,6 +182,10 @@ final class FederationTrustManager extends X509ExtendedTrustManager {
           + " is not valid before " + leaf.getNotBefore().toInstant()
           + ": check both machines' clocks", e);
     }
+    // Revocation (pki revoke) belongs here, once nodes load the CA's revocation list: refuse
+    // a listed serial with refuse(Problem.REVOKED, "the <side> certificate of … was revoked
+    // on …: ask the federation operator for a new one", null); CallFailures already explains
+    // the certificate_revoked alert that produces on the peer.
     List<String> usages;
     try {
       usages = leaf.getExtendedKeyUsage();
