@@ -1,8 +1,8 @@
 package org.blindmatch.cli;
 
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;

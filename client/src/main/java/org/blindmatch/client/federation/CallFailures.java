@@ -40,7 +40,7 @@ import org.blindmatch.core.transport.ErrorDetails;
  * sent ({@code unknown_ca}, {@code certificate_expired}, {@code unsupported_certificate},
  * {@code certificate_revoked}, {@code bad_certificate}). A refusal by the server is its status
  * code and description, with the structured numbers of a {@code QuotaFailure}/{@code ErrorInfo}
- * (PROTOCOL.md §9) when it sent them.
+ * (PROTOCOL.md §10) when it sent them.
  *
  * <p>{@link #interceptor} puts this line into the status description of every failed call on
  * a channel, so code that catches {@link StatusRuntimeException} anywhere above shows it

@@ -9,7 +9,7 @@ import io.grpc.protobuf.StatusProto;
 import java.util.Map;
 
 /**
- * The structured part of a blindmatch server's error (PROTOCOL.md §9): besides its code and
+ * The structured part of a blindmatch server's error (PROTOCOL.md §10): besides its code and
  * description, every refusal carries a {@code google.rpc.ErrorInfo} in the standard
  * {@code grpc-status-details-bin} trailer, with {@link #DOMAIN} and a stable reason, so that a
  * client in any language can tell causes apart without reading the English text. Stateless.

@@ -11,7 +11,7 @@ import org.blindmatch.server.store.StoreException;
  * The one place where clearinghouse errors become gRPC statuses: a
  * {@link ClearinghouseException} by its code, a {@link StoreException} by its kind, each with
  * the exception's message as the description and a {@code google.rpc.ErrorInfo} whose reason
- * is the code's name (or {@code STORE_} and the kind's name; PROTOCOL.md §9). The service
+ * is the code's name (or {@code STORE_} and the kind's name; PROTOCOL.md §10). The service
  * adapters use nothing else.
  */
 final class GrpcErrors {

@@ -130,7 +130,7 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
   }
 
   /**
-   * RESOURCE_EXHAUSTED with the numbers as {@code google.rpc} details (PROTOCOL.md §9): an
+   * RESOURCE_EXHAUSTED with the numbers as {@code google.rpc} details (PROTOCOL.md §10): an
    * {@code ErrorInfo} (reason {@code QUOTA_EXCEEDED}; metadata epoch, quota, remaining,
    * requested) and a {@code QuotaFailure} naming the caller and epoch, so that a client in any
    * language can read them without parsing the description.
