@@ -9,6 +9,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.stub.StreamObserver;
 import java.io.FileOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,11 +24,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.blindmatch.cli.BlindmatchCli;
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
 import org.blindmatch.crypto.pki.FederationCa;
 import org.blindmatch.crypto.pki.IssuedNode;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PemFiles;
 import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.proto.v1.EvaluationCounts;
+import org.blindmatch.proto.v1.GetEvaluationCountsRequest;
+import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.keyholder.KeyholderServer;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.AfterAll;
@@ -41,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 16, point 2: every failure of the world a user can meet prints one line naming the
  * cause and what to do, and exits 1 — never "internal error". A table: each row provokes one
  * condition against real Netty mutual-TLS servers on loopback (the in-process clearinghouse,
- * keyholders, or a fake server presenting an odd certificate) and asserts stderr's line and
- * the exit status.
+ * keyholders, or a fake server presenting an odd certificate or never answering) and asserts
+ * stderr's line and the exit status. (The never-answering row waits out the client's 15 s
+ * keyholder deadline: the outcome does not depend on speed, only the duration does.)
  */
 class WorldFailuresTest {
   @TempDir static Path dir;
@@ -115,6 +122,22 @@ class WorldFailuresTest {
         KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
     int expired = fakeServer(old.key(), old.certificate());
 
+    // A keyholder (keyholder-1's certificate) that accepts calls and never answers them.
+    Server silent = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .sslContext(MutualTls.serverContext(TlsMaterial.load(dir.resolve("pki/ca.crt"),
+            dir.resolve("pki/keyholder-1.crt"), dir.resolve("pki/keyholder-1.key"),
+            TestFederation.PASS.toCharArray())))
+        .addService(new KeyholderServiceGrpc.KeyholderServiceImplBase() {
+          @Override
+          public void getEvaluationCounts(GetEvaluationCountsRequest r,
+              StreamObserver<EvaluationCounts> out) {
+            // Never answers: the client's deadline ends the call.
+          }
+        })
+        .build().start();
+    servers.add(silent::shutdownNow);
+    String silentAt = "127.0.0.1:" + silent.getPort();
+
     // A second clearinghouse configured on the first one's port.
     Path clash = dir.resolve("clash.yaml");
     Files.writeString(clash, Files.readString(fed.config)
@@ -150,6 +173,11 @@ class WorldFailuresTest {
         row("keyholders down: keyholder counts",
             List.of("cannot connect to the keyholder at " + nothing, "connection refused"),
             "keyholder", "counts", "--profile", auditor.toString(), "--keyholders", nothing,
+            "--oprf-key", publicKey.toString()),
+        row("keyholder never answers: keyholder counts",
+            List.of("the keyholder at " + silentAt + " did not answer before the deadline",
+                "blindmatch health"),
+            "keyholder", "counts", "--profile", auditor.toString(), "--keyholders", silentAt,
             "--oprf-key", publicKey.toString()),
         row("keyholders down: tokenize --mode oprf",
             List.of("only 0 of the 2 keyholders answered",
