@@ -88,16 +88,16 @@ final class FederationBench {
       double localSeconds = (System.nanoTime() - b0) / 1e9;
 
       double ingestSeconds;
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), System.err::println)) {
         long t0 = System.nanoTime();
         new Submitter(c).submit(reportFile, "reports", work, n -> { });
         ingestSeconds = (System.nanoTime() - t0) / 1e9;
       }
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(ngo))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(ngo), System.err::println)) {
         new Submitter(c).submit(watchFile, "watch", work, n -> { });
       }
       double matchSeconds;
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(operator))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(operator), System.err::println)) {
         long t0 = System.nanoTime();
         c.startRun(StartRunRequest.newBuilder().setScopeId("bench").build());
         matchSeconds = (System.nanoTime() - t0) / 1e9;

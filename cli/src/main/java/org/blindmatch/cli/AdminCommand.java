@@ -137,7 +137,8 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         PrintWriter out = spec.commandLine().getOut();
         out.println("submission_id,submitter,role,key_id,records,merkle_root,committed_at,"
             + "expires_at,purged");
@@ -145,7 +146,7 @@ final class AdminCommand {
             ListSubmissionsRequest.getDefaultInstance()).getSubmissionsList()) {
           out.println(String.join(",", s.getSubmissionId(), s.getSubmitter(),
               s.getRole().name().replace("SUBMISSION_ROLE_", "").toLowerCase(),
-              Integer.toUnsignedString(s.getKeyId()), Long.toString(s.getRecordCount()),
+              Integer.toUnsignedString(s.getKeyId()), Long.toUnsignedString(s.getRecordCount()),
               HexFormat.of().formatHex(s.getMerkleRoot().toByteArray()),
               Instant.ofEpochSecond(s.getCommittedAt()).toString(),
               Instant.ofEpochSecond(s.getExpiresAt()).toString(),
@@ -167,7 +168,8 @@ final class AdminCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         String key = c.publishedScope().getClearinghousePublicKeyset();
         PrintWriter out = spec.commandLine().getOut();
         for (SignedTranscript st : c.admin().listRuns(ListRunsRequest.getDefaultInstance())
@@ -179,14 +181,18 @@ final class AdminCommand {
             throw new InputException("a transcript's signature does not verify against the "
                 + "clearinghouse's published key");
           }
-          out.printf("%s  %s  scope %s  k=%d  %d report + %d watchlist inputs  "
+          out.printf("%s  %s  scope %s  k=%s  %d report + %d watchlist inputs  "
                   + "%d recipients  signature ok%n", t.getRunId(),
-              Instant.ofEpochSecond(t.getStartedAt()), t.getScopeId(), t.getKThreshold(),
+              Instant.ofEpochSecond(t.getStartedAt()), t.getScopeId(),
+              Integer.toUnsignedString(t.getKThreshold()),
               t.getReportInputsCount(), t.getWatchlistInputsCount(), t.getRecipientsCount());
           for (TierTotals tt : t.getTotalsList()) {
-            out.printf("    tier %d: %d records, %d events, %d labels, %d submitters%n",
-                tt.getTier(), tt.getMatchedRecords(), tt.getMatchedEvents(),
-                tt.getMatchedLabels(), tt.getSubmitters());
+            out.printf("    tier %s: %s records, %s events, %s labels, %s submitters%n",
+                Integer.toUnsignedString(tt.getTier()),
+                Long.toUnsignedString(tt.getMatchedRecords()),
+                Long.toUnsignedString(tt.getMatchedEvents()),
+                Long.toUnsignedString(tt.getMatchedLabels()),
+                Long.toUnsignedString(tt.getSubmitters()));
           }
         }
         return 0;

@@ -42,6 +42,13 @@ final class AuditCommand {
             + "against are kept (created on the first run).")
     Path state;
 
+    @Option(names = "--pin", paramLabel = "sha256:HEX",
+        description = "The clearinghouse log key's fingerprint as the operator gave it out of "
+            + "band (serve clearinghouse prints it). Checked before anything the clearinghouse "
+            + "signs is read, and pinned in the profile's pins file; without it the first "
+            + "audit pins whatever key is shown, and says so.")
+    String pin;
+
     @Option(names = "--replay", description = "Recompute every new run's join from its "
         + "inputs' committed token sets (streamed by the clearinghouse; checked against the "
         + "logged receipts) and compare every result digest and count with the transcript.")
@@ -50,7 +57,18 @@ final class AuditCommand {
     @Override
     public Integer call() throws Exception {
       AuditState kept = AuditState.load(state);
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
+        if (pin != null) {
+          byte[] fp;
+          try {
+            fp = org.blindmatch.client.federation.KeyPins.parseFingerprint(pin);
+          } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--pin: " + e.getMessage());
+          }
+          c.expectLogKey(fp);
+        }
         LogAuditor.Report r = new LogAuditor(c).verify(kept, replay);
         r.state().save(state);
         PrintWriter w = spec.commandLine().getOut();
@@ -70,6 +88,8 @@ final class AuditCommand {
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
         }
+        w.println("log key      " + org.blindmatch.client.federation.KeyPins.format(
+            r.state().logKey()) + " (every signature above; pinned)");
         w.println("state        " + state);
       }
       return 0;
@@ -101,7 +121,8 @@ final class AuditCommand {
       }
       try (org.blindmatch.client.federation.FederationClient c =
           org.blindmatch.client.federation.FederationClient.connect(
-              org.blindmatch.client.federation.NodeProfile.load(profile))) {
+              org.blindmatch.client.federation.NodeProfile.load(profile),
+              spec.commandLine().getErr()::println)) {
         org.blindmatch.client.audit.ReceiptCheck.Result res =
             org.blindmatch.client.audit.ReceiptCheck.check(c, r, p);
         spec.commandLine().getOut().println("receipt is entry " + res.index()

@@ -1,6 +1,5 @@
 package org.blindmatch.cli;
 
-import org.blindmatch.server.config.ConfigException;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
@@ -16,20 +15,22 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
-import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.keyholder.KeyholderConfig;
-import org.blindmatch.core.transport.MutualTls;
-import org.blindmatch.core.transport.TlsMaterial;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code blindmatch health ROLE --config FILE}: the gRPC health check of a running server,
@@ -86,7 +87,7 @@ final class HealthCommand implements Callable<Integer> {
         port = Integer.parseInt(address.substring(colon + 1));
         host = address.substring(0, colon).replace("[", "").replace("]", "");
       } catch (RuntimeException e) {
-        throw new InputException("--address: \"" + address + "\" is not host:port");
+        throw new InputException("--address: " + Excerpt.quote(address) + " is not host:port");
       }
     }
     if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
@@ -129,8 +130,8 @@ final class HealthCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new InputException(e.getMessage());
     }
-    throw new InputException("health: unknown server role \"" + role
-        + "\" (clearinghouse or keyholder)");
+    throw new InputException("health: unknown server role " + Excerpt.quote(role)
+        + " (clearinghouse or keyholder)");
   }
 
   private ManagedChannel channel(Target t, String host, int port) throws InputException {

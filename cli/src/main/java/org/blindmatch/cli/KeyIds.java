@@ -1,5 +1,6 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.keys.KeysetException;
 
 /** Key ids as users type them: unsigned 32-bit decimal. */
@@ -10,7 +11,7 @@ final class KeyIds {
     try {
       return Integer.parseUnsignedInt(text);
     } catch (NumberFormatException e) {
-      throw new KeysetException("key id \"" + text + "\" is not an unsigned 32-bit number");
+      throw new KeysetException("key id " + Excerpt.quote(text) + " is not an unsigned 32-bit number");
     }
   }
 }

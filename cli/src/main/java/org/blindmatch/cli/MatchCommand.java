@@ -3,19 +3,23 @@ package org.blindmatch.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.scope.ScopeException;
+import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.StartRunRequest;
 import org.blindmatch.proto.v1.TierTotals;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code blindmatch match run}: the operator starts a match run. */
 @Command(name = "match", mixinStandardHelpOptions = true,
@@ -33,23 +37,29 @@ final class MatchCommand {
         description = "Operator profile (a clearinghouse-role certificate).")
     Path profile;
 
-    @Option(names = "--scope", required = true, paramLabel = "ID", description = "Scope id.")
+    @Option(names = "--scope", required = true, paramLabel = "FILE|ID",
+        description = "The scope file (as for tokenize and submit), or just its id.")
     String scope;
 
     @Override
     public Integer call() throws Exception {
-      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile))) {
+      String scopeId = scopeId(scope);
+      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         SignedTranscript signed = client.startRun(
-            StartRunRequest.newBuilder().setScopeId(scope).build());
+            StartRunRequest.newBuilder().setScopeId(scopeId).build());
         RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
         PrintWriter out = spec.commandLine().getOut();
         out.println("run        " + t.getRunId());
         out.println("inputs     " + t.getReportInputsCount() + " report, "
             + t.getWatchlistInputsCount() + " watchlist submissions");
         for (TierTotals tt : t.getTotalsList()) {
-          out.printf("  tier %d: %d matched records (%d events) from %d submitters, "
-                  + "%d labels%n", tt.getTier(), tt.getMatchedRecords(), tt.getMatchedEvents(),
-              tt.getSubmitters(), tt.getMatchedLabels());
+          out.printf("  tier %s: %s matched records (%s events) from %s submitters, "
+                  + "%s labels%n", Integer.toUnsignedString(tt.getTier()),
+              Long.toUnsignedString(tt.getMatchedRecords()),
+              Long.toUnsignedString(tt.getMatchedEvents()),
+              Long.toUnsignedString(tt.getSubmitters()),
+              Long.toUnsignedString(tt.getMatchedLabels()));
         }
         out.println("recipients " + t.getRecipientsCount() + " (each can fetch its results)");
         return 0;
@@ -58,6 +68,22 @@ final class MatchCommand {
       } catch (InvalidProtocolBufferException e) {
         throw new InputException("malformed transcript from the server");
       }
+    }
+
+    /**
+     * {@code --scope} as every command reads it: a scope file (loaded and checked, its id
+     * used); a value naming no file is the id itself (the server refuses an unknown one).
+     */
+    private static String scopeId(String value) throws ScopeException {
+      Path file;
+      try {
+        file = Path.of(value);
+      } catch (InvalidPathException e) {
+        return value;
+      }
+      boolean looksLikeFile = value.endsWith(".yaml") || value.endsWith(".yml")
+          || value.endsWith(".json") || value.contains("/");
+      return Files.isRegularFile(file) || looksLikeFile ? ScopeLoader.load(file).id() : value;
     }
   }
 }

@@ -1,9 +1,9 @@
 package org.blindmatch.cli;
 
-import org.blindmatch.client.federation.FederationException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.federation.FederationClient;
-import org.blindmatch.client.results.HandleMappings;
+import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.client.results.HandleMappings;
 import org.blindmatch.client.results.RunResults;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.io.AtomicOutput;
@@ -24,9 +25,9 @@ import org.blindmatch.proto.v1.RecordMatch;
 import org.blindmatch.proto.v1.Results;
 import org.blindmatch.proto.v1.TierTotals;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code blindmatch results get}: your results of a run, with handles resolved locally. */
 @Command(name = "results", mixinStandardHelpOptions = true,
@@ -64,7 +65,8 @@ final class ResultsCommand {
         throw new InputException("--format: " + format + " is not csv or json");
       }
       String text;
-      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile))) {
+      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
         RunResults rr = RunResults.fetch(client, runId);
         List<String> tierNames = new ArrayList<>();
         client.publishedScope().getScope().getTiersList().forEach(t -> tierNames.add(t.getName()));
@@ -111,7 +113,7 @@ final class ResultsCommand {
               c.getMatchedRecords(), c.getSubmitters()));
         }
         if (r.getSuppressed() > 0) {
-          spec.commandLine().getErr().println(r.getSuppressed()
+          spec.commandLine().getErr().println(Long.toUnsignedString(r.getSuppressed())
               + " label aggregates were below the threshold k and are suppressed");
         }
       } else {
@@ -125,8 +127,9 @@ final class ResultsCommand {
       return format.equals("json") ? json(header, rows) : csv(header, rows);
     }
 
+    /** Tier {@code n} (uint32 on the wire) by name, or its number if the scope has none. */
     private static String tier(List<String> tiers, int n) {
-      return n < tiers.size() ? tiers.get(n) : Integer.toString(n);
+      return n >= 0 && n < tiers.size() ? tiers.get(n) : Integer.toUnsignedString(n);
     }
 
     private static String csv(List<String> header, List<List<Object>> rows) {
@@ -136,7 +139,9 @@ final class ResultsCommand {
           if (i > 0) {
             b.append(',');
           }
-          String v = String.valueOf(row.get(i));
+          // Every Long here is a uint64 count from the wire.
+          String v = row.get(i) instanceof Long l ? Long.toUnsignedString(l)
+              : String.valueOf(row.get(i));
           if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
             v = "\"" + v.replace("\"", "\"\"") + "\"";
           }
@@ -155,8 +160,9 @@ final class ResultsCommand {
         com.fasterxml.jackson.databind.node.ObjectNode o = array.addObject();
         for (int i = 0; i < header.size(); i++) {
           Object v = row.get(i);
-          if (v instanceof Long l) {
-            o.put(header.get(i), l);
+          if (v instanceof Long l) { // a uint64 count from the wire
+            o.put(header.get(i), l >= 0 ? BigInteger.valueOf(l)
+                : new BigInteger(Long.toUnsignedString(l)));
           } else {
             o.put(header.get(i), String.valueOf(v));
           }

@@ -1,21 +1,22 @@
 package org.blindmatch.cli;
 
-import org.blindmatch.server.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
+import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.keyholder.KeyholderConfig;
 import org.blindmatch.server.keyholder.KeyholderServer;
 import org.blindmatch.server.rpc.NodeServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code blindmatch serve clearinghouse --config FILE}. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -46,8 +47,8 @@ final class ServeCommand implements Callable<Integer> {
       return serveKeyholder();
     }
     if (!role.equals("clearinghouse")) {
-      throw new InputException("serve: unknown server role \"" + role
-          + "\" (clearinghouse or keyholder)");
+      throw new InputException("serve: unknown server role " + Excerpt.quote(role)
+          + " (clearinghouse or keyholder)");
     }
     ClearinghouseServer server;
     try {
@@ -61,6 +62,10 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("WARNING: --insecure-loopback: plaintext, no "
           + "authentication; development only");
     }
+    spec.commandLine().getOut().println("log key sha256:"
+        + java.util.HexFormat.of().formatHex(server.logKeyFingerprint())
+        + " (signs receipts, transcripts and tree heads; give it to members and auditors "
+        + "to pin)");
     return serve("clearinghouse " + server.identity(), server.node());
   }
 

@@ -102,7 +102,8 @@ final class SubmitCommand implements Callable<Integer> {
     Path tokens = input.tokens != null ? input.tokens : tokenizeFirst();
     String submissionId = id != null ? id : defaultId(tokens);
     Path receiptPath = receiptFile != null ? receiptFile : Path.of(tokens + ".receipt");
-    try (FederationClient client = FederationClient.connect(p)) {
+    try (FederationClient client =
+        FederationClient.connect(p, spec.commandLine().getErr()::println)) {
       Path temp = tokens.toAbsolutePath().getParent();
       ProgressBar bar = noProgress || System.console() == null ? null
           : new ProgressBarBuilder().setTaskName("submit " + tokens.getFileName())

@@ -1,12 +1,6 @@
 package org.blindmatch.spark;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,6 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import org.blindmatch.client.tokenize.ReportRow;
 import org.blindmatch.client.tokenize.WatchlistRow;
+import org.blindmatch.crypto.io.Excerpt;
+import org.blindmatch.crypto.io.StrictYaml;
+import org.blindmatch.crypto.io.YamlException;
 
 /**
  * The Spark tokenize job's configuration, from a YAML (or JSON) file:
@@ -96,26 +93,17 @@ public record JobConfig(
   }
 
   /**
-   * Loads and validates a configuration file.
+   * Loads and validates a configuration file, read through {@link StrictYaml} (a duplicate
+   * key, an alias or a file over its size cap is an error).
    *
    * @throws JobException naming the file and key, with the reason
    */
   public static JobConfig load(Path file) throws JobException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new JobException(file + ": no such job configuration file");
-    } catch (IOException e) {
-      throw new JobException(file + ": cannot read: " + e.getMessage());
-    }
-    boolean json = file.getFileName().toString().endsWith(".json");
     JsonNode root;
     try {
-      root = (json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory())).readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new JobException(file + ": not valid " + (json ? "JSON" : "YAML") + ": "
-          + e.getOriginalMessage());
+      root = StrictYaml.read(file, "job configuration file");
+    } catch (YamlException e) {
+      throw new JobException(e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new JobException(file + ": expected a mapping with keys " + KEYS);
@@ -124,8 +112,8 @@ public record JobConfig(
     Path base = file.toAbsolutePath().getParent();
     String role = text(root, "role", file, true);
     if (!role.equals("report") && !role.equals("watchlist")) {
-      throw new JobException(file + ": role: must be report or watchlist, not \"" + role
-          + "\"");
+      throw new JobException(file + ": role: must be report or watchlist, not "
+          + Excerpt.quote(role));
     }
     JsonNode input = root.get("input");
     if (input == null || !input.isObject()) {
@@ -135,8 +123,8 @@ public record JobConfig(
     String path = hadoopPath(base, text(input, "path", file, true));
     String format = text(input, "format", file, true).toLowerCase(Locale.ROOT);
     if (!FORMATS.contains(format)) {
-      throw new JobException(file + ": input.format: must be one of " + FORMATS + ", not \""
-          + format + "\"");
+      throw new JobException(file + ": input.format: must be one of " + FORMATS + ", not "
+          + Excerpt.quote(format));
     }
     String[] roleColumns = role.equals("report") ? ReportRow.COLUMNS : WatchlistRow.COLUMNS;
     Map<String, String> columns = new LinkedHashMap<>();
@@ -161,11 +149,11 @@ public record JobConfig(
     String timeFormat = root.has("time_format") ? text(root, "time_format", file, true) : "auto";
     if (!TIME_FORMATS.contains(timeFormat)) {
       throw new JobException(file + ": time_format: must be one of " + TIME_FORMATS
-          + ", not \"" + timeFormat + "\"");
+          + ", not " + Excerpt.quote(timeFormat));
     }
     String mode = root.has("mode") ? text(root, "mode", file, true) : "hmac";
     if (!mode.equals("hmac") && !mode.equals("oprf")) {
-      throw new JobException(file + ": mode: must be hmac or oprf, not \"" + mode + "\"");
+      throw new JobException(file + ": mode: must be hmac or oprf, not " + Excerpt.quote(mode));
     }
     OprfSettings oprf = null;
     if (mode.equals("oprf")) {
@@ -241,7 +229,7 @@ public record JobConfig(
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!allowed.contains(k)) {
-        throw new JobException(file + ": " + prefix + k + ": unknown key (allowed: "
+        throw new JobException(file + ": " + prefix + Excerpt.key(k) + ": unknown key (allowed: "
             + new java.util.TreeSet<>(allowed) + ")");
       }
     }

@@ -43,6 +43,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.tokenize.HandleDeriver;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.scope.ScopeException;
 import org.blindmatch.crypto.scope.Tier;
@@ -327,7 +328,7 @@ public final class TokenizeJob {
     for (Map.Entry<String, String> c : cfg.columns().entrySet()) {
       StructField f = fields.get(c.getValue().toLowerCase(Locale.ROOT));
       if (f == null) {
-        throw new JobException(cfg.inputPath() + ": no column \"" + c.getValue() + "\" for "
+        throw new JobException(cfg.inputPath() + ": no column " + Excerpt.quote(c.getValue()) + " for "
             + c.getKey() + " (columns: " + String.join(", ", fields.keySet()) + "; set "
             + "input.columns." + c.getKey() + " in the job configuration)");
       }

@@ -425,7 +425,7 @@ public final class Demo {
   }
 
   private Results fetch(Path profile, String runId) throws FederationException, InputException {
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile), out::println)) {
       return RunResults.fetch(c, runId).results();
     }
   }

@@ -58,7 +58,7 @@ class BackupRestoreTest {
           "--map", path("w.bmt.map.csv"));
       // An upload in progress: 3 chunks durable, not committed.
       byte[] recs = sorted(records(300, 7));
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
         upload(c, fed.begin("partial", 1000), chunk(0, slice(recs, 0)), chunk(1, slice(recs, 1)),
             chunk(2, slice(recs, 2))).get(30, TimeUnit.SECONDS);
       }
@@ -114,7 +114,7 @@ class BackupRestoreTest {
       assertEquals(before.getTreeSize(), after.getTreeSize());
       assertEquals(before.getRootHash(), after.getRootHash());
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
         assertEquals(3, nextSequence(c, "partial"), "the upload in progress was restored");
       }
     } finally {
@@ -133,7 +133,7 @@ class BackupRestoreTest {
   }
 
   private static TreeHead head(Path profile) throws Exception {
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile), m -> { })) {
       return TreeHead.parseFrom(c.audit().getSignedTreeHead(
           GetSignedTreeHeadRequest.getDefaultInstance()).getTreeHead());
     }

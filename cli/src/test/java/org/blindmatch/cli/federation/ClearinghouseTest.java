@@ -113,7 +113,7 @@ class ClearinghouseTest {
     assertTrue(w.contains("Bavet,ip-only,2,2"), w);
     String op = ok("results", "get", "--profile", operator.toString(), "--run", runId);
     assertTrue(op.startsWith("tier,matched_records"), op);
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformB))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformB), m -> { })) {
       Results r = RunResults.fetch(c, runId).results();
       assertEquals("blindmatch://test/platform/platform-b", r.getRecipient());
       r.getRecordMatchesList().forEach(m -> assertEquals("b1", m.getSubmissionId()));
@@ -204,7 +204,7 @@ class ClearinghouseTest {
 
   @Test
   void badUploadsAreRefusedAndNothingIsStored() throws Exception {
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformA))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformA), m -> { })) {
       c.registerSigningKey();
       UploadBegin begin = begin("bad1", 2);
       // Not a whole number of records.
@@ -254,7 +254,7 @@ class ClearinghouseTest {
 
   @Test
   void anInterruptedUploadResumes() throws Exception {
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformA))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platformA), m -> { })) {
       c.registerSigningKey();
       byte[] recs = sorted(records(6, 6));
       UploadBegin begin = begin("resume", 6);

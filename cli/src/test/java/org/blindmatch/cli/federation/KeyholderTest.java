@@ -19,6 +19,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.blindmatch.cli.BlindmatchCli;
+import org.blindmatch.core.limits.Limits;
+import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.TlsMaterial;
 import org.blindmatch.crypto.oprf.BlindEvaluation;
 import org.blindmatch.crypto.oprf.Blinded;
 import org.blindmatch.crypto.oprf.Element;
@@ -36,8 +39,6 @@ import org.blindmatch.proto.v1.GetEvaluationCountsRequest;
 import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.server.keyholder.KeyholderConfig;
 import org.blindmatch.server.keyholder.KeyholderServer;
-import org.blindmatch.core.transport.MutualTls;
-import org.blindmatch.core.transport.TlsMaterial;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +119,27 @@ class KeyholderTest {
             "code", "PERMISSION_DENIED"));
         assertFalse(m.text().contains("platform-a") || m.text().contains("blindmatch://"),
             "no caller identity in the keyholder's metrics");
+
+        // epoch is uint32: 2^31 and 2^32 - 1 are named as such, never as negative numbers.
+        for (int epoch : new int[] {0, Integer.MAX_VALUE, Integer.MIN_VALUE, -1}) {
+          StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class,
+              () -> k1.evaluate(request(1).toBuilder().setEpoch(epoch).build()));
+          assertEquals(Status.Code.FAILED_PRECONDITION, wrong.getStatus().getCode());
+          assertTrue(wrong.getStatus().getDescription().endsWith("holds epoch 1, not "
+              + Integer.toUnsignedString(epoch)), wrong.getStatus().getDescription());
+        }
+
+        // Size limits answer with other codes than the quota: over the batch limit is
+        // INVALID_ARGUMENT from the keyholder; over 2 MiB gRPC itself refuses the message.
+        StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class,
+            () -> k1.evaluate(request(Limits.MAX_EVALUATE_BATCH + 1)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, tooMany.getStatus().getCode());
+        StatusRuntimeException huge = assertThrows(StatusRuntimeException.class,
+            () -> k1.evaluate(EvaluateRequest.newBuilder().setEpoch(1).addBlindedElements(
+                ByteString.copyFrom(new byte[Limits.SERVER_MAX_INBOUND_MESSAGE_BYTES + 1]))
+                .build()));
+        assertFalse(String.valueOf(huge.getStatus().getDescription()).contains("quota"),
+            huge.getStatus().toString());
 
         servers.get(0).close();
         servers.set(0, startKeyholder(fed, dir, 1));

@@ -83,7 +83,7 @@ class PostgresStoreTest {
 
       // An upload in progress: 2 chunks durable, not committed.
       byte[] recs = sorted(records(200, 7));
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
         upload(c, fed.begin("partial", 1000), chunk(0, Arrays.copyOfRange(recs, 0, 3300)),
             chunk(1, Arrays.copyOfRange(recs, 3300, 6600))).get(30, TimeUnit.SECONDS);
       }
@@ -151,7 +151,7 @@ class PostgresStoreTest {
     try {
       assertServesWhatItServed(platform, run, platformResults, auditor, before);
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+      try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
         assertEquals(2, nextSequence(c, "partial"), "the upload in progress was restored");
       }
     } finally {
@@ -188,7 +188,7 @@ class PostgresStoreTest {
   }
 
   private static TreeHead head(Path profile) throws Exception {
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile), m -> { })) {
       return TreeHead.parseFrom(c.audit().getSignedTreeHead(
           GetSignedTreeHeadRequest.getDefaultInstance()).getTreeHead());
     }

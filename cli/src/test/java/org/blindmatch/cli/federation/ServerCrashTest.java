@@ -97,14 +97,19 @@ class ServerCrashTest {
         """);
     tokenize(fed, "--reports", "a.csv", "a.bmt");
     ok("submit", "--profile", platform.toString(), "--tokens", path("a.bmt"), "--id", "a1");
+    // The member pinned on first use the log key that 'serve' announced for pinning.
+    String pinned = Files.readString(platform.resolveSibling(platform.getFileName() + ".pins"))
+        .replaceAll("(?s).*log-key (sha256:[0-9a-f]{64}).*", "$1");
+    assertTrue(log("clearinghouse-1.log").contains("log key " + pinned + " "),
+        () -> log("clearinghouse-1.log"));
     byte[] receipt = Files.readAllBytes(dir.resolve("a.bmt.receipt"));
 
     // A large upload over raw stubs, killed with SIGKILL once 5 chunks are durable.
     UploadBegin begin = fed.begin("big", RECORDS);
     int observed;
     int sent;
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(platform));
-        FederationClient probe = FederationClient.connect(NodeProfile.load(platform))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { });
+        FederationClient probe = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
       c.registerSigningKey();
       CountDownLatch killed = new CountDownLatch(1);
       AtomicInteger handedOver = new AtomicInteger();
@@ -158,7 +163,7 @@ class ServerCrashTest {
     assertArrayEquals(receipt, Files.readAllBytes(dir.resolve("a.again.receipt")),
         "receipt after the crash");
 
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
       // (b) The interrupted upload kept every acknowledged chunk and none it was not sent.
       UploadStatus s = status(c, "big");
       assertFalse(s.getCommitted());

@@ -53,7 +53,7 @@ class ServerIdentityCheckTest {
         Path profile = dir.resolve("to-impostor.yaml");
         Files.writeString(profile, Files.readString(client)
             .replaceFirst("server: 127\\.0\\.0\\.1:\\d+", "server: 127.0.0.1:" + fake.getPort()));
-        try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
+        try (FederationClient c = FederationClient.connect(NodeProfile.load(profile), m -> { })) {
           StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
               c::publishedScope);
           assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
@@ -61,7 +61,7 @@ class ServerIdentityCheckTest {
               e.getStatus().getDescription());
         }
         // The real clearinghouse passes the same check.
-        try (FederationClient c = FederationClient.connect(NodeProfile.load(client))) {
+        try (FederationClient c = FederationClient.connect(NodeProfile.load(client), m -> { })) {
           assertEquals(1, c.publishedScope().getKThreshold());
         }
       } finally {

@@ -84,7 +84,8 @@ class TransparencyLogEndToEndTest {
       keyset = c.publishedScope().getClearinghousePublicKeyset();
     }
     headBeforeRun = LogPositions.verify(keyset, position("w.bmt.receipt.logpos"));
-    ok("match", "run", "--profile", operator.toString(), "--scope", "test-scope");
+    // --scope takes the scope file here (as tokenize and submit do); others pass the id.
+    ok("match", "run", "--profile", operator.toString(), "--scope", fed.scope.toString());
   }
 
   @AfterAll
@@ -178,6 +179,70 @@ class TransparencyLogEndToEndTest {
           GetInclusionProofRequest.newBuilder().setIndex(0).setTreeSize(size + 1).build()));
       assertCode(Status.Code.INVALID_ARGUMENT, () -> c.audit().getConsistencyProof(
           GetConsistencyProofRequest.newBuilder().setFirst(2).setSecond(1).build()));
+    }
+  }
+
+  /**
+   * The uint64 fields of the audit requests at 0, 2^63 - 1, 2^63 and 2^64 - 1 (the last two are
+   * negative as a Java long): order between two of them is INVALID_ARGUMENT, a size or start
+   * beyond the tree OUT_OF_RANGE (audit.proto), and the message prints the value unsigned.
+   */
+  @Test
+  void uint64SizesAndIndicesAreUnsignedAtTheirBoundaries() throws Exception {
+    long max63 = Long.MAX_VALUE;
+    long two63 = Long.MIN_VALUE;
+    long max64 = -1L;
+    try (FederationClient c = client(auditor)) {
+      long size = head(c).getTreeSize();
+      // GetEntries: [0, 2^64 - 1) is a valid range (the first page); so is [size, any).
+      assertEquals(Math.min(size, 256), c.audit().getEntries(GetEntriesRequest.newBuilder()
+          .setStart(0).setEnd(max64).build()).getEntriesCount());
+      for (long end : new long[] {max63, two63, max64}) {
+        assertEquals(0, c.audit().getEntries(GetEntriesRequest.newBuilder()
+            .setStart(size).setEnd(end).build()).getEntriesCount());
+      }
+      assertEquals(0, c.audit().getEntries(GetEntriesRequest.newBuilder()
+          .setStart(0).setEnd(0).build()).getEntriesCount());
+      for (long start : new long[] {max63, two63, max64}) {
+        String m = assertCode(Status.Code.OUT_OF_RANGE, () -> c.audit().getEntries(
+            GetEntriesRequest.newBuilder().setStart(start).setEnd(max64).build()));
+        assertTrue(m.contains("start " + Long.toUnsignedString(start) + " is beyond"), m);
+      }
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> c.audit().getEntries(
+          GetEntriesRequest.newBuilder().setStart(max64).setEnd(two63).build()));
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> c.audit().getEntries(
+          GetEntriesRequest.newBuilder().setStart(two63).setEnd(max63).build()));
+
+      // Consistency: 0 <= first <= second; second beyond the tree is OUT_OF_RANGE.
+      c.audit().getConsistencyProof(GetConsistencyProofRequest.newBuilder()
+          .setFirst(0).setSecond(size).build());
+      for (long second : new long[] {max63, two63, max64}) {
+        String m = assertCode(Status.Code.OUT_OF_RANGE, () -> c.audit().getConsistencyProof(
+            GetConsistencyProofRequest.newBuilder().setFirst(1).setSecond(second).build()));
+        assertTrue(m.contains("second " + Long.toUnsignedString(second) + " is beyond"), m);
+      }
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> c.audit().getConsistencyProof(
+          GetConsistencyProofRequest.newBuilder().setFirst(max64).setSecond(two63).build()));
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> c.audit().getConsistencyProof(
+          GetConsistencyProofRequest.newBuilder().setFirst(two63).setSecond(0).build()));
+
+      // Inclusion: 0 <= index < tree_size; tree_size beyond the tree is OUT_OF_RANGE.
+      c.audit().getInclusionProof(GetInclusionProofRequest.newBuilder()
+          .setIndex(0).setTreeSize(size).build());
+      for (long treeSize : new long[] {max63, two63, max64}) {
+        String m = assertCode(Status.Code.OUT_OF_RANGE, () -> c.audit().getInclusionProof(
+            GetInclusionProofRequest.newBuilder().setIndex(0).setTreeSize(treeSize).build()));
+        assertTrue(m.contains("tree_size " + Long.toUnsignedString(treeSize) + " is beyond"),
+            m);
+      }
+      for (long index : new long[] {max63, two63, max64}) {
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> c.audit().getInclusionProof(
+            GetInclusionProofRequest.newBuilder().setIndex(index).setTreeSize(size).build()));
+      }
+      assertCode(Status.Code.INVALID_ARGUMENT, () -> c.audit().getInclusionProof(
+          GetInclusionProofRequest.newBuilder().setIndex(0).setTreeSize(0).build()));
+      assertCode(Status.Code.OUT_OF_RANGE, () -> c.audit().getInclusionProof(
+          GetInclusionProofRequest.newBuilder().setIndex(max63).setTreeSize(two63).build()));
     }
   }
 
@@ -280,15 +345,17 @@ class TransparencyLogEndToEndTest {
   }
 
   private static FederationClient client(Path profile) throws Exception {
-    return FederationClient.connect(NodeProfile.load(profile));
+    return FederationClient.connect(NodeProfile.load(profile), m -> { });
   }
 
   private String path(String name) {
     return dir.resolve(name).toString();
   }
 
-  private static void assertCode(Status.Code code, Runnable call) {
+  /** Asserts the call fails with {@code code}; returns the status description. */
+  private static String assertCode(Status.Code code, Runnable call) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
     assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    return String.valueOf(e.getStatus().getDescription());
   }
 }

@@ -26,7 +26,9 @@ import org.blindmatch.proto.v1.SignedTreeHead;
  * every logged receipt's commitment (what later transcripts and replays are checked against),
  * every logged member's signing keyset (what later receipts' commitment signatures are checked
  * against),
- * the logged scopes and key epochs, and references to scopes or key epochs not yet logged.
+ * the logged scopes and key epochs, references to scopes or key epochs not yet logged, and
+ * the fingerprint of the clearinghouse log key it was all verified under (a different key
+ * later is an error, not a fresh start).
  *
  * <p>Kept as one text file {@value #FILE} in the state directory, replaced atomically, so a
  * crash leaves either the old state or the new one. Mutable; not thread-safe.
@@ -41,6 +43,8 @@ public final class AuditState {
   record Committed(long index, int mode, int keyId, long recordCount, byte[] merkleRoot) {}
 
   SignedTreeHead head;
+  /** SHA-256 of the clearinghouse log keyset the kept head was verified under, or null. */
+  byte[] logKey;
   long size;
   byte[][] frontier = new byte[0][];
   final Map<String, Committed> receipts = new LinkedHashMap<>();
@@ -70,6 +74,11 @@ public final class AuditState {
   /** The last verified head, or null before the first audit. */
   public SignedTreeHead head() {
     return head;
+  }
+
+  /** SHA-256 of the clearinghouse log keyset the kept head was verified under, or null. */
+  public byte[] logKey() {
+    return logKey == null ? null : logKey.clone();
   }
 
   StreamingMerkleRoot tree() {
@@ -105,6 +114,7 @@ public final class AuditState {
       try {
         switch (f[0]) {
           case "head" -> s.head = SignedTreeHead.parseFrom(Base64.getDecoder().decode(f[1]));
+          case "logkey" -> s.logKey = hash(f[1]);
           case "frontier" -> {
             s.size = Long.parseLong(f[1]);
             s.frontier = new byte[f.length - 2][];
@@ -115,7 +125,7 @@ public final class AuditState {
           }
           case "receipt" -> s.receipts.put(LogAuditor.key(f[6], f[7]), new Committed(
               Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseUnsignedInt(f[3]),
-              Long.parseLong(f[4]), hash(f[5])));
+              Long.parseUnsignedLong(f[4]), hash(f[5])));
           case "signer" -> s.signingKeys.put(f[1], new String(Base64.getDecoder().decode(f[2]),
               StandardCharsets.UTF_8));
           case "logged" -> s.logged.add(f[1]);
@@ -141,6 +151,9 @@ public final class AuditState {
       Writer w = new java.io.OutputStreamWriter(out.stream(), StandardCharsets.UTF_8);
       w.write(MAGIC + "\n");
       w.write("head " + Base64.getEncoder().encodeToString(head.toByteArray()) + "\n");
+      if (logKey != null) {
+        w.write("logkey " + HEX.formatHex(logKey) + "\n");
+      }
       List<String> hashes = new ArrayList<>();
       for (byte[] h : frontier) {
         hashes.add(HEX.formatHex(h));
@@ -151,7 +164,8 @@ public final class AuditState {
         Committed c = e.getValue();
         String[] who = e.getKey().split("\n", 2);
         w.write("receipt " + c.index() + " " + c.mode() + " " + Integer.toUnsignedString(
-            c.keyId()) + " " + c.recordCount() + " " + HEX.formatHex(c.merkleRoot()) + " "
+            c.keyId()) + " " + Long.toUnsignedString(c.recordCount()) + " "
+            + HEX.formatHex(c.merkleRoot()) + " "
             + who[0] + " " + who[1] + "\n");
       }
       for (Map.Entry<String, String> e : signingKeys.entrySet()) {

@@ -1,6 +1,9 @@
 package org.blindmatch.client.audit;
 
 import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.FederationException;
+import org.blindmatch.client.federation.KeyPins;
+import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
@@ -32,8 +35,13 @@ public final class LogAuditor {
   private final String keyset;
   private final String federation;
 
-  /** Audits through {@code client}, whose node must be an auditor (or the operator). */
-  public LogAuditor(FederationClient client) {
+  /**
+   * Audits through {@code client}, whose node must be an auditor (or the operator), under the
+   * clearinghouse log key it publishes — checked against the client's pin for the federation.
+   *
+   * @throws FederationException if the log key differs from the pinned one
+   */
+  public LogAuditor(FederationClient client) throws FederationException {
     this.client = client;
     this.keyset = client.publishedScope().getClearinghousePublicKeyset();
     this.federation = client.identity().federation();
@@ -64,6 +72,13 @@ public final class LogAuditor {
       TreeHead head = verifyHead(signed, "the current tree head");
       long size = head.getTreeSize();
       long previousSize = -1;
+      byte[] logKey = NodeSigner.fingerprint(keyset);
+      if (state.logKey != null && !MessageDigest.isEqual(state.logKey, logKey)) {
+        throw new AuditException("the clearinghouse's log key changed: the kept state was "
+            + "verified under " + KeyPins.format(state.logKey) + ", the log is now signed by "
+            + KeyPins.format(logKey) + "; a different key means a different log — ask the "
+            + "operator, and audit it from a new --state only once the change is explained");
+      }
       if (state.head != null) {
         TreeHead old = verifyHead(state.head, "the kept tree head");
         previousSize = old.getTreeSize();
@@ -109,6 +124,7 @@ public final class LogAuditor {
       }
       LogEntryChecker.requireNothingPending(state);
       state.head = signed;
+      state.logKey = logKey;
       state.size = size;
       state.frontier = tree.frontier();
       return new Report(signed, head, previousSize, counts.receipts, counts.transcripts,

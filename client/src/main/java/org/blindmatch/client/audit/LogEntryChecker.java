@@ -1,8 +1,5 @@
 package org.blindmatch.client.audit;
 
-import org.blindmatch.core.claims.Transcripts;
-import org.blindmatch.core.claims.Commitments;
-import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
@@ -18,7 +15,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
+import org.blindmatch.core.claims.ClaimVerificationException;
+import org.blindmatch.core.claims.Commitments;
+import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.match.MatchRun;
 import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.oprf.Element;
 import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.oprf.ShamirSharing;
@@ -39,7 +41,6 @@ import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.ScopePublication;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.TierTotals;
-import org.blindmatch.core.match.MatchRun;
 
 /**
  * The checks an auditor makes of each log entry, in log order, against what earlier entries
@@ -382,9 +383,11 @@ public final class LogEntryChecker {
               + "receipt with that Merkle root");
         }
         if (c.recordCount() != in.getRecordCount() || c.keyId() != in.getKeyId()) {
-          throw new AuditException(at + what + " has " + in.getRecordCount() + " records "
-              + "under key id " + in.getKeyId() + " but its receipt (log entry " + c.index()
-              + ") commits to " + c.recordCount() + " under key id " + c.keyId());
+          throw new AuditException(at + what + " has "
+              + Long.toUnsignedString(in.getRecordCount()) + " records under key id "
+              + Integer.toUnsignedString(in.getKeyId()) + " but its receipt (log entry "
+              + c.index() + ") commits to " + Long.toUnsignedString(c.recordCount())
+              + " under key id " + Integer.toUnsignedString(c.keyId()));
         }
         if (!inputs.add(key(in.getSubmitter(), in.getSubmissionId()))) {
           throw new AuditException(at + "uses " + what + " twice");
@@ -392,9 +395,9 @@ public final class LogEntryChecker {
         participants.add(in.getSubmitter());
         if (side == t.getReportInputsList()) {
           reportSubmitters.add(in.getSubmitter());
-          reportRecords += in.getRecordCount();
+          reportRecords = unsignedSum(reportRecords, in.getRecordCount());
         } else {
-          watchlistRecords += in.getRecordCount();
+          watchlistRecords = unsignedSum(watchlistRecords, in.getRecordCount());
         }
       }
     }
@@ -414,28 +417,41 @@ public final class LogEntryChecker {
           + (missing.isEmpty() ? "" : "missing for " + missing + " ")
           + (recipients.isEmpty() ? "" : "given for non-participants " + recipients));
     }
-    int lastTier = -1;
+    // Every count is uint64 (tiers uint32) on the wire: compared unsigned, so a count of
+    // 2^63 or more (negative as a long) cannot slip under a bound.
+    long lastTier = -1;
     for (TierTotals x : t.getTotalsList()) {
-      String tier = at + "tier " + x.getTier() + " totals: ";
-      if (x.getTier() <= lastTier) {
+      long tierNumber = Integer.toUnsignedLong(x.getTier());
+      String tier = at + "tier " + tierNumber + " totals: ";
+      if (tierNumber <= lastTier) {
         throw new AuditException(tier + "tiers are not strictly ascending");
       }
-      lastTier = x.getTier();
-      if (x.getSubmitters() > reportSubmitters.size()) {
-        throw new AuditException(tier + x.getSubmitters() + " submitters matched but the run "
-            + "had " + reportSubmitters.size() + " report submitters");
+      lastTier = tierNumber;
+      if (Long.compareUnsigned(x.getSubmitters(), reportSubmitters.size()) > 0) {
+        throw new AuditException(tier + Long.toUnsignedString(x.getSubmitters())
+            + " submitters matched but the run had " + reportSubmitters.size()
+            + " report submitters");
       }
-      if (x.getMatchedEvents() > reportRecords || x.getMatchedRecords() > x.getMatchedEvents()) {
-        throw new AuditException(tier + x.getMatchedEvents() + " matched events and "
-            + x.getMatchedRecords() + " matched records exceed the " + reportRecords
+      if (Long.compareUnsigned(x.getMatchedEvents(), reportRecords) > 0
+          || Long.compareUnsigned(x.getMatchedRecords(), x.getMatchedEvents()) > 0) {
+        throw new AuditException(tier + Long.toUnsignedString(x.getMatchedEvents())
+            + " matched events and " + Long.toUnsignedString(x.getMatchedRecords())
+            + " matched records exceed the " + Long.toUnsignedString(reportRecords)
             + " report records of the inputs");
       }
-      if (x.getMatchedLabels() > watchlistRecords) {
-        throw new AuditException(tier + x.getMatchedLabels() + " matched labels exceed the "
-            + watchlistRecords + " watchlist records of the inputs");
+      if (Long.compareUnsigned(x.getMatchedLabels(), watchlistRecords) > 0) {
+        throw new AuditException(tier + Long.toUnsignedString(x.getMatchedLabels())
+            + " matched labels exceed the " + Long.toUnsignedString(watchlistRecords)
+            + " watchlist records of the inputs");
       }
     }
     return t;
+  }
+
+  /** {@code a + b} as uint64, saturating at 2^64 - 1 rather than wrapping. */
+  static long unsignedSum(long a, long b) {
+    long sum = a + b;
+    return Long.compareUnsigned(sum, a) < 0 ? -1L : sum;
   }
 
   private void checkMember(Member m, String at, AuditState state, long index)
@@ -444,7 +460,7 @@ public final class LogEntryChecker {
     try {
       id = NodeIdentity.fromUri(m.getIdentity());
     } catch (IllegalArgumentException e) {
-      throw new AuditException(at + "member: identity '" + m.getIdentity() + "' is not a node "
+      throw new AuditException(at + "member: identity " + Excerpt.quote(m.getIdentity()) + " is not a node "
           + "identity URI");
     }
     if (!id.federation().equals(federation)) {
@@ -452,8 +468,8 @@ public final class LogEntryChecker {
           + federation);
     }
     if (!id.role().id().equals(m.getRole())) {
-      throw new AuditException(at + "member: role '" + m.getRole() + "' is not the role of "
-          + m.getIdentity());
+      throw new AuditException(at + "member: role " + Excerpt.quote(m.getRole()) + " is not the role of "
+          + Excerpt.quote(m.getIdentity()));
     }
     if (m.getSigningKeysetSha256().size() != 32
         || (m.getCertificateSha256().size() != 32 && !m.getCertificateSha256().isEmpty())) {
@@ -489,17 +505,19 @@ public final class LogEntryChecker {
       }
     } else if (e.getMode() == KeyMode.KEY_MODE_OPRF) {
       var o = e.getOprf();
-      if (o.getThreshold() < 1 || o.getThreshold() > o.getShares()
-          || o.getShares() > ShamirSharing.MAX_SHARES || o.getKeyholdersCount() != o.getShares()) {
-        throw new AuditException(what + "threshold " + o.getThreshold() + " of " + o.getShares()
+      long threshold = Integer.toUnsignedLong(o.getThreshold());
+      long shares = Integer.toUnsignedLong(o.getShares());
+      if (threshold < 1 || threshold > shares || shares > ShamirSharing.MAX_SHARES
+          || o.getKeyholdersCount() != shares) {
+        throw new AuditException(what + "threshold " + threshold + " of " + shares
             + " shares with " + o.getKeyholdersCount() + " keyholders is not valid");
       }
       Set<Integer> indices = new HashSet<>();
       Map<Integer, Element> shareKeys = new TreeMap<>();
       for (KeyholderShare k : o.getKeyholdersList()) {
-        if (k.getIndex() < 1 || k.getIndex() > o.getShares() || !indices.add(k.getIndex())) {
-          throw new AuditException(what + "share index " + k.getIndex() + " is out of range "
-              + "or repeated");
+        if (k.getIndex() < 1 || k.getIndex() > shares || !indices.add(k.getIndex())) {
+          throw new AuditException(what + "share index "
+              + Integer.toUnsignedString(k.getIndex()) + " is out of range or repeated");
         }
         try {
           if (NodeIdentity.fromUri(k.getKeyholder()).role() != Role.KEYHOLDER) {

@@ -1,6 +1,7 @@
 package org.blindmatch.client.audit;
 
 import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.core.claims.Receipts;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -34,9 +35,10 @@ public final class ReceiptCheck {
 
   /**
    * @throws AuditException naming the check that failed
+   * @throws FederationException if the clearinghouse's log key is not the pinned one
    */
   public static Result check(FederationClient client, Receipt receipt, LogPosition saved)
-      throws AuditException {
+      throws AuditException, FederationException {
     String key = client.publishedScope().getClearinghousePublicKeyset();
     try {
       Receipts.verify(key, receipt);

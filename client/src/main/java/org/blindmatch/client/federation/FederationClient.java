@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.pki.NodeIdentity;
@@ -43,28 +44,40 @@ public final class FederationClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final NodeIdentity identity;
   private final NodeSigner signer;
+  private final KeyPins pins;
+  private final Consumer<String> notices;
 
-  private FederationClient(ManagedChannel channel, NodeIdentity identity, NodeSigner signer) {
+  private FederationClient(ManagedChannel channel, NodeIdentity identity, NodeSigner signer,
+      KeyPins pins, Consumer<String> notices) {
     this.channel = channel;
     this.identity = identity;
     this.signer = signer;
+    this.pins = pins;
+    this.notices = notices;
   }
 
   /**
    * A client over an existing channel, as {@code identity} (in-process transports). The
-   * channel's security is the caller's business; {@link #connect} is the mTLS path.
+   * channel's security is the caller's business; {@link #connect} is the mTLS path. No log
+   * key is pinned.
    */
   public static FederationClient overChannel(ManagedChannel channel, NodeIdentity identity,
       NodeSigner signer) {
-    return new FederationClient(channel, identity, signer);
+    return new FederationClient(channel, identity, signer, null, m -> {});
   }
 
   /**
-   * Connects as the node described by {@code profile}.
+   * Connects as the node described by {@code profile}. The clearinghouse's log key is checked
+   * against the profile's pins ({@link KeyPins}) whenever the client reads it
+   * ({@link #publishedScope()}).
    *
-   * @throws FederationException if the profile's key material cannot be read or decrypted
+   * @param notices receives what the user must be told, e.g. a key pinned on first use
+   * @throws FederationException if the profile's key material or pins cannot be read or
+   *     decrypted
    */
-  public static FederationClient connect(NodeProfile profile) throws FederationException {
+  public static FederationClient connect(NodeProfile profile, Consumer<String> notices)
+      throws FederationException {
+    KeyPins pins = profile.pins() == null ? null : KeyPins.load(profile.pins());
     char[] passphrase = profile.passphrase();
     try {
       NodeSigner signer = NodeSigner.of(EncryptedKeysetFile.read(profile.signingKeyset(),
@@ -91,7 +104,7 @@ public final class FederationClient implements AutoCloseable {
       }
       // Last, so that it sees the statuses ServerIdentityCheck sets.
       builder.intercept(CallFailures.interceptor("the clearinghouse"));
-      return new FederationClient(builder.build(), identity, signer);
+      return new FederationClient(builder.build(), identity, signer, pins, notices);
     } catch (KeysetException | PkiException e) {
       throw new FederationException(e.getMessage(), e);
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
@@ -103,6 +116,19 @@ public final class FederationClient implements AutoCloseable {
 
   public NodeIdentity identity() {
     return identity;
+  }
+
+  /**
+   * Expects the clearinghouse log key the user gave ({@link KeyPins#expect}): every later
+   * {@link #publishedScope()} refuses another key.
+   *
+   * @throws FederationException if a different key is pinned, or this client keeps no pins
+   */
+  public void expectLogKey(byte[] fingerprint) throws FederationException {
+    if (pins == null) {
+      throw new FederationException("this connection keeps no pinned keys");
+    }
+    pins.expect(identity.federation(), fingerprint);
   }
 
   /** This node's signing key (commitments). */
@@ -160,11 +186,22 @@ public final class FederationClient implements AutoCloseable {
     return matches().startRun(request);
   }
 
-  /** The published scope, key ids, k and the clearinghouse's public signing keyset. */
-  public PublishedScope publishedScope() {
-    return ScopeServiceGrpc.newBlockingStub(channel)
+  /**
+   * The published scope, key ids, k and the clearinghouse's public signing keyset, whose
+   * fingerprint has been checked against the profile's pin for this federation (pinned now if
+   * there was none, with a notice).
+   *
+   * @throws FederationException if the served log key differs from the pinned one
+   */
+  public PublishedScope publishedScope() throws FederationException {
+    PublishedScope published = ScopeServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .getScope(GetScopeRequest.getDefaultInstance());
+    if (pins != null) {
+      pins.check(identity.federation(),
+          NodeSigner.fingerprint(published.getClearinghousePublicKeyset()), notices);
+    }
+    return published;
   }
 
   /** Registers this node's public signing keyset; a repeat of the same key is a no-op. */

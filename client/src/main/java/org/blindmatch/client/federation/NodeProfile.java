@@ -1,15 +1,15 @@
 package org.blindmatch.client.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
-import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.crypto.io.Excerpt;
+import org.blindmatch.crypto.io.StrictYaml;
+import org.blindmatch.crypto.io.YamlException;
+import org.blindmatch.crypto.keys.PassphraseFile;
 
 /**
  * How a node reaches the clearinghouse and proves who it is: a small YAML file.
@@ -19,6 +19,7 @@ import org.blindmatch.core.transport.HostPort;
  * tls: {ca: pki/ca.crt, cert: pki/platform-a.crt, key: pki/platform-a.key}
  * signing_keyset: platform-a-signing.json
  * passphrase_file: passphrase.txt   # decrypts the TLS key and the signing keyset
+ * pins: sea.pins                     # optional; default: this file's name + ".pins"
  * </pre>
  *
  * Relative paths resolve against the profile's directory. For plaintext development
@@ -33,6 +34,7 @@ import org.blindmatch.core.transport.HostPort;
  * @param signingKeyset this node's encrypted Tink signing keyset
  * @param passphraseFile passphrase for the key and the keyset
  * @param insecureIdentity development identity for plaintext loopback, else null
+ * @param pins the file of pinned clearinghouse log keys ({@link KeyPins})
  */
 public record NodeProfile(
     String host,
@@ -42,20 +44,24 @@ public record NodeProfile(
     Path privateKey,
     Path signingKeyset,
     Path passphraseFile,
-    String insecureIdentity) {
+    String insecureIdentity,
+    Path pins) {
 
   private static final Set<String> KEYS = Set.of("server", "tls", "signing_keyset",
-      "passphrase_file", "insecure_loopback_identity");
+      "passphrase_file", "insecure_loopback_identity", "pins");
 
-  /** Reads a profile. */
+  /**
+   * Reads a profile through {@link StrictYaml}.
+   *
+   * @throws FederationException naming the file, line or key: missing, too large, not YAML,
+   *     a duplicate or unknown key, a missing or bad value
+   */
   public static NodeProfile load(Path file) throws FederationException {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new FederationException(file + ": no such profile");
-    } catch (IOException e) {
-      throw new FederationException(file + ": not valid YAML: " + e.getMessage());
+      root = StrictYaml.read(file, "profile");
+    } catch (YamlException e) {
+      throw new FederationException(e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new FederationException(file + ": expected a mapping");
@@ -63,7 +69,7 @@ public record NodeProfile(
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        throw new FederationException(file + ": " + k + ": unknown key (allowed: "
+        throw new FederationException(file + ": " + Excerpt.key(k) + ": unknown key (allowed: "
             + String.join(", ", KEYS.stream().sorted().toList()) + ")");
       }
     }
@@ -88,7 +94,9 @@ public record NodeProfile(
         tls == null ? null : base.resolve(required(tls, "key", file, "tls.")),
         base.resolve(required(root, "signing_keyset", file, "")),
         base.resolve(required(root, "passphrase_file", file, "")),
-        insecure);
+        insecure,
+        root.hasNonNull("pins") ? base.resolve(required(root, "pins", file, ""))
+            : base.resolve(file.getFileName() + ".pins"));
   }
 
   /** The passphrase (first line of the passphrase file). The caller wipes it. */

@@ -252,10 +252,12 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
   private static String checkShareKey(ShareKey sk, NodeIdentity id, int share,
       OprfKeyFiles.EpochPublicKey key) {
     if (sk.getEpoch() != key.epoch()) {
-      return id + " serves epoch " + sk.getEpoch() + ", not " + key.epoch();
+      return id + " serves epoch " + Integer.toUnsignedString(sk.getEpoch()) + ", not "
+          + Integer.toUnsignedString(key.epoch());
     }
     if (sk.getKeyholder() != share) {
-      return id + " says it holds share " + sk.getKeyholder() + ", but the public file "
+      return id + " says it holds share " + Integer.toUnsignedString(sk.getKeyholder())
+          + ", but the public file "
           + "gives it share " + share;
     }
     Element expected = key.shares().shareKeys().get(share);
@@ -376,8 +378,9 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
   private ShareEvaluation decode(Member m, EvaluateResponse r, int count)
       throws OprfException {
     if (r.getEpoch() != key.epoch() || r.getKeyholder() != m.share()) {
-      throw new OprfException("answered as keyholder " + r.getKeyholder() + " of epoch "
-          + r.getEpoch());
+      throw new OprfException("answered as keyholder "
+          + Integer.toUnsignedString(r.getKeyholder()) + " of epoch "
+          + Integer.toUnsignedString(r.getEpoch()));
     }
     if (r.getEvaluatedElementsCount() != count) {
       throw new OprfException(r.getEvaluatedElementsCount() + " evaluated elements for "

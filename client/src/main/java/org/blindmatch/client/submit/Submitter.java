@@ -1,6 +1,7 @@
 package org.blindmatch.client.submit;
 
 import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.core.limits.Limits;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import org.blindmatch.core.claims.Commitments;
@@ -98,7 +99,12 @@ public final class Submitter {
     } catch (TokenFileException e) {
       throw new SubmissionException(e.getMessage());
     }
-    PublishedScope published = client.publishedScope();
+    PublishedScope published;
+    try {
+      published = client.publishedScope();
+    } catch (FederationException e) {
+      throw new SubmissionException(e.getMessage());
+    }
     if (!java.security.MessageDigest.isEqual(header.scopeDigest(),
         published.getScope().getDigest().toByteArray())) {
       throw new SubmissionException(tokenFile + ": scope sha256:" + header.scopeDigestHex()
@@ -210,6 +216,12 @@ public final class Submitter {
           return root(sorted);
         }
         next = status.getNextSequence();
+        long chunks = (sorted.records() + Limits.CHUNK_RECORDS - 1) / Limits.CHUNK_RECORDS;
+        if (Long.compareUnsigned(next, chunks) > 0) { // uint64: 2^63 and above too
+          throw new SubmissionException("the clearinghouse reports "
+              + Long.toUnsignedString(next) + " chunks of submission "
+              + begin.getSubmissionId() + " received, but it has only " + chunks);
+        }
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
           if (retryable(e) && attempt < MAX_ATTEMPTS) {

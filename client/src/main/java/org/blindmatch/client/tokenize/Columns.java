@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.blindmatch.client.csv.CsvReader;
+import org.blindmatch.crypto.io.Excerpt;
 
 /** Locates required columns by header name (case-insensitive, surrounding spaces ignored). */
 final class Columns {
@@ -22,8 +23,8 @@ final class Columns {
     for (int i = 0; i < csv.fieldCount(); i++) {
       String name = csv.field(i).trim().toLowerCase(Locale.ROOT);
       if (index.put(name, i) != null && !name.isEmpty()) {
-        throw new InputException(source + ":" + csv.line() + ": header names column \"" + name
-            + "\" twice");
+        throw new InputException(source + ":" + csv.line() + ": header names column " + Excerpt.quote(name)
+            + " twice");
       }
     }
     int[] out = new int[names.length];

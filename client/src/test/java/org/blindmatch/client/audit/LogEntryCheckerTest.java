@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.blindmatch.core.claims.Transcripts;
 import org.blindmatch.core.claims.Receipts;
 import org.blindmatch.core.claims.Commitments;
+import org.blindmatch.core.match.MatchRun;
 import com.google.protobuf.ByteString;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -27,9 +28,12 @@ import org.blindmatch.proto.v1.Member;
 import org.blindmatch.proto.v1.OprfEpoch;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.ReceiptBody;
+import org.blindmatch.proto.v1.RecipientDigest;
+import org.blindmatch.proto.v1.RunInput;
 import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.ScopePublication;
 import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.TierTotals;
 import org.junit.jupiter.api.Test;
 
 /** Each entry check on hand-made entries: what passes, and the message for what fails. */
@@ -212,7 +216,8 @@ class LogEntryCheckerTest {
   void membersMustBeOfThisFederationWithTheirOwnRole() throws Exception {
     Member m = member("blindmatch://test/ngo/n", "ngo", platform).getMember();
     check(new AuditState(), 0, LogEntry.newBuilder().setMember(m).build());
-    assertFails("log entry 1: member: role 'auditor' is not the role of blindmatch://test/ngo/n",
+    assertFails("log entry 1: member: role \"auditor\" is not the role of "
+        + "\"blindmatch://test/ngo/n\"",
         LogEntry.newBuilder().setMember(m.toBuilder().setRole("auditor")).build());
     assertFails("log entry 1: member: blindmatch://other/ngo/n is not of federation test",
         LogEntry.newBuilder().setMember(m.toBuilder().setIdentity("blindmatch://other/ngo/n"))
@@ -220,6 +225,65 @@ class LogEntryCheckerTest {
   }
 
   // ---- helpers ----
+
+  /**
+   * Transcript totals are uint64 (tiers uint32): a count of 2^63 or more is negative as a Java
+   * long and must not pass a bound because of it; the message prints it unsigned.
+   */
+  @Test
+  void transcriptCountsAreBoundedAsUnsigned() throws Exception {
+    AuditState state = withPlatform();
+    check(state, 1, receipt("r1", KeyMode.KEY_MODE_HMAC, 5, clearinghouse));
+    RunTranscript.Builder ok = RunTranscript.newBuilder().setRunId("run-1")
+        .setScopeDigest(ByteString.copyFrom(SCOPE))
+        .addReportInputs(RunInput.newBuilder().setSubmissionId("r1").setSubmitter(PLATFORM)
+            .setMerkleRoot(ByteString.copyFrom(new byte[32])).setRecordCount(1).setKeyId(5))
+        .addRecipients(RecipientDigest.newBuilder().setRecipient(PLATFORM)
+            .setResultsSha256(ByteString.copyFrom(new byte[32])))
+        .addRecipients(RecipientDigest.newBuilder().setRecipient(MatchRun.OPERATOR)
+            .setResultsSha256(ByteString.copyFrom(new byte[32])));
+    TierTotals one = TierTotals.newBuilder().setTier(0).setMatchedRecords(1)
+        .setMatchedEvents(1).setSubmitters(1).build();
+    check(state, 2, transcript(ok.clone().addTotals(one)));
+    for (long big : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, -1L}) {
+      String u = Long.toUnsignedString(big);
+      assertTrue(refused(state, ok.clone().addTotals(one.toBuilder().setMatchedEvents(big)))
+          .contains(u + " matched events"), u);
+      assertTrue(refused(state, ok.clone().addTotals(one.toBuilder().setMatchedRecords(big)))
+          .contains(u + " matched records"), u);
+      assertTrue(refused(state, ok.clone().addTotals(one.toBuilder().setSubmitters(big)))
+          .contains(u + " submitters matched"), u);
+      assertTrue(refused(state, ok.clone().addTotals(one.toBuilder().setMatchedLabels(big)))
+          .contains(u + " matched labels"), u);
+    }
+    // Tiers ascend as uint32: 2^31 after 0 is fine for this check, 0 after 2^31 is not.
+    check(state, 3, transcript(ok.clone().addTotals(one)
+        .addTotals(one.toBuilder().setTier(Integer.MIN_VALUE))));
+    assertTrue(refused(state, ok.clone().addTotals(one.toBuilder().setTier(-1))
+        .addTotals(one)).contains("tier 0 totals: tiers are not strictly ascending"));
+  }
+
+  @Test
+  void unsignedSumSaturates() {
+    assertEquals(0, LogEntryChecker.unsignedSum(0, 0));
+    assertEquals(Long.MIN_VALUE, LogEntryChecker.unsignedSum(Long.MAX_VALUE, 1));
+    assertEquals(-1L, LogEntryChecker.unsignedSum(Long.MIN_VALUE, Long.MAX_VALUE));
+    assertEquals(-1L, LogEntryChecker.unsignedSum(-1L, 1));
+    assertEquals(-1L, LogEntryChecker.unsignedSum(Long.MIN_VALUE, Long.MIN_VALUE));
+  }
+
+  private int runs;
+
+  /** {@code t} under a fresh run id, signed by the clearinghouse. */
+  private LogEntry transcript(RunTranscript.Builder t) throws Exception {
+    return LogEntry.newBuilder().setTranscript(Transcripts.sign(clearinghouse,
+        t.setRunId("run-" + runs++).build())).build();
+  }
+
+  private String refused(AuditState state, RunTranscript.Builder t) throws Exception {
+    LogEntry e = transcript(t);
+    return assertThrows(AuditException.class, () -> check(state, 9, e)).getMessage();
+  }
 
   private void check(AuditState state, long index, LogEntry entry) throws AuditException {
     checker.check(entry.toByteString(), index, state, new LogEntryChecker.Counts());

@@ -29,7 +29,8 @@ public final class LogPositions {
       throws ClaimVerificationException {
     TreeHead head = TreeHeads.verify(publicKeysetJson, position.getTreeHead());
     if (position.getIndex() < 0) {
-      throw new ClaimVerificationException("log index exceeds 2^63 - 1");
+      throw new ClaimVerificationException("log index "
+          + Long.toUnsignedString(position.getIndex()) + " exceeds 2^63 - 1");
     }
     try {
       MerkleVerifier.verifyInclusion(MerkleHash.leafHash(position.getEntry().toByteArray()),

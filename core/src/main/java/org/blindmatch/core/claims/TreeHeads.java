@@ -56,7 +56,9 @@ public final class TreeHeads {
           + " bytes, expected " + MerkleHash.HASH_LENGTH);
     }
     if (head.getTreeSize() < 0) {
-      throw new ClaimVerificationException("tree head size exceeds 2^63 - 1");
+      // uint64 on the wire; no log this side of 2^63 entries exists, so larger is refused.
+      throw new ClaimVerificationException("tree head size "
+          + Long.toUnsignedString(head.getTreeSize()) + " exceeds 2^63 - 1");
     }
     return head;
   }

@@ -1,5 +1,6 @@
 package org.blindmatch.core.transport;
 
+import org.blindmatch.crypto.io.Excerpt;
 /**
  * A network endpoint as written in configs and on the command line: {@code host:port}, the
  * host a name, an IPv4 address or a bracketed IPv6 address ({@code [::1]:7443}). Immutable.
@@ -31,7 +32,7 @@ public record HostPort(String host, int port) {
     }
     if (colon <= 0 || host.isEmpty() || host.contains("[") || host.contains("]")
         || port < (allowAnyPort ? 0 : 1) || port > 65535) {
-      throw new IllegalArgumentException("\"" + text + "\" is not host:port");
+      throw new IllegalArgumentException(Excerpt.quote(text) + " is not host:port");
     }
     return new HostPort(host, port);
   }

@@ -3,6 +3,7 @@ package org.blindmatch.core.transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.ip.IpParseException;
 import org.blindmatch.crypto.ip.IpParser;
 
@@ -34,8 +35,8 @@ public final class LoopbackOnly {
       try {
         address = InetAddress.getByAddress(IpParser.parseAddress(host).toBytes());
       } catch (IpParseException | UnknownHostException e) {
-        throw new IllegalArgumentException("insecure loopback mode: bind address \"" + host
-            + "\" must be localhost or a literal loopback IP address");
+        throw new IllegalArgumentException("insecure loopback mode: bind address " + Excerpt.quote(host)
+            + " must be localhost or a literal loopback IP address");
       }
     }
     if (!address.isLoopbackAddress()) {

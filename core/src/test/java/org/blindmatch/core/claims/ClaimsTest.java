@@ -116,6 +116,25 @@ class ClaimsTest {
     assertEquals(ClaimKind.values().length * (ClaimKind.values().length - 1), pairs);
   }
 
+  /** tree_size is uint64: up to 2^63 - 1 verifies; 2^63 and 2^64 - 1 are named unsigned. */
+  @Test
+  void treeHeadSizesAtTheUint64Boundaries() throws Exception {
+    NodeSigner.Verifier v = NodeSigner.verifier(key.publicKeysetJson());
+    for (long size : new long[] {0, Long.MAX_VALUE}) {
+      assertEquals(size, TreeHeads.verify(v, TreeHeads.sign(key, TreeHead.newBuilder()
+          .setTreeSize(size).setRootHash(ByteString.copyFrom(new byte[32])).build()))
+          .getTreeSize());
+    }
+    for (long size : new long[] {Long.MIN_VALUE, -1L}) {
+      SignedTreeHead h = TreeHeads.sign(key, TreeHead.newBuilder().setTreeSize(size)
+          .setRootHash(ByteString.copyFrom(new byte[32])).build());
+      ClaimVerificationException e = assertThrows(ClaimVerificationException.class,
+          () -> TreeHeads.verify(v, h));
+      assertEquals("tree head size " + Long.toUnsignedString(size) + " exceeds 2^63 - 1",
+          e.getMessage());
+    }
+  }
+
   @Test
   void signingInputIsContextZeroMessage() {
     byte[] m = {1, 2, 3};

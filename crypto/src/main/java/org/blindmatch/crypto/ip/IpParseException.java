@@ -1,14 +1,14 @@
 package org.blindmatch.crypto.ip;
 
 import java.util.Objects;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * Thrown by {@link IpParser} when text is not an acceptable address, endpoint or prefix.
  *
- * <p>The message has the form {@code "<input>": <problem>}, where the input is quoted, truncated to
- * {@value #MAX_QUOTED_CHARS} characters, and escaped so the message is a single printable line
- * (control, non-ASCII and quote characters become {@code \}{@code uXXXX} or {@code \"}), which
- * keeps it safe to write to a log. The input may itself be personal data (an IP address); treat
+ * <p>The message has the form {@code "<input>": <problem>}, where the input is an
+ * {@link Excerpt} (short, escaped, a single printable line), which keeps it safe to write to a
+ * log. The input may itself be personal data (an IP address); treat
  * messages with the same care as the input.
  *
  * <p>Immutable, hence thread-safe.
@@ -16,9 +16,6 @@ import java.util.Objects;
 public final class IpParseException extends Exception {
 
   private static final long serialVersionUID = 1L;
-
-  /** Maximum number of input characters quoted in the message. */
-  public static final int MAX_QUOTED_CHARS = 60;
 
   /** Why the text was rejected. Values are stable and suitable as counter keys. */
   public enum Reason {
@@ -79,7 +76,7 @@ public final class IpParseException extends Exception {
    * @param problem what is wrong, for humans; non-null
    */
   IpParseException(Reason reason, CharSequence input, String problem) {
-    super(quote(input) + ": " + Objects.requireNonNull(problem, "problem"));
+    super(Excerpt.quote(input) + ": " + Objects.requireNonNull(problem, "problem"));
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
@@ -92,39 +89,4 @@ public final class IpParseException extends Exception {
     return reason;
   }
 
-  /**
-   * Quotes text for an error message: surrounded by double quotes, at most {@value
-   * #MAX_QUOTED_CHARS} characters followed by {@code ...} if longer, with {@code "} and {@code \}
-   * backslash-escaped and every character outside printable ASCII written as {@code \}{@code
-   * uXXXX}.
-   *
-   * @param text the text; non-null
-   * @return the quoted text; never null
-   */
-  static String quote(CharSequence text) {
-    int n = Math.min(text.length(), MAX_QUOTED_CHARS);
-    StringBuilder sb = new StringBuilder(n + 8).append('"');
-    for (int i = 0; i < n; i++) {
-      appendEscaped(sb, text.charAt(i));
-    }
-    if (text.length() > MAX_QUOTED_CHARS) {
-      sb.append("...");
-    }
-    return sb.append('"').toString();
-  }
-
-  /** Quotes a single character the same way as {@link #quote(CharSequence)}. */
-  static String quote(char c) {
-    return appendEscaped(new StringBuilder(8).append('\''), c).append('\'').toString();
-  }
-
-  private static StringBuilder appendEscaped(StringBuilder sb, char c) {
-    if (c == '"' || c == '\\') {
-      return sb.append('\\').append(c);
-    }
-    if (c >= 0x20 && c < 0x7F) {
-      return sb.append(c);
-    }
-    return sb.append(String.format("\\u%04X", (int) c));
-  }
 }

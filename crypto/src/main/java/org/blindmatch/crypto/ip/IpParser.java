@@ -1,6 +1,7 @@
 package org.blindmatch.crypto.ip;
 
 import java.util.Objects;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.ip.IpParseException.Reason;
 
 /**
@@ -179,7 +180,7 @@ public final class IpParser {
       throw new IpParseException(
           Reason.TRAILING_GARBAGE,
           text,
-          "unexpected " + IpParseException.quote(text.subSequence(close + 1, n)) + " after ']'");
+          "unexpected " + Excerpt.quote(text.subSequence(close + 1, n)) + " after ']'");
     }
     checkPort(text, close + 2, n);
     return address;
@@ -194,7 +195,7 @@ public final class IpParser {
       throw new IpParseException(
           Reason.BAD_PORT,
           s,
-          "port " + IpParseException.quote(s.subSequence(from, to)) + " is not 1-5 decimal digits");
+          "port " + Excerpt.quote(s.subSequence(from, to)) + " is not 1-5 decimal digits");
     }
     int port = Integer.parseInt(s.subSequence(from, to).toString());
     if (port > MAX_PORT) {
@@ -213,7 +214,7 @@ public final class IpParser {
           Reason.BAD_PREFIX_LENGTH,
           s,
           "prefix length "
-              + IpParseException.quote(s.subSequence(from, to))
+              + Excerpt.quote(s.subSequence(from, to))
               + " is not a decimal number 0.."
               + family.bitLength());
     }
@@ -222,7 +223,7 @@ public final class IpParser {
           Reason.BAD_PREFIX_LENGTH,
           s,
           "prefix length "
-              + IpParseException.quote(s.subSequence(from, to))
+              + Excerpt.quote(s.subSequence(from, to))
               + " has a leading zero");
     }
     int length = Integer.parseInt(s.subSequence(from, to).toString());

@@ -1,5 +1,6 @@
 package org.blindmatch.crypto.ip;
 
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.ip.IpParseException.Reason;
 
 /**
@@ -99,7 +100,7 @@ final class Ipv4Text {
             from,
             to,
             Reason.LEADING_ZERO,
-            "octet " + IpParseException.quote(text) + " has a leading zero (ambiguous octal)");
+            "octet " + Excerpt.quote(text) + " has a leading zero (ambiguous octal)");
       }
       if (digits > 3 || Integer.parseInt(text) > 255) {
         return ParseFailures.reject(
@@ -107,7 +108,7 @@ final class Ipv4Text {
             from,
             to,
             Reason.OCTET_RANGE,
-            "octet " + IpParseException.quote(text) + " is out of range 0..255");
+            "octet " + Excerpt.quote(text) + " is out of range 0..255");
       }
       if (octet == 4) {
         return afterFourthOctet(s, from, to, i);
@@ -173,6 +174,6 @@ final class Ipv4Text {
         from,
         to,
         Reason.BAD_IPV4,
-        "unexpected character " + IpParseException.quote(s.charAt(i)) + " at index " + i);
+        "unexpected character " + Excerpt.quote(s.charAt(i)) + " at index " + i);
   }
 }

@@ -1,5 +1,6 @@
 package org.blindmatch.crypto.ip;
 
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.ip.IpParseException.Reason;
 
 /**
@@ -50,7 +51,7 @@ final class Ipv6Text {
               from,
               to,
               "group "
-                  + IpParseException.quote(s.subSequence(start, skipHex(s, i, to)))
+                  + Excerpt.quote(s.subSequence(start, skipHex(s, i, to)))
                   + " has more than 4 hex digits");
         }
       }
@@ -77,7 +78,7 @@ final class Ipv6Text {
                 : s.charAt(i) == ':'
                     ? "contains ':::'"
                     : "unexpected character "
-                        + IpParseException.quote(s.charAt(i))
+                        + Excerpt.quote(s.charAt(i))
                         + " at index "
                         + i);
       }
@@ -93,7 +94,7 @@ final class Ipv6Text {
             s,
             from,
             to,
-            "unexpected character " + IpParseException.quote(s.charAt(i)) + " at index " + i);
+            "unexpected character " + Excerpt.quote(s.charAt(i)) + " at index " + i);
       }
       i++;
       if (i < to && s.charAt(i) == ':') {

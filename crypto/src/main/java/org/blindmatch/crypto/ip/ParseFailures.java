@@ -1,5 +1,6 @@
 package org.blindmatch.crypto.ip;
 
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.ip.IpParseException.Reason;
 
 /**
@@ -57,7 +58,7 @@ final class ParseFailures {
    * to}.
    */
   static IpParseException trailing(CharSequence s, int from, int to, int i) {
-    String junk = IpParseException.quote(s.subSequence(i, to));
+    String junk = Excerpt.quote(s.subSequence(i, to));
     boolean looksLikePort =
         s.charAt(i) == ':'
             && to - i - 1 >= 1

@@ -20,6 +20,7 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
 import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * The JSON envelope shared by every passphrase-protected file ({@code docs/PROTOCOL.md} §5):
@@ -76,8 +77,8 @@ final class PassphraseEnvelope {
       throw new KeysetException(file + ": not a blindmatch file of format " + format);
     }
     if (!purpose.equals(root.path("purpose").asText())) {
-      throw new KeysetException(file + ": file is for \"" + root.path("purpose").asText()
-          + "\", expected \"" + purpose + "\"");
+      throw new KeysetException(file + ": file is for " + Excerpt.quote(root.path("purpose").asText())
+          + ", expected \"" + purpose + "\"");
     }
     return root;
   }

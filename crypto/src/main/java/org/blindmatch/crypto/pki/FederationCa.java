@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.ip.IpAddress;
 import org.blindmatch.crypto.ip.IpParseException;
 import org.blindmatch.crypto.ip.IpParser;
@@ -246,7 +247,7 @@ public final class FederationCa {
     for (String name : names) {
       String lower = name.toLowerCase(Locale.ROOT);
       if (!DNS_NAME.matcher(lower).matches()) {
-        throw new PkiException("DNS name " + IdentityUris.quote(name)
+        throw new PkiException("DNS name " + Excerpt.quote(name)
             + " is invalid: use letters, digits and hyphens in dot-separated labels");
       }
       out.add(lower);

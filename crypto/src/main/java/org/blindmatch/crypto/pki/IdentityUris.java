@@ -1,6 +1,7 @@
 package org.blindmatch.crypto.pki;
 
 import java.util.regex.Pattern;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * The {@code blindmatch:} URI forms carried in certificates: {@code blindmatch://F/ROLE/NAME}
@@ -18,8 +19,6 @@ final class IdentityUris {
   /** Federation and node names: lowercase DNS-label-like, 1..63 characters. */
   static final Pattern LABEL = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
-  private static final int MAX_QUOTED = 80;
-
   private IdentityUris() {}
 
   /** Returns {@code value} if it is a valid label, else throws naming {@code what}. */
@@ -28,7 +27,7 @@ final class IdentityUris {
       throw new IllegalArgumentException(what + " is missing");
     }
     if (!LABEL.matcher(value).matches()) {
-      throw new IllegalArgumentException(what + " " + quote(value)
+      throw new IllegalArgumentException(what + " " + Excerpt.quote(value)
           + " is invalid: use 1-63 of a-z 0-9 _ . - starting with a letter or digit");
     }
     return value;
@@ -48,7 +47,7 @@ final class IdentityUris {
       throw new IllegalArgumentException("identity URI is missing");
     }
     if (!uri.startsWith(PREFIX)) {
-      throw new IllegalArgumentException(quote(uri) + " is not a " + PREFIX + " URI");
+      throw new IllegalArgumentException(Excerpt.quote(uri) + " is not a " + PREFIX + " URI");
     }
     return uri.substring(PREFIX.length()).split("/", -1);
   }
@@ -57,23 +56,9 @@ final class IdentityUris {
   static String federationOfCaUri(String uri) {
     String[] s = segments(uri);
     if (s.length != 2 || !CA_SEGMENT.equals(s[1])) {
-      throw new IllegalArgumentException(quote(uri) + " is not a federation CA URI ("
+      throw new IllegalArgumentException(Excerpt.quote(uri) + " is not a federation CA URI ("
           + PREFIX + "<federation>/" + CA_SEGMENT + ")");
     }
     return requireLabel("federation", s[0]);
-  }
-
-  /** Quotes untrusted text for an error message, truncated so messages stay bounded. */
-  static String quote(String text) {
-    String t = text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "..." : text;
-    StringBuilder b = new StringBuilder(t.length() + 2).append('"');
-    t.codePoints().forEach(c -> {
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", c));
-      } else {
-        b.appendCodePoint(c);
-      }
-    });
-    return b.append('"').toString();
   }
 }

@@ -2,6 +2,7 @@ package org.blindmatch.crypto.pki;
 
 import java.net.URI;
 import java.util.Objects;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * Who a node is: its federation, its role and its name, as carried in the URI SAN of its
@@ -40,14 +41,14 @@ public record NodeIdentity(String federation, Role role, String name) {
   public static NodeIdentity fromUri(String uri) {
     String[] s = IdentityUris.segments(uri);
     if (s.length != 3) {
-      throw new IllegalArgumentException(IdentityUris.quote(uri)
+      throw new IllegalArgumentException(Excerpt.quote(uri)
           + " is not a node identity (" + IdentityUris.PREFIX
           + "<federation>/<role>/<name>)");
     }
     try {
       return new NodeIdentity(s[0], Role.parse(s[1]), s[2]);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(IdentityUris.quote(uri) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(Excerpt.quote(uri) + ": " + e.getMessage(), e);
     }
   }
 

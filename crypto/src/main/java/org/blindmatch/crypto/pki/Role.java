@@ -3,6 +3,7 @@ package org.blindmatch.crypto.pki;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * The role a node plays in a federation. It is carried in the node certificate's identity URI
@@ -39,7 +40,7 @@ public enum Role {
         return r;
       }
     }
-    throw new IllegalArgumentException("unknown role \"" + text + "\" (valid: "
+    throw new IllegalArgumentException("unknown role " + Excerpt.quote(text) + " (valid: "
         + Arrays.stream(values()).map(Role::id).collect(Collectors.joining(", ")) + ")");
   }
 }

@@ -1,6 +1,5 @@
 package org.blindmatch.crypto.scope;
 
-import org.blindmatch.crypto.hash.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * The agreement every party must share before their tokens can match: a scope id and its
@@ -42,7 +43,7 @@ public final class Scope {
   public Scope(String id, List<Tier> tiers) {
     if (id == null || !ID.matcher(id).matches()) {
       throw new IllegalArgumentException(
-          "scope: \"" + id + "\" must match [a-z0-9][a-z0-9_.-]{0,63}");
+          "scope: " + Excerpt.quote(id) + " must match [a-z0-9][a-z0-9_.-]{0,63}");
     }
     if (tiers == null || tiers.isEmpty()) {
       throw new IllegalArgumentException("tiers: a scope needs at least one tier");
@@ -54,7 +55,8 @@ public final class Scope {
     Set<String> names = new HashSet<>();
     for (Tier t : tiers) {
       if (!names.add(t.name())) {
-        throw new IllegalArgumentException("tiers: tier name \"" + t.name() + "\" appears twice");
+        throw new IllegalArgumentException(
+            "tiers: tier name " + Excerpt.quote(t.name()) + " appears twice");
       }
     }
     this.id = id;

@@ -1,22 +1,20 @@
 package org.blindmatch.crypto.scope;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.blindmatch.crypto.io.Excerpt;
+import org.blindmatch.crypto.io.StrictYaml;
+import org.blindmatch.crypto.io.YamlException;
 import org.blindmatch.crypto.time.BucketWidth;
 
 /**
- * Reads a scope file (YAML, or JSON when the name ends in {@code .json}).
+ * Reads a scope file (YAML, or JSON when the name ends in {@code .json}) through
+ * {@link StrictYaml}: a duplicate key, an alias or a file over its size cap is an error.
  *
  * <p>The format is documented in {@code docs/PROTOCOL.md} §2. Unknown keys are errors, not
  * warnings: a misspelt key in a file that decides what matches must not be silently
@@ -44,15 +42,11 @@ public final class ScopeLoader {
    * @throws ScopeException naming the file and, where it applies, the key, with the reason
    */
   public static Scope load(Path file) throws ScopeException {
-    String text;
     try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ScopeException(file + ": no such scope file");
-    } catch (IOException e) {
-      throw new ScopeException(file + ": cannot read scope file: " + e.getMessage(), e);
+      return scope(StrictYaml.read(file, "scope file"), file.toString());
+    } catch (YamlException e) {
+      throw new ScopeException(e.getMessage());
     }
-    return parse(text, file.toString(), file.getFileName().toString().endsWith(".json"));
   }
 
   /**
@@ -61,14 +55,14 @@ public final class ScopeLoader {
    * @throws ScopeException with the source, key and reason
    */
   public static Scope parse(String text, String source, boolean json) throws ScopeException {
-    ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
-    JsonNode root;
     try {
-      root = mapper.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new ScopeException(
-          source + ": not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+      return scope(StrictYaml.parse(text, source, json), source);
+    } catch (YamlException e) {
+      throw new ScopeException(e.getMessage());
     }
+  }
+
+  private static Scope scope(JsonNode root, String source) throws ScopeException {
     if (root == null || !root.isObject()) {
       throw new ScopeException(source + ": expected a mapping with keys 'scope' and 'tiers'");
     }
@@ -139,7 +133,7 @@ public final class ScopeLoader {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
-        throw new ScopeException(source + ": " + path + key + ": unknown key (allowed: "
+        throw new ScopeException(source + ": " + path + Excerpt.key(key) + ": unknown key (allowed: "
             + String.join(", ", allowed.stream().sorted().toList()) + ")");
       }
     }
@@ -161,8 +155,8 @@ public final class ScopeLoader {
       return dflt;
     }
     if (!v.canConvertToLong() || !v.isIntegralNumber()) {
-      throw new ScopeException(source + ": " + path + key + ": \"" + v.asText()
-          + "\" is not an integer");
+      throw new ScopeException(source + ": " + path + key + ": " + Excerpt.quote(v.asText())
+          + " is not an integer");
     }
     return v.asLong();
   }
@@ -191,7 +185,7 @@ public final class ScopeLoader {
         return Long.parseLong(digits) * unit;
       }
     }
-    throw new ScopeException(source + ": " + key + ": \"" + v.asText()
-        + "\" is not a duration (integer seconds, or e.g. 30m, 1h, 1d)");
+    throw new ScopeException(source + ": " + key + ": " + Excerpt.quote(v.asText())
+        + " is not a duration (integer seconds, or e.g. 30m, 1h, 1d)");
   }
 }

@@ -1,6 +1,7 @@
 package org.blindmatch.crypto.scope;
 
 import java.util.regex.Pattern;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.ip.IpFamily;
 import org.blindmatch.crypto.time.BucketWidth;
 
@@ -46,7 +47,7 @@ public record Tier(
   public Tier {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "name: \"" + name + "\" must match [a-z0-9][a-z0-9_+.-]{0,31}");
+          "name: " + Excerpt.quote(name) + " must match [a-z0-9][a-z0-9_+.-]{0,31}");
     }
     if (bucketWidth == null) {
       throw new IllegalArgumentException("bucket_width: missing");

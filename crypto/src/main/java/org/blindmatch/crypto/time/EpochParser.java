@@ -1,5 +1,7 @@
 package org.blindmatch.crypto.time;
 
+import org.blindmatch.crypto.io.Excerpt;
+
 /**
  * Parser for the integer formats {@link TimestampFormat#EPOCH_SECONDS} and {@link
  * TimestampFormat#EPOCH_MILLIS}: an optional {@code '-'} and a bounded number of ASCII digits,
@@ -37,7 +39,7 @@ final class EpochParser {
     int digitCount = 0;
     for (int i = pos; i < length; i++) {
       final char c = text.charAt(i);
-      if (!Quoting.isAsciiDigit(c)) {
+      if (!Digits.isAscii(c)) {
         throw new TimeParseException(text, nonDigitProblem(c, i, formatName));
       }
       if (++digitCount <= maxDigits) {
@@ -58,7 +60,7 @@ final class EpochParser {
   }
 
   private static String nonDigitProblem(char c, int index, String formatName) {
-    final String at = Quoting.describe(c) + " at index " + index;
+    final String at = Excerpt.quote(c) + " at index " + index;
     if (c == '.' || c == ',') {
       return "fractions are not allowed in " + formatName + " values; found " + at;
     }

@@ -1,5 +1,7 @@
 package org.blindmatch.crypto.time;
 
+import org.blindmatch.crypto.io.Excerpt;
+
 /**
  * Single-pass parser for the RFC 3339 profile of ISO 8601 that {@link TimestampFormat#ISO_8601}
  * accepts; see there for the grammar.
@@ -62,7 +64,7 @@ final class IsoTimestampParser {
           "expected 'T' or a space between date and time at index "
               + DATE_TIME_SEPARATOR
               + ", found "
-              + Quoting.describe(separator));
+              + Excerpt.quote(separator));
     }
     final int hour = digits(text, HOUR, 2, "hour");
     if (hour > 23) {
@@ -87,7 +89,7 @@ final class IsoTimestampParser {
       // The fraction only needs validating: it is >= 0 and added to a whole second, so
       // dropping it is the floor for instants before 1970 too.
       final int first = ++pos;
-      while (pos < length && Quoting.isAsciiDigit(text.charAt(pos))) {
+      while (pos < length && Digits.isAscii(text.charAt(pos))) {
         pos++;
       }
       final int count = pos - first;
@@ -117,7 +119,7 @@ final class IsoTimestampParser {
       if (pos < length && text.charAt(pos) == ':') {
         offsetMinutes = digits(text, pos + 1, 2, "UTC offset minutes");
         pos += 3;
-      } else if (pos < length && Quoting.isAsciiDigit(text.charAt(pos))) {
+      } else if (pos < length && Digits.isAscii(text.charAt(pos))) {
         offsetMinutes = digits(text, pos, 2, "UTC offset minutes");
         pos += 2;
       }
@@ -137,7 +139,7 @@ final class IsoTimestampParser {
           "expected 'Z' or a UTC offset like +01:00 at index "
               + pos
               + ", found "
-              + Quoting.describe(zone));
+              + Excerpt.quote(zone));
     }
     if (pos != length) {
       throw new TimeParseException(
@@ -200,7 +202,7 @@ final class IsoTimestampParser {
                 + i);
       }
       final char c = text.charAt(i);
-      if (!Quoting.isAsciiDigit(c)) {
+      if (!Digits.isAscii(c)) {
         throw new TimeParseException(
             text,
             "expected "
@@ -210,7 +212,7 @@ final class IsoTimestampParser {
                 + " at index "
                 + start
                 + ", found "
-                + Quoting.describe(c)
+                + Excerpt.quote(c)
                 + " at index "
                 + i);
       }
@@ -225,7 +227,7 @@ final class IsoTimestampParser {
       throw new TimeParseException(
           text,
           "expected "
-              + Quoting.describe(wanted)
+              + Excerpt.quote(wanted)
               + " "
               + where
               + " at index "
@@ -237,13 +239,13 @@ final class IsoTimestampParser {
       throw new TimeParseException(
           text,
           "expected "
-              + Quoting.describe(wanted)
+              + Excerpt.quote(wanted)
               + " "
               + where
               + " at index "
               + index
               + ", found "
-              + Quoting.describe(c));
+              + Excerpt.quote(c));
     }
   }
 }

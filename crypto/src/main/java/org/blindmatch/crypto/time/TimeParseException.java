@@ -1,5 +1,7 @@
 package org.blindmatch.crypto.time;
 
+import org.blindmatch.crypto.io.Excerpt;
+
 /**
  * A timestamp value could not be parsed, or its format could not be determined.
  *
@@ -24,7 +26,7 @@ public final class TimeParseException extends Exception {
    * @throws NullPointerException if an argument is null
    */
   public TimeParseException(CharSequence value, String problem) {
-    super(Quoting.quote(value) + ": " + problem);
+    super(Excerpt.quote(value) + ": " + problem);
     this.problem = problem;
   }
 

@@ -1,6 +1,7 @@
 package org.blindmatch.crypto.time;
 
 import java.util.Objects;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * The timestamp formats of an input column, each parsed to UTC epoch seconds.
@@ -113,7 +114,7 @@ public enum TimestampFormat {
       if (c == 'T' || c == ':' || (c == '-' && i > 0)) {
         return ISO_8601;
       }
-      if (Quoting.isAsciiDigit(c)) {
+      if (Digits.isAscii(c)) {
         digitCount++;
       } else if (c != '-') { // a '-' here is at index 0
         onlyDigits = false;
@@ -146,7 +147,7 @@ public enum TimestampFormat {
       }
     }
     throw new IllegalArgumentException(
-        "unknown time format " + Quoting.quote(name) + "; valid names are " + validNames());
+        "unknown time format " + Excerpt.quote(name) + "; valid names are " + validNames());
   }
 
   private static String validNames() {

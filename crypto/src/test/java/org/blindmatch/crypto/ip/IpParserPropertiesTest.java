@@ -21,6 +21,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.blindmatch.crypto.io.Excerpt;
 
 /**
  * Property tests for {@link IpParser} and {@link IpAddress#toString()}. Oracles are written
@@ -320,7 +321,7 @@ class IpParserPropertiesTest {
         assertNotNull(e.reason());
         assertTrue(e.getMessage().chars().allMatch(c -> c >= 0x20 && c < 0x7f), e.getMessage());
       } catch (RuntimeException e) {
-        fail("method " + method + " threw " + e + " for " + IpParseException.quote(text));
+        fail("method " + method + " threw " + e + " for " + Excerpt.quote(text));
       }
     }
   }

@@ -83,7 +83,7 @@ class NodeIdentityTest {
   void errorMessageQuotesTruncatedInputAndEscapesControls() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> NodeIdentity.fromUri("blindmatch://fed/ngo/\u0007" + "x".repeat(500)));
-    assertTrue(e.getMessage().contains("\\x07"), e.getMessage());
+    assertTrue(e.getMessage().contains("\\u0007"), e.getMessage());
     assertTrue(e.getMessage().length() < 400, e.getMessage());
   }
 

@@ -80,6 +80,29 @@ class ScopeLoaderTest {
     assertMessage("tiers: [", "not valid YAML");
   }
 
+  @Test
+  void duplicateKeysAreErrorsAtTopLevelAndInATier() {
+    assertMessage(YAML + "scope: other-agreement\n",
+        "scope.yaml: line 11: scope: duplicate key (first on line 1)");
+    assertMessage(YAML.replace("    bucket_width: 1h\n", "    bucket_width: 1h\n"
+        + "    bucket_width: 1d\n"), "scope.yaml: line 5: tiers[0].bucket_width: duplicate key "
+        + "(first on line 4)");
+    assertMessage(YAML.replace("bucket_width: none", "bucket_width: none\n"
+        + "    bucket_width: 1h"), "tiers[1].bucket_width: duplicate key");
+  }
+
+  @Test
+  void longBadValuesAreExcerpted() {
+    String huge = "Z".repeat(1_000_000);
+    ScopeException e = assertThrows(ScopeException.class, () -> ScopeLoader.parse(
+        "scope: " + huge + "\ntiers: [{name: a, bucket_width: 1}]\n", "scope.yaml", false));
+    assertTrue(e.getMessage().startsWith("scope.yaml: scope: \"ZZZZ"), e.getMessage());
+    assertTrue(e.getMessage().contains("\"... (1000000 chars) must match"), e.getMessage());
+    assertTrue(e.getMessage().length() < 200, () -> "message of " + e.getMessage().length());
+    assertMessage(YAML.replace("bucket_width: 1h", "bucket_width: " + huge),
+        "tiers[0].bucket_width: \"ZZZ");
+  }
+
   private static void assertMessage(String text, String expected) {
     ScopeException e = assertThrows(ScopeException.class,
         () -> ScopeLoader.parse(text, "scope.yaml", false));

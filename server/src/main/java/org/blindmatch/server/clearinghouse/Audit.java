@@ -19,8 +19,10 @@ import org.blindmatch.server.store.SubmissionStore;
 /**
  * The transparency log for auditors: signed tree heads, proofs and entries, and the committed
  * records of a submission for audit replay. Sizes and indices are checked against the current
- * tree before anything is computed. They are uint64 on the wire: values above
- * 2^63 - 1 arrive negative and are refused as such. Thread-safe.
+ * tree before anything is computed. They are uint64 on the wire and compared as such
+ * ({@link Long#compareUnsigned}; a Java {@code long} holding 2^63 or more is negative): order
+ * between two of them is {@code INVALID_ARGUMENT}, a size or start beyond the tree
+ * {@code OUT_OF_RANGE}, as {@code audit.proto} documents. Thread-safe.
  */
 final class Audit {
   private final TransparencyLog log;
@@ -45,7 +47,7 @@ final class Audit {
    *     {@code OUT_OF_RANGE} if second is beyond the tree
    */
   ConsistencyProof consistencyProof(long first, long second) throws ClearinghouseException {
-    if (first < 0 || second < 0 || first > second) {
+    if (Long.compareUnsigned(first, second) > 0) {
       throw ClearinghouseException.invalid("sizes must satisfy 0 <= first <= second");
     }
     requireWithinTree(second, "second");
@@ -58,7 +60,7 @@ final class Audit {
    *     {@code OUT_OF_RANGE} if treeSize is beyond the tree
    */
   InclusionProof inclusionProof(long index, long treeSize) throws ClearinghouseException {
-    if (index < 0 || treeSize < 0 || index >= treeSize) {
+    if (Long.compareUnsigned(index, treeSize) >= 0) {
       throw ClearinghouseException.invalid(
           "index and tree size must satisfy 0 <= index < tree_size");
     }
@@ -75,12 +77,15 @@ final class Audit {
    */
   GetEntriesResponse entries(long start, long end)
       throws ClearinghouseException, StoreException {
-    if (start < 0 || end < 0 || start > end) {
+    if (Long.compareUnsigned(start, end) > 0) {
       throw ClearinghouseException.invalid("range must satisfy 0 <= start <= end");
     }
     requireWithinTree(start, "start");
+    // start <= the tree size < 2^63 here, so the page end cannot overflow.
+    long pageEnd = start + Limits.MAX_LOG_ENTRIES_PER_PAGE;
     GetEntriesResponse.Builder out = GetEntriesResponse.newBuilder();
-    for (byte[] e : log.entries(start, Math.min(end, start + Limits.MAX_LOG_ENTRIES_PER_PAGE))) {
+    for (byte[] e : log.entries(start,
+        Long.compareUnsigned(end, pageEnd) < 0 ? end : pageEnd)) {
       out.addEntries(ByteString.copyFrom(e));
     }
     return out.build();
@@ -118,9 +123,9 @@ final class Audit {
 
   private void requireWithinTree(long value, String what) throws ClearinghouseException {
     long size = log.size();
-    if (value > size) {
-      throw new ClearinghouseException(Code.OUT_OF_RANGE, what + " " + value
-          + " is beyond the current tree size " + size);
+    if (Long.compareUnsigned(value, size) > 0) {
+      throw new ClearinghouseException(Code.OUT_OF_RANGE, what + " "
+          + Long.toUnsignedString(value) + " is beyond the current tree size " + size);
     }
   }
 

@@ -1,6 +1,5 @@
 package org.blindmatch.server.clearinghouse;
 
-import org.blindmatch.server.config.ConfigException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.crypto.io.Excerpt;
+import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.config.ConfigFile;
 import org.blindmatch.server.logging.LogFormat;
-import org.blindmatch.core.transport.HostPort;
 
 /**
  * The clearinghouse server's configuration file (YAML). Relative paths are resolved against
@@ -119,7 +120,7 @@ public record ClearinghouseConfig(
     List<Path> oprfFiles = new ArrayList<>();
     for (JsonNode f : oprf == null ? List.<JsonNode>of() : oprf) {
       if (!f.isTextual() || f.asText().isBlank()) {
-        throw c.error("oprf_public_keys", "\"" + f.asText() + "\" is not a file path");
+        throw c.error("oprf_public_keys", Excerpt.quote(f.asText()) + " is not a file path");
       }
       oprfFiles.add(c.resolve(f.asText()));
     }
@@ -127,8 +128,8 @@ public record ClearinghouseConfig(
       try {
         keyIds.add(Integer.parseUnsignedInt(id.asText()));
       } catch (NumberFormatException e) {
-        throw c.error("accepted_key_ids", "\"" + id.asText()
-            + "\" is not an unsigned 32-bit key id");
+        throw c.error("accepted_key_ids", Excerpt.quote(id.asText())
+            + " is not an unsigned 32-bit key id");
       }
     }
     int k = (int) c.integer("k_threshold", 3, 1, 1000);
@@ -157,6 +158,7 @@ public record ClearinghouseConfig(
         }
       }
     }
-    throw c.error("submission_ttl", "\"" + text + "\" is not a duration such as 90m, 12h or 30d");
+    throw c.error("submission_ttl",
+        Excerpt.quote(text) + " is not a duration such as 90m, 12h or 30d");
   }
 }

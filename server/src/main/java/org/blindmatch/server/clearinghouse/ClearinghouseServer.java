@@ -45,11 +45,14 @@ public final class ClearinghouseServer implements AutoCloseable {
   private final NodeServer server;
   private final NodeIdentity identity;
   private final byte[] scopeDigest;
+  private final byte[] logKeyFingerprint;
 
-  private ClearinghouseServer(NodeServer server, NodeIdentity identity, byte[] scopeDigest) {
+  private ClearinghouseServer(NodeServer server, NodeIdentity identity, byte[] scopeDigest,
+      byte[] logKeyFingerprint) {
     this.server = server;
     this.identity = identity;
     this.scopeDigest = scopeDigest;
+    this.logKeyFingerprint = logKeyFingerprint;
   }
 
   /**
@@ -191,7 +194,8 @@ public final class ClearinghouseServer implements AutoCloseable {
           // Retried at the next tick and at every run start.
         }
       }, 0, 1, TimeUnit.HOURS);
-      return new ClearinghouseServer(server, identity, scope.digest());
+      return new ClearinghouseServer(server, identity, scope.digest(),
+          NodeSigner.fingerprint(signer.publicKeysetJson()));
     } catch (ConfigException | IOException | RuntimeException e) {
       owned.close();
       throw e;
@@ -266,6 +270,14 @@ public final class ClearinghouseServer implements AutoCloseable {
 
   public NodeIdentity identity() {
     return identity;
+  }
+
+  /**
+   * SHA-256 of the public signing keyset every receipt, transcript and tree head is signed
+   * under: what members and auditors pin.
+   */
+  public byte[] logKeyFingerprint() {
+    return logKeyFingerprint.clone();
   }
 
   /** The published scope's digest. */

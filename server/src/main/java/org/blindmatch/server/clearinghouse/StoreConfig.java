@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.config.ConfigFile;
@@ -48,8 +49,8 @@ public record StoreConfig(Kind kind, String url, String user, Path passwordFile)
     JsonNode s = c.section("store", KEYS);
     String kindName = c.text(s, "kind", "store.kind");
     Kind kind = Arrays.stream(Kind.values()).filter(k -> k.configName().equals(kindName))
-        .findFirst().orElseThrow(() -> c.error("store.kind", "\"" + kindName
-            + "\" is not embedded or postgresql"));
+        .findFirst().orElseThrow(() -> c.error("store.kind", Excerpt.quote(kindName)
+            + " is not embedded or postgresql"));
     if (kind == Kind.EMBEDDED) {
       for (String key : new String[] {"url", "user", "password_file"}) {
         if (s.has(key)) {

@@ -148,8 +148,15 @@ final class Submissions {
             + " bytes exceeds " + Limits.MAX_CHUNK_BYTES);
       }
       if (records.isEmpty() || records.size() % TokenRecord.LENGTH != 0) {
-        throw invalid("chunk " + chunk.getSequence() + " is " + records.size()
-            + " bytes, not a positive multiple of " + TokenRecord.LENGTH);
+        throw invalid("chunk " + Long.toUnsignedString(chunk.getSequence()) + " is "
+            + records.size() + " bytes, not a positive multiple of " + TokenRecord.LENGTH);
+      }
+      if (chunk.getSequence() < 0) {
+        // uint64 at or above 2^63: beyond any chunk an upload can reach, so out of order
+        // (FAILED_PRECONDITION, as for any other gap), not a malformed chunk.
+        throw failedPrecondition("chunk " + Long.toUnsignedString(chunk.getSequence())
+            + " is out of order; next expected is "
+            + (state == null ? 0 : state.nextSequence()));
       }
       byte[] bytes = records.toByteArray();
       UploadVerifier v = verifiers.get(submissionId);

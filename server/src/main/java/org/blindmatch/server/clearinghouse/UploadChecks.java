@@ -107,9 +107,11 @@ final class UploadChecks {
     List<Integer> tiers = b.getTiersList();
     int[] tierNumbers = new int[tiers.size()];
     for (int i = 0; i < tiers.size(); i++) {
-      int t = tiers.get(i);
-      if (t >= ch.scope().tiers().size() || (i > 0 && t <= tierNumbers[i - 1])) {
-        throw failedPrecondition("tier set " + tiers
+      int t = tiers.get(i); // uint32: 2^31 and above are negative here
+      if (Integer.compareUnsigned(t, ch.scope().tiers().size()) >= 0
+          || (i > 0 && t <= tierNumbers[i - 1])) {
+        throw failedPrecondition("tier set "
+            + tiers.stream().map(Integer::toUnsignedString).toList()
             + " is not an ascending subset of the scope's " + ch.scope().tiers().size()
             + " tiers");
       }

@@ -1,16 +1,14 @@
 package org.blindmatch.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
-import org.blindmatch.server.logging.LogFormat;
 import org.blindmatch.core.transport.HostPort;
+import org.blindmatch.crypto.io.Excerpt;
+import org.blindmatch.crypto.io.StrictYaml;
+import org.blindmatch.crypto.io.YamlException;
+import org.blindmatch.server.logging.LogFormat;
 
 /**
  * One server configuration file (YAML mapping) being read: strict typed accessors whose errors
@@ -29,18 +27,18 @@ public final class ConfigFile {
   }
 
   /**
-   * Reads {@code file} and checks its top-level keys against {@code allowed}.
+   * Reads {@code file} through {@link StrictYaml} and checks its top-level keys against
+   * {@code allowed}.
    *
-   * @throws ConfigException if it is missing, not YAML, not a mapping or has an unknown key
+   * @throws ConfigException if it is missing, too large, not YAML, has a duplicate key, is not
+   *     a mapping or has an unknown key
    */
   public static ConfigFile read(Path file, Set<String> allowed) throws ConfigException {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such config file");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
+      root = StrictYaml.read(file, "config file");
+    } catch (YamlException e) {
+      throw new ConfigException(e.getMessage());
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException(file + ": expected a mapping of keys to values");
@@ -110,7 +108,7 @@ public final class ConfigFile {
       return dflt;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw error(key, "\"" + v.asText() + "\" is not an integer");
+      throw error(key, Excerpt.quote(v.asText()) + " is not an integer");
     }
     long n = v.asLong();
     if (n < min || n > max) {
@@ -126,7 +124,7 @@ public final class ConfigFile {
       return dflt;
     }
     if (!v.isBoolean()) {
-      throw error(key, "\"" + v.asText() + "\" is not true or false");
+      throw error(key, Excerpt.quote(v.asText()) + " is not true or false");
     }
     return v.asBoolean();
   }
@@ -183,7 +181,7 @@ public final class ConfigFile {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
-        throw error(prefix + key, "unknown key (allowed: " + sorted(allowed) + ")");
+        throw error(prefix + Excerpt.key(key), "unknown key (allowed: " + sorted(allowed) + ")");
       }
     }
   }

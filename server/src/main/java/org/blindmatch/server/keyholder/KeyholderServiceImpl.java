@@ -55,7 +55,8 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
     String caller = CallerIdentity.current().uri().toString();
     if (request.getEpoch() != share.epoch()) {
       response.onError(Status.FAILED_PRECONDITION.withDescription("this keyholder holds epoch "
-          + share.epoch() + ", not " + request.getEpoch()).asRuntimeException());
+          + Integer.toUnsignedString(share.epoch()) + ", not "
+          + Integer.toUnsignedString(request.getEpoch())).asRuntimeException());
       return;
     }
     int n = request.getBlindedElementsCount();
@@ -137,15 +138,16 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
    */
   static StatusRuntimeException quotaExceeded(String caller, int epoch, long remaining,
       long quota, long requested) {
-    String description = "evaluation quota of epoch " + epoch + " exceeded: " + remaining
+    String e = Integer.toUnsignedString(epoch);
+    String description = "evaluation quota of epoch " + e + " exceeded: " + remaining
         + " of " + quota + " remain, " + requested + " asked";
     QuotaFailure failure = QuotaFailure.newBuilder()
         .addViolations(QuotaFailure.Violation.newBuilder()
-            .setSubject(caller + " epoch " + epoch)
+            .setSubject(caller + " epoch " + e)
             .setDescription(description))
         .build();
     return ErrorDetails.error(Status.RESOURCE_EXHAUSTED.withDescription(description),
-        ErrorDetails.REASON_QUOTA_EXCEEDED, Map.of("epoch", Integer.toString(epoch),
+        ErrorDetails.REASON_QUOTA_EXCEEDED, Map.of("epoch", e,
             "quota", Long.toString(quota), "remaining", Long.toString(remaining),
             "requested", Long.toString(requested)), failure);
   }

@@ -6,6 +6,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
+import org.blindmatch.crypto.io.Excerpt;
 
 /** The server log format chosen by the {@code log_format} config key. */
 public enum LogFormat {
@@ -23,7 +24,7 @@ public enum LogFormat {
     return switch (value) {
       case "text" -> TEXT;
       case "json" -> JSON;
-      default -> throw new IllegalArgumentException("\"" + value + "\" is not text or json");
+      default -> throw new IllegalArgumentException(Excerpt.quote(value) + " is not text or json");
     };
   }
 

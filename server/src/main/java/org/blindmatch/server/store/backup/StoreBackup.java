@@ -25,11 +25,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.server.store.MetadataLocation;
 import org.blindmatch.server.store.PostgresSettings;
-import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoreException.Kind;
+import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.UploadSpec;
 import org.blindmatch.server.store.files.DataDir;
 import org.blindmatch.server.store.files.DurableFiles;
@@ -294,7 +295,7 @@ public final class StoreBackup {
         String rel = f.path("path").asText();
         Path src = backup.resolve(rel).normalize();
         if (!src.startsWith(backup.normalize()) || rel.equals(MANIFEST)) {
-          throw new StoreException(Kind.CORRUPT, m + ": files: bad path \"" + rel + "\"");
+          throw new StoreException(Kind.CORRUPT, m + ": files: bad path " + Excerpt.quote(rel));
         }
         if (!Files.isRegularFile(src)) {
           throw new StoreException(Kind.CORRUPT, src + ": listed in the manifest but missing");

@@ -61,7 +61,8 @@ final class Validation {
       }
     }
     if (spec.expectedRecords() < 0 || spec.expectedRecords() > MAX_RECORDS) {
-      throw invalid("expected record count out of range: " + spec.expectedRecords());
+      throw invalid("expected record count out of range: "
+          + Long.toUnsignedString(spec.expectedRecords()));
     }
   }
 
