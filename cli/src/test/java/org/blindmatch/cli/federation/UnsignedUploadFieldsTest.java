@@ -33,7 +33,7 @@ class UnsignedUploadFieldsTest {
   void uploadFieldsAreReadUnsigned(@TempDir Path dir) throws Exception {
     try (TestFederation fed = new TestFederation(dir, 1);
         FederationClient c = FederationClient.connect(
-            NodeProfile.load(fed.node(Role.PLATFORM, "platform-a")))) {
+            NodeProfile.load(fed.node(Role.PLATFORM, "platform-a")), m -> { })) {
       c.registerSigningKey();
       int n = 0;
 
