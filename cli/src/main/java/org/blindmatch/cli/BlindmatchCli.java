@@ -1,10 +1,13 @@
 package org.blindmatch.cli;
 
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import org.blindmatch.client.audit.AuditException;
+import org.blindmatch.client.federation.CallFailures;
 import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.client.submit.SubmissionException;
 import org.blindmatch.client.tokenize.InputException;
@@ -56,7 +59,18 @@ public final class BlindmatchCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
   }
 
+  /**
+   * gRPC's channel logs a failed name lookup as a WARNING with a stack trace on stderr; the
+   * failed call already says "unknown host" in one line, so the channel's own log is kept for
+   * BLINDMATCH_DEBUG. Held here: a logger's level lives only as long as a reference to it.
+   */
+  private static final java.util.logging.Logger CHANNEL_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.internal.ManagedChannelImpl");
+
   public static void main(String[] args) {
+    if (System.getenv("BLINDMATCH_DEBUG") == null) {
+      CHANNEL_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -75,6 +89,13 @@ public final class BlindmatchCli implements Runnable {
     });
     int status = cli.execute(args);
     out.flush();
+    if (out.checkError() && status == 0) {
+      // PrintWriter swallows write errors: without this, `blindmatch … > /dev/full` or a full
+      // disk under a redirect would report success with the output cut short.
+      err.println("blindmatch: cannot write standard output (the disk is full, or the reader "
+          + "closed it): the output is incomplete; free space or write with --out elsewhere");
+      status = EXIT_INPUT;
+    }
     err.flush();
     return status;
   }
@@ -83,9 +104,16 @@ public final class BlindmatchCli implements Runnable {
    * The one place that decides what a failure means to a user: each domain's checked exception
    * (input files, scope, keys, token files, PKI, OPRF, federation calls, submissions, audits,
    * server configuration, I/O) is a problem of the input or the world, shown as its message with
-   * exit {@link #EXIT_INPUT}; anything else is a bug ({@link #EXIT_INTERNAL}).
+   * exit {@link #EXIT_INPUT}, as is a failed gRPC call that escaped them unless its status
+   * says a bug ({@link CallFailures#isBug}); anything else is a bug ({@link #EXIT_INTERNAL}).
    */
   private static boolean isExpected(Exception e) {
+    if (e instanceof StatusRuntimeException s) {
+      // A call that failed for a reason of the world or of the request (server down, TLS
+      // refused, deadline, quota, permission): CallFailures has put the cause and remedy in
+      // its description. INTERNAL, UNIMPLEMENTED and a bare UNKNOWN remain bugs.
+      return !CallFailures.isBug(s);
+    }
     return e instanceof InputException || e instanceof ScopeException
         || e instanceof KeysetException || e instanceof TokenFileException
         || e instanceof IOException || e instanceof PkiException
@@ -101,11 +129,31 @@ public final class BlindmatchCli implements Runnable {
     if (e instanceof NoSuchFileException f) {
       return f.getFile() + ": no such file";
     }
+    if (e instanceof AccessDeniedException f) {
+      return f.getFile() + ": permission denied: check the file's and its directory's "
+          + "permissions, or choose another path";
+    }
+    if (e instanceof StatusRuntimeException s && isExpected(e)) {
+      return CallFailures.describe(s);
+    }
+    if (e instanceof IOException && isDiskFull(e)) {
+      return e.getMessage() + ": the disk is full: free space or write elsewhere";
+    }
     if (isExpected(e)) {
       return e.getMessage();
     }
     return "internal error (" + e.getClass().getSimpleName() + ": " + e.getMessage()
         + "); please report it. Set BLINDMATCH_DEBUG=1 for details.";
+  }
+
+  /** Whether an I/O failure is ENOSPC, which Java reports only as message text. */
+  private static boolean isDiskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Version from the jar manifest. */

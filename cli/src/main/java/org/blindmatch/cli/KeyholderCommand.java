@@ -61,7 +61,9 @@ final class KeyholderCommand {
       int failed = 0;
       for (KeyholderCounts.Answer a : answers) {
         if (a.problem() != null) {
-          err.println("blindmatch: keyholder at " + a.address() + ": " + a.problem());
+          // A failed call's line already names "the keyholder at ADDRESS" (CallFailures).
+          err.println("blindmatch: " + (a.problem().contains(a.address()) ? a.problem()
+              : "keyholder at " + a.address() + ": " + a.problem()));
           failed++;
         } else {
           answered.add(a);

@@ -84,6 +84,23 @@ class KeyholderTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("1 of 5 remain"),
             e.getStatus().getDescription());
+        // The numbers also travel as google.rpc details, for clients in any language.
+        com.google.rpc.ErrorInfo info = null;
+        com.google.rpc.QuotaFailure quota = null;
+        for (com.google.protobuf.Any a : io.grpc.protobuf.StatusProto.fromThrowable(e)
+            .getDetailsList()) {
+          if (a.is(com.google.rpc.ErrorInfo.class)) {
+            info = a.unpack(com.google.rpc.ErrorInfo.class);
+          } else if (a.is(com.google.rpc.QuotaFailure.class)) {
+            quota = a.unpack(com.google.rpc.QuotaFailure.class);
+          }
+        }
+        assertEquals("QUOTA_EXCEEDED", info.getReason());
+        assertEquals("blindmatch.org", info.getDomain());
+        assertEquals(java.util.Map.of("epoch", "1", "quota", "5", "remaining", "1",
+            "requested", "2"), info.getMetadataMap());
+        assertEquals("blindmatch://test/platform/platform-a epoch 1",
+            quota.getViolations(0).getSubject());
 
         StatusRuntimeException denied = assertThrows(StatusRuntimeException.class,
             () -> stub(dir, "operator", servers.get(0)).evaluate(request(1)));
@@ -156,7 +173,8 @@ class KeyholderTest {
         assertEquals(1, BlindmatchCli.execute(new String[] {"keyholder", "counts", "--profile",
             auditor, "--keyholders", all, "--oprf-key", pubFile},
             new PrintWriter(out), new PrintWriter(err)));
-        assertTrue(err.toString().contains("keyholder at 127.0.0.1:" + downPort + ": UNAVAILABLE"), err::toString);
+        assertTrue(err.toString().contains(
+            "cannot connect to the keyholder at 127.0.0.1:" + downPort + ": connection refused"), err::toString);
         assertTrue(out.toString().contains("\n2,blindmatch://test/keyholder/keyholder-2,"
             + "blindmatch://test/platform/platform-a,1,2\n"), out::toString);
         // Platforms may not read the ledger.

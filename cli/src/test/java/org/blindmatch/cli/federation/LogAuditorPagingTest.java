@@ -145,7 +145,8 @@ class LogAuditorPagingTest {
     failFrom = 5L * PAGE;
     AuditException e = assertThrows(AuditException.class,
         () -> new LogAuditor(client).verify(new AuditState(), false));
-    assertEquals("cannot read the log: UNAVAILABLE: the store went away", e.getMessage());
+    assertEquals("cannot read the log: the server is unavailable (UNAVAILABLE: the store went "
+        + "away): check that it is running (`blindmatch health`) and retry", e.getMessage());
   }
 
   @Test

@@ -90,6 +90,11 @@ public final class TestFederation implements AutoCloseable {
    * share and public key of the ceremony written to {@code dir/epoch1}.
    */
   public KeyholderServer startKeyholder(Path dir, int i) throws Exception {
+    return startKeyholder(dir, i, 100_000);
+  }
+
+  /** As {@link #startKeyholder(Path, int)}, allowing each caller {@code quota} evaluations. */
+  public KeyholderServer startKeyholder(Path dir, int i, long quota) throws Exception {
     String name = "keyholder-" + i;
     if (!Files.exists(dir.resolve("pki/" + name + ".crt"))) {
       issue(Role.KEYHOLDER, name, List.of("localhost"), List.of("127.0.0.1"));
@@ -100,7 +105,7 @@ public final class TestFederation implements AutoCloseable {
         + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
         + "passphrase_file: passphrase.txt\n"
         + "share: epoch1/keyholder-" + i + ".epoch-1.share\n"
-        + "public_key: epoch1/oprf-public.epoch-1.json\nquota_per_identity: 100000\n");
+        + "public_key: epoch1/oprf-public.epoch-1.json\nquota_per_identity: " + quota + "\n");
     return KeyholderServer.start(KeyholderConfig.load(config, null));
   }
 
@@ -143,6 +148,11 @@ public final class TestFederation implements AutoCloseable {
         .setKeyMode(b.getKeyMode()).setScopeDigest(b.getScopeDigest()).setKeyId(b.getKeyId())
         .addAllTiers(b.getTiersList()).setRecordCount(records)
         .setMerkleRoot(ByteString.copyFrom(root)).build();
+  }
+
+  /** The federation CA's certificate and key, for tests that issue odd certificates. */
+  public FederationCa ca() {
+    return ca;
   }
 
   public void issue(Role role, String name, List<String> dns, List<String> ips)

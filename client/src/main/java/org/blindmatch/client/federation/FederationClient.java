@@ -32,7 +32,8 @@ import org.blindmatch.core.transport.TlsMaterial;
 /**
  * A node's authenticated connection to the clearinghouse: mutual TLS 1.3 with its
  * federation certificate, its node signing key, and typed stubs. Every call carries a
- * deadline. Thread-safe; close it when done.
+ * deadline; a failed call's status description is one line naming the cause and what to do
+ * ({@link CallFailures}). Thread-safe; close it when done.
  */
 public final class FederationClient implements AutoCloseable {
   /** Header carrying the asserted identity in plaintext loopback development mode. */
@@ -101,6 +102,8 @@ public final class FederationClient implements AutoCloseable {
         builder.sslContext(MutualTls.clientContext(tls))
             .intercept(new ServerIdentityCheck(identity.federation()));
       }
+      // Last, so that it sees the statuses ServerIdentityCheck sets.
+      builder.intercept(CallFailures.interceptor("the clearinghouse"));
       return new FederationClient(builder.build(), identity, signer, pins, notices);
     } catch (KeysetException | PkiException e) {
       throw new FederationException(e.getMessage(), e);
@@ -209,10 +212,12 @@ public final class FederationClient implements AutoCloseable {
             .setPublicKeyset(signer.publicKeysetJson()).build());
   }
 
-  /** A human sentence for a failed call: the status code and the server's description. */
+  /**
+   * One line for a failed call, naming the cause and what to do (see {@link CallFailures}):
+   * calls of a client from {@link #connect} name the clearinghouse and its address.
+   */
   public static String describe(StatusRuntimeException e) {
-    String d = e.getStatus().getDescription();
-    return e.getStatus().getCode() + (d == null ? "" : ": " + d);
+    return CallFailures.describe(e);
   }
 
   @Override

@@ -86,7 +86,7 @@ public final class ServerIdentityCheck implements ClientInterceptor {
 
           @Override
           public void onClose(Status status, Metadata trailers) {
-            if (status.getCode() != Status.Code.UNAVAILABLE) {
+            if (fromServer(status)) {
               checkOnce(); // a trailers-only response never passed onHeaders
             }
             if (problem != null) {
@@ -97,6 +97,19 @@ public final class ServerIdentityCheck implements ClientInterceptor {
           }
         }, headers);
       }
+    };
+  }
+
+  /**
+   * Whether a closing status may have come from the server, so that its identity matters:
+   * not when the connection failed (UNAVAILABLE) or this side ended the call (its deadline,
+   * a cancel), where there may be no TLS session to check and "no TLS session" would hide the
+   * real cause.
+   */
+  private static boolean fromServer(Status status) {
+    return switch (status.getCode()) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> false;
+      default -> true;
     };
   }
 

@@ -1,5 +1,6 @@
 package org.blindmatch.client.oprf;
 
+import org.blindmatch.client.federation.CallFailures;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.client.federation.NodeProfile;
@@ -78,6 +79,7 @@ public final class KeyholderCounts {
               seen.set(id);
               return null;
             }, "keyholder"))
+            .intercept(CallFailures.interceptor("the keyholder"))
             .build();
       } catch (PkiException e) {
         throw new FederationException("cannot set up TLS: " + e.getMessage(), e);

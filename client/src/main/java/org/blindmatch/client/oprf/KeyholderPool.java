@@ -1,5 +1,6 @@
 package org.blindmatch.client.oprf;
 
+import org.blindmatch.client.federation.CallFailures;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.client.federation.NodeProfile;
@@ -176,6 +177,7 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
             .sslContext(MutualTls.clientContext(tls))
             .intercept(new ServerIdentityCheck(id -> pinOrRefuse(id, identity, key),
                 "keyholder"))
+            .intercept(CallFailures.interceptor("the keyholder"))
             .build();
         channels.add(channel);
         seen.put(address, identity);

@@ -136,7 +136,7 @@ public final class Submitter {
     } catch (TokenFileException e) {
       throw new SubmissionException(e.getMessage());
     } catch (StatusRuntimeException e) {
-      throw new SubmissionException("the clearinghouse refused submission " + submissionId + ": "
+      throw new SubmissionException("submission " + submissionId + " failed: "
           + FederationClient.describe(e));
     } catch (GeneralSecurityException e) {
       throw new SubmissionException("cannot sign the commitment: " + e.getMessage());

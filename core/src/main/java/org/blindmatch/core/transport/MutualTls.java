@@ -11,7 +11,9 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.util.Base64;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.blindmatch.crypto.pki.PkiException;
 
 /**
@@ -22,6 +24,10 @@ import org.blindmatch.crypto.pki.PkiException;
  * IP address it dialled (gRPC's default endpoint identification). Who may call what is not
  * decided here but by the server's identity and authorization interceptors
  * ({@code org.blindmatch.server.security}).
+ *
+ * <p>A refused peer certificate is sent as the TLS alert that names the reason
+ * ({@code unknown_ca}, {@code certificate_expired}, {@code unsupported_certificate},
+ * {@code bad_certificate}), never {@code internal_error}; see {@link FederationTrustManager}.
  *
  * <p>Key and trust managers are built from the in-memory {@link TlsMaterial}; no key is
  * written anywhere. Stateless and thread-safe; the returned contexts are thread-safe and
@@ -89,14 +95,20 @@ public final class MutualTls {
     return kmf;
   }
 
-  private static TrustManagerFactory trustManagers(TlsMaterial material)
+  /** PKIX anchored at the federation CA only, behind the checks that name each refusal. */
+  private static FederationTrustManager trustManagers(TlsMaterial material)
       throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setCertificateEntry("federation-ca", material.caCertificate());
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     tmf.init(store);
-    return tmf;
+    for (TrustManager tm : tmf.getTrustManagers()) {
+      if (tm instanceof X509ExtendedTrustManager x) {
+        return new FederationTrustManager(x, material.caCertificate());
+      }
+    }
+    throw new GeneralSecurityException("the PKIX trust manager factory made no X.509 manager");
   }
 
   private static char[] randomPassword() {

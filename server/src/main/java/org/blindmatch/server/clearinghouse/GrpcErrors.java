@@ -3,12 +3,16 @@ package org.blindmatch.server.clearinghouse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import org.blindmatch.core.transport.ErrorDetails;
 import org.blindmatch.server.store.StoreException;
 
 /**
  * The one place where clearinghouse errors become gRPC statuses: a
  * {@link ClearinghouseException} by its code, a {@link StoreException} by its kind, each with
- * the exception's message as the description. The service adapters use nothing else.
+ * the exception's message as the description and a {@code google.rpc.ErrorInfo} whose reason
+ * is the code's name (or {@code STORE_} and the kind's name; PROTOCOL.md §10). The service
+ * adapters use nothing else.
  */
 final class GrpcErrors {
   private GrpcErrors() {}
@@ -35,10 +39,12 @@ final class GrpcErrors {
   /** The status of a domain or store error; anything else is a bug and reported INTERNAL. */
   static StatusRuntimeException toStatus(Exception e) {
     if (e instanceof ClearinghouseException c) {
-      return status(c.code()).withDescription(c.getMessage()).asRuntimeException();
+      return ErrorDetails.error(status(c.code()).withDescription(c.getMessage()),
+          c.code().name(), Map.of());
     }
     if (e instanceof StoreException s) {
-      return status(s.kind()).withDescription(s.getMessage()).asRuntimeException();
+      return ErrorDetails.error(status(s.kind()).withDescription(s.getMessage()),
+          "STORE_" + s.kind().name(), Map.of());
     }
     return Status.INTERNAL.withDescription("unexpected " + e.getClass().getSimpleName())
         .asRuntimeException();

@@ -2,12 +2,16 @@ package org.blindmatch.server.keyholder;
 
 import org.blindmatch.core.limits.Limits;
 import com.google.protobuf.ByteString;
+import com.google.rpc.QuotaFailure;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.blindmatch.core.transport.ErrorDetails;
 import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.blindmatch.crypto.oprf.BlindEvaluation;
 import org.blindmatch.crypto.oprf.Element;
 import org.blindmatch.crypto.oprf.OprfException;
@@ -76,10 +80,7 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
       remaining = ledger.reserve(caller, share.epoch(), n, quota);
     } catch (EvaluationLedger.QuotaExceededException e) {
       metrics.rateLimited(share.epoch());
-      response.onError(Status.RESOURCE_EXHAUSTED.withDescription("evaluation quota of epoch "
-          + Integer.toUnsignedString(share.epoch()) + " exceeded: " + e.remaining + " of "
-          + quota + " remain, "
-          + n + " asked").asRuntimeException());
+      response.onError(quotaExceeded(caller, share.epoch(), e.remaining, quota, n));
       return;
     } catch (SQLException e) {
       response.onError(Status.INTERNAL.withDescription("ledger unavailable")
@@ -127,5 +128,27 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
       response.onError(Status.INTERNAL.withDescription("ledger unavailable")
           .asRuntimeException());
     }
+  }
+
+  /**
+   * RESOURCE_EXHAUSTED with the numbers as {@code google.rpc} details (PROTOCOL.md §10): an
+   * {@code ErrorInfo} (reason {@code QUOTA_EXCEEDED}; metadata epoch, quota, remaining,
+   * requested) and a {@code QuotaFailure} naming the caller and epoch, so that a client in any
+   * language can read them without parsing the description.
+   */
+  static StatusRuntimeException quotaExceeded(String caller, int epoch, long remaining,
+      long quota, long requested) {
+    String e = Integer.toUnsignedString(epoch);
+    String description = "evaluation quota of epoch " + e + " exceeded: " + remaining
+        + " of " + quota + " remain, " + requested + " asked";
+    QuotaFailure failure = QuotaFailure.newBuilder()
+        .addViolations(QuotaFailure.Violation.newBuilder()
+            .setSubject(caller + " epoch " + e)
+            .setDescription(description))
+        .build();
+    return ErrorDetails.error(Status.RESOURCE_EXHAUSTED.withDescription(description),
+        ErrorDetails.REASON_QUOTA_EXCEEDED, Map.of("epoch", e,
+            "quota", Long.toString(quota), "remaining", Long.toString(remaining),
+            "requested", Long.toString(requested)), failure);
   }
 }

@@ -36,8 +36,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
     } catch (IOException e) {
-      throw new IOException("cannot listen on metrics_listen " + host + ":" + port + ": "
-          + e.getMessage(), e);
+      throw org.blindmatch.core.transport.ListenFailure.of("metrics_listen", host, port, e);
     }
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "blindmatch-metrics");

@@ -1,5 +1,6 @@
 package org.blindmatch.server.rpc;
 
+import org.blindmatch.core.transport.ListenFailure;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -38,8 +39,7 @@ public final class HealthEndpoint implements AutoCloseable {
     try {
       server.start();
     } catch (IOException e) {
-      throw new IOException("cannot listen on health_listen " + host + ":" + port + ": "
-          + e.getMessage(), e);
+      throw ListenFailure.of("health_listen", host, port, e);
     }
     return new HealthEndpoint(server);
   }

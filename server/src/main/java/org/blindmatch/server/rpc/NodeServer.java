@@ -1,5 +1,6 @@
 package org.blindmatch.server.rpc;
 
+import org.blindmatch.core.transport.ListenFailure;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -234,8 +235,7 @@ public final class NodeServer implements AutoCloseable {
       try {
         server.start();
       } catch (IOException e) {
-        throw new IOException("cannot listen on " + address.getHostString() + ":"
-            + address.getPort() + ": " + e.getMessage(), e);
+        throw ListenFailure.of("listen", address.getHostString(), address.getPort(), e);
       }
       Closer listeners = new Closer();
       listeners.register(server::shutdownNow);
