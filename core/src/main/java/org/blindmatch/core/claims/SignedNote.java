@@ -145,8 +145,12 @@ public record SignedNote(String text, List<Signature> signatures) {
     return new Signature(name, ByteBuffer.wrap(raw, 0, 4).getInt(), sig);
   }
 
-  /** Key names are non-empty, without Unicode spaces or {@code +}. */
-  static void checkName(String name, String where) throws ClaimVerificationException {
+  /**
+   * Checks a key name: non-empty, without Unicode spaces or {@code +}.
+   *
+   * @throws ClaimVerificationException naming {@code where} otherwise
+   */
+  public static void checkName(String name, String where) throws ClaimVerificationException {
     if (name.isEmpty()) {
       throw malformed(where + ": the key name is empty");
     }
