@@ -77,6 +77,10 @@ final class AuditCommand {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--min needs --witnesses");
       }
+      if (min < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--min " + min + ": at least 1 cosignature must be required");
+      }
       WitnessPolicy policy = witnesses == null ? null : WitnessPolicy.load(witnesses, min);
       AuditState kept = AuditState.load(state);
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
