@@ -73,15 +73,7 @@ final class AuditCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (witnesses == null && spec.commandLine().getParseResult().hasMatchedOption("--min")) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--min needs --witnesses");
-      }
-      if (min < 1) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--min " + min + ": at least 1 cosignature must be required");
-      }
-      WitnessPolicy policy = witnesses == null ? null : WitnessPolicy.load(witnesses, min);
+      WitnessPolicy policy = witnessPolicy(spec, witnesses, min);
       AuditState kept = AuditState.load(state);
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
           spec.commandLine().getErr()::println)) {
@@ -128,6 +120,20 @@ final class AuditCommand {
       }
       return 0;
     }
+  }
+
+  /** The {@code --witnesses FILE --min N} policy, or null without {@code --witnesses}. */
+  static WitnessPolicy witnessPolicy(CommandSpec spec, Path witnesses, int min)
+      throws InputException {
+    if (witnesses == null && spec.commandLine().getParseResult().hasMatchedOption("--min")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--min needs --witnesses");
+    }
+    if (min < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--min " + min + ": at least 1 cosignature must be required");
+    }
+    return witnesses == null ? null : WitnessPolicy.load(witnesses, min);
   }
 
   @Command(name = "witness", mixinStandardHelpOptions = true,
@@ -201,8 +207,18 @@ final class AuditCommand {
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
     @picocli.CommandLine.Parameters(paramLabel = "RECEIPT") Path receipt;
 
+    @Option(names = "--witnesses", paramLabel = "FILE",
+        description = "Witness keys, one a line: the current head the receipt is proved "
+            + "against must carry cosignatures of at least --min of them.")
+    Path witnesses;
+
+    @Option(names = "--min", paramLabel = "N", defaultValue = "1",
+        description = "Cosignatures required with --witnesses (default ${DEFAULT-VALUE}).")
+    int min;
+
     @Override
     public Integer call() throws Exception {
+      WitnessPolicy policy = witnessPolicy(spec, witnesses, min);
       Path position = Path.of(receipt + ".logpos");
       org.blindmatch.proto.v1.Receipt r;
       org.blindmatch.proto.v1.LogPosition p;
@@ -221,10 +237,15 @@ final class AuditCommand {
               spec.commandLine().getErr()::println)) {
         org.blindmatch.client.audit.ReceiptCheck.Result res =
             org.blindmatch.client.audit.ReceiptCheck.check(c, r, p);
+        List<Checkpoints.Cosignature> cosigned =
+            policy == null ? List.of() : policy.require(c, res.currentHead());
         spec.commandLine().getOut().println("receipt is entry " + res.index()
             + " of the log; included in the current signed tree head of size "
             + res.currentHead().getTreeSize() + " (received with size "
-            + res.savedHead().getTreeSize() + ")");
+            + res.savedHead().getTreeSize() + ")"
+            + (policy == null ? "" : ", which " + cosigned.size() + " of the "
+                + policy.witnesses().size() + " listed witnesses cosigned (" + policy.min()
+                + " required)"));
       }
       return 0;
     }

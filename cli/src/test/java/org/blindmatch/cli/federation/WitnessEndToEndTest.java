@@ -119,6 +119,16 @@ class WitnessEndToEndTest {
     ok("audit", "verify", "--profile", auditor, "--state", state.toString(),
         "--witnesses", list.toString(), "--min", "1");
 
+    // A member proves its receipt against a head the witnesses cosigned.
+    String receipt = fed.dir.resolve("a.bmt.receipt").toString();
+    String proved = ok("audit", "check-receipt", "--profile", parties.platform().toString(),
+        receipt, "--witnesses", list.toString(), "--min", "1");
+    assertTrue(proved.contains("which 1 of the 2 listed witnesses cosigned (1 required)"),
+        proved);
+    String short2 = fail("audit", "check-receipt", "--profile", parties.platform().toString(),
+        receipt, "--witnesses", list.toString(), "--min", "2");
+    assertTrue(short2.contains("carries 1 valid cosignature"), short2);
+
     // Usage and input errors.
     assertEquals("2", run("audit", "verify", "--profile", auditor, "--state",
         state.toString(), "--min", "1")[0]);
