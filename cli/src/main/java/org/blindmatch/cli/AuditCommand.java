@@ -6,7 +6,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import java.time.Clock;
+import java.util.List;
 import org.blindmatch.client.audit.AuditState;
+import org.blindmatch.client.audit.Witness;
+import org.blindmatch.client.audit.WitnessPolicy;
+import org.blindmatch.core.claims.Checkpoints;
+import org.blindmatch.core.claims.VerifierKey;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.audit.LogAuditor;
 import org.blindmatch.client.federation.NodeProfile;
@@ -20,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code blindmatch audit verify}: an auditor's check of the transparency log. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Auditor checks of the clearinghouse's transparency log.",
-    subcommands = {AuditCommand.Verify.class, AuditCommand.CheckReceipt.class})
+    subcommands = {AuditCommand.Verify.class, AuditCommand.CheckReceipt.class,
+        AuditCommand.WitnessCmd.class})
 final class AuditCommand {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -54,8 +61,19 @@ final class AuditCommand {
         + "logged receipts) and compare every result digest and count with the transcript.")
     boolean replay;
 
+    @Option(names = "--witnesses", paramLabel = "FILE",
+        description = "Witness keys (C2SP vkeys as 'audit witness --init' prints them), one a "
+            + "line. The verified head is accepted only if its checkpoint carries valid "
+            + "cosignatures of at least --min of them; otherwise exit 1 and the state is kept.")
+    Path witnesses;
+
+    @Option(names = "--min", paramLabel = "N", defaultValue = "1",
+        description = "Cosignatures required with --witnesses (default ${DEFAULT-VALUE}).")
+    int min;
+
     @Override
     public Integer call() throws Exception {
+      WitnessPolicy policy = witnessPolicy(spec, witnesses, min);
       AuditState kept = AuditState.load(state);
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
           spec.commandLine().getErr()::println)) {
@@ -70,6 +88,8 @@ final class AuditCommand {
           c.expectLogKey(fp);
         }
         LogAuditor.Report r = new LogAuditor(c).verify(kept, replay);
+        List<Checkpoints.Cosignature> cosigned =
+            policy == null ? List.of() : policy.require(c, r.treeHead());
         r.state().save(state);
         PrintWriter w = spec.commandLine().getOut();
         w.println("tree head    size " + r.treeHead().getTreeSize() + ", root "
@@ -88,11 +108,93 @@ final class AuditCommand {
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
         }
+        if (policy != null) {
+          w.println("witnesses    " + cosigned.size() + " of " + policy.witnesses().size()
+              + " listed cosigned this head (" + policy.min() + " required): "
+              + String.join(", ", cosigned.stream().map(x -> x.witness().name()
+                  + " at " + Instant.ofEpochSecond(x.time())).toList()));
+        }
         w.println("log key      " + org.blindmatch.client.federation.KeyPins.format(
             r.state().logKey()) + " (every signature above; pinned)");
         w.println("state        " + state);
       }
       return 0;
+    }
+  }
+
+  /** The {@code --witnesses FILE --min N} policy, or null without {@code --witnesses}. */
+  static WitnessPolicy witnessPolicy(CommandSpec spec, Path witnesses, int min)
+      throws InputException {
+    if (witnesses == null && spec.commandLine().getParseResult().hasMatchedOption("--min")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--min needs --witnesses");
+    }
+    if (min < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--min " + min + ": at least 1 cosignature must be required");
+    }
+    return witnesses == null ? null : WitnessPolicy.load(witnesses, min);
+  }
+
+  @Command(name = "witness", mixinStandardHelpOptions = true,
+      description = {"Act as a witness of the clearinghouse's log (C2SP tlog-cosignature). "
+          + "With --init, create the witness in --state: an Ed25519 cosigning key encrypted "
+          + "under the profile's passphrase, and print its verifier key for the parties that "
+          + "will require this witness. Without it, fetch the current signed tree head and "
+          + "its checkpoint, check the checkpoint extends the one this witness last cosigned "
+          + "(consistency proof; never two roots of one size), cosign it and hand the "
+          + "cosignature to the clearinghouse, which serves it with the checkpoint."})
+  static final class WitnessCmd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+
+    @Option(names = "--state", required = true, paramLabel = "DIR",
+        description = "The witness's key and last cosigned checkpoint.")
+    Path state;
+
+    @Option(names = "--init", description = "Create the witness (never replaces one).")
+    boolean init;
+
+    @Option(names = "--name", paramLabel = "NAME",
+        description = "With --init: the witness's key name, a schema-less URL such as "
+            + "auditor.example/witness (no spaces, no '+').")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      if (init != (name != null)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            init ? "--init needs --name" : "--name is only for --init");
+      }
+      NodeProfile p = NodeProfile.load(profile);
+      char[] passphrase = p.passphrase();
+      PrintWriter w = spec.commandLine().getOut();
+      try {
+        if (init) {
+          VerifierKey key = Witness.init(state, name, passphrase);
+          w.println("witness      " + name + " created in " + state);
+          w.println("verifier key " + key.format());
+          w.println("             (give this line to every party that should require this "
+              + "witness: their --witnesses file)");
+          return 0;
+        }
+        try (FederationClient c = FederationClient.connect(p,
+            spec.commandLine().getErr()::println)) {
+          Witness.Result r = Witness.run(c, state, passphrase, Clock.systemUTC());
+          w.println("checkpoint   " + r.cosigned().origin() + " size " + r.cosigned().size()
+              + ", root " + r.cosigned().rootHex() + " (log signature verified)");
+          w.println(r.previous() == null
+              ? "consistency  first cosignature of this witness, nothing kept to compare"
+              : "consistency  verified from the last cosigned size " + r.previous().size());
+          w.println("cosigned     as " + r.witness().name() + "; the clearinghouse now holds "
+              + r.held() + " witness cosignature" + (r.held() == 1 ? "" : "s")
+              + " for this checkpoint");
+          w.println("state        " + state);
+        }
+        return 0;
+      } finally {
+        java.util.Arrays.fill(passphrase, '\0');
+      }
     }
   }
 
@@ -105,8 +207,18 @@ final class AuditCommand {
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
     @picocli.CommandLine.Parameters(paramLabel = "RECEIPT") Path receipt;
 
+    @Option(names = "--witnesses", paramLabel = "FILE",
+        description = "Witness keys, one a line: the current head the receipt is proved "
+            + "against must carry cosignatures of at least --min of them.")
+    Path witnesses;
+
+    @Option(names = "--min", paramLabel = "N", defaultValue = "1",
+        description = "Cosignatures required with --witnesses (default ${DEFAULT-VALUE}).")
+    int min;
+
     @Override
     public Integer call() throws Exception {
+      WitnessPolicy policy = witnessPolicy(spec, witnesses, min);
       Path position = Path.of(receipt + ".logpos");
       org.blindmatch.proto.v1.Receipt r;
       org.blindmatch.proto.v1.LogPosition p;
@@ -125,10 +237,15 @@ final class AuditCommand {
               spec.commandLine().getErr()::println)) {
         org.blindmatch.client.audit.ReceiptCheck.Result res =
             org.blindmatch.client.audit.ReceiptCheck.check(c, r, p);
+        List<Checkpoints.Cosignature> cosigned =
+            policy == null ? List.of() : policy.require(c, res.currentHead());
         spec.commandLine().getOut().println("receipt is entry " + res.index()
             + " of the log; included in the current signed tree head of size "
             + res.currentHead().getTreeSize() + " (received with size "
-            + res.savedHead().getTreeSize() + ")");
+            + res.savedHead().getTreeSize() + ")"
+            + (policy == null ? "" : ", which " + cosigned.size() + " of the "
+                + policy.witnesses().size() + " listed witnesses cosigned (" + policy.min()
+                + " required)"));
       }
       return 0;
     }

@@ -47,6 +47,9 @@ final class AccessPolicy {
             Role.AUDITOR, Role.CLEARINGHOUSE)
         .allow(AuditServiceGrpc.getGetSubmissionRecordsMethod().getFullMethodName(),
             Role.AUDITOR)
+        .allow(AuditServiceGrpc.getGetCheckpointMethod().getFullMethodName(),
+            Role.AUDITOR, Role.CLEARINGHOUSE, Role.PLATFORM, Role.NGO)
+        .allow(AuditServiceGrpc.getAddCosignatureMethod().getFullMethodName(), Role.AUDITOR)
         .allow(HealthGrpc.getCheckMethod().getFullMethodName(), all)
         .allow(HealthGrpc.getWatchMethod().getFullMethodName(), all)
         .allow(ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(), all)

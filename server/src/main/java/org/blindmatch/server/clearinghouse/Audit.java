@@ -12,6 +12,13 @@ import org.blindmatch.proto.v1.InclusionProof;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.server.clearinghouse.ClearinghouseException.Code;
 import org.blindmatch.server.log.TransparencyLog;
+import org.blindmatch.server.log.WitnessCosignatures;
+import org.blindmatch.core.claims.Checkpoints;
+import org.blindmatch.core.claims.ClaimVerificationException;
+import org.blindmatch.core.claims.SignedNote;
+import org.blindmatch.core.claims.VerifierKey;
+import org.blindmatch.proto.v1.CheckpointNote;
+import java.util.OptionalLong;
 import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoredSubmission;
 import org.blindmatch.server.store.SubmissionStore;
@@ -27,10 +34,80 @@ import org.blindmatch.server.store.SubmissionStore;
 final class Audit {
   private final TransparencyLog log;
   private final SubmissionStore store;
+  private final WitnessCosignatures cosignatures = new WitnessCosignatures();
 
   Audit(Clearinghouse ch) {
     this.log = ch.log();
     this.store = ch.submissions();
+  }
+
+  /**
+   * The C2SP checkpoint of {@code size} (the current size if empty) with the witness
+   * cosignatures held for it.
+   *
+   * @throws ClearinghouseException {@code FAILED_PRECONDITION} if the log signs no
+   *     checkpoints; {@code OUT_OF_RANGE} beyond the tree; {@code INTERNAL} if signing fails
+   */
+  CheckpointNote checkpoint(OptionalLong size) throws ClearinghouseException {
+    SignedNote note = signedCheckpoint(size.isPresent() ? size.getAsLong() : log.size());
+    return CheckpointNote.newBuilder().setNote(
+        note.with(cosignatures.of(sizeOf(note))).format()).build();
+  }
+
+  /**
+   * Keeps a witness's cosignature of the checkpoint of {@code size} once it verifies over
+   * this log's own checkpoint of that size under {@code witnessKey}.
+   *
+   * @return how many witnesses have now cosigned that checkpoint
+   * @throws ClearinghouseException {@code INVALID_ARGUMENT} if the key or line is malformed,
+   *     or the cosignature is not by that key over that checkpoint; others as
+   *     {@link #checkpoint}
+   */
+  int addCosignature(long size, String witnessKey, String line)
+      throws ClearinghouseException {
+    SignedNote note = signedCheckpoint(size);
+    VerifierKey witness;
+    SignedNote cosigned;
+    try {
+      witness = VerifierKey.parse(witnessKey, VerifierKey.Type.COSIGNATURE_V1);
+      cosigned = SignedNote.parse(note.text() + "\n" + line);
+    } catch (ClaimVerificationException e) {
+      throw ClearinghouseException.invalid("witness_key/cosignature: " + e.getMessage());
+    }
+    if (cosigned.signatures().size() != 1 || !witness.signed(cosigned.signatures().get(0))) {
+      throw ClearinghouseException.invalid("the cosignature line is not one signature of "
+          + witness.name() + " with its key id");
+    }
+    try {
+      if (Checkpoints.cosignatures(cosigned, List.of(witness)).size() != 1) {
+        throw new IllegalStateException("a matching line verified to no cosignature");
+      }
+    } catch (ClaimVerificationException e) {
+      throw ClearinghouseException.invalid(e.getMessage() + " of size " + size);
+    }
+    return cosignatures.add(size, witness.format(), cosigned.signatures().get(0));
+  }
+
+  private SignedNote signedCheckpoint(long size) throws ClearinghouseException {
+    if (!log.signsCheckpoints()) {
+      throw ClearinghouseException.failedPrecondition("this clearinghouse signs no "
+          + "checkpoints");
+    }
+    if (size < 0) {
+      throw ClearinghouseException.invalid("tree_size exceeds 2^63 - 1");
+    }
+    requireWithinTree(size, "tree_size");
+    try {
+      return log.checkpoint(size);
+    } catch (GeneralSecurityException e) {
+      throw new ClearinghouseException(Code.INTERNAL, "cannot sign the checkpoint", e);
+    }
+  }
+
+  private static long sizeOf(SignedNote note) {
+    String text = note.text();
+    int first = text.indexOf('\n');
+    return Long.parseLong(text.substring(first + 1, text.indexOf('\n', first + 1)));
   }
 
   /** @throws ClearinghouseException {@code INTERNAL} if signing fails */

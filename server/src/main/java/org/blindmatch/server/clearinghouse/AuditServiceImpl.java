@@ -6,7 +6,12 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
+import java.util.OptionalLong;
+import org.blindmatch.proto.v1.AddCosignatureRequest;
+import org.blindmatch.proto.v1.AddCosignatureResponse;
 import org.blindmatch.proto.v1.AuditServiceGrpc;
+import org.blindmatch.proto.v1.CheckpointNote;
+import org.blindmatch.proto.v1.GetCheckpointRequest;
 import org.blindmatch.proto.v1.ConsistencyProof;
 import org.blindmatch.proto.v1.GetConsistencyProofRequest;
 import org.blindmatch.proto.v1.GetEntriesRequest;
@@ -57,6 +62,22 @@ final class AuditServiceImpl extends AuditServiceGrpc.AuditServiceImplBase {
   public void getEntries(GetEntriesRequest request,
       StreamObserver<GetEntriesResponse> response) {
     GrpcErrors.respond(response, () -> audit.entries(request.getStart(), request.getEnd()));
+  }
+
+  @Override
+  public void getCheckpoint(GetCheckpointRequest request,
+      StreamObserver<CheckpointNote> response) {
+    GrpcErrors.respond(response, () -> audit.checkpoint(request.hasTreeSize()
+        ? OptionalLong.of(request.getTreeSize()) : OptionalLong.empty()));
+  }
+
+  @Override
+  public void addCosignature(AddCosignatureRequest request,
+      StreamObserver<AddCosignatureResponse> response) {
+    GrpcErrors.respond(response, () -> AddCosignatureResponse.newBuilder()
+        .setCosignatures(audit.addCosignature(request.getTreeSize(), request.getWitnessKey(),
+            request.getCosignature()))
+        .build());
   }
 
   @Override

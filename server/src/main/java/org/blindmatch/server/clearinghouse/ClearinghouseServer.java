@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.keys.PassphraseFile;
+import org.blindmatch.crypto.keys.PassphraseKdf;
+import org.blindmatch.crypto.sign.NoteKey;
+import org.blindmatch.core.claims.Checkpoints;
+import java.nio.file.Files;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.crypto.pki.Role;
@@ -41,6 +45,8 @@ import org.blindmatch.server.store.StoreException;
  */
 public final class ClearinghouseServer implements AutoCloseable {
   private static final long READINESS_PERIOD_SECONDS = 5;
+  /** The checkpoint key's file in the data directory. */
+  public static final String CHECKPOINT_KEY_FILE = "checkpoint-key.json";
 
   private final NodeServer server;
   private final NodeIdentity identity;
@@ -106,6 +112,7 @@ public final class ClearinghouseServer implements AutoCloseable {
     char[] passphrase = readPassphrase(cfg);
     Scope scope;
     NodeSigner signer;
+    NoteKey checkpointKey;
     TlsMaterial tls = null;
     NodeIdentity identity;
     InetSocketAddress address;
@@ -121,6 +128,7 @@ public final class ClearinghouseServer implements AutoCloseable {
       } catch (KeysetException | GeneralSecurityException e) {
         throw new ConfigException("signing_keyset: " + e.getMessage());
       }
+      checkpointKey = checkpointKey(cfg.dataDir(), passphrase);
       if (cfg.insecureLoopback()) {
         try {
           address = LoopbackOnly.requireLoopback(cfg.host(), cfg.port());
@@ -156,7 +164,7 @@ public final class ClearinghouseServer implements AutoCloseable {
       } catch (StoreException e) {
         throw new ConfigException(cfg.store().configKey() + ": " + e.getMessage());
       }
-      Clearinghouse ch = open(cfg, identity, store, scope, oprfEpochs, signer);
+      Clearinghouse ch = open(cfg, identity, store, scope, oprfEpochs, signer, checkpointKey);
       ServerMetrics metrics = metrics(store, ch);
       NodeServer.Builder node = NodeServer.builder(address, cfg.federation())
           .authorization(AccessPolicy.clearinghouse())
@@ -205,11 +213,12 @@ public final class ClearinghouseServer implements AutoCloseable {
   /** Opens the log over {@code store}, checks it, and logs what start-up must log. */
   private static Clearinghouse open(ClearinghouseConfig cfg, NodeIdentity identity,
       SegmentSubmissionStore store, Scope scope,
-      Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs, NodeSigner signer)
-      throws ConfigException {
+      Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs, NodeSigner signer,
+      NoteKey checkpointKey) throws ConfigException {
     try {
-      TransparencyLog log =
-          TransparencyLog.open(store, signer, identity.uri().toString(), Clock.systemUTC());
+      TransparencyLog log = TransparencyLog.open(store, signer, checkpointKey,
+          Checkpoints.origin(identity.federation()), identity.uri().toString(),
+          Clock.systemUTC());
       Clearinghouse ch = new Clearinghouse(identity, store, store, store, store, scope,
           cfg.acceptedKeyIds(),
           oprfEpochs, cfg.kThreshold(), cfg.submissionTtl(), signer, Clock.systemUTC(), log);
@@ -226,6 +235,30 @@ public final class ClearinghouseServer implements AutoCloseable {
       return ch;
     } catch (StoreException e) {
       throw new ConfigException(cfg.store().configKey() + ": transparency log: "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * The Ed25519 key that signs the log's C2SP checkpoints (docs/PROTOCOL.md §11): read from
+   * {@value #CHECKPOINT_KEY_FILE} in the data directory, encrypted under the node passphrase,
+   * or created there on first start. Its vkey is named in every tree head, so members and
+   * witnesses learn it under the pinned log key.
+   */
+  static NoteKey checkpointKey(Path dataDir, char[] passphrase) throws ConfigException {
+    Path file = dataDir.resolve(CHECKPOINT_KEY_FILE);
+    try {
+      if (!Files.exists(file)) {
+        Files.createDirectories(dataDir);
+        EncryptedKeysetFile.write(file, NoteKey.generate(), NoteKey.CHECKPOINT_PURPOSE,
+            passphrase, PassphraseKdf.withRandomSalt(), false);
+      }
+      return NoteKey.of(EncryptedKeysetFile.read(file, NoteKey.CHECKPOINT_PURPOSE,
+          passphrase));
+    } catch (KeysetException | GeneralSecurityException e) {
+      throw new ConfigException("data_dir: checkpoint key: " + e.getMessage());
+    } catch (IOException e) {
+      throw new ConfigException("data_dir: " + file + ": cannot write the checkpoint key: "
           + e.getMessage());
     }
   }

@@ -1,7 +1,11 @@
 package org.blindmatch.server.log;
 
 import org.blindmatch.core.claims.ClaimVerificationException;
+import org.blindmatch.core.claims.Checkpoint;
+import org.blindmatch.core.claims.Checkpoints;
+import org.blindmatch.core.claims.SignedNote;
 import org.blindmatch.core.claims.TreeHeads;
+import org.blindmatch.crypto.sign.NoteKey;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
@@ -57,6 +61,10 @@ public final class TransparencyLog {
 
   private final LogStorage store;
   private final NodeSigner signer;
+  /** Signs C2SP checkpoints; null for a log that signs none. */
+  private final NoteKey checkpointKey;
+  /** The checkpoint origin line, or null. */
+  private final String origin;
   private final String clearinghouse;
   private final Clock clock;
   private final MerkleTree tree;
@@ -68,10 +76,13 @@ public final class TransparencyLog {
   /** Why appends are refused for good (another writer appended to the store), or null. */
   private volatile String broken;
 
-  private TransparencyLog(LogStorage store, NodeSigner signer, String clearinghouse,
-      Clock clock, MerkleTree tree, StreamingMerkleRoot frontier, SignedTreeHead head) {
+  private TransparencyLog(LogStorage store, NodeSigner signer, NoteKey checkpointKey,
+      String origin, String clearinghouse, Clock clock, MerkleTree tree,
+      StreamingMerkleRoot frontier, SignedTreeHead head) {
     this.store = store;
     this.signer = signer;
+    this.checkpointKey = checkpointKey;
+    this.origin = origin;
     this.clearinghouse = clearinghouse;
     this.clock = clock;
     this.tree = tree;
@@ -92,6 +103,19 @@ public final class TransparencyLog {
    */
   public static TransparencyLog open(LogStorage store, NodeSigner signer,
       String clearinghouse, Clock clock) throws StoreException {
+    return open(store, signer, null, null, clearinghouse, clock);
+  }
+
+  /**
+   * As {@link #open(LogStorage, NodeSigner, String, Clock)}, for a log that also signs C2SP
+   * checkpoints (docs/PROTOCOL.md §11) with {@code checkpointKey} under {@code origin}, and
+   * names that key in every tree head it signs.
+   */
+  public static TransparencyLog open(LogStorage store, NodeSigner signer, NoteKey checkpointKey,
+      String origin, String clearinghouse, Clock clock) throws StoreException {
+    if ((checkpointKey == null) != (origin == null)) {
+      throw new IllegalArgumentException("a checkpoint key needs an origin and vice versa");
+    }
     MerkleTree tree = new MerkleTree();
     StreamingMerkleRoot frontier = new StreamingMerkleRoot();
     long size = store.logSize();
@@ -109,7 +133,7 @@ public final class TransparencyLog {
     }
     SignedTreeHead head = checkSeal(store.logSeal(), signer, clearinghouse, tree);
     return new TransparencyLog(Objects.requireNonNull(store), Objects.requireNonNull(signer),
-        Objects.requireNonNull(clearinghouse), Objects.requireNonNull(clock), tree, frontier,
+        checkpointKey, origin, Objects.requireNonNull(clearinghouse), Objects.requireNonNull(clock), tree, frontier,
         head);
   }
 
@@ -201,15 +225,49 @@ public final class TransparencyLog {
 
   private SignedTreeHead sign(long size, byte[] root) {
     try {
-      return TreeHeads.sign(signer, TreeHead.newBuilder()
+      TreeHead.Builder head = TreeHead.newBuilder()
           .setTreeSize(size)
           .setRootHash(ByteString.copyFrom(root))
           .setTimestamp(clock.millis())
-          .setClearinghouse(clearinghouse)
-          .build());
+          .setClearinghouse(clearinghouse);
+      if (checkpointKey != null) {
+        head.setCheckpointKey(Checkpoints.logKey(origin, checkpointKey).format());
+      }
+      return TreeHeads.sign(signer, head.build());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign a tree head with the loaded key", e);
     }
+  }
+
+  /**
+   * The C2SP checkpoint of the tree at {@code size}, signed by the checkpoint key. Ed25519 is
+   * deterministic, so a size always gets the same note: the log never signs two roots of one
+   * size.
+   *
+   * @throws IllegalStateException if this log signs no checkpoints
+   * @throws IllegalArgumentException unless {@code 0 <= size <= size()}
+   */
+  public SignedNote checkpoint(long size) throws GeneralSecurityException {
+    if (checkpointKey == null) {
+      throw new IllegalStateException("this log signs no checkpoints");
+    }
+    byte[] root;
+    lock.readLock().lock();
+    try {
+      if (size < 0 || size > tree.size()) {
+        throw new IllegalArgumentException("size " + size + " is not within the tree (0 to "
+            + tree.size() + ")");
+      }
+      root = size == 0 ? MerkleHash.emptyRoot() : tree.root(size);
+    } finally {
+      lock.readLock().unlock();
+    }
+    return Checkpoints.sign(new Checkpoint(origin, size, root), checkpointKey);
+  }
+
+  /** Whether this log signs C2SP checkpoints. */
+  public boolean signsCheckpoints() {
+    return checkpointKey != null;
   }
 
   /** The number of entries. */

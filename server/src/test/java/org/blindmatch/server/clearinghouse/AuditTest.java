@@ -8,6 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.InputStream;
 import org.blindmatch.core.claims.TreeHeads;
+import java.util.List;
+import java.util.OptionalLong;
+import org.blindmatch.core.claims.Checkpoint;
+import org.blindmatch.core.claims.Checkpoints;
+import org.blindmatch.core.claims.SignedNote;
+import org.blindmatch.core.claims.VerifierKey;
+import org.blindmatch.crypto.sign.NoteKey;
+import org.blindmatch.proto.v1.TreeHead;
 import java.nio.file.Path;
 import org.blindmatch.server.clearinghouse.ClearinghouseException.Code;
 import org.blindmatch.server.store.StoreException;
@@ -17,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AuditTest {
+  private static final String ORIGIN = Checkpoints.origin(DomainFixture.CH.federation());
   @TempDir Path dir;
   private DomainFixture f;
   private Audit audit;
@@ -53,6 +62,52 @@ class AuditTest {
         () -> audit.entries(-1, 2)); // a uint64 above 2^63 - 1
     assertRefused(Code.OUT_OF_RANGE, "start " + (size + 1) + " is beyond",
         () -> audit.entries(size + 1, size + 2));
+  }
+
+  @Test
+  void servesCheckpointsUnderTheKeyTheHeadNames() throws Exception {
+    TreeHead head = TreeHeads.verify(f.signer.publicKeysetJson(), audit.signedTreeHead());
+    VerifierKey logKey = VerifierKey.parse(head.getCheckpointKey(), VerifierKey.Type.ED25519);
+    assertEquals(Checkpoints.logKey(ORIGIN, f.checkpointKey), logKey);
+    SignedNote note = SignedNote.parse(audit.checkpoint(OptionalLong.empty()).getNote());
+    Checkpoint cp = Checkpoints.verify(note, logKey, ORIGIN);
+    assertEquals(head.getTreeSize(), cp.size());
+    assertArrayEquals(head.getRootHash().toByteArray(), cp.rootHash());
+    Checkpoint first = Checkpoints.verify(SignedNote.parse(
+        audit.checkpoint(OptionalLong.of(1)).getNote()), logKey, ORIGIN);
+    assertEquals(1, first.size());
+    // Deterministic: one size, one note.
+    assertEquals(audit.checkpoint(OptionalLong.of(1)).getNote(),
+        audit.checkpoint(OptionalLong.of(1)).getNote());
+    assertRefused(Code.OUT_OF_RANGE, "beyond the current tree size",
+        () -> audit.checkpoint(OptionalLong.of(head.getTreeSize() + 1)));
+  }
+
+  @Test
+  void keepsOnlyCosignaturesThatVerifyOverItsOwnCheckpoint() throws Exception {
+    long size = f.ch.log().size();
+    NoteKey w = NoteKey.of(NoteKey.generate());
+    VerifierKey wKey = Checkpoints.witnessKey("auditor.example/w", w);
+    SignedNote note = SignedNote.parse(audit.checkpoint(OptionalLong.of(size)).getNote());
+    String line = Checkpoints.cosign(note, wKey.name(), w, 1000).line();
+    assertEquals(1, audit.addCosignature(size, wKey.format(), line));
+    assertEquals(1, audit.addCosignature(size, wKey.format(), line)); // one per witness
+    SignedNote served = SignedNote.parse(audit.checkpoint(OptionalLong.empty()).getNote());
+    assertEquals(1, Checkpoints.cosignatures(served, List.of(wKey)).size());
+
+    // Replayed onto another size, claimed by another key, malformed, not a cosigner key.
+    assertRefused(Code.INVALID_ARGUMENT, "does not verify over this checkpoint",
+        () -> audit.addCosignature(size - 1, wKey.format(), line));
+    NoteKey other = NoteKey.of(NoteKey.generate());
+    VerifierKey impostor = Checkpoints.witnessKey("auditor.example/w", other);
+    assertRefused(Code.INVALID_ARGUMENT, "not one signature of auditor.example/w",
+        () -> audit.addCosignature(size, impostor.format(), line));
+    assertRefused(Code.INVALID_ARGUMENT, "malformed signed note",
+        () -> audit.addCosignature(size, wKey.format(), "garbage\n"));
+    assertRefused(Code.INVALID_ARGUMENT, "cosigner key (type 0x04)", () -> audit.addCosignature(
+        size, Checkpoints.logKey(ORIGIN, f.checkpointKey).format(), line));
+    assertRefused(Code.OUT_OF_RANGE, "beyond",
+        () -> audit.addCosignature(size + 1, wKey.format(), line));
   }
 
   @Test

@@ -11,7 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.blindmatch.core.claims.Checkpoints;
 import org.blindmatch.core.claims.Commitments;
+import org.blindmatch.crypto.sign.NoteKey;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.scope.Scope;
@@ -45,6 +47,7 @@ final class DomainFixture implements AutoCloseable {
 
   final SegmentSubmissionStore store;
   final NodeSigner signer = newSigner();
+  final NoteKey checkpointKey = newNoteKey();
   final Scope scope = new Scope("test-scope", List.of(
       new Tier("ip+hour", new BucketWidth(3600), 32, 64, 0, 744, 65536),
       new Tier("ip-only", BucketWidth.NONE, 24, 48, 0, 744, 65536)));
@@ -55,10 +58,19 @@ final class DomainFixture implements AutoCloseable {
   DomainFixture(Path dir) throws StoreException {
     store = SegmentSubmissionStore.open(dir, MetadataLocation.embedded());
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    TransparencyLog log = TransparencyLog.open(store, signer, CH.uri().toString(), clock);
+    TransparencyLog log = TransparencyLog.open(store, signer, checkpointKey,
+        Checkpoints.origin(CH.federation()), CH.uri().toString(), clock);
     ch = new Clearinghouse(CH, store, store, store, store, scope, List.of(KEY_ID), Map.of(), 1,
         Duration.ofDays(1), signer, clock, log);
     submissions = new Submissions(ch, metrics);
+  }
+
+  static NoteKey newNoteKey() {
+    try {
+      return NoteKey.of(NoteKey.generate());
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static NodeSigner newSigner() {
