@@ -20,6 +20,7 @@ import org.blindmatch.client.tokenize.ReportTokenizer;
 import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.tokenize.TokenKeying;
 import org.blindmatch.client.tokenize.TokenizeRequest;
+import org.blindmatch.client.tokenize.TierCoverage;
 import org.blindmatch.client.tokenize.TokenizeSummary;
 import org.blindmatch.client.tokenize.WatchlistTokenizer;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
@@ -234,9 +235,15 @@ final class TokenizeCommand implements Callable<Integer> {
     for (String m : s.badRowMessages()) {
       err.println("skipped " + m);
     }
-    if (s.badRows() > s.badRowMessages().size()) {
-      err.println("skipped " + (s.badRows() - s.badRowMessages().size())
-          + " more malformed rows (counts below)");
+    if (s.noted() > s.badRowMessages().size()) {
+      err.println("skipped " + (s.noted() - s.badRowMessages().size())
+          + " more rows or tier expansions (counts below)");
+    }
+    for (TierCoverage t : s.tierCoverage()) {
+      if (t.labelsWithoutToken() > 0) {
+        err.println("warning: tier " + t.tier() + ": " + t.labelsWithoutToken()
+            + " label(s) got no token in this tier and cannot match in it: " + t.namedText());
+      }
     }
     w.println("input        " + inputFile + " (" + h.role().name().toLowerCase(Locale.ROOT)
         + ", timestamps " + (s.timeFormat() == null ? "-" : s.timeFormat().cliName()) + ")");
@@ -253,6 +260,7 @@ final class TokenizeCommand implements Callable<Integer> {
     for (Map.Entry<String, Long> e : s.skips().entrySet()) {
       w.printf("  %-22s %d%n", e.getKey(), e.getValue());
     }
+    TierCoverage.summaryLines(s.tierCoverage()).forEach(w::println);
     w.println("tokens       " + h.records());
     for (TokenFileHeader.TierCount t : h.tiers()) {
       w.printf("  tier %-17s %d%n", s.tierNames().get(t.tierNumber()), t.tokens());
