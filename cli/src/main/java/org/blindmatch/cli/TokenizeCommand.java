@@ -294,8 +294,9 @@ final class TokenizeCommand implements Callable<Integer> {
     }
     for (TierCoverage t : s.tierCoverage()) {
       if (t.labelsWithoutToken() > 0) {
+        // Labels are named on stdout only (the summary is the owner's); messages never echo them.
         err.println("warning: tier " + t.tier() + ": " + t.labelsWithoutToken()
-            + " label(s) got no token in this tier and cannot match in it: " + t.namedText());
+            + " label(s) got no token in this tier and cannot match in it (named below)");
       }
     }
     w.println("input        " + inputFile + " (" + h.role().name().toLowerCase(Locale.ROOT)
