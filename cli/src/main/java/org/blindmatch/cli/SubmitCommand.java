@@ -101,7 +101,7 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Re-tokenize --reports/--watchlist even if an earlier run's CSV.bmt and "
           + "mapping exist (they are replaced, and with them the way to read results of a "
           + "submission made from them), and replace a receipt file holding another "
-          + "submission's receipt.")
+          + "receipt.")
   boolean force;
 
   @Override
@@ -114,7 +114,6 @@ final class SubmitCommand implements Callable<Integer> {
     Path tokens = input.tokens != null ? input.tokens : tokenizeFirst();
     String submissionId = id != null ? id : defaultId(tokens);
     Path receiptPath = receiptFile != null ? receiptFile : Path.of(tokens + ".receipt");
-    requireReceiptSlot(receiptPath, submissionId);
     try (FederationClient client = FederationClient.connect(p)) {
       Path temp = tokens.toAbsolutePath().getParent();
       ProgressBar bar = noProgress || System.console() == null ? null
@@ -140,10 +139,11 @@ final class SubmitCommand implements Callable<Integer> {
       byte[] receiptBytes = s.receipt().toByteArray();
       if (!force && Files.exists(receiptPath)
           && !java.util.Arrays.equals(Files.readAllBytes(receiptPath), receiptBytes)) {
-        throw new InputException(receiptPath + ": holds another receipt for submission "
-            + submissionId + " (from another clearinghouse or data directory?); the "
-            + "submission is committed, but its receipt was not saved: re-run with "
-            + "--receipt FILE (a re-run returns the same receipt) or --force to replace it");
+        throw new InputException(receiptPath + ": exists and holds "
+            + describeReceipt(receiptPath) + ", not this receipt of " + submissionId
+            + "; it is kept. " + submissionId + " is committed, but its receipt was not "
+            + "saved: re-run with --receipt FILE (a re-run returns the same receipt), or with "
+            + "--force to replace the file");
       }
       try (AtomicOutput out = AtomicOutput.create(receiptPath, true)) {
         out.stream().write(receiptBytes);
@@ -166,31 +166,15 @@ final class SubmitCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Refuses, before anything is sent, to save the receipt over a file that holds something
-   * other than a receipt of {@code submissionId} (unless --force). The receipt's log position
-   * file belongs to the receipt and follows it.
-   */
-  private void requireReceiptSlot(Path receiptPath, String submissionId)
-      throws InputException, IOException {
-    if (force || !Files.exists(receiptPath)) {
-      return;
-    }
-    String holds;
+  /** What an existing receipt file holds, for a message. */
+  private static String describeReceipt(Path receiptPath) throws IOException {
     try {
       Receipt existing = Receipt.parseFrom(Files.readAllBytes(receiptPath));
-      String existingId = ReceiptBody.parseFrom(existing.getBody()).getCommitment()
-          .getSubmissionId();
-      if (existingId.equals(submissionId)) {
-        return;
-      }
-      holds = "the receipt of submission " + existingId;
+      return "the receipt of submission "
+          + ReceiptBody.parseFrom(existing.getBody()).getCommitment().getSubmissionId();
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      holds = "something that is not a receipt";
+      return "something that is not a receipt";
     }
-    throw new InputException(receiptPath + ": exists and holds " + holds + ", not of "
-        + submissionId + "; choose another file with --receipt FILE, or pass --force to "
-        + "replace it");
   }
 
   /** Runs {@code tokenize} on the CSV input (or reuses its earlier outputs); the token file. */

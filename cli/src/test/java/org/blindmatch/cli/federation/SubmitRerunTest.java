@@ -180,7 +180,7 @@ class SubmitRerunTest {
     assertTrue(err.contains("changed since"), err);
     Files.write(mapping, mappingBytes);
 
-    // The receipt file of s1 is not taken over by another submission id.
+    // The receipt file of s1 is not taken over by another submission's receipt.
     Path receipt = Path.of(tokens + ".receipt");
     byte[] receiptBytes = Files.readAllBytes(receipt);
     err = fail(submit(fed, platform, "--reports", reports, "s2"));
