@@ -170,9 +170,11 @@ public record TokenProvenance(Role role, byte[] inputSha256, byte[] scopeDigest,
       for (Path x : new Path[] {tokens, mapping, file}) {
         (Files.exists(x) ? present : absent).add(x.toString());
       }
+      String asIs = t && m ? " (to submit them as they are: submit --tokens " + tokens + ")"
+          : "";
       throw new InputException(String.join(" and ", present) + " exist from an earlier run but "
           + String.join(" and ", absent) + (absent.size() == 1 ? " does" : " do")
-          + " not, so they cannot be checked against this input" + keep);
+          + " not, so they cannot be checked against this input" + keep + asIs);
     }
     TokenProvenance recorded = read(file);
     TokenProvenance now;
