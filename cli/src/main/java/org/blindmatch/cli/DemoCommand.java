@@ -49,6 +49,18 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path where = dir != null ? dir : Path.of("blindmatch-demo",
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    if (java.nio.file.Files.isDirectory(where)) {
+      try (var entries = java.nio.file.Files.list(where)) {
+        if (entries.findAny().isPresent()) {
+          throw new org.blindmatch.client.tokenize.InputException(where + ": exists and is not "
+              + "empty; the demo writes a new federation (keys, certificates, data) and never "
+              + "over files it did not create: name a new or empty --dir");
+        }
+      }
+    } else if (java.nio.file.Files.exists(where)) {
+      throw new org.blindmatch.client.tokenize.InputException(where + ": exists and is not a "
+          + "directory");
+    }
     Demo.Cli cli = new Demo.Cli() {
       @Override
       public int execute(String[] args, PrintWriter out, PrintWriter err) {

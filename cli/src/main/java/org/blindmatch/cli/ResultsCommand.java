@@ -56,13 +56,21 @@ final class ResultsCommand {
         description = "csv (default) or json.")
     String format;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
+    @Option(names = "--out", paramLabel = "FILE",
+        description = "Write here instead of stdout (refused if FILE exists, unless --force).")
     Path out;
+
+    @Option(names = "--force", description = "Replace an existing --out file.")
+    boolean force;
 
     @Override
     public Integer call() throws FederationException, InputException, IOException {
       if (!format.equals("csv") && !format.equals("json")) {
         throw new InputException("--format: " + format + " is not csv or json");
+      }
+      if (out != null && !force && java.nio.file.Files.exists(out)) {
+        throw new java.nio.file.FileAlreadyExistsException(out.toString(), null,
+            "already exists (pass --force to replace it)");
       }
       String text;
       try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
@@ -77,7 +85,7 @@ final class ResultsCommand {
         w.print(text);
         w.flush();
       } else {
-        try (AtomicOutput o = AtomicOutput.create(out, true)) {
+        try (AtomicOutput o = AtomicOutput.create(out, force)) {
           o.stream().write(text.getBytes(StandardCharsets.UTF_8));
           o.commit();
         }

@@ -16,6 +16,8 @@ import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.io.AtomicOutput;
 import org.blindmatch.crypto.tokenfile.TokenFileException;
 import org.blindmatch.crypto.tokenfile.TokenFileSet;
+import org.blindmatch.proto.v1.Receipt;
+import org.blindmatch.proto.v1.ReceiptBody;
 import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Model.CommandSpec;
         + "sorted, committed to by a signed Merkle root, streamed in chunks, and the signed "
         + "receipt is verified and saved.",
         "Re-running with the same --id resumes an interrupted upload or returns the same "
-            + "receipt."})
+            + "receipt. With --reports/--watchlist a re-run reuses CSV.bmt and its mapping when "
+            + "they were made from the same CSV, scope and key, and refuses when not (--force "
+            + "re-tokenizes)."})
 final class SubmitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -51,8 +55,9 @@ final class SubmitCommand implements Callable<Integer> {
     Path tokens;
 
     @Option(names = "--reports", required = true, paramLabel = "CSV",
-        description = "Report events: tokenized first (to CSV.bmt and CSV.bmt.map.csv, "
-            + "replacing them), then submitted. Needs --scope and --keyset.")
+        description = "Report events: tokenized first (to CSV.bmt, CSV.bmt.map.csv and "
+            + "CSV.bmt.provenance; an earlier run's files are reused if made from the same CSV, "
+            + "scope and key), then submitted. Needs --scope and --keyset.")
     Path reports;
 
     @Option(names = "--watchlist", required = true, paramLabel = "CSV",
@@ -92,6 +97,13 @@ final class SubmitCommand implements Callable<Integer> {
       description = "Where to save the signed receipt (default: <tokens>.receipt).")
   Path receiptFile;
 
+  @Option(names = "--force",
+      description = "Re-tokenize --reports/--watchlist even if an earlier run's CSV.bmt and "
+          + "mapping exist (they are replaced, and with them the way to read results of a "
+          + "submission made from them), and replace a receipt file holding another "
+          + "receipt.")
+  boolean force;
+
   @Override
   public Integer call() throws FederationException, SubmissionException, InputException, IOException {
     NodeProfile p = NodeProfile.load(profile);
@@ -125,8 +137,17 @@ final class SubmitCommand implements Callable<Integer> {
           bar.close();
         }
       }
+      byte[] receiptBytes = s.receipt().toByteArray();
+      if (!force && Files.exists(receiptPath)
+          && !java.util.Arrays.equals(Files.readAllBytes(receiptPath), receiptBytes)) {
+        throw new InputException(receiptPath + ": exists and holds "
+            + describeReceipt(receiptPath) + ", not this receipt of " + submissionId
+            + "; it is kept. " + submissionId + " is committed, but its receipt was not "
+            + "saved: re-run with --receipt FILE (a re-run returns the same receipt), or with "
+            + "--force to replace the file");
+      }
       try (AtomicOutput out = AtomicOutput.create(receiptPath, true)) {
-        out.stream().write(s.receipt().toByteArray());
+        out.stream().write(receiptBytes);
         out.commit();
       }
       Path positionPath = Path.of(receiptPath + ".logpos");
@@ -146,7 +167,18 @@ final class SubmitCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Runs {@code tokenize} on the CSV input and returns the token file. */
+  /** What an existing receipt file holds, for a message. */
+  private static String describeReceipt(Path receiptPath) throws IOException {
+    try {
+      Receipt existing = Receipt.parseFrom(Files.readAllBytes(receiptPath));
+      return "the receipt of submission "
+          + ReceiptBody.parseFrom(existing.getBody()).getCommitment().getSubmissionId();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return "something that is not a receipt";
+    }
+  }
+
+  /** Runs {@code tokenize} on the CSV input (or reuses its earlier outputs); the token file. */
   private Path tokenizeFirst() throws InputException {
     boolean oprfMode = mode.equals("oprf");
     if (scope == null || (!oprfMode && keyset == null)) {
@@ -157,7 +189,10 @@ final class SubmitCommand implements Callable<Integer> {
     Path out = Path.of(csv + ".bmt");
     List<String> args = new ArrayList<>(List.of(
         input.reports != null ? "--reports" : "--watchlist", csv.toString(),
-        "--scope", scope.toString(), "--out", out.toString(), "--force", "--mode", mode));
+        "--scope", scope.toString(), "--out", out.toString(), "--mode", mode));
+    if (force) {
+      args.add("--force");
+    }
     if (oprfMode) {
       args.addAll(List.of("--profile", profile.toString()));
       args.addAll(oprf.asArguments());
@@ -170,7 +205,9 @@ final class SubmitCommand implements Callable<Integer> {
     if (noProgress) {
       args.add("--no-progress");
     }
-    CommandLine tokenize = new CommandLine(new TokenizeCommand());
+    TokenizeCommand command = new TokenizeCommand();
+    command.reuseIfUnchanged = true;
+    CommandLine tokenize = new CommandLine(command);
     tokenize.setOut(spec.commandLine().getOut());
     tokenize.setErr(spec.commandLine().getErr());
     tokenize.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());

@@ -20,6 +20,8 @@ import org.blindmatch.client.tokenize.ReportTokenizer;
 import org.blindmatch.client.oprf.KeyholderPool;
 import org.blindmatch.client.tokenize.TokenKeying;
 import org.blindmatch.client.tokenize.TokenizeRequest;
+import org.blindmatch.client.tokenize.TierCoverage;
+import org.blindmatch.client.tokenize.TokenProvenance;
 import org.blindmatch.client.tokenize.TokenizeSummary;
 import org.blindmatch.client.tokenize.WatchlistTokenizer;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
@@ -102,8 +104,15 @@ final class TokenizeCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Stop at the first malformed row.")
   boolean strict;
 
-  @Option(names = "--force", description = "Replace existing output files.")
+  @Option(names = "--force", description = "Replace existing output files (the token file, "
+      + "its mapping and its .provenance).")
   boolean force;
+
+  /**
+   * Set by {@code submit --reports/--watchlist}: outputs of an earlier run made from the same
+   * input, scope and key are kept and reused instead of refused (see {@link TokenProvenance}).
+   */
+  boolean reuseIfUnchanged;
 
   @Option(names = "--no-progress", description = "Never show a progress bar.")
   boolean noProgress;
@@ -178,6 +187,26 @@ final class TokenizeCommand implements Callable<Integer> {
             + " does not exist");
       }
     }
+    if (!Files.isRegularFile(inputFile)) {
+      throw new InputException(inputFile + ": no such file");
+    }
+    byte[] inputDigest = TokenProvenance.sha256(inputFile);
+    Path provenance = TokenProvenance.fileOf(out);
+    TokenProvenance.Source source = new TokenProvenance.Source(
+        input.reports != null ? TokenFileHeader.Role.REPORT : TokenFileHeader.Role.WATCHLIST,
+        inputDigest, scope.digest(), keying.mode(), keying.keyId());
+    if (!force) {
+      if (reuseIfUnchanged && TokenProvenance.reusable(source, out, mapping)) {
+        printReuse(source, scope, inputFile, mapping);
+        return 0;
+      }
+      for (Path existing : new Path[] {out, mapping, provenance}) {
+        if (Files.exists(existing)) {
+          throw new java.nio.file.FileAlreadyExistsException(existing.toString(), null,
+              "already exists (pass --force to replace it)");
+        }
+      }
+    }
     ProgressBar bar = progressBar(inputFile);
     ProgressListener progress = bar == null ? ProgressListener.NONE
         : (read, total) -> bar.stepTo(read);
@@ -193,8 +222,33 @@ final class TokenizeCommand implements Callable<Integer> {
         bar.close();
       }
     }
+    // Written last: a provenance is only ever next to the outputs it describes.
+    try {
+      TokenProvenance.describe(inputDigest, out, mapping).write(provenance, true);
+    } catch (org.blindmatch.crypto.tokenfile.TokenFileException e) {
+      throw new IllegalStateException("the token file just written does not read back", e);
+    }
     print(summary, scope, inputFile);
     return 0;
+  }
+
+  private void printReuse(TokenProvenance.Source source, Scope scope, Path inputFile,
+      Path mapping) throws IOException {
+    TokenFileHeader h;
+    try (var r = org.blindmatch.crypto.tokenfile.TokenFileReader.open(out)) {
+      h = r.header();
+    } catch (org.blindmatch.crypto.tokenfile.TokenFileException e) {
+      throw new IllegalStateException("checked token file does not read back", e);
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    w.println("input        " + inputFile + " (" + h.role().name().toLowerCase(Locale.ROOT)
+        + ", sha256:" + TokenProvenance.shortHex(source.inputSha256()) + "…)");
+    w.println("scope        " + scope.id() + " sha256:" + scope.digestHex());
+    w.println("key id       " + Integer.toUnsignedString(h.keyId()) + " ("
+        + h.mode().name().toLowerCase(Locale.ROOT) + ")");
+    w.println("reusing      " + out + " (" + h.records() + " tokens) and " + mapping
+        + ": made from this input, scope and key (" + TokenProvenance.fileOf(out)
+        + "); not re-tokenized, handles unchanged");
   }
 
   private int threadCount() throws InputException {
@@ -234,9 +288,16 @@ final class TokenizeCommand implements Callable<Integer> {
     for (String m : s.badRowMessages()) {
       err.println("skipped " + m);
     }
-    if (s.badRows() > s.badRowMessages().size()) {
-      err.println("skipped " + (s.badRows() - s.badRowMessages().size())
-          + " more malformed rows (counts below)");
+    if (s.noted() > s.badRowMessages().size()) {
+      err.println("skipped " + (s.noted() - s.badRowMessages().size())
+          + " more rows or tier expansions (counts below)");
+    }
+    for (TierCoverage t : s.tierCoverage()) {
+      if (t.labelsWithoutToken() > 0) {
+        // Labels are named on stdout only (the summary is the owner's); messages never echo them.
+        err.println("warning: tier " + t.tier() + ": " + t.labelsWithoutToken()
+            + " label(s) got no token in this tier and cannot match in it (named below)");
+      }
     }
     w.println("input        " + inputFile + " (" + h.role().name().toLowerCase(Locale.ROOT)
         + ", timestamps " + (s.timeFormat() == null ? "-" : s.timeFormat().cliName()) + ")");
@@ -253,6 +314,7 @@ final class TokenizeCommand implements Callable<Integer> {
     for (Map.Entry<String, Long> e : s.skips().entrySet()) {
       w.printf("  %-22s %d%n", e.getKey(), e.getValue());
     }
+    TierCoverage.summaryLines(s.tierCoverage()).forEach(w::println);
     w.println("tokens       " + h.records());
     for (TokenFileHeader.TierCount t : h.tiers()) {
       w.printf("  tier %-17s %d%n", s.tierNames().get(t.tierNumber()), t.tokens());

@@ -235,15 +235,19 @@ class TokenizeCommandTest {
     assertLine(err, "skipped " + Pattern.quote(in + ":10: record_id: ") + ".+");
     assertFalse(err.contains(":8:") || err.contains(":11:"), err);
     assertEquals(7, err.lines().count(), err);
-    assertEquals(List.of(out(), Path.of(out() + ".map.csv")), Cli.list(outDir));
+    assertEquals(List.of(out(), Path.of(out() + ".map.csv"), Path.of(out() + ".provenance")),
+        Cli.list(outDir));
   }
 
   @Test
-  void watchlistCidrOverTheCapIsSkipped() throws IOException {
+  void watchlistCidrOverEveryTiersCapIsSkippedAndCountedPerTier() throws IOException {
     Result r = watchlist(WATCH_HEADER + GOOD_WATCH
         + "Huge,44.0.0.0/8,2026-03-01T10:00:00Z,2026-03-01T11:00:00Z\n").ok();
     assertLine(r.out(), "rows skipped +1");
-    assertLine(r.out(), " +cidr_over_cap +1");
+    assertLine(r.out(), " +over_cap_in_every_tier +1");
+    assertLine(r.out(), "  tier ip\\+hour: cidr_over_cap 1");
+    assertLine(r.out(), "  tier ip-only: cidr_over_cap 1");
+    assertLine(r.out(), "  tier ip\\+hour: 1 label: \"Huge\"");
     assertErr(r, ":3: ip: ", "max_addresses_per_cidr");
     assertFalse(r.err().contains("44.0.0.0"), r.err());
   }
@@ -259,12 +263,42 @@ class TokenizeCommandTest {
   }
 
   @Test
-  void windowOverMaxBucketsIsSkipped() throws IOException {
-    // 744 buckets allowed: 40 days of hours is over
+  void windowOverOneTiersCapIsSkippedFromThatTierOnly() throws IOException {
+    // ip+hour allows 744 buckets: 40 days of hours is over; ip-only has no time component.
     Result r = watchlist(WATCH_HEADER + GOOD_WATCH
-        + "Long,45.77.12.10,2026-03-01T00:00:00Z,2026-04-10T00:00:00Z\n").ok();
-    assertLine(r.out(), " +bad_window +1");
-    assertErr(r, ":3: start,end: ");
+        + "Long,45.77.12.10,2026-03-01T00:00:00Z,2026-04-10T00:00:00Z\n"
+        + "Long,45.77.12.11,2026-03-01T00:00:00Z,2026-04-10T00:00:00Z\n").ok();
+    assertLine(r.out(), "rows skipped +0");
+    assertLine(r.out(), "  tier ip\\+hour: window_over_cap 2");
+    assertLine(r.out(), "  tier ip\\+hour: 1 label: \"Long\"");
+    assertFalse(r.out().contains("tier ip-only: window"), r.out());
+    // Good: 2 hour buckets widened by 30 min = 3 buckets, one address; ip-only: 3 addresses.
+    assertLine(r.out(), "  tier ip\\+hour +3");
+    assertLine(r.out(), "  tier ip-only +3");
+    assertErr(r, ":3: start,end: ", "skipped from tier ip+hour only",
+        "warning: tier ip+hour: 1 label(s) got no token");
+  }
+
+  @Test
+  void labelsWithoutATokenAreNamedUpToALimit() throws IOException {
+    StringBuilder csv = new StringBuilder(WATCH_HEADER + GOOD_WATCH);
+    for (int i = 0; i < 13; i++) {
+      csv.append(String.format("L%02d,45.77.12.%d,2026-01-01T00:00:00Z,2026-03-31T00:00:00Z%n",
+          i, 20 + i));
+    }
+    Result r = watchlist(csv.toString()).ok();
+    assertLine(r.out(), "  tier ip\\+hour: window_over_cap 13");
+    assertLine(r.out(), "  tier ip\\+hour: 13 labels: \"L00\", \"L01\", .*\"L09\" and 3 more");
+    assertFalse(r.out().contains("L10"), r.out());
+    assertLine(r.out(), "  tier ip-only +14");
+  }
+
+  @Test
+  void strictStopsAtARowOverOneTiersCap() throws IOException {
+    Result r = watchlist(WATCH_HEADER + GOOD_WATCH
+        + "Long,45.77.12.10,2026-03-01T00:00:00Z,2026-04-10T00:00:00Z\n", "--strict").expect(1);
+    assertErr(r, ":3: start,end: ", "tier ip+hour", "--strict");
+    assertNoOutput();
   }
 
   @Test
@@ -290,8 +324,32 @@ class TokenizeCommandTest {
     assertEquals(List.of(out()), Cli.list(outDir));
 
     tokenize("--reports", in, "--force").ok();
-    assertEquals(List.of(out(), Path.of(out() + ".map.csv")), Cli.list(outDir));
+    assertEquals(List.of(out(), Path.of(out() + ".map.csv"), Path.of(out() + ".provenance")),
+        Cli.list(outDir));
     assertEquals(1, Cli.list(outDir).stream().filter(p -> p.equals(out())).count());
+  }
+
+  @Test
+  void existingProvenanceIsNotReplacedWithoutForce() throws IOException {
+    Path provenance = Path.of(out() + ".provenance");
+    Files.writeString(provenance, "mine\n");
+    Result r = reports(REPORT_HEADER + GOOD_REPORT).expect(1);
+    assertErr(r, provenance.toString(), "already exists", "--force");
+    assertEquals("mine\n", Files.readString(provenance));
+    assertEquals(List.of(provenance), Cli.list(outDir));
+  }
+
+  @Test
+  void aRerunWithoutForceKeepsTheFirstRunsOutputs() throws IOException {
+    Path in = input("reports.csv", REPORT_HEADER + GOOD_REPORT);
+    tokenize("--reports", in).ok();
+    Path map = Path.of(out() + ".map.csv");
+    byte[] tokens = Files.readAllBytes(out());
+    byte[] mapping = Files.readAllBytes(map);
+    Result again = tokenize("--reports", in).expect(1);
+    assertErr(again, out().toString(), "already exists", "--force");
+    assertArrayEquals(tokens, Files.readAllBytes(out()));
+    assertArrayEquals(mapping, Files.readAllBytes(map));
   }
 
   @Test
@@ -432,9 +490,13 @@ class TokenizeCommandTest {
         + "Secret Label C,89.160.20.7/24,2026-03-01T10:00:00Z,2026-03-01T11:00:00Z\n"
         + "Secret Label D,89.160.21.1,2026-03-01T10:00:00Z,yesterday\n").ok();
     String all = r.all();
-    for (String secret : List.of("44.0.0.0", "89.160.20", "89.160.21", "Secret Label")) {
+    for (String secret : List.of("44.0.0.0", "89.160.20", "89.160.21")) {
       assertFalse(all.contains(secret), () -> "output echoes \"" + secret + "\":\n" + all);
     }
+    // Messages never echo a label; the summary on stdout names, to their owner, the labels
+    // that got no token in a tier.
+    assertFalse(r.err().contains("Secret Label"), r.err());
+    assertLine(r.out(), "  tier ip-only: 4 labels: \"Secret Label A\", .*\"Secret Label D\"");
     assertLine(r.out(), "rows skipped +4");
   }
 

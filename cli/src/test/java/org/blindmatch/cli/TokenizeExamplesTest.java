@@ -199,11 +199,13 @@ class TokenizeExamplesTest {
   }
 
   @Test
-  void onlyTheTwoOutputsAreLeftInTheOutputDirectory() throws Exception {
+  void onlyTheTwoOutputsAndTheirProvenanceAreLeftInTheOutputDirectory() throws Exception {
     reportRun.ok();
     watchRun.ok();
-    assertEquals(List.of(reportOut, reportMap), Cli.list(reportOut.getParent()));
-    assertEquals(List.of(watchMap, watchOut), Cli.list(watchOut.getParent()));
+    assertEquals(Set.of(reportOut, reportMap, Path.of(reportOut + ".provenance")),
+        Set.copyOf(Cli.list(reportOut.getParent())));
+    assertEquals(Set.of(watchMap, watchOut, Path.of(watchOut + ".provenance")),
+        Set.copyOf(Cli.list(watchOut.getParent())));
   }
 
   @Test

@@ -15,7 +15,7 @@ interface AcceptedRows {
   /** A report event: its address, its time, its record's handle (not kept). */
   void event(IpAddress address, long epochSecond, byte[] handle) throws IOException;
 
-  /** A watchlist row: its CIDR, its bucket range per tier, its label's handle (not kept). */
+  /** A watchlist row: its CIDR, its bucket range per tier (null: the tier skips it), its label's handle (not kept). */
   void watchlistRow(IpPrefix prefix, BucketRange[] ranges, byte[] handle) throws IOException;
 
   /** The task's output row announcing that {@code handle} stands for {@code id}. */

@@ -58,6 +58,9 @@ final class AddressRows implements AcceptedRows {
   public void watchlistRow(IpPrefix prefix, BucketRange[] ranges, byte[] handle) {
     byte[] h = handle.clone();
     for (int t = 0; t < scope.tiers().size(); t++) {
+      if (ranges[t] == null) {
+        continue;
+      }
       int bits = scope.tier(t).prefixFor(prefix.family());
       for (Iterator<IpAddress> it = prefix.addressesAt(bits); it.hasNext(); ) {
         out.add(RowFactory.create(h, null, bits, it.next().toBytes(), t, ranges[t].first(),

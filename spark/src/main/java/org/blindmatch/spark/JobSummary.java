@@ -17,6 +17,8 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
  * @param handles distinct handle mapping rows written
  * @param oprfEvaluations oprf mode: distinct masked addresses evaluated; -1 in hmac mode
  * @param warnings keyholders that were unavailable or misbehaved (names and reasons only)
+ * @param tierCoverage watchlists: per tier, the rows it skipped over its caps and the labels
+ *     left without a token in it (as {@code blindmatch tokenize} reports); empty for reports
  */
 public record JobSummary(
     String output,
@@ -27,4 +29,5 @@ public record JobSummary(
     Map<String, Long> skips,
     long handles,
     long oprfEvaluations,
-    List<String> warnings) {}
+    List<String> warnings,
+    List<org.blindmatch.client.tokenize.TierCoverage> tierCoverage) {}

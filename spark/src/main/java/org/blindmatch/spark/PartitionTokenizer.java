@@ -91,6 +91,17 @@ abstract class PartitionTokenizer implements MapPartitionsFunction<Row, Row> {
       }
     }
 
+    /**
+     * A row one tier skipped while another kept it; in strict mode it fails the task, as
+     * {@code blindmatch tokenize --strict} stops there. Not a rejected row: its tokens exist.
+     */
+    void tierSkip(Row in, String tier, org.blindmatch.client.tokenize.RowSkip skip) {
+      if (settings.strict()) {
+        throw new StrictFailure(in.getString(in.length() - 1) + ": " + skip.field() + ": "
+            + skip.detail() + "; skipped from tier " + tier + " only");
+      }
+    }
+
     /** Closes the rejects file; true if it holds any row. */
     boolean closeRejects() throws IOException {
       if (rejects == null) {

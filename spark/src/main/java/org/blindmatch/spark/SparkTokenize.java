@@ -93,6 +93,8 @@ public final class SparkTokenize {
     for (Map.Entry<String, Long> e : s.skips().entrySet()) {
       w.printf("  %-22s %d%n", e.getKey(), e.getValue());
     }
+    org.blindmatch.client.tokenize.TierCoverage.summaryLines(s.tierCoverage())
+        .forEach(w::println);
     w.println("tokens       " + h.records());
     for (TokenFileHeader.TierCount t : h.tiers()) {
       w.printf("  tier %-17s %d%n", s.tierNames().get(t.tierNumber()), t.tokens());

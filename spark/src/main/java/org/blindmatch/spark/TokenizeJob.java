@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.blindmatch.client.tokenize.LabelCoverage;
+import org.blindmatch.client.tokenize.TierCoverage;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -183,8 +185,12 @@ public final class TokenizeJob {
         keyholders == null ? null : keyholders.epoch());
     ReasonCounts counts = new ReasonCounts();
     spark.sparkContext().register(counts, "blindmatch rows skipped by reason");
+    ReasonCounts tierSkips = new ReasonCounts();
+    spark.sparkContext().register(tierSkips, "blindmatch rows skipped per tier");
+    ReasonCounts labels = new ReasonCounts();
+    spark.sparkContext().register(labels, "blindmatch labels with tokens per tier");
     PartitionTokenizer partitions = cfg.isReport() ? new ReportPartition(settings, counts)
-        : new WatchlistPartition(settings, counts);
+        : new WatchlistPartition(settings, counts, tierSkips, labels);
     // hmac mode, one pass: the mapping is the job's output; token parts and rejects are
     // written by each task as it finishes. A report mapping keeps the CLI's one line per run
     // of a record's consecutive rows; a watchlist's few labels are de-duplicated across
@@ -249,7 +255,31 @@ public final class TokenizeJob {
       tierNames.add(t.name());
     }
     return new JobSummary(cfg.output(), sum, parts.size(), tierNames, format, skips, handles,
-        evaluations, List.copyOf(new java.util.LinkedHashSet<>(warnings)));
+        evaluations, List.copyOf(new java.util.LinkedHashSet<>(warnings)),
+        cfg.isReport() ? List.of() : coverage(tierNames, tierSkips.value(), labels.value()));
+  }
+
+  /** The per-tier summary of a watchlist run, as {@code blindmatch tokenize} computes it. */
+  private static List<TierCoverage> coverage(List<String> tierNames,
+      Map<String, Long> tierSkips, Map<String, Long> labels) {
+    Map<String, Map<String, Long>> skips = new LinkedHashMap<>();
+    tierSkips.forEach((key, n) -> {
+      int tab = key.indexOf('\t');
+      skips.computeIfAbsent(key.substring(0, tab), k -> new TreeMap<>())
+          .put(key.substring(tab + 1), n);
+    });
+    LabelCoverage coverage = new LabelCoverage();
+    labels.keySet().forEach(key -> {
+      int tab = key.indexOf('\t');
+      String label = key.substring(tab + 1);
+      String tier = key.substring(0, tab);
+      if (tier.equals(WatchlistPartition.SEEN)) {
+        coverage.seen(label);
+      } else {
+        coverage.covered(label, Integer.parseInt(tier));
+      }
+    });
+    return coverage.result(tierNames, skips);
   }
 
   /**

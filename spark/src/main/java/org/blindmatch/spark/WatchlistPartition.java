@@ -25,8 +25,22 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
 final class WatchlistPartition extends PartitionTokenizer {
   private static final long serialVersionUID = 1L;
 
-  WatchlistPartition(PartSettings settings, ReasonCounts counts) {
+  /** Key of {@link #labels} for a label seen on a row. */
+  static final String SEEN = "*";
+
+  private final ReasonCounts tierSkips;
+  private final ReasonCounts labels;
+
+  /**
+   * @param tierSkips counts {@code <tier name>\t<reason>} of rows a tier skipped
+   * @param labels counts {@code *\t<label>} for every row carrying the label and
+   *     {@code <tier number>\t<label>} for every row of the label with tokens in that tier
+   */
+  WatchlistPartition(PartSettings settings, ReasonCounts counts, ReasonCounts tierSkips,
+      ReasonCounts labels) {
     super(settings, counts, TokenFileHeader.Role.WATCHLIST);
+    this.tierSkips = tierSkips;
+    this.labels = labels;
   }
 
   @Override
@@ -34,6 +48,7 @@ final class WatchlistPartition extends PartitionTokenizer {
     List<Tier> tiers = scope.tiers();
     WindowExpander[] expanders = WatchlistRow.expanders(scope);
     BucketRange[] ranges = new BucketRange[tiers.size()];
+    RowSkip[] skips = new RowSkip[tiers.size()];
     Map<String, byte[]> labelHandles = new HashMap<>();
     return (in, out) -> {
       if (missing(in)) {
@@ -46,6 +61,7 @@ final class WatchlistPartition extends PartitionTokenizer {
         out.skip(in, null, "label", "empty_label", "empty", false);
         return;
       }
+      labels.add(SEEN + "\t" + label);
       IpPrefix prefix;
       try {
         prefix = WatchlistRow.prefix(text(in, 1));
@@ -60,13 +76,30 @@ final class WatchlistPartition extends PartitionTokenizer {
             "empty", false);
         return;
       }
+      int kept;
       try {
         long start = ReportRow.epochSecond(startText, settings.timeFormat(), "start");
         long end = ReportRow.epochSecond(endText, settings.timeFormat(), "end");
-        WatchlistRow.ranges(prefix, start, end, tiers, expanders, ranges);
+        kept = WatchlistRow.ranges(prefix, start, end, tiers, expanders, ranges, skips);
       } catch (RowSkip skip) {
         out.skip(in, label, skip.field(), skip.reasonKey(), skip.detail(), skip.policy());
         return;
+      }
+      if (kept == 0) {
+        RowSkip every = WatchlistRow.everyTier(skips);
+        out.skip(in, label, every.field(), every.reasonKey(), every.detail(), false);
+        for (int t = 0; t < skips.length; t++) {
+          tierSkips.add(tiers.get(t).name() + "\t" + skips[t].reasonKey());
+        }
+        return;
+      }
+      for (int t = 0; t < skips.length; t++) {
+        if (skips[t] == null) {
+          labels.add(t + "\t" + label);
+        } else {
+          out.tierSkip(in, tiers.get(t).name(), skips[t]);
+          tierSkips.add(tiers.get(t).name() + "\t" + skips[t].reasonKey());
+        }
       }
       byte[] handle = labelHandles.get(label);
       if (handle == null) {

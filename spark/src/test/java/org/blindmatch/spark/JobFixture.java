@@ -172,6 +172,23 @@ public final class JobFixture {
     return m;
   }
 
+  /** The summary's per-tier lines: from "tier skips" or "labels without…" to "tokens". */
+  public static java.util.List<String> tierSummary(String summary) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    boolean in = false;
+    for (String line : summary.split("\n")) {
+      if (line.startsWith("tier skips") || line.startsWith("labels without a token")) {
+        in = true;
+      } else if (line.startsWith("tokens")) {
+        in = false;
+      }
+      if (in) {
+        lines.add(line);
+      }
+    }
+    return lines;
+  }
+
   /** The header of the part set written by the job. */
   public static TokenFileHeader setHeader(Path tokens) throws Exception {
     return TokenFileSet.open(tokens).header();

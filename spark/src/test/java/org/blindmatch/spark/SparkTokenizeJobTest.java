@@ -98,6 +98,8 @@ class SparkTokenizeJobTest {
     byte[] actual = JobFixture.canonical(jobRecords, jobMap, JobFixture.invert(cliMap));
     assertArrayEquals(expected, actual, "records byte-identical in canonical order");
 
+    assertEquals(JobFixture.tierSummary(cliOut), JobFixture.tierSummary(run.out()),
+        "the same per-tier skips and labels without a token");
     Map<String, Long> cliSkips = JobFixture.cliSkips(cliOut);
     assertEquals(new java.util.TreeMap<>(cliSkips),
         new java.util.TreeMap<>(JobFixture.cliSkips(run.out())), run.out());
@@ -134,9 +136,11 @@ class SparkTokenizeJobTest {
   void watchlistsAreBitIdenticalToTheCli() throws Exception {
     String out = compare("--watchlist", "watchlist", "watch.csv", "watch",
         "partitions: 3\n");
-    for (String reason : new String[] {"bad_ip", "bad_window", "cidr_over_cap"}) {
+    for (String reason : new String[] {"bad_ip", "bad_window", "over_cap_in_every_tier",
+        "tier ip+hour: cidr_over_cap", "tier ip+hour: window_over_cap"}) {
       assertTrue(out.contains("  " + reason), reason + " exercised: " + out);
     }
+    assertFalse(out.contains("tier net+day: window_over_cap"), out);
   }
 
   @Test

@@ -118,7 +118,7 @@ public final class TestData {
         case 1 -> "2a03:2880:1:" + Integer.toHexString(r.nextInt(97)) + "::/126";
         case 2 -> "45.77.1.1/30"; // host bits set
         case 3 -> "10.0.0.0/8";
-        case 4 -> "45.0.0.0/8"; // over the CIDR cap
+        case 4 -> "46.0.0.0/7"; // over the CIDR cap of every tier (net+day: 2^17 /24s)
         default -> ip(r);
       };
       if (kind == 5) {
@@ -131,6 +131,10 @@ public final class TestData {
       }
       if (kind == 6) {
         end = "";
+      }
+      if (kind == 7) {
+        // 40 days: over ip+hour's default cap of 744 buckets, within the other tiers'
+        end = Instant.ofEpochSecond(s + 40 * 86400).toString();
       }
       b.append(label).append(',').append(ip).append(',').append(start).append(',').append(end)
           .append('\n');

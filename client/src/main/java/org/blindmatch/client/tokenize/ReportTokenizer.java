@@ -141,8 +141,9 @@ public final class ReportTokenizer {
         pipeline.drain();
       }
       req.progress().update(opened.rawSize(), opened.rawSize());
+      // An event is never skipped from one tier only: each tier gets one record of it.
       return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out,
-          oprf == null ? -1 : oprf.evaluated());
+          oprf == null ? -1 : oprf.evaluated(), List.of());
     } catch (CsvException e) {
       throw new InputException(e.getMessage());
     }

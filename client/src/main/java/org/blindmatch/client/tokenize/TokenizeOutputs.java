@@ -2,6 +2,7 @@ package org.blindmatch.client.tokenize;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import org.blindmatch.crypto.scope.Scope;
 import org.blindmatch.crypto.time.TimestampFormat;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader;
@@ -16,11 +17,12 @@ final class TokenizeOutputs {
    * mapping and the token file; if the token file cannot be committed the mapping is removed.
    *
    * @param oprfEvaluations distinct addresses evaluated through keyholders, or -1 in hmac mode
+   * @param coverage per tier, its skips and labels without a token (empty for reports)
    * @throws InputException if there were no rows or every row was skipped
    */
   static TokenizeSummary finish(TokenizeRequest req, Scope scope, TimestampFormat format,
       long rows, SkipLedger ledger, MappingWriter mapping, TokenFileWriter out,
-      long oprfEvaluations) throws InputException, IOException {
+      long oprfEvaluations, List<TierCoverage> coverage) throws InputException, IOException {
     String source = req.input().toString();
     if (rows == 0) {
       throw new InputException(source + ": no data rows after the header; nothing to tokenize");
@@ -41,6 +43,6 @@ final class TokenizeOutputs {
     }
     return new TokenizeSummary(req.output(), req.mapping(), header,
         ReportTokenizer.tierNames(scope), format, mapping.lines(), ledger.counts(),
-        ledger.messages(), ledger.badRows(), oprfEvaluations);
+        ledger.messages(), ledger.noted(), oprfEvaluations, coverage);
   }
 }

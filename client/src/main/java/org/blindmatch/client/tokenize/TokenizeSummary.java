@@ -18,10 +18,13 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader;
  *     consecutive appears on more than one line, always with the same handle)
  * @param skips rows skipped, by reason
  * @param badRowMessages the first bad-row messages
- * @param badRows rows skipped because they were malformed
+ * @param noted skips with a message: malformed rows, and rows skipped from one tier only
+ *     (more than {@code badRowMessages} when messages were dropped)
  * @param oprfEvaluations oprf mode: distinct masked addresses evaluated through the
  *     keyholders (what each keyholder asked counted against this identity's quota); -1 in
  *     hmac mode
+ * @param tierCoverage per tier in tier-number order, what it lost (watchlists); empty for
+ *     reports, where every accepted event has a record in every tier
  */
 public record TokenizeSummary(
     Path output,
@@ -32,5 +35,6 @@ public record TokenizeSummary(
     long handles,
     Map<String, Long> skips,
     List<String> badRowMessages,
-    long badRows,
-    long oprfEvaluations) {}
+    long noted,
+    long oprfEvaluations,
+    List<TierCoverage> tierCoverage) {}

@@ -25,8 +25,9 @@ import org.blindmatch.crypto.tokenfile.TokenFileWriter;
  *
  * <p>Per tier, each row expands to every masked address of its CIDR at the tier's prefix
  * times every bucket of its window widened by the tier's tolerance. A row is checked against
- * every tier's caps before any of its tokens is written, so it is expanded entirely or not
- * at all. One instance per run; not thread-safe.
+ * every tier's caps before any of its tokens is written: a tier whose caps it exceeds skips it
+ * (counted for that tier), every other tier expands it entirely. The summary names, per tier,
+ * the labels that got no token in it. One instance per run; not thread-safe.
  */
 public final class WatchlistTokenizer {
   static final String[] COLUMNS = WatchlistRow.COLUMNS;
@@ -48,8 +49,8 @@ public final class WatchlistTokenizer {
   /**
    * Runs the request.
    *
-   * @throws InputException as for {@link ReportTokenizer#run}; also for windows and CIDRs
-   *     over their caps under strict mode
+   * @throws InputException as for {@link ReportTokenizer#run}; also for a window or CIDR
+   *     over a tier's caps under strict mode
    * @throws IOException if writing fails; nothing is left on disk
    */
   public TokenizeSummary run(TokenizeRequest req) throws InputException, IOException {
@@ -79,6 +80,9 @@ public final class WatchlistTokenizer {
       HandleDeriver handles = new HandleDeriver(Role.WATCHLIST);
       Map<String, byte[]> labelHandles = new HashMap<>();
       BucketRange[] ranges = new BucketRange[tierCount];
+      RowSkip[] tierSkips = new RowSkip[tierCount];
+      List<String> tierNames = ReportTokenizer.tierNames(scope);
+      LabelCoverage coverage = new LabelCoverage();
       long rows = 0;
       while (csv.next()) {
         rows++;
@@ -94,6 +98,7 @@ public final class WatchlistTokenizer {
           ledger.badRow(line, "label", "empty_label", "empty");
           continue;
         }
+        coverage.seen(label);
         IpPrefix prefix;
         try {
           prefix = WatchlistRow.prefix(csv.view(col[1]));
@@ -111,13 +116,25 @@ public final class WatchlistTokenizer {
         if (format == null) {
           format = ReportTokenizer.detect(startText, source, line);
         }
+        int kept;
         try {
           long start = ReportRow.epochSecond(startText, format, "start");
           long end = ReportRow.epochSecond(endText, format, "end");
-          WatchlistRow.ranges(prefix, start, end, tiers, expanders, ranges);
+          kept = WatchlistRow.ranges(prefix, start, end, tiers, expanders, ranges, tierSkips);
         } catch (RowSkip skip) {
           ledger.skip(line, skip);
           continue;
+        }
+        if (kept == 0) {
+          ledger.everyTierSkip(line, tierNames, tierSkips);
+          continue;
+        }
+        for (int t = 0; t < tierCount; t++) {
+          if (tierSkips[t] != null) {
+            ledger.tierSkip(line, tierNames.get(t), tierSkips[t]);
+          } else {
+            coverage.covered(label, t);
+          }
         }
         byte[] handle = labelHandles.get(label);
         if (handle == null) {
@@ -132,7 +149,7 @@ public final class WatchlistTokenizer {
       sink.finish();
       req.progress().update(opened.rawSize(), opened.rawSize());
       return TokenizeOutputs.finish(req, scope, format, rows, ledger, mapping, out,
-          sink.oprfEvaluations());
+          sink.oprfEvaluations(), coverage.result(tierNames, ledger.tierCounts()));
     } catch (CsvException e) {
       throw new InputException(e.getMessage());
     }

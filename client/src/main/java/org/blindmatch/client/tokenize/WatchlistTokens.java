@@ -19,7 +19,7 @@ import org.blindmatch.crypto.tokenfile.TokenRecord;
  */
 sealed interface WatchlistTokens extends AutoCloseable
     permits WatchlistTokens.Hmac, WatchlistTokens.Oprf {
-  /** A row: its CIDR, its bucket range per tier and its label's handle. */
+  /** A row: its CIDR, its bucket range per tier (null: the tier skips it) and its label's handle. */
   void addRow(IpPrefix prefix, BucketRange[] ranges, byte[] handle) throws IOException;
 
   /** Writes everything still held. */
@@ -83,6 +83,9 @@ sealed interface WatchlistTokens extends AutoCloseable
     public void addRow(IpPrefix prefix, BucketRange[] ranges, byte[] handle)
         throws IOException {
       for (int t = 0; t < scope.tiers().size(); t++) {
+        if (ranges[t] == null) {
+          continue;
+        }
         int bits = scope.tier(t).prefixFor(prefix.family());
         for (Iterator<IpAddress> it = prefix.addressesAt(bits); it.hasNext(); ) {
           waiting.add(new Entry(t, outputs.want(bits, it.next()), ranges[t], handle));

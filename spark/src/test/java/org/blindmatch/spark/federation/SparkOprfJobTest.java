@@ -192,9 +192,13 @@ class SparkOprfJobTest {
   void watchlistsAreBitIdenticalToTheCliInOprfMode() throws Exception {
     Run run = compare("--watchlist", "watchlist", "watch.csv", "watch",
         "  address_partitions: 3\n");
-    for (String reason : new String[] {"bad_ip", "bad_window", "cidr_over_cap"}) {
+    for (String reason : new String[] {"bad_ip", "bad_window", "over_cap_in_every_tier",
+        "tier ip+hour: cidr_over_cap", "tier ip+hour: window_over_cap"}) {
       assertTrue(run.out().contains("  " + reason), reason + " exercised: " + run.out());
     }
+    assertEquals(JobFixture.tierSummary(cliOut),
+        JobFixture.tierSummary(run.out()),
+        "the same per-tier skips and labels without a token");
   }
 
   @Test
