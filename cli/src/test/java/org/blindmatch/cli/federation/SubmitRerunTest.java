@@ -93,7 +93,7 @@ class SubmitRerunTest {
     byte[] firstMapping = Files.readAllBytes(mapping);
 
     // 3. Client killed mid-upload: after it reused the files, the server stored another chunk.
-    try (FederationClient probe = FederationClient.connect(NodeProfile.load(platform))) {
+    try (FederationClient probe = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
       long before = nextSequence(probe, "r1");
       Process c3 = startClient(submitReports, "client-3.log");
       await(() -> !c3.isAlive() || (log("client-3.log").contains("reusing")
@@ -107,7 +107,7 @@ class SubmitRerunTest {
 
     // 4. The clearinghouse killed while the NGO's one-step submit uploads.
     Process c4 = startClient(submitWatchlist, "client-4.log");
-    try (FederationClient probe = FederationClient.connect(NodeProfile.load(ngo))) {
+    try (FederationClient probe = FederationClient.connect(NodeProfile.load(ngo), m -> { })) {
       await(() -> nextSequence(probe, "w1") >= 1 || !c4.isAlive(), "a chunk of w1 stored", c4,
           "client-4.log");
     }
@@ -129,7 +129,7 @@ class SubmitRerunTest {
     assertArrayEquals(firstTokens, Files.readAllBytes(tokens));
     assertArrayEquals(firstMapping, Files.readAllBytes(mapping));
     assertArrayEquals(firstWatchMapping, Files.readAllBytes(watchMapping));
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(platform))) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
       assertTrue(status(c, "r1").getCommitted());
     }
     // Once more after the commit: the same receipt, nothing re-tokenized.
