@@ -187,7 +187,11 @@ class PkiCommandTest {
       list.add("--node-passphrase-file");
       list.add(nodePassFile.toString());
     }
-    String[] all = list.toArray(String[]::new);
+    return runPlain(list.toArray(String[]::new));
+  }
+
+  /** Runs {@code pki ARGS} exactly as given. */
+  static Result runPlain(String... all) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     AtomicReference<Exception> failure = new AtomicReference<>();
