@@ -85,21 +85,23 @@ render() {
 
 init() {
   echo "federation: creating $dir"
-  local pass="$dir/passphrase.txt"
-  (umask 077; head -c 24 /dev/urandom | base64 > "$pass")
+  local pass="$dir/passphrase.txt" capass="$dir/ca-passphrase.txt"
+  # The CA's passphrase is the CA's alone; the nodes of this one-machine federation share
+  # passphrase.txt (pki issue refuses the CA's passphrase for a node).
+  (umask 077; head -c 24 /dev/urandom | base64 > "$pass"; head -c 24 /dev/urandom | base64 > "$capass")
   mkdir -p "$dir/logs" "$dir/run" "$dir/profiles"
-  "$bm" pki init --federation "$federation" --dir "$dir/pki" --passphrase-file "$pass" >/dev/null
+  "$bm" pki init --federation "$federation" --dir "$dir/pki" --passphrase-file "$capass" >/dev/null
   local s c jobs=()
   # Issued two at a time: each issue spends most of its time in the passphrase KDF.
   for s in "${servers[@]}"; do
     "$bm" pki issue --dir "$dir/pki" --role "$(role_of "$s")" --name "$s" --dns localhost \
-      --ip 127.0.0.1 --passphrase-file "$pass" >/dev/null & jobs+=($!)
+      --ip 127.0.0.1 --passphrase-file "$capass" --node-passphrase-file "$pass" >/dev/null & jobs+=($!)
     [ "${#jobs[@]}" -lt 2 ] || { wait "${jobs[0]}" || die "pki issue failed"; jobs=("${jobs[@]:1}"); }
   done
   for c in "${clients[@]}"; do
     set -- $c
-    "$bm" pki issue --dir "$dir/pki" --role "$1" --name "$2" --passphrase-file "$pass" \
-      >/dev/null & jobs+=($!)
+    "$bm" pki issue --dir "$dir/pki" --role "$1" --name "$2" --passphrase-file "$capass" \
+      --node-passphrase-file "$pass" >/dev/null & jobs+=($!)
     [ "${#jobs[@]}" -lt 2 ] || { wait "${jobs[0]}" || die "pki issue failed"; jobs=("${jobs[@]:1}"); }
   done
   for s in "${jobs[@]}"; do wait "$s" || die "pki issue failed"; done

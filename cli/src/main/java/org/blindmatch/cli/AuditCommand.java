@@ -3,7 +3,9 @@ package org.blindmatch.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import org.blindmatch.crypto.pki.PemFiles;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.audit.AuditState;
@@ -50,8 +52,11 @@ final class AuditCommand {
     @Override
     public Integer call() throws Exception {
       AuditState kept = AuditState.load(state);
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile))) {
-        LogAuditor.Report r = new LogAuditor(c).verify(kept, replay);
+      NodeProfile p = NodeProfile.load(profile);
+      X509Certificate ca = p.caCertificate() == null ? null
+          : PemFiles.readCertificate(p.caCertificate());
+      try (FederationClient c = FederationClient.connect(p)) {
+        LogAuditor.Report r = new LogAuditor(c, ca).verify(kept, replay);
         r.state().save(state);
         PrintWriter w = spec.commandLine().getOut();
         w.println("tree head    size " + r.treeHead().getTreeSize() + ", root "
@@ -62,13 +67,17 @@ final class AuditCommand {
                 + r.previousSize() + " on checked");
         w.println("entries      " + r.receipts() + " receipts, " + r.transcripts()
             + " transcripts, " + r.members() + " members, " + r.scopes() + " scopes, "
-            + r.keyEpochs() + " key epochs (transcript and submitter signatures verified with "
+            + r.keyEpochs() + " key epochs, " + r.revocationLists() + " revocation lists "
+            + "(transcript and submitter signatures verified with "
             + NodeSigner.implementation() + ", run inputs logged)");
         if (replay) {
           w.println("replay       " + r.replayed() + " runs recomputed, every result digest "
               + "and count agrees" + (r.notReplayed().isEmpty() ? ""
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
+        }
+        for (var revoked : r.revoked()) {
+          w.println("revoked      " + revoked.describe() + " (CA signature verified)");
         }
         w.println("state        " + state);
       }

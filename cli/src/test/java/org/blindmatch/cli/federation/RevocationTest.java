@@ -90,6 +90,14 @@ class RevocationTest {
             "--id", "a2");
         ok("results", "get", "--profile", p.platform().toString(), "--run", runId);
         assertEquals(1, evaluator(dir, keyholder).evaluate(request()).getEvaluatedElementsCount());
+
+        // The auditor reads the revocation from the log, checks the CA's signature on it,
+        // and accepts the renewed member's later submission.
+        String audit = ok("audit", "verify", "--profile", p.auditor().toString(), "--state",
+            path(dir, "audit-state"));
+        assertTrue(audit.contains(", 2 revocation lists "), audit);
+        assertTrue(audit.contains("revoked      certificate serial " + serial + " was revoked "
+            + "at "), audit);
       }
     }
   }
