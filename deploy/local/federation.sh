@@ -105,6 +105,7 @@ init() {
     [ "${#jobs[@]}" -lt 2 ] || { wait "${jobs[0]}" || die "pki issue failed"; jobs=("${jobs[@]:1}"); }
   done
   for s in "${jobs[@]}"; do wait "$s" || die "pki issue failed"; done
+  "$bm" pki crl --dir "$dir/pki" --passphrase-file "$capass" >/dev/null
   for c in "${clients[@]}"; do
     set -- $c
     render "$conf/node.profile.yaml" "$dir/profiles/$2.profile.yaml" \
@@ -130,6 +131,7 @@ init() {
   render "$conf/clearinghouse.yaml" "$(config_of clearinghouse)" \
     "federation=$federation" "listen=127.0.0.1:$base" "data_dir=data" \
     "  ca=../pki/ca.crt" "  cert=../pki/clearinghouse.crt" "  key=../pki/clearinghouse.key" \
+    "  revocations=../pki/ca.crl" \
     "signing_keyset=../pki/clearinghouse.signing.json" "passphrase_file=../passphrase.txt" \
     "scope=../scope.yaml" "accepted_key_ids=[$key_id]" \
     "oprf_public_keys=[../oprf/oprf-public.epoch-1.json]" "health_listen=127.0.0.1:$((base + 10))" \
@@ -139,6 +141,7 @@ init() {
     render "$conf/keyholder.yaml" "$(config_of "keyholder-$i")" \
       "federation=$federation" "listen=127.0.0.1:$((base + i))" "data_dir=data" \
       "  ca=../pki/ca.crt" "  cert=../pki/keyholder-$i.crt" "  key=../pki/keyholder-$i.key" \
+      "  revocations=../pki/ca.crl" \
       "passphrase_file=../passphrase.txt" "share=../oprf/keyholder-$i.epoch-1.share" \
       "public_key=../oprf/oprf-public.epoch-1.json" "health_listen=127.0.0.1:$((base + 10 + i))" \
       "metrics_listen=127.0.0.1:$((base + 20 + i))"

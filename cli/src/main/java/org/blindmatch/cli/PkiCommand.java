@@ -58,7 +58,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + "encrypted (PKCS#8, PBKDF2-HMAC-SHA256, AES-256-CBC).",
     mixinStandardHelpOptions = true,
     subcommands = {PkiCommand.Init.class, PkiCommand.Request.class, PkiCommand.Sign.class,
-        PkiCommand.Renew.class, PkiCommand.Revoke.class, PkiCommand.ListCommand.class,
+        PkiCommand.Renew.class, PkiCommand.Revoke.class, PkiCommand.Crl.class, PkiCommand.ListCommand.class,
         PkiCommand.Issue.class})
 final class PkiCommand {
   static final String CA_CERT = CaDirectory.CA_CERT;
@@ -440,6 +440,36 @@ final class PkiCommand {
         out.println("  revocation list " + ca.resolve(CaDirectory.CRL) + " (number "
             + crl.number() + ", " + crl.all().size() + " revoked); copy it to every server "
             + "and node's revocations: file");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "crl", mixinStandardHelpOptions = true,
+      description = {"At the CA: sign the revocation list DIR/ca.crl anew (the same "
+          + "revocations, a new CRL number): the first, empty list for servers to load "
+          + "before anything is revoked, or a fresh one for an expired nextUpdate."})
+  static final class Crl implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--dir", required = true, paramLabel = "DIR",
+        description = "The CA directory.")
+    Path dir;
+    @Mixin PassphraseOptions passphrase;
+
+    @Override
+    public Integer call() throws IOException, KeysetException, PkiException {
+      try (CaDirectory ca = CaDirectory.open(dir, true)) {
+        CaIndex index = ca.index();
+        ca.crl(); // an existing list that this CA did not sign is never replaced
+        char[] p = passphrase.read(false);
+        Revocations crl;
+        try {
+          crl = ca.writeCrl(ca.loadCa(p), index);
+        } finally {
+          Arrays.fill(p, '\0');
+        }
+        spec.commandLine().getOut().println("revocation list " + ca.resolve(CaDirectory.CRL)
+            + " (number " + crl.number() + ", " + crl.all().size() + " revoked)");
       }
       return 0;
     }
