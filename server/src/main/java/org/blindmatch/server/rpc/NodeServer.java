@@ -227,6 +227,11 @@ public final class NodeServer implements AutoCloseable {
           .handshakeTimeout(20, TimeUnit.SECONDS)
           .permitKeepAliveTime(30, TimeUnit.SECONDS);
       if (tls != null) {
+        java.time.Instant notAfter = tls.certificate().getNotAfter().toInstant();
+        metrics.gauge("blindmatch.tls.certificate.expiry.seconds",
+            "Seconds until this server's TLS certificate expires (negative once expired); "
+                + "renew with pki request and pki renew before it reaches 0",
+            () -> java.time.Duration.between(java.time.Instant.now(), notAfter).toSeconds());
         try {
           builder.sslContext(MutualTls.serverContext(tls));
         } catch (PkiException e) {
