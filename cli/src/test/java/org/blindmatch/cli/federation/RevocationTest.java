@@ -98,6 +98,19 @@ class RevocationTest {
         assertTrue(audit.contains(", 2 revocation lists "), audit);
         assertTrue(audit.contains("revoked      certificate serial " + serial + " was revoked "
             + "at "), audit);
+
+        // A client whose profile names the list refuses a server whose certificate is on it.
+        Path checking = dir.resolve("checking.profile.yaml");
+        Files.writeString(checking, Files.readString(p.ngo()).replace("key: pki/ngo.key}",
+            "key: pki/ngo.key, revocations: pki/ca.crl}"));
+        ok("results", "get", "--profile", checking.toString(), "--run", runId);
+        String chSerial = fed.certificate("clearinghouse").getSerialNumber().toString(16);
+        fed.revoke("clearinghouse", RevocationReason.KEY_COMPROMISE);
+        String refusedServer = refused("results", "get", "--profile", checking.toString(),
+            "--run", runId);
+        assertTrue(refusedServer.contains("the server blindmatch://test/clearinghouse/"
+            + "clearinghouse presents a revoked certificate: certificate serial " + chSerial),
+            refusedServer);
       }
     }
   }

@@ -16,7 +16,8 @@ import org.blindmatch.core.transport.HostPort;
  *
  * <pre>
  * server: 127.0.0.1:7443
- * tls: {ca: pki/ca.crt, cert: pki/platform-a.crt, key: pki/platform-a.key}
+ * tls: {ca: pki/ca.crt, cert: pki/platform-a.crt, key: pki/platform-a.key,
+ *       revocations: pki/ca.crl}   # optional: refuse a server whose certificate is revoked
  * signing_keyset: platform-a-signing.json
  * passphrase_file: passphrase.txt   # decrypts the TLS key and the signing keyset
  * </pre>
@@ -33,6 +34,8 @@ import org.blindmatch.core.transport.HostPort;
  * @param signingKeyset this node's encrypted Tink signing keyset
  * @param passphraseFile passphrase for the key and the keyset
  * @param insecureIdentity development identity for plaintext loopback, else null
+ * @param revocations the federation's revocation list ({@code tls.revocations}, the CA's
+ *     {@code ca.crl}); when set, a server whose certificate is on it is refused. May be null
  */
 public record NodeProfile(
     String host,
@@ -42,7 +45,8 @@ public record NodeProfile(
     Path privateKey,
     Path signingKeyset,
     Path passphraseFile,
-    String insecureIdentity) {
+    String insecureIdentity,
+    Path revocations) {
 
   private static final Set<String> KEYS = Set.of("server", "tls", "signing_keyset",
       "passphrase_file", "insecure_loopback_identity");
@@ -88,7 +92,9 @@ public record NodeProfile(
         tls == null ? null : base.resolve(required(tls, "key", file, "tls.")),
         base.resolve(required(root, "signing_keyset", file, "")),
         base.resolve(required(root, "passphrase_file", file, "")),
-        insecure);
+        insecure,
+        tls == null || !tls.hasNonNull("revocations") ? null
+            : base.resolve(required(tls, "revocations", file, "tls.")));
   }
 
   /** The passphrase (first line of the passphrase file). The caller wipes it. */
