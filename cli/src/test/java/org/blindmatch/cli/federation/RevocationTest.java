@@ -43,7 +43,7 @@ class RevocationTest {
   @Test
   void aRevokedPlatformIsRefusedEverywhereAndARenewedOneIsNot(@TempDir Path dir)
       throws Exception {
-    try (TestFederation fed = new TestFederation(dir, 1)) {
+    try (TestFederation fed = new TestFederation(dir, 1, true, true)) {
       FederationTests.Parties p = FederationTests.partiesWithTokens(fed);
       Path pass = dir.resolve("share-passphrases");
       Files.writeString(pass, TestFederation.PASS + "\n" + TestFederation.PASS + "\n");

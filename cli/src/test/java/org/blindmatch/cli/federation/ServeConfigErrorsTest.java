@@ -26,7 +26,7 @@ class ServeConfigErrorsTest {
 
   @Test
   void clearinghouseConfigErrorsNameFileKeyAndReasonBeforeBinding() throws Exception {
-    TestFederation fed = new TestFederation(dir, 1, false);
+    TestFederation fed = new TestFederation(dir, 1, false, true);
     fed.issue(Role.PLATFORM, "platform-a", List.of(), List.of());
     int port = freePort();
     String good = Files.readString(fed.config).replace("127.0.0.1:0", "127.0.0.1:" + port);

@@ -58,6 +58,7 @@ public final class TestFederation implements AutoCloseable {
   private final List<Revocations.Revoked> revoked =
       new ArrayList<>();
   private long crlNumber;
+  private final boolean revocations;
   private int port = 1;
 
   /** A federation whose clearinghouse runs in this JVM. */
@@ -66,7 +67,17 @@ public final class TestFederation implements AutoCloseable {
   }
 
   public TestFederation(Path dir, int k, boolean inProcess) throws Exception {
+    this(dir, k, inProcess, false);
+  }
+
+  /**
+   * @param revocations the servers load {@code pki/ca.crl} ({@code tls.revocations}; an empty
+   *     list at first, see {@link #revoke}), which also puts a revocation list in the log
+   */
+  public TestFederation(Path dir, int k, boolean inProcess, boolean revocations)
+      throws Exception {
     this.dir = dir;
+    this.revocations = revocations;
     Files.writeString(dir.resolve("passphrase.txt"), PASS + "\n");
     ca = FederationCa.create("test", Duration.ofDays(2));
     Files.createDirectories(dir.resolve("pki"));
@@ -88,8 +99,8 @@ public final class TestFederation implements AutoCloseable {
         PassphraseKdf.withRandomSalt(), true);
     config = dir.resolve("clearinghouse.yaml");
     Files.writeString(config, "federation: test\nlisten: 127.0.0.1:0\ndata_dir: data\n"
-        + "tls: {ca: pki/ca.crt, cert: pki/clearinghouse.crt, key: pki/clearinghouse.key, "
-        + "revocations: pki/ca.crl}\n"
+        + "tls: {ca: pki/ca.crt, cert: pki/clearinghouse.crt, key: pki/clearinghouse.key"
+        + (revocations ? ", revocations: pki/ca.crl}\n" : "}\n")
         + "signing_keyset: pki/clearinghouse.signing.json\npassphrase_file: passphrase.txt\n"
         + "scope: scope.yaml\naccepted_key_ids: [" + Integer.toUnsignedString(keyId) + "]\n"
         + "k_threshold: " + k + "\n");
@@ -111,8 +122,8 @@ public final class TestFederation implements AutoCloseable {
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, "federation: test\nlisten: 127.0.0.1:0\n"
         + "data_dir: " + name + "-data\n"
-        + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key, "
-        + "revocations: pki/ca.crl}\n"
+        + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key"
+        + (revocations ? ", revocations: pki/ca.crl}\n" : "}\n")
         + "passphrase_file: passphrase.txt\n"
         + "share: epoch1/keyholder-" + i + ".epoch-1.share\n"
         + "public_key: epoch1/oprf-public.epoch-1.json\nquota_per_identity: 100000\n");
