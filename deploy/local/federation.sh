@@ -85,24 +85,27 @@ render() {
 
 init() {
   echo "federation: creating $dir"
-  local pass="$dir/passphrase.txt"
-  (umask 077; head -c 24 /dev/urandom | base64 > "$pass")
+  local pass="$dir/passphrase.txt" capass="$dir/ca-passphrase.txt"
+  # The CA's passphrase is the CA's alone; the nodes of this one-machine federation share
+  # passphrase.txt (pki issue refuses the CA's passphrase for a node).
+  (umask 077; head -c 24 /dev/urandom | base64 > "$pass"; head -c 24 /dev/urandom | base64 > "$capass")
   mkdir -p "$dir/logs" "$dir/run" "$dir/profiles"
-  "$bm" pki init --federation "$federation" --dir "$dir/pki" --passphrase-file "$pass" >/dev/null
+  "$bm" pki init --federation "$federation" --dir "$dir/pki" --passphrase-file "$capass" >/dev/null
   local s c jobs=()
   # Issued two at a time: each issue spends most of its time in the passphrase KDF.
   for s in "${servers[@]}"; do
     "$bm" pki issue --dir "$dir/pki" --role "$(role_of "$s")" --name "$s" --dns localhost \
-      --ip 127.0.0.1 --passphrase-file "$pass" >/dev/null & jobs+=($!)
+      --ip 127.0.0.1 --passphrase-file "$capass" --node-passphrase-file "$pass" >/dev/null & jobs+=($!)
     [ "${#jobs[@]}" -lt 2 ] || { wait "${jobs[0]}" || die "pki issue failed"; jobs=("${jobs[@]:1}"); }
   done
   for c in "${clients[@]}"; do
     set -- $c
-    "$bm" pki issue --dir "$dir/pki" --role "$1" --name "$2" --passphrase-file "$pass" \
-      >/dev/null & jobs+=($!)
+    "$bm" pki issue --dir "$dir/pki" --role "$1" --name "$2" --passphrase-file "$capass" \
+      --node-passphrase-file "$pass" >/dev/null & jobs+=($!)
     [ "${#jobs[@]}" -lt 2 ] || { wait "${jobs[0]}" || die "pki issue failed"; jobs=("${jobs[@]:1}"); }
   done
   for s in "${jobs[@]}"; do wait "$s" || die "pki issue failed"; done
+  "$bm" pki crl --dir "$dir/pki" --passphrase-file "$capass" >/dev/null
   for c in "${clients[@]}"; do
     set -- $c
     render "$conf/node.profile.yaml" "$dir/profiles/$2.profile.yaml" \
@@ -128,6 +131,7 @@ init() {
   render "$conf/clearinghouse.yaml" "$(config_of clearinghouse)" \
     "federation=$federation" "listen=127.0.0.1:$base" "data_dir=data" \
     "  ca=../pki/ca.crt" "  cert=../pki/clearinghouse.crt" "  key=../pki/clearinghouse.key" \
+    "  revocations=../pki/ca.crl" \
     "signing_keyset=../pki/clearinghouse.signing.json" "passphrase_file=../passphrase.txt" \
     "scope=../scope.yaml" "accepted_key_ids=[$key_id]" \
     "oprf_public_keys=[../oprf/oprf-public.epoch-1.json]" "health_listen=127.0.0.1:$((base + 10))" \
@@ -137,6 +141,7 @@ init() {
     render "$conf/keyholder.yaml" "$(config_of "keyholder-$i")" \
       "federation=$federation" "listen=127.0.0.1:$((base + i))" "data_dir=data" \
       "  ca=../pki/ca.crt" "  cert=../pki/keyholder-$i.crt" "  key=../pki/keyholder-$i.key" \
+      "  revocations=../pki/ca.crl" \
       "passphrase_file=../passphrase.txt" "share=../oprf/keyholder-$i.epoch-1.share" \
       "public_key=../oprf/oprf-public.epoch-1.json" "health_listen=127.0.0.1:$((base + 10 + i))" \
       "metrics_listen=127.0.0.1:$((base + 20 + i))"

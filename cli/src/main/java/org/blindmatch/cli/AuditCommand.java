@@ -3,7 +3,9 @@ package org.blindmatch.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import org.blindmatch.crypto.pki.PemFiles;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.time.Clock;
@@ -75,7 +77,10 @@ final class AuditCommand {
     public Integer call() throws Exception {
       WitnessPolicy policy = witnessPolicy(spec, witnesses, min);
       AuditState kept = AuditState.load(state);
-      try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
+      NodeProfile p = NodeProfile.load(profile);
+      X509Certificate ca = p.caCertificate() == null ? null
+          : PemFiles.readCertificate(p.caCertificate());
+      try (FederationClient c = FederationClient.connect(p,
           spec.commandLine().getErr()::println)) {
         if (pin != null) {
           byte[] fp;
@@ -87,7 +92,7 @@ final class AuditCommand {
           }
           c.expectLogKey(fp);
         }
-        LogAuditor.Report r = new LogAuditor(c).verify(kept, replay);
+        LogAuditor.Report r = new LogAuditor(c, ca).verify(kept, replay);
         List<Checkpoints.Cosignature> cosigned =
             policy == null ? List.of() : policy.require(c, r.treeHead());
         r.state().save(state);
@@ -100,13 +105,17 @@ final class AuditCommand {
                 + r.previousSize() + " on checked");
         w.println("entries      " + r.receipts() + " receipts, " + r.transcripts()
             + " transcripts, " + r.members() + " members, " + r.scopes() + " scopes, "
-            + r.keyEpochs() + " key epochs (transcript and submitter signatures verified with "
+            + r.keyEpochs() + " key epochs, " + r.revocationLists() + " revocation lists "
+            + "(transcript and submitter signatures verified with "
             + NodeSigner.implementation() + ", run inputs logged)");
         if (replay) {
           w.println("replay       " + r.replayed() + " runs recomputed, every result digest "
               + "and count agrees" + (r.notReplayed().isEmpty() ? ""
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
+        }
+        for (var revoked : r.revoked()) {
+          w.println("revoked      " + revoked.describe() + " (CA signature verified)");
         }
         if (policy != null) {
           w.println("witnesses    " + cosigned.size() + " of " + policy.witnesses().size()

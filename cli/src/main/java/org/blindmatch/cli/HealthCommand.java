@@ -29,6 +29,8 @@ import org.blindmatch.server.keyholder.KeyholderConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import java.security.cert.X509Certificate;
+import org.blindmatch.crypto.pki.PemFiles;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -72,6 +74,9 @@ final class HealthCommand implements Callable<Integer> {
           + "probe port (slower: decrypts the server's key).")
   boolean tls;
 
+  /** Below this many days left, health says to renew. */
+  private static final long RENEW_WARNING_DAYS = 30;
+
   private record Target(String federation, String host, int port, Path ca, Path cert,
       Path key, Path passphraseFile, boolean insecure, HostPort probe) {}
 
@@ -105,6 +110,9 @@ final class HealthCommand implements Callable<Integer> {
         throw new InputException(role + " at " + where + ": " + s);
       }
       spec.commandLine().getOut().println(role + " at " + where + ": SERVING");
+      if (t.cert() != null) {
+        printCertificate(t.cert());
+      }
       return 0;
     } catch (StatusRuntimeException e) {
       throw new InputException(role + " at " + where + ": not healthy: "
@@ -112,6 +120,22 @@ final class HealthCommand implements Callable<Integer> {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  /** The server's certificate expiry (read from its file; no passphrase needed). */
+  private void printCertificate(Path cert) throws InputException {
+    X509Certificate c;
+    try {
+      c = PemFiles.readCertificate(cert);
+    } catch (PkiException e) {
+      throw new InputException(config + ": tls.cert: " + e.getMessage());
+    }
+    java.time.Instant notAfter = c.getNotAfter().toInstant();
+    long days = java.time.Duration.between(java.time.Instant.now(), notAfter).toDays();
+    spec.commandLine().getOut().println("certificate serial " + c.getSerialNumber().toString(16)
+        + " valid until " + notAfter + " (" + days + " days left"
+        + (days < RENEW_WARNING_DAYS ? "; renew it: pki request, then pki renew at the CA" : "")
+        + ")");
   }
 
   private Target target() throws InputException {

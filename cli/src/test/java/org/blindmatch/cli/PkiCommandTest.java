@@ -2,6 +2,7 @@ package org.blindmatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -30,10 +31,12 @@ import picocli.CommandLine;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PkiCommandTest {
   private static final String PASSPHRASE = "cli test passphrase";
+  private static final String NODE_PASSPHRASE = "the node's own passphrase";
 
   @TempDir static Path tmp;
   static Path dir;
   static Path passFile;
+  static Path nodePassFile;
 
   record Result(int status, String out, String err, Exception failure) {}
 
@@ -42,6 +45,8 @@ class PkiCommandTest {
     dir = tmp.resolve("pki");
     passFile = tmp.resolve("pass");
     Files.writeString(passFile, PASSPHRASE + "\n");
+    nodePassFile = tmp.resolve("node-pass");
+    Files.writeString(nodePassFile, NODE_PASSPHRASE + "\n");
     Result r = run("init", "--federation", "demo", "--dir", dir.toString(),
         "--validity-days", "30");
     assertEquals(0, r.status(), r.toString());
@@ -78,9 +83,12 @@ class PkiCommandTest {
             List.of(2, "localhost"), List.of(7, "127.0.0.1"), List.of(7, "0:0:0:0:0:0:0:1")),
         new ArrayList<>(cert.getSubjectAlternativeNames()));
     NodeCertificates.verifyIssuedBy(cert, PemFiles.readCertificate(dir.resolve("ca.crt")));
-    // The node key is encrypted under the same passphrase and belongs to the certificate.
+    // The node key is encrypted under the node's own passphrase, not the CA's.
     NodeCertificates.verifyKeyMatches(cert,
-        PemFiles.readPrivateKey(dir.resolve("ch1.key"), PASSPHRASE.toCharArray()));
+        PemFiles.readPrivateKey(dir.resolve("ch1.key"), NODE_PASSPHRASE.toCharArray()));
+    assertThrows(PkiException.class,
+        () -> PemFiles.readPrivateKey(dir.resolve("ch1.key"), PASSPHRASE.toCharArray()));
+    assertTrue(NodeCertificates.signingKeysetSha256(cert).isPresent());
   }
 
   @Test
@@ -156,16 +164,34 @@ class PkiCommandTest {
         r.failure().getMessage());
   }
 
+  @Test
+  @Order(6)
+  void issueRefusesTheCaPassphraseForTheNode() {
+    Result r = run("issue", "--dir", dir.toString(), "--role", "ngo", "--name", "n3",
+        "--node-passphrase-file", passFile.toString());
+    assertTrue(r.failure() instanceof org.blindmatch.crypto.keys.KeysetException, r.toString());
+    assertTrue(r.failure().getMessage().contains("must not be the CA's"), r.toString());
+    assertFalse(Files.exists(dir.resolve("n3.key")));
+  }
+
   static Result run(String... args) {
     return runWithPassFile(passFile, args);
   }
 
   /** Runs {@code pki ARGS --passphrase-file F} the way BlindmatchCli reports errors. */
   static Result runWithPassFile(Path pass, String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--passphrase-file";
-    all[args.length + 1] = pass.toString();
+    List<String> list = new ArrayList<>(List.of(args));
+    list.add("--passphrase-file");
+    list.add(pass.toString());
+    if (args[0].equals("issue") && !list.contains("--node-passphrase-file")) {
+      list.add("--node-passphrase-file");
+      list.add(nodePassFile.toString());
+    }
+    return runPlain(list.toArray(String[]::new));
+  }
+
+  /** Runs {@code pki ARGS} exactly as given. */
+  static Result runPlain(String... all) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     AtomicReference<Exception> failure = new AtomicReference<>();

@@ -41,7 +41,7 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
     NodeProfile located() {
       return new NodeProfile(host, port, KeySource.locate(ca), KeySource.locate(cert),
           KeySource.locate(key), Path.of(signingKeyset), KeySource.locate(passphraseFile),
-          null, null); // keyholders only: no clearinghouse log key to pin
+          null, null, null); // keyholders only: no log key to pin, no revocation list
     }
   }
 

@@ -39,6 +39,8 @@ class HealthCommandTest {
       out = ok("health", "clearinghouse", "--config", config.toString(), "--tls",
           "--address", "localhost:" + server.port());
       assertTrue(out.contains("SERVING"), out);
+      assertTrue(out.matches("(?s).*certificate serial [0-9a-f]+ valid until \\S+ \\(0 days "
+          + "left; renew it: pki request, then pki renew at the CA\\).*"), out);
 
       // The probe port serves health only: no federation service.
       ManagedChannel ch = NettyChannelBuilder.forTarget(probe).usePlaintext().build();

@@ -82,6 +82,9 @@ class MetricsTest {
           "outcome", "failed"), "a refused call never starts a run");
       assertEquals(2, m.value("blindmatch_store_committed_submissions"));
       assertEquals(1, m.value("blindmatch_store_ready"));
+      // TestFederation certificates are valid for one day.
+      double expiry = m.value("blindmatch_tls_certificate_expiry_seconds");
+      assertTrue(expiry > 0 && expiry <= 86_400, m.text());
       assertEquals(treeAfterSubmits + 1, m.value("blindmatch_log_tree_size"),
           "the run's transcript is the one entry after the receipts");
 

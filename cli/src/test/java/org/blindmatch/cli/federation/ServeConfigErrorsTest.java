@@ -26,7 +26,7 @@ class ServeConfigErrorsTest {
 
   @Test
   void clearinghouseConfigErrorsNameFileKeyAndReasonBeforeBinding() throws Exception {
-    TestFederation fed = new TestFederation(dir, 1, false);
+    TestFederation fed = new TestFederation(dir, 1, false, true);
     fed.issue(Role.PLATFORM, "platform-a", List.of(), List.of());
     int port = freePort();
     String good = Files.readString(fed.config).replace("127.0.0.1:0", "127.0.0.1:" + port);
@@ -38,8 +38,10 @@ class ServeConfigErrorsTest {
         "insecure_loopback: \"maybe\" is not true or false", port);
     expectClearinghouse(good.replace("127.0.0.1:" + port, "127.0.0.1"),
         "listen: \"127.0.0.1\" is not host:port", port);
-    expectClearinghouse(good.replace("key: pki/clearinghouse.key}",
-        "key: pki/clearinghouse.key, pasword: x}"), "tls.pasword: unknown key", port);
+    expectClearinghouse(good.replace("revocations: pki/ca.crl}",
+        "revocations: pki/ca.crl, pasword: x}"), "tls.pasword: unknown key", port);
+    expectClearinghouse(good.replace("revocations: pki/ca.crl}", "revocations: scope.yaml}"),
+        "tls.revocations: ", port);
     expectClearinghouse(good.replace("passphrase_file: passphrase.txt",
         "passphrase_file: nowhere.txt"), "passphrase_file: ", port);
     expectClearinghouse(good.replace("scope: scope.yaml", "scope: token-keys.json"),

@@ -3,9 +3,14 @@ package org.blindmatch.cli.federation;
 import org.blindmatch.client.federation.FederationClient;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +21,8 @@ import org.blindmatch.crypto.pki.FederationCa;
 import org.blindmatch.crypto.pki.IssuedNode;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PemFiles;
+import org.blindmatch.crypto.pki.RevocationReason;
+import org.blindmatch.crypto.pki.Revocations;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.crypto.sign.NodeSigner;
@@ -46,6 +53,12 @@ public final class TestFederation implements AutoCloseable {
   public final ClearinghouseServer server;
   private final FederationCa ca;
   private final Map<String, Path> profiles = new LinkedHashMap<>();
+  private final Map<String, X509Certificate> certificates =
+      new LinkedHashMap<>();
+  private final List<Revocations.Revoked> revoked =
+      new ArrayList<>();
+  private long crlNumber;
+  private final boolean revocations;
   private int port = 1;
 
   /** A federation whose clearinghouse runs in this JVM. */
@@ -54,11 +67,22 @@ public final class TestFederation implements AutoCloseable {
   }
 
   public TestFederation(Path dir, int k, boolean inProcess) throws Exception {
+    this(dir, k, inProcess, false);
+  }
+
+  /**
+   * @param revocations the servers load {@code pki/ca.crl} ({@code tls.revocations}; an empty
+   *     list at first, see {@link #revoke}), which also puts a revocation list in the log
+   */
+  public TestFederation(Path dir, int k, boolean inProcess, boolean revocations)
+      throws Exception {
     this.dir = dir;
+    this.revocations = revocations;
     Files.writeString(dir.resolve("passphrase.txt"), PASS + "\n");
     ca = FederationCa.create("test", Duration.ofDays(2));
     Files.createDirectories(dir.resolve("pki"));
     PemFiles.writeCertificate(dir.resolve("pki/ca.crt"), ca.certificate(), true);
+    writeRevocations();
     issue(Role.CLEARINGHOUSE, "clearinghouse", List.of("localhost"), List.of("127.0.0.1"));
     scope = dir.resolve("scope.yaml");
     Files.writeString(scope, """
@@ -75,7 +99,8 @@ public final class TestFederation implements AutoCloseable {
         PassphraseKdf.withRandomSalt(), true);
     config = dir.resolve("clearinghouse.yaml");
     Files.writeString(config, "federation: test\nlisten: 127.0.0.1:0\ndata_dir: data\n"
-        + "tls: {ca: pki/ca.crt, cert: pki/clearinghouse.crt, key: pki/clearinghouse.key}\n"
+        + "tls: {ca: pki/ca.crt, cert: pki/clearinghouse.crt, key: pki/clearinghouse.key"
+        + (revocations ? ", revocations: pki/ca.crl}\n" : "}\n")
         + "signing_keyset: pki/clearinghouse.signing.json\npassphrase_file: passphrase.txt\n"
         + "scope: scope.yaml\naccepted_key_ids: [" + Integer.toUnsignedString(keyId) + "]\n"
         + "k_threshold: " + k + "\n");
@@ -102,7 +127,8 @@ public final class TestFederation implements AutoCloseable {
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, "federation: test\nlisten: 127.0.0.1:0\n"
         + "data_dir: " + name + "-data\n"
-        + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key}\n"
+        + "tls: {ca: pki/ca.crt, cert: pki/" + name + ".crt, key: pki/" + name + ".key"
+        + (revocations ? ", revocations: pki/ca.crl}\n" : "}\n")
         + "passphrase_file: passphrase.txt\n"
         + "share: epoch1/keyholder-" + i + ".epoch-1.share\n"
         + "public_key: epoch1/oprf-public.epoch-1.json\nquota_per_identity: " + quota + "\n");
@@ -157,13 +183,48 @@ public final class TestFederation implements AutoCloseable {
 
   public void issue(Role role, String name, List<String> dns, List<String> ips)
       throws Exception {
+    issueCertificate(role, name, dns, ips);
+    EncryptedKeysetFile.write(dir.resolve("pki").resolve(name + ".signing.json"),
+        NodeSigner.generate(), NodeSigner.PURPOSE, PASS.toCharArray(),
+        PassphraseKdf.withRandomSalt(), true);
+  }
+
+  /**
+   * Revokes every certificate issued so far for {@code name} and writes the CA's new
+   * revocation list to {@code pki/ca.crl}, which the servers enforce from their next call.
+   */
+  public void revoke(String name, RevocationReason reason)
+      throws Exception {
+    X509Certificate cert = certificates.get(name);
+    revoked.add(new Revocations.Revoked(cert.getSerialNumber(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS), reason));
+    writeRevocations();
+  }
+
+  /** A new certificate and TLS key for {@code name}; its signing keyset stays. */
+  public void renew(Role role, String name) throws Exception {
+    issueCertificate(role, name, List.of(), List.of());
+  }
+
+  /** The certificate last issued for {@code name}. */
+  public X509Certificate certificate(String name) {
+    return certificates.get(name);
+  }
+
+  private void issueCertificate(Role role, String name, List<String> dns, List<String> ips)
+      throws Exception {
     IssuedNode n = ca.issue(new NodeIdentity("test", role, name), dns, ips, Duration.ofDays(1));
     Path pki = dir.resolve("pki");
     PemFiles.writeCertificate(pki.resolve(name + ".crt"), n.certificate(), true);
     PemFiles.writePrivateKey(pki.resolve(name + ".key"), n.privateKey(), PASS.toCharArray(),
         true);
-    EncryptedKeysetFile.write(pki.resolve(name + ".signing.json"), NodeSigner.generate(),
-        NodeSigner.PURPOSE, PASS.toCharArray(), PassphraseKdf.withRandomSalt(), true);
+    certificates.put(name, n.certificate());
+  }
+
+  private void writeRevocations() throws Exception {
+    crlNumber++;
+    ca.revocationList(revoked, BigInteger.valueOf(crlNumber))
+        .write(dir.resolve("pki/ca.crl"), true);
   }
 
   private void writeProfile(String name, Path profile) throws IOException {

@@ -52,6 +52,13 @@ public final class AuditState {
   final Map<String, String> signingKeys = new LinkedHashMap<>();
   /** Logged scope digests (hex) and key epochs ({@code mode/key id/scope hex}). */
   final Set<String> logged = new LinkedHashSet<>();
+  /** The newest logged revocation list's CRL number, or null before the first. */
+  java.math.BigInteger crlNumber;
+  /** Revoked certificates of every logged revocation list, by serial. */
+  final Map<java.math.BigInteger, org.blindmatch.crypto.pki.Revocations.Revoked> revoked =
+      new LinkedHashMap<>();
+  /** Each member's current certificate serial (of its latest member entry), by identity. */
+  final Map<String, java.math.BigInteger> certificates = new LinkedHashMap<>();
   /** References to a scope or key epoch not logged yet, with the first entry that made one. */
   final Map<String, Long> pending = new LinkedHashMap<>();
 
@@ -129,6 +136,13 @@ public final class AuditState {
           case "signer" -> s.signingKeys.put(f[1], new String(Base64.getDecoder().decode(f[2]),
               StandardCharsets.UTF_8));
           case "logged" -> s.logged.add(f[1]);
+          case "crl" -> s.crlNumber = new java.math.BigInteger(f[1]);
+          case "revoked" -> s.revoked.put(new java.math.BigInteger(f[1], 16),
+              new org.blindmatch.crypto.pki.Revocations.Revoked(
+                  new java.math.BigInteger(f[1], 16), java.time.Instant.ofEpochSecond(
+                      Long.parseLong(f[2])),
+                  org.blindmatch.crypto.pki.RevocationReason.parse(f[3])));
+          case "cert" -> s.certificates.put(f[1], new java.math.BigInteger(f[2], 16));
           case "pending" -> s.pending.put(f[1], Long.parseLong(f[2]));
           default -> throw new IllegalArgumentException("unknown field '" + f[0] + "'");
         }
@@ -171,6 +185,16 @@ public final class AuditState {
       for (Map.Entry<String, String> e : signingKeys.entrySet()) {
         w.write("signer " + e.getKey() + " " + Base64.getEncoder().encodeToString(
             e.getValue().getBytes(StandardCharsets.UTF_8)) + "\n");
+      }
+      if (crlNumber != null) {
+        w.write("crl " + crlNumber + "\n");
+      }
+      for (var r : revoked.values()) {
+        w.write("revoked " + r.serial().toString(16) + " " + r.at().getEpochSecond() + " "
+            + r.reason().id() + "\n");
+      }
+      for (Map.Entry<String, java.math.BigInteger> e : certificates.entrySet()) {
+        w.write("cert " + e.getKey() + " " + e.getValue().toString(16) + "\n");
       }
       for (String l : logged) {
         w.write("logged " + l + "\n");

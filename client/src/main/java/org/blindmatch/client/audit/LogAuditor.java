@@ -34,17 +34,31 @@ public final class LogAuditor {
   private final FederationClient client;
   private final String keyset;
   private final String federation;
+  private final java.security.cert.X509Certificate ca;
 
   /**
-   * Audits through {@code client}, whose node must be an auditor (or the operator), under the
-   * clearinghouse log key it publishes — checked against the client's pin for the federation.
+   * Audits through {@code client}, whose node must be an auditor (or the operator), without
+   * the federation CA: a logged revocation list is then refused as unverifiable. The
+   * clearinghouse log key it publishes is checked against the client's pin.
    *
    * @throws FederationException if the log key differs from the pinned one
    */
   public LogAuditor(FederationClient client) throws FederationException {
+    this(client, null);
+  }
+
+  /**
+   * Audits through {@code client}, checking logged revocation lists and member certificates
+   * against {@code ca} (the federation CA certificate from the profile's {@code tls.ca}).
+   *
+   * @throws FederationException if the log key differs from the pinned one
+   */
+  public LogAuditor(FederationClient client, java.security.cert.X509Certificate ca)
+      throws FederationException {
     this.client = client;
     this.keyset = client.publishedScope().getClearinghousePublicKeyset();
     this.federation = client.identity().federation();
+    this.ca = ca;
   }
 
   /**
@@ -56,8 +70,14 @@ public final class LogAuditor {
    * @param notReplayed runs that could not be replayed, with the reason (inputs purged)
    */
   public record Report(SignedTreeHead head, TreeHead treeHead, long previousSize, int receipts,
-      int transcripts, int members, int scopes, int keyEpochs, int replayed,
-      List<String> notReplayed, AuditState state) {}
+      int transcripts, int members, int scopes, int keyEpochs, int revocationLists,
+      int replayed, List<String> notReplayed, AuditState state) {
+
+    /** Every certificate revoked by the logged revocation lists so far, by serial. */
+    public List<org.blindmatch.crypto.pki.Revocations.Revoked> revoked() {
+      return List.copyOf(state.revoked.values());
+    }
+  }
 
   /**
    * Runs the audit from {@code state} (which it updates; keep it only if this returns).
@@ -103,7 +123,7 @@ public final class LogAuditor {
         }
       }
       StreamingMerkleRoot tree = state.tree();
-      LogEntryChecker checker = new LogEntryChecker(keyset, federation);
+      LogEntryChecker checker = new LogEntryChecker(keyset, federation, ca);
       LogEntryChecker.Counts counts = new LogEntryChecker.Counts();
       List<String> notReplayed = new ArrayList<>();
       RunReplay replayer = replay ? new RunReplay(client) : null;
@@ -128,7 +148,8 @@ public final class LogAuditor {
       state.size = size;
       state.frontier = tree.frontier();
       return new Report(signed, head, previousSize, counts.receipts, counts.transcripts,
-          counts.members, counts.scopes, counts.keyEpochs, counts.replayed, notReplayed, state);
+          counts.members, counts.scopes, counts.keyEpochs, counts.revocationLists,
+          counts.replayed, notReplayed, state);
     } catch (StatusRuntimeException e) {
       throw new AuditException("cannot read the log: " + FederationClient.describe(e));
     }

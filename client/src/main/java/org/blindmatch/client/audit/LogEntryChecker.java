@@ -3,7 +3,14 @@ package org.blindmatch.client.audit;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.GeneralSecurityException;
+import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import org.blindmatch.crypto.hash.Sha256;
+import org.blindmatch.crypto.pki.NodeCertificates;
+import org.blindmatch.crypto.pki.PkiException;
+import org.blindmatch.crypto.pki.Revocations;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,6 +79,8 @@ public final class LogEntryChecker {
 
   private final NodeSigner.Verifier clearinghouse;
   private final String federation;
+  /** The federation CA that signs revocation lists, or null (such entries are refused). */
+  private final X509Certificate ca;
   /** Verifiers of submitters' logged signing keysets, by keyset text. */
   private final Map<String, NodeSigner.Verifier> submitterVerifiers = new ConcurrentHashMap<>();
 
@@ -81,6 +90,18 @@ public final class LogEntryChecker {
    * @throws AuditException if {@code keyset} is not a Tink public keyset
    */
   public LogEntryChecker(String keyset, String federation) throws AuditException {
+    this(keyset, federation, null);
+  }
+
+  /**
+   * As {@link #LogEntryChecker(String, String)}, also checking revocation lists and member
+   * certificates against the federation CA.
+   *
+   * @param ca the federation CA certificate; null refuses every revocation-list entry
+   */
+  public LogEntryChecker(String keyset, String federation, X509Certificate ca)
+      throws AuditException {
+    this.ca = ca;
     try {
       this.clearinghouse = NodeSigner.verifier(keyset);
     } catch (GeneralSecurityException e) {
@@ -97,6 +118,7 @@ public final class LogEntryChecker {
     int members;
     int scopes;
     int keyEpochs;
+    int revocationLists;
     int replayed;
 
     /** Receipts checked so far. */
@@ -298,6 +320,7 @@ public final class LogEntryChecker {
           if (parsed.receiptBody() == null) {
             throw new AuditException(at + "receipt: the body does not parse");
           }
+          checkNotRevoked(parsed.receiptBody(), at, state);
           checkReceipt(parsed.receiptBody().getCommitment(), index, state, signatureError);
           counts.receipts++;
         }
@@ -321,6 +344,10 @@ public final class LogEntryChecker {
         case KEY_EPOCH -> {
           logged(state, checkKeyEpoch(entry.getKeyEpoch(), at));
           counts.keyEpochs++;
+        }
+        case REVOCATIONS -> {
+          checkRevocations(entry.getRevocations(), at, state);
+          counts.revocationLists++;
         }
         default -> throw new AuditException(at + "an entry of no known kind");
       }
@@ -486,10 +513,89 @@ public final class LogEntryChecker {
     } catch (GeneralSecurityException e) {
       throw new AuditException(at + "member: the signing keyset is not a Tink public keyset");
     }
+    if (!m.getCertificate().isEmpty()) {
+      checkMemberCertificate(m, id, at, state);
+    }
     String earlier = state.signingKeys.putIfAbsent(m.getIdentity(), keyset);
     if (earlier != null && !earlier.equals(keyset)) {
       throw new AuditException(at + "member: " + m.getIdentity() + " already has a different "
           + "signing key in the log (a node registers one signing key)");
+    }
+  }
+
+  /**
+   * A revocation list must be signed by the federation CA (an entry revoking members that the
+   * CA did not sign is refused) and newer than every list logged before (an older list
+   * logged again would un-revoke certificates).
+   */
+  private void checkRevocations(org.blindmatch.proto.v1.RevocationList list, String at,
+      AuditState state) throws AuditException {
+    if (ca == null) {
+      throw new AuditException(at + "revocation list: no federation CA certificate to check "
+          + "it with (audit with a profile that has tls.ca)");
+    }
+    Revocations crl;
+    try {
+      crl = Revocations.parse(list.getCrl().toByteArray(), ca, "revocation list");
+    } catch (PkiException e) {
+      throw new AuditException(at + e.getMessage());
+    }
+    if (state.crlNumber != null && crl.number().compareTo(state.crlNumber) <= 0) {
+      throw new AuditException(at + "revocation list: CRL number " + crl.number()
+          + " is not newer than the list already logged (number " + state.crlNumber
+          + "): a replayed list");
+    }
+    state.crlNumber = crl.number();
+    for (Revocations.Revoked r : crl.all()) {
+      state.revoked.put(r.serial(), r);
+    }
+  }
+
+  /**
+   * A member entry's certificate must be the one certificate_sha256 names, issued by the
+   * federation CA, for the member's identity. Its serial becomes the member's current
+   * certificate, which revocation lists refer to.
+   */
+  private void checkMemberCertificate(Member m, NodeIdentity id, String at, AuditState state)
+      throws AuditException {
+    byte[] der = m.getCertificate().toByteArray();
+    if (!MessageDigest.isEqual(Sha256.digest(der), m.getCertificateSha256().toByteArray())) {
+      throw new AuditException(at + "member: the certificate is not the one "
+          + "certificate_sha256 names");
+    }
+    X509Certificate cert;
+    try {
+      cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(der));
+      if (ca != null) {
+        cert.verify(ca.getPublicKey());
+      }
+      if (!NodeCertificates.identityOf(cert).equals(id)) {
+        throw new AuditException(at + "member: the certificate is for "
+            + NodeCertificates.identityOf(cert) + ", not " + id);
+      }
+    } catch (GeneralSecurityException | PkiException | ClassCastException e) {
+      throw new AuditException(at + "member: the certificate is not one the federation CA "
+          + "issued for " + id + " (" + e.getMessage() + ")");
+    }
+    state.certificates.put(m.getIdentity(), cert.getSerialNumber());
+  }
+
+  /**
+   * A submission committed at or after the revocation of its submitter's current certificate
+   * (the one of its latest member entry, which the submitter registers before submitting) is
+   * refused: the clearinghouse must not accept a revoked member's submission.
+   */
+  private static void checkNotRevoked(ReceiptBody body, String at, AuditState state)
+      throws AuditException {
+    String submitter = body.getCommitment().getSubmitter();
+    java.math.BigInteger serial = state.certificates.get(submitter);
+    Revocations.Revoked r = serial == null ? null : state.revoked.get(serial);
+    if (r != null && body.getCommittedAt() >= r.at().getEpochSecond()) {
+      throw new AuditException(at + "receipt: submission " + body.getCommitment()
+          .getSubmissionId() + " of " + submitter + " was committed at "
+          + java.time.Instant.ofEpochSecond(body.getCommittedAt()) + ", after its "
+          + r.describe());
     }
   }
 

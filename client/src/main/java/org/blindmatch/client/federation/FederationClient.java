@@ -27,6 +27,7 @@ import org.blindmatch.proto.v1.ResultServiceGrpc;
 import org.blindmatch.proto.v1.ScopeServiceGrpc;
 import org.blindmatch.proto.v1.SubmissionServiceGrpc;
 import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.RevocationFile;
 import org.blindmatch.core.transport.TlsMaterial;
 
 /**
@@ -99,8 +100,12 @@ public final class FederationClient implements AutoCloseable {
         TlsMaterial tls = TlsMaterial.load(profile.caCertificate(), profile.certificate(),
             profile.privateKey(), passphrase);
         identity = tls.identity();
-        builder.sslContext(MutualTls.clientContext(tls))
-            .intercept(new ServerIdentityCheck(identity.federation()));
+        ServerIdentityCheck check = new ServerIdentityCheck(identity.federation());
+        if (profile.revocations() != null) {
+          check = check.rejectingRevoked(RevocationFile.load(profile.revocations(),
+              tls.caCertificate(), message -> { }));
+        }
+        builder.sslContext(MutualTls.clientContext(tls)).intercept(check);
       }
       // Last, so that it sees the statuses ServerIdentityCheck sets.
       builder.intercept(CallFailures.interceptor("the clearinghouse"));

@@ -16,7 +16,8 @@ import org.blindmatch.crypto.keys.PassphraseFile;
  *
  * <pre>
  * server: 127.0.0.1:7443
- * tls: {ca: pki/ca.crt, cert: pki/platform-a.crt, key: pki/platform-a.key}
+ * tls: {ca: pki/ca.crt, cert: pki/platform-a.crt, key: pki/platform-a.key,
+ *       revocations: pki/ca.crl}   # optional: refuse a server whose certificate is revoked
  * signing_keyset: platform-a-signing.json
  * passphrase_file: passphrase.txt   # decrypts the TLS key and the signing keyset
  * pins: sea.pins                     # optional; default: this file's name + ".pins"
@@ -34,6 +35,8 @@ import org.blindmatch.crypto.keys.PassphraseFile;
  * @param signingKeyset this node's encrypted Tink signing keyset
  * @param passphraseFile passphrase for the key and the keyset
  * @param insecureIdentity development identity for plaintext loopback, else null
+ * @param revocations the federation's revocation list ({@code tls.revocations}, the CA's
+ *     {@code ca.crl}); when set, a server whose certificate is on it is refused. May be null
  * @param pins the file of pinned clearinghouse log keys ({@link KeyPins})
  */
 public record NodeProfile(
@@ -45,6 +48,7 @@ public record NodeProfile(
     Path signingKeyset,
     Path passphraseFile,
     String insecureIdentity,
+    Path revocations,
     Path pins) {
 
   private static final Set<String> KEYS = Set.of("server", "tls", "signing_keyset",
@@ -95,6 +99,8 @@ public record NodeProfile(
         base.resolve(required(root, "signing_keyset", file, "")),
         base.resolve(required(root, "passphrase_file", file, "")),
         insecure,
+        tls == null || !tls.hasNonNull("revocations") ? null
+            : base.resolve(required(tls, "revocations", file, "tls.")),
         root.hasNonNull("pins") ? base.resolve(required(root, "pins", file, ""))
             : base.resolve(file.getFileName() + ".pins"));
   }

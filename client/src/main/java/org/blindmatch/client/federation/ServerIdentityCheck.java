@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.blindmatch.core.transport.RevocationFile;
 import org.blindmatch.crypto.pki.NodeCertificates;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
@@ -30,6 +31,7 @@ import org.blindmatch.crypto.pki.Role;
 public final class ServerIdentityCheck implements ClientInterceptor {
   private final Function<NodeIdentity, String> verdict;
   private final String expected;
+  private final RevocationFile revocations;
 
   /** Accepts only a clearinghouse of {@code federation}. */
   public ServerIdentityCheck(String federation) {
@@ -43,8 +45,22 @@ public final class ServerIdentityCheck implements ClientInterceptor {
    * @param expected what the server should be, for the message when it has no identity
    */
   public ServerIdentityCheck(Function<NodeIdentity, String> verdict, String expected) {
+    this(verdict, expected, null);
+  }
+
+  private ServerIdentityCheck(Function<NodeIdentity, String> verdict, String expected,
+      RevocationFile revocations) {
     this.verdict = verdict;
     this.expected = expected;
+    this.revocations = revocations;
+  }
+
+  /**
+   * This check, also refusing a server whose certificate is on {@code list} (the reason names
+   * the serial, date and revocation reason).
+   */
+  public ServerIdentityCheck rejectingRevoked(RevocationFile list) {
+    return new ServerIdentityCheck(verdict, expected, java.util.Objects.requireNonNull(list));
   }
 
   @Override
@@ -119,8 +135,14 @@ public final class ServerIdentityCheck implements ClientInterceptor {
     }
     try {
       Certificate[] chain = session.getPeerCertificates();
-      NodeIdentity id = NodeCertificates.identityOf((X509Certificate) chain[0]);
-      return verdict.apply(id);
+      X509Certificate leaf = (X509Certificate) chain[0];
+      NodeIdentity id = NodeCertificates.identityOf(leaf);
+      String problem = verdict.apply(id);
+      if (problem == null && revocations != null) {
+        problem = revocations.find(leaf).map(r -> "the server " + id
+            + " presents a revoked certificate: " + r.describe()).orElse(null);
+      }
+      return problem;
     } catch (SSLPeerUnverifiedException | PkiException | ClassCastException e) {
       return "the server's certificate carries no " + expected + " identity: "
           + e.getMessage();

@@ -188,18 +188,66 @@ public final class FederationCa {
   public IssuedNode issue(NodeIdentity identity, List<String> dnsNames,
       List<String> ipAddresses, Duration validity) throws PkiException {
     Objects.requireNonNull(identity, "identity");
+    KeyPair keys = newKeyPair();
+    X509Certificate cert = certificate(identity, keys.getPublic(),
+        NodeRequest.subjectAltNames(identity, dnsNames, ipAddresses), null, validity);
+    return new IssuedNode(identity, cert, keys.getPrivate());
+  }
+
+  /**
+   * Signs a node's certificate request: the certificate is as {@link #issue} makes it, for the
+   * request's identity, public key, DNS names and IP addresses, and it also carries the
+   * request's {@link NodeRequest#SIGNING_KEYSET_SHA256} extension (non-critical). The request
+   * has already been checked by {@link NodeRequest#parse} (proof of possession, P-256 key);
+   * whether its role and name are allowed is the caller's policy ({@link CaIndex}).
+   *
+   * @throws PkiException if the request is for another federation or the validity would
+   *     outlive the CA
+   * @throws IllegalArgumentException if {@code validity} is not positive
+   */
+  public X509Certificate certify(NodeRequest request, Duration validity) throws PkiException {
+    return certificate(request.identity(), request.publicKey(),
+        NodeRequest.subjectAltNames(request.identity(), request.dnsNames(),
+            request.ipAddresses()),
+        request.signingKeysetSha256(), validity);
+  }
+
+  /**
+   * A certificate revocation list (RFC 5280 §5, v2) signed by this CA: one entry per revoked
+   * certificate with its revocation date and reason code, a CRL number (non-critical) and an
+   * authority key identifier; thisUpdate is now, nextUpdate {@code now + 7 days} (informative:
+   * blindmatch peers use the newest CRL they have, see {@link Revocations}).
+   *
+   * @param number the CRL number; must grow with every new list
+   */
+  public Revocations revocationList(List<Revocations.Revoked> revoked, BigInteger number)
+      throws PkiException {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    try {
+      org.bouncycastle.cert.X509v2CRLBuilder b =
+          new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(
+              certificate.getSubjectX500Principal(), Date.from(now));
+      b.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
+      for (Revocations.Revoked r : revoked) {
+        b.addCRLEntry(r.serial(), Date.from(r.at()), r.reason().crlReason());
+      }
+      b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(number));
+      b.addExtension(Extension.authorityKeyIdentifier, false,
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate.getPublicKey()));
+      byte[] der = b.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(privateKey))
+          .getEncoded();
+      return Revocations.parse(der, certificate, "new revocation list");
+    } catch (GeneralSecurityException | java.io.IOException | OperatorCreationException e) {
+      throw new PkiException("cannot sign the revocation list: " + e.getMessage(), e);
+    }
+  }
+
+  private X509Certificate certificate(NodeIdentity identity, java.security.PublicKey key,
+      GeneralNames sans, byte[] signingKeysetSha256, Duration validity) throws PkiException {
     requirePositive(validity);
     if (!identity.federation().equals(federation)) {
       throw new PkiException("refusing to issue " + identity + ": this CA is for federation "
           + federation);
-    }
-    List<GeneralName> sans = new ArrayList<>();
-    sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.toString()));
-    for (String dns : canonicalDnsNames(dnsNames)) {
-      sans.add(new GeneralName(GeneralName.dNSName, dns));
-    }
-    for (byte[] ip : ipAddressBytes(ipAddresses)) {
-      sans.add(new GeneralName(GeneralName.iPAddress, new DEROctetString(ip)));
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Instant notAfter = now.plus(validity);
@@ -208,28 +256,25 @@ public final class FederationCa {
           + notAfter + " would outlive the CA certificate, which expires "
           + certificate.getNotAfter().toInstant());
     }
-    KeyPair keys = newKeyPair();
-    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-        .addRDN(BCStyle.O, identity.federation())
-        .addRDN(BCStyle.OU, identity.role().id())
-        .addRDN(BCStyle.CN, identity.name())
-        .build();
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate,
-          randomSerial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject,
-          keys.getPublic())
+          randomSerial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter),
+          NodeRequest.subjectOf(identity), key)
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
           .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
               new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
           .addExtension(Extension.subjectKeyIdentifier, false,
-              ext.createSubjectKeyIdentifier(keys.getPublic()))
+              ext.createSubjectKeyIdentifier(key))
           .addExtension(Extension.authorityKeyIdentifier, false,
               ext.createAuthorityKeyIdentifier(certificate.getPublicKey()))
-          .addExtension(Extension.subjectAlternativeName, false,
-              new GeneralNames(sans.toArray(GeneralName[]::new)));
-      return new IssuedNode(identity, sign(builder, privateKey), keys.getPrivate());
+          .addExtension(Extension.subjectAlternativeName, false, sans);
+      if (signingKeysetSha256 != null) {
+        builder.addExtension(NodeRequest.SIGNING_KEYSET_SHA256, false,
+            new DEROctetString(signingKeysetSha256));
+      }
+      return sign(builder, privateKey);
     } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
       throw new PkiException("cannot issue a certificate for " + identity + ": "
           + e.getMessage(), e);
@@ -242,7 +287,7 @@ public final class FederationCa {
         + certificate.getSerialNumber().toString(16) + ", privateKey=(redacted)]";
   }
 
-  private static Set<String> canonicalDnsNames(List<String> names) throws PkiException {
+  static Set<String> canonicalDnsNames(List<String> names) throws PkiException {
     Set<String> out = new LinkedHashSet<>();
     for (String name : names) {
       String lower = name.toLowerCase(Locale.ROOT);
@@ -255,7 +300,7 @@ public final class FederationCa {
     return out;
   }
 
-  private static List<byte[]> ipAddressBytes(List<String> addresses) throws PkiException {
+  static List<byte[]> ipAddressBytes(List<String> addresses) throws PkiException {
     Set<String> seen = new LinkedHashSet<>();
     List<byte[]> out = new ArrayList<>();
     for (String text : addresses) {

@@ -168,6 +168,31 @@ public final class NodeCertificates {
     }
   }
 
+  /**
+   * The SHA-256 of the node's public signing keyset that the CA bound into the certificate
+   * ({@link NodeRequest#SIGNING_KEYSET_SHA256}), or empty for a certificate without it (issued
+   * by {@link FederationCa#issue} for development or tests).
+   *
+   * @throws PkiException if the extension is present but malformed
+   */
+  public static java.util.Optional<byte[]> signingKeysetSha256(X509Certificate certificate)
+      throws PkiException {
+    byte[] ext = certificate.getExtensionValue(NodeRequest.SIGNING_KEYSET_SHA256.getId());
+    if (ext == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      byte[] fp = org.bouncycastle.asn1.ASN1OctetString.getInstance(
+          org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets()).getOctets();
+      if (fp.length == 32) {
+        return java.util.Optional.of(fp);
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    throw new PkiException(describe(certificate) + ": malformed signing-keyset extension");
+  }
+
   /** A short description for messages: subject and serial number in hex. */
   static String describe(X509Certificate c) {
     return "certificate \"" + c.getSubjectX500Principal().getName() + "\" (serial "

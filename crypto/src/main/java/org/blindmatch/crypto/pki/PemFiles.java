@@ -172,6 +172,25 @@ public final class PemFiles {
     }
   }
 
+  /**
+   * Writes one DER object as PEM of the given type (e.g. {@code CERTIFICATE REQUEST},
+   * {@code X509 CRL}), atomically.
+   */
+  static void writePem(Path file, String type, byte[] der, boolean overwrite)
+      throws IOException {
+    StringWriter text = new StringWriter();
+    try (org.bouncycastle.util.io.pem.PemWriter w =
+        new org.bouncycastle.util.io.pem.PemWriter(text)) {
+      w.writeObject(new PemObject(type, der));
+    }
+    write(file, text.toString(), overwrite);
+  }
+
+  /** The DER content of a file holding exactly one PEM object of {@code type}. */
+  static byte[] readPem(Path file, String type) throws PkiException {
+    return readSinglePem(file, type).getContent();
+  }
+
   private static void write(Path file, String pem, boolean overwrite) throws IOException {
     try (AtomicOutput out = AtomicOutput.create(file, overwrite)) {
       out.stream().write(pem.getBytes(StandardCharsets.US_ASCII));

@@ -24,6 +24,8 @@ import org.blindmatch.server.logging.LogFormat;
  * @param caCertificate federation CA certificate (PEM)
  * @param certificate this server's certificate (PEM)
  * @param privateKey this server's encrypted PKCS#8 key (PEM)
+ * @param revocations the federation's revocation list ({@code tls.revocations}, the CA's
+ *     {@code ca.crl}), or null for none
  * @param signingKeyset this server's encrypted Tink signing keyset
  * @param passphraseFile decrypts the TLS key and the signing keyset
  * @param scope the published scope file
@@ -45,6 +47,7 @@ public record ClearinghouseConfig(
     Path caCertificate,
     Path certificate,
     Path privateKey,
+    Path revocations,
     Path signingKeyset,
     Path passphraseFile,
     Path scope,
@@ -62,7 +65,7 @@ public record ClearinghouseConfig(
       "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "oprf_public_keys",
       "k_threshold", "submission_ttl", "insecure_loopback", "health_listen",
       "metrics_listen", "log_format", "store");
-  private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
+  private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key", "revocations");
 
 
   /**
@@ -95,6 +98,7 @@ public record ClearinghouseConfig(
     Path ca = null;
     Path cert = null;
     Path key = null;
+    Path revocations = null;
     if (!insecure || c.node("tls") != null) {
       if (c.node("tls") == null) {
         throw c.error("tls", "missing (ca, cert, key); plaintext needs insecure_loopback: true");
@@ -103,6 +107,8 @@ public record ClearinghouseConfig(
       ca = c.path(tls, "ca", "tls.ca");
       cert = c.path(tls, "cert", "tls.cert");
       key = c.path(tls, "key", "tls.key");
+      revocations = tls.has("revocations") ? c.path(tls, "revocations", "tls.revocations")
+          : null;
     }
     List<Integer> keyIds = new ArrayList<>();
     JsonNode ids = c.node("accepted_key_ids");
@@ -139,7 +145,7 @@ public record ClearinghouseConfig(
     HostPort metrics = c.optionalListen("metrics_listen", listen);
     c.distinctPorts("metrics_listen", metrics, "health_listen", health);
     return new ClearinghouseConfig(c.text("federation"), listen.host(), listen.port(),
-        c.path("data_dir"), ca, cert, key, c.path("signing_keyset"),
+        c.path("data_dir"), ca, cert, key, revocations, c.path("signing_keyset"),
         c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds),
         List.copyOf(oprfFiles), k, ttl, insecure, health, metrics,
         c.logFormat("log_format"), StoreConfig.read(c));

@@ -33,7 +33,9 @@ import org.blindmatch.server.metrics.ServerMetrics;
 import org.blindmatch.server.rpc.Closer;
 import org.blindmatch.server.rpc.NodeServer;
 import org.blindmatch.core.transport.LoopbackOnly;
+import org.blindmatch.core.transport.RevocationFile;
 import org.blindmatch.core.transport.TlsMaterial;
+import org.blindmatch.server.security.RevocationConfig;
 import org.blindmatch.server.store.segment.SegmentSubmissionStore;
 import org.blindmatch.server.store.StoreException;
 
@@ -181,6 +183,11 @@ public final class ClearinghouseServer implements AutoCloseable {
           .metricsListen(cfg.metricsListen());
       if (tls != null) {
         node.tls(tls);
+        if (cfg.revocations() != null) {
+          RevocationFile revocations = RevocationConfig.load(cfg.revocations(), tls);
+          node.revocations(revocations);
+          revocations.onLoaded(list -> FederationLog.revocations(ch, list));
+        }
       } else {
         node.insecureLoopbackForDevelopment();
       }

@@ -90,6 +90,23 @@ public final class FederationLog {
   }
 
   /**
+   * Logs the federation's revocation list (as the CA signed it), once per CRL number, so that
+   * auditors learn every revocation from the log and check the CA's signature themselves. A
+   * failure to append is not fatal to enforcement (the list is enforced at the TLS layer
+   * either way); it is retried when the list is next loaded or at the next start.
+   */
+  static void revocations(Clearinghouse ch, org.blindmatch.crypto.pki.Revocations list) {
+    try {
+      ch.log().append("revocations/" + list.number(), LogEntry.newBuilder()
+          .setRevocations(org.blindmatch.proto.v1.RevocationList.newBuilder()
+              .setCrl(ByteString.copyFrom(list.encoded()))).build().toByteArray());
+    } catch (StoreException e) {
+      System.getLogger(FederationLog.class.getName()).log(System.Logger.Level.WARNING,
+          "cannot log revocation list number " + list.number() + ": " + e.getMessage());
+    }
+  }
+
+  /**
    * Logs a node that registered {@code publicKeyset}, once per identity and certificate (a
    * different signing key for an identity is refused before this is called).
    *
@@ -105,6 +122,7 @@ public final class FederationLog {
     if (certificate != null) {
       try {
         m.setCertificateSha256(ByteString.copyFrom(Sha256.digest(certificate.getEncoded())));
+        m.setCertificate(ByteString.copyFrom(certificate.getEncoded()));
       } catch (CertificateEncodingException e) {
         throw new IllegalStateException("a verified peer certificate does not encode", e);
       }

@@ -20,6 +20,7 @@ import org.blindmatch.server.config.ConfigException;
  * @param caCertificate federation CA
  * @param certificate this keyholder's certificate (role keyholder)
  * @param privateKey its encrypted key
+ * @param revocations the federation's revocation list ({@code tls.revocations}), or null
  * @param passphraseFile decrypts the TLS key and the share
  * @param share the encrypted share file of the current epoch
  * @param publicKey the epoch's public file
@@ -30,14 +31,14 @@ import org.blindmatch.server.config.ConfigException;
  */
 public record KeyholderConfig(
     String federation, String host, int port, Path dataDir, Path caCertificate,
-    Path certificate, Path privateKey, Path passphraseFile, Path share, Path publicKey,
+    Path certificate, Path privateKey, Path revocations, Path passphraseFile, Path share, Path publicKey,
     long quotaPerIdentity, HostPort healthListen, HostPort metricsListen,
     LogFormat logFormat) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "passphrase_file", "share", "public_key", "quota_per_identity",
       "health_listen", "metrics_listen", "log_format");
-  private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
+  private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key", "revocations");
 
   /**
    * Every key this loader accepts, nested keys dotted ({@code tls.ca}); the reference in
@@ -66,7 +67,9 @@ public record KeyholderConfig(
     c.distinctPorts("metrics_listen", metrics, "health_listen", health);
     return new KeyholderConfig(c.text("federation"), listen.host(), listen.port(),
         c.path("data_dir"), c.path(tls, "ca", "tls.ca"), c.path(tls, "cert", "tls.cert"),
-        c.path(tls, "key", "tls.key"), c.path("passphrase_file"), share,
+        c.path(tls, "key", "tls.key"),
+        tls.has("revocations") ? c.path(tls, "revocations", "tls.revocations") : null,
+        c.path("passphrase_file"), share,
         c.path("public_key"), quota,
         health, metrics, c.logFormat("log_format"));
   }

@@ -19,6 +19,7 @@ import org.blindmatch.server.rpc.Closer;
 import org.blindmatch.server.rpc.NodeServer;
 import org.blindmatch.server.security.AuthorizationPolicy;
 import org.blindmatch.core.transport.TlsMaterial;
+import org.blindmatch.server.security.RevocationConfig;
 
 /**
  * A keyholder server: mutual TLS 1.3 with a keyholder certificate, the keyholder service
@@ -108,8 +109,12 @@ public final class KeyholderServer implements AutoCloseable {
         .allow(HealthGrpc.getCheckMethod().getFullMethodName(), all)
         .build();
     ServerMetrics metrics = new ServerMetrics();
-    NodeServer server = NodeServer.builder(new InetSocketAddress(cfg.host(), cfg.port()),
-            cfg.federation())
+    NodeServer.Builder builder = NodeServer.builder(
+        new InetSocketAddress(cfg.host(), cfg.port()), cfg.federation());
+    if (cfg.revocations() != null) {
+      builder.revocations(RevocationConfig.load(cfg.revocations(), tls));
+    }
+    NodeServer server = builder
         .tls(tls)
         .authorization(policy)
         .metrics(metrics)

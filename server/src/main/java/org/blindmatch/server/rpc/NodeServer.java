@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.blindmatch.core.limits.Limits;
 import org.blindmatch.core.transport.HostPort;
 import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.RevocationFile;
 import org.blindmatch.core.transport.TlsMaterial;
 import org.blindmatch.crypto.pki.PkiException;
 import org.blindmatch.server.config.ConfigException;
@@ -107,6 +108,7 @@ public final class NodeServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final String federation;
     private TlsMaterial tls;
+    private RevocationFile revocations;
     private boolean insecureLoopback;
     private AuthorizationPolicy policy;
     private ServerMetrics metrics;
@@ -124,6 +126,15 @@ public final class NodeServer implements AutoCloseable {
     /** Mutual TLS with this node's certificate, key and federation CA. */
     public Builder tls(TlsMaterial tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Refuse callers whose certificate is on this revocation list (with TLS only), see
+     * {@link IdentityInterceptor#IdentityInterceptor(String, RevocationFile)}.
+     */
+    public Builder revocations(RevocationFile revocations) {
+      this.revocations = Objects.requireNonNull(revocations, "revocations");
       return this;
     }
 
@@ -204,7 +215,8 @@ public final class NodeServer implements AutoCloseable {
     private NodeServer bind() throws ConfigException, IOException {
       ServerInterceptor authn = insecureLoopback
           ? IdentityInterceptor.insecureLoopbackForDevelopment(federation)
-          : new IdentityInterceptor(federation);
+          : revocations == null ? new IdentityInterceptor(federation)
+          : new IdentityInterceptor(federation, revocations);
       ServerInterceptor authz = new AuthorizationInterceptor(policy);
       HealthStatusManager health = new HealthStatusManager();
       NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
@@ -216,6 +228,11 @@ public final class NodeServer implements AutoCloseable {
           .handshakeTimeout(20, TimeUnit.SECONDS)
           .permitKeepAliveTime(30, TimeUnit.SECONDS);
       if (tls != null) {
+        java.time.Instant notAfter = tls.certificate().getNotAfter().toInstant();
+        metrics.gauge("blindmatch.tls.certificate.expiry.seconds",
+            "Seconds until this server's TLS certificate expires (negative once expired); "
+                + "renew with pki request and pki renew before it reaches 0",
+            () -> java.time.Duration.between(java.time.Instant.now(), notAfter).toSeconds());
         try {
           builder.sslContext(MutualTls.serverContext(tls));
         } catch (PkiException e) {

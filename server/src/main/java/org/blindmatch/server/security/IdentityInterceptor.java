@@ -22,6 +22,9 @@ import javax.net.ssl.SSLSession;
 import org.blindmatch.crypto.pki.NodeCertificates;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PkiException;
+import org.blindmatch.crypto.pki.Revocations;
+import org.blindmatch.core.transport.RevocationFile;
+import java.util.Optional;
 
 /**
  * Establishes who is calling and puts it in the {@link CallerIdentity} context.
@@ -46,21 +49,39 @@ public final class IdentityInterceptor implements ServerInterceptor {
 
   private static final System.Logger LOG = System.getLogger(IdentityInterceptor.class.getName());
 
+  /** The start of the status description of a call refused for a revoked certificate. */
+  public static final String REVOKED = "certificate revoked: ";
+
   private final String federation;
   private final boolean insecureDevelopmentHeader;
+  private final RevocationFile revocations;
 
   /**
-   * The mutual-TLS interceptor.
+   * The mutual-TLS interceptor without a revocation list.
    *
    * @param federation the server's federation; callers of any other federation are rejected
    */
   public IdentityInterceptor(String federation) {
-    this(federation, false);
+    this(federation, false, null);
   }
 
-  private IdentityInterceptor(String federation, boolean insecureDevelopmentHeader) {
+  /**
+   * The mutual-TLS interceptor that also refuses callers whose certificate is on the
+   * federation's revocation list: such calls are closed with {@link Status#UNAUTHENTICATED}
+   * and a description starting {@link #REVOKED} that names the identity, serial, date and
+   * reason.
+   *
+   * @param revocations the list to check every call against
+   */
+  public IdentityInterceptor(String federation, RevocationFile revocations) {
+    this(federation, false, Objects.requireNonNull(revocations, "revocations"));
+  }
+
+  private IdentityInterceptor(String federation, boolean insecureDevelopmentHeader,
+      RevocationFile revocations) {
     this.federation = Objects.requireNonNull(federation, "federation");
     this.insecureDevelopmentHeader = insecureDevelopmentHeader;
+    this.revocations = revocations;
   }
 
   /**
@@ -79,7 +100,7 @@ public final class IdentityInterceptor implements ServerInterceptor {
   public static IdentityInterceptor insecureLoopbackForDevelopment(String federation) {
     LOG.log(System.Logger.Level.WARNING, "INSECURE development mode: caller identities are "
         + "taken from the " + DEV_IDENTITY_HEADER.name() + " header without authentication");
-    return new IdentityInterceptor(federation, true);
+    return new IdentityInterceptor(federation, true, null);
   }
 
   @Override
@@ -129,7 +150,14 @@ public final class IdentityInterceptor implements ServerInterceptor {
     } catch (PkiException e) {
       throw new Rejected("client " + e.getMessage());
     }
-    return requireFederation(id);
+    requireFederation(id);
+    if (revocations != null) {
+      Optional<Revocations.Revoked> revoked = revocations.find(leaf);
+      if (revoked.isPresent()) {
+        throw new Rejected(REVOKED + id + ": " + revoked.get().describe());
+      }
+    }
+    return id;
   }
 
   private NodeIdentity fromDevelopmentHeader(ServerCall<?, ?> call, Metadata headers)
