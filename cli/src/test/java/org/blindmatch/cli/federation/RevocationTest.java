@@ -65,8 +65,7 @@ class RevocationTest {
 
         String refusal = "certificate revoked: blindmatch://test/platform/platform-a: "
             + "certificate serial " + serial + " was revoked at ";
-        // Through the CLI the user sees the revocation (its exit status is the client's
-        // mapping of UNAUTHENTICATED, see BlindmatchCli).
+        // Through the CLI the user sees the revocation, as a refusal (exit 1), not a bug.
         String submit = refused("submit", "--profile", p.platform().toString(), "--tokens",
             path(dir, "a.bmt"), "--id", "a2");
         assertTrue(submit.contains(refusal), submit);
@@ -87,7 +86,7 @@ class RevocationTest {
 
         fed.renew(Role.PLATFORM, "platform-a");
         ok("submit", "--profile", p.platform().toString(), "--tokens", path(dir, "a.bmt"),
-            "--id", "a2");
+            "--id", "a2", "--receipt", path(dir, "a2.receipt"));
         ok("results", "get", "--profile", p.platform().toString(), "--run", runId);
         assertEquals(1, evaluator(dir, keyholder).evaluate(request()).getEvaluatedElementsCount());
 
@@ -122,13 +121,14 @@ class RevocationTest {
         e.getStatus().getDescription());
   }
 
-  /** Runs the CLI expecting a refusal without a stack trace; returns stderr. */
+  /** Runs the CLI expecting a refusal (exit 1) without a stack trace; returns stderr. */
   private static String refused(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int status = BlindmatchCli.execute(args, new PrintWriter(out), new PrintWriter(err));
-    assertTrue(status != 0, () -> String.join(" ", args) + " should fail: " + out);
+    assertEquals(1, status, () -> String.join(" ", args) + " should fail with 1: " + out + err);
     assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    assertFalse(err.toString().contains("internal error"), err.toString());
     return err.toString();
   }
 
