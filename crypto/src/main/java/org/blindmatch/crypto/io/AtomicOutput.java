@@ -32,7 +32,43 @@ public final class AtomicOutput implements AutoCloseable {
     this.target = target;
     this.temp = temp;
     this.channel = channel;
-    this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+    this.out = new BufferedOutputStream(new Naming(Channels.newOutputStream(channel), target),
+        1 << 16);
+  }
+
+  /**
+   * Names the target in a write failure (a full disk, a quota): the temporary file's name
+   * would mean nothing to the user.
+   */
+  private static final class Naming extends java.io.FilterOutputStream {
+    private final Path target;
+
+    Naming(OutputStream out, Path target) {
+      super(out);
+      this.target = target;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        throw named(target, e);
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      try {
+        out.write(b);
+      } catch (IOException e) {
+        throw named(target, e);
+      }
+    }
+  }
+
+  private static IOException named(Path target, IOException e) {
+    return new IOException(target + ": cannot write: " + e.getMessage(), e);
   }
 
   /**
@@ -77,7 +113,11 @@ public final class AtomicOutput implements AutoCloseable {
   /** Makes the file visible at its target path, durably. */
   public void commit() throws IOException {
     out.flush();
-    channel.force(true);
+    try {
+      channel.force(true);
+    } catch (IOException e) {
+      throw named(target, e);
+    }
     channel.close();
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
