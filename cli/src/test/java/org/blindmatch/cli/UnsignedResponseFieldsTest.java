@@ -33,7 +33,9 @@ import org.blindmatch.crypto.tokenfile.TokenFileHeader.KeyMode;
 import org.blindmatch.crypto.tokenfile.TokenFileHeader.Role;
 import org.blindmatch.crypto.tokenfile.TokenFileWriter;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
+import org.blindmatch.client.oprf.KeyholderCounts;
 import org.blindmatch.proto.v1.CommitRequest;
+import org.blindmatch.proto.v1.EvaluationCount;
 import org.blindmatch.proto.v1.CommitResponse;
 import org.blindmatch.proto.v1.GetResultsRequest;
 import org.blindmatch.proto.v1.GetResultsResponse;
@@ -69,7 +71,9 @@ import picocli.CommandLine;
  * tier at 0, 2^31-1 / 2^63-1, 2^31 / 2^63 and 2^32-1 / 2^64-1), which {@code results get}
  * fetches through {@link RunResults} (transcript signed and committed as the real server
  * does) and prints unsigned in CSV and JSON; and an {@code UploadStatus.next_sequence} at
- * the same edges, which {@link Submitter} resumes from or refuses by name.
+ * the same edges, which {@link Submitter} resumes from or refuses by name; and a keyholder's
+ * {@code EvaluationCount} epochs and counts at the edges, which {@code keyholder counts}
+ * orders and prints unsigned.
  */
 class UnsignedResponseFieldsTest {
   private static final String RUN = "run-1";
@@ -308,5 +312,26 @@ class UnsignedResponseFieldsTest {
           + " chunks of submission sub received, but it has only 1", e.getMessage());
       assertEquals(List.of("status"), calls, "nothing uploaded or committed");
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("uint64Edges")
+  void keyholderCountsOrderAndPrintUnsigned(long evaluations) {
+    String platform = "blindmatch://test/platform/p";
+    KeyholderCounts.Answer a = new KeyholderCounts.Answer("127.0.0.1:1",
+        NodeIdentity.fromUri("blindmatch://test/keyholder/k1"), 1,
+        List.of(-1, Integer.MIN_VALUE, 0, Integer.MAX_VALUE).stream().map(epoch -> EvaluationCount.newBuilder()
+            .setIdentity(platform).setEpoch(epoch).setEvaluations(evaluations).build())
+            .toList(), null);
+    StringWriter out = new StringWriter();
+    int failed = KeyholderCommand.Counts.print(List.of(a), new PrintWriter(out),
+        new PrintWriter(new StringWriter()));
+    assertEquals(0, failed);
+    StringBuilder expected = new StringBuilder("share,keyholder,identity,epoch,evaluations\n");
+    for (String epoch : List.of("0", "2147483647", "2147483648", "4294967295")) {
+      expected.append("1,blindmatch://test/keyholder/k1,").append(platform).append(',')
+          .append(epoch).append(',').append(Long.toUnsignedString(evaluations)).append('\n');
+    }
+    assertEquals(expected.toString(), out.toString().replace(System.lineSeparator(), "\n"));
   }
 }
