@@ -82,6 +82,7 @@ class UnsignedResponseFieldsTest {
 
   private final NodeSigner clearinghouse = signer();
   private final AtomicReference<Results> served = new AtomicReference<>();
+  private final AtomicReference<PublishedScope> published = new AtomicReference<>();
   private final AtomicReference<UploadStatus> status = new AtomicReference<>();
   private final List<Long> sequences = new CopyOnWriteArrayList<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -109,16 +110,16 @@ class UnsignedResponseFieldsTest {
 
   @BeforeEach
   void fakeClearinghouse() throws Exception {
-    PublishedScope published = PublishedScope.newBuilder()
+    published.set(PublishedScope.newBuilder()
         .setScope(Scope.newBuilder().setId("s").setDigest(ByteString.copyFrom(SCOPE_DIGEST))
             .addTiers(Tier.newBuilder().setName("coarse")))
-        .setClearinghousePublicKeyset(clearinghouse.publicKeysetJson()).build();
+        .setClearinghousePublicKeyset(clearinghouse.publicKeysetJson()).build());
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(new ScopeServiceGrpc.ScopeServiceImplBase() {
           @Override
           public void getScope(GetScopeRequest request, StreamObserver<PublishedScope> out) {
-            out.onNext(published);
+            out.onNext(published.get());
             out.onCompleted();
           }
         })
@@ -333,5 +334,33 @@ class UnsignedResponseFieldsTest {
           .append(epoch).append(',').append(Long.toUnsignedString(evaluations)).append('\n');
     }
     assertEquals(expected.toString(), out.toString().replace(System.lineSeparator(), "\n"));
+  }
+
+  /**
+   * The published scope's uint64/uint32 fields (tier parameters, accepted key ids and oprf
+   * epochs, k) at the edges: members bind to the scope by its digest and read only tier names
+   * and the clearinghouse key from it, so results get and submit work as with any values.
+   */
+  @ParameterizedTest
+  @MethodSource("uint64Edges")
+  void publishedScopeNumbersAtTheEdgesDoNotDisturbMembers(long n, @TempDir Path dir)
+      throws Exception {
+    int u32 = (int) (n >>> 32); // 0, 2^31-1, 2^31, 2^32-1 as n runs over the uint64 edges
+    published.set(published.get().toBuilder().setKThreshold(u32).addAcceptedKeyIds(u32)
+        .addAcceptedOprfEpochs(u32)
+        .setScope(published.get().getScope().toBuilder().setTiers(0, Tier.newBuilder()
+            .setName("coarse").setBucketWidthSeconds(n).setIpv4Prefix(u32).setIpv6Prefix(u32)
+            .setWatchlistToleranceSeconds(n).setMaxBucketsPerWindow(u32)
+            .setMaxAddressesPerCidr(n)))
+        .build());
+    Results r = Results.newBuilder().addRecordMatches(RecordMatch.newBuilder()
+        .setSubmissionId("sub").setRecordHandle(handle(1)).setLabelHandle(handle(2))
+        .setTier(0).setEvents(1)).build();
+    assertTrue(resultsGet(r, "csv", new StringWriter()).contains(",coarse,"));
+    status.set(UploadStatus.newBuilder().setNextSequence(-1L).build());
+    SubmissionException e = assertThrows(SubmissionException.class,
+        () -> new Submitter(client).submit(tokenFile(dir), "sub", dir, x -> {}));
+    assertTrue(e.getMessage().startsWith("the clearinghouse reports 18446744073709551615 "),
+        "got past the scope check: " + e.getMessage());
   }
 }
