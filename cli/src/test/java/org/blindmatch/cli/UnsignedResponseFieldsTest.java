@@ -321,8 +321,9 @@ class UnsignedResponseFieldsTest {
     String platform = "blindmatch://test/platform/p";
     KeyholderCounts.Answer a = new KeyholderCounts.Answer("127.0.0.1:1",
         NodeIdentity.fromUri("blindmatch://test/keyholder/k1"), 1,
-        List.of(-1, Integer.MIN_VALUE, 0, Integer.MAX_VALUE).stream().map(epoch -> EvaluationCount.newBuilder()
-            .setIdentity(platform).setEpoch(epoch).setEvaluations(evaluations).build())
+        List.of(-1, Integer.MIN_VALUE, 0, Integer.MAX_VALUE).stream()
+            .map(epoch -> EvaluationCount.newBuilder().setIdentity(platform).setEpoch(epoch)
+                .setEvaluations(evaluations).build())
             .toList(), null);
     StringWriter out = new StringWriter();
     int failed = KeyholderCommand.Counts.print(List.of(a), new PrintWriter(out),

@@ -383,10 +383,9 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
 
   private ShareEvaluation decode(Member m, EvaluateResponse r, int count)
       throws OprfException {
-    if (r.getEpoch() != key.epoch() || r.getKeyholder() != m.share()) {
-      throw new OprfException("answered as keyholder "
-          + Integer.toUnsignedString(r.getKeyholder()) + " of epoch "
-          + Integer.toUnsignedString(r.getEpoch()));
+    String problem = checkAnswerer(r, key.epoch(), m.share());
+    if (problem != null) {
+      throw new OprfException(problem);
     }
     if (r.getEvaluatedElementsCount() != count) {
       throw new OprfException(r.getEvaluatedElementsCount() + " evaluated elements for "
@@ -398,6 +397,18 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     }
     return new ShareEvaluation(m.share(),
         new BlindEvaluation(evaluated, Proof.decode(r.getProof().toByteArray())));
+  }
+
+  /**
+   * Why {@code r} is not an answer of share {@code share} of {@code epoch}, or null; its uint32
+   * epoch and keyholder are named unsigned.
+   */
+  static String checkAnswerer(EvaluateResponse r, int epoch, int share) {
+    if (r.getEpoch() != epoch || r.getKeyholder() != share) {
+      return "answered as keyholder " + Integer.toUnsignedString(r.getKeyholder())
+          + " of epoch " + Integer.toUnsignedString(r.getEpoch());
+    }
+    return null;
   }
 
   private static String describe(Throwable t) {

@@ -14,12 +14,14 @@ import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.oprf.ShamirSharing;
 import org.blindmatch.crypto.oprf.ThresholdPublicKey;
 import org.blindmatch.crypto.pki.NodeIdentity;
+import org.blindmatch.proto.v1.EvaluateResponse;
 import org.blindmatch.proto.v1.ShareKey;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A keyholder's {@code ShareKey} (uint32 epoch, keyholder, threshold) at the uint32 edges 0,
+ * A keyholder's {@code ShareKey} (uint32 epoch, keyholder, threshold) and {@code
+ * EvaluateResponse} (epoch, keyholder; remaining_quota is not read) at the uint32 edges 0,
  * 2^31-1, 2^31, 2^32-1 (PROTOCOL §7 "Unsigned fields"): the pool accepts exactly the epoch
  * and share of the public file and names any other value unsigned; the served threshold is
  * not read (the public file's is used).
@@ -62,6 +64,21 @@ class KeyholderPoolUnsignedTest {
               + ", but the public file gives it share 1",
           KeyholderPool.checkShareKey(good.toBuilder().setKeyholder(edge).build(), HOLDER, 1,
               key));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("uint32Edges")
+  void anEvaluationIsAcceptedOnlyFromItsShareAndEpoch(int edge) {
+    EvaluateResponse r = EvaluateResponse.newBuilder().setEpoch(edge).setKeyholder(edge).build();
+    assertNull(KeyholderPool.checkAnswerer(r, edge, edge));
+    for (int other : uint32Edges()) {
+      if (other != edge) {
+        String expected = "answered as keyholder " + Integer.toUnsignedString(edge)
+            + " of epoch " + Integer.toUnsignedString(edge);
+        assertEquals(expected, KeyholderPool.checkAnswerer(r, other, edge));
+        assertEquals(expected, KeyholderPool.checkAnswerer(r, edge, other));
+      }
     }
   }
 }

@@ -107,9 +107,10 @@ final class DkgServiceImpl extends DkgServiceGrpc.DkgServiceImplBase {
       return;
     }
     // uint32: 2^31 and above are negative as an int, below DEAL's code too.
-    if (request.getRound() < DkgRound.DEAL.code() || request.getRound() > DkgRound.CONFIRM.code()) {
+    int round = request.getRound();
+    if (round < DkgRound.DEAL.code() || round > DkgRound.CONFIRM.code()) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("round "
-          + Integer.toUnsignedString(request.getRound()) + " is not a fetchable DKG round (1 "
+          + Integer.toUnsignedString(round) + " is not a fetchable DKG round (1 "
           + "DEAL .. 5 CONFIRM)").asRuntimeException());
       return;
     }
