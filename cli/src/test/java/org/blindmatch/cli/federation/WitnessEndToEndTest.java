@@ -116,8 +116,10 @@ class WitnessEndToEndTest {
         "--witnesses", list.toString(), "--min", "2");
 
     // The log grows: the new head needs new cosignatures, and the witness checks consistency.
+    // (Its own --receipt: the default file beside a.bmt holds w-1's receipt, kept.)
     ok("submit", "--profile", parties.platform().toString(), "--tokens",
-        fed.dir.resolve("a.bmt").toString(), "--id", "w-2");
+        fed.dir.resolve("a.bmt").toString(), "--id", "w-2", "--receipt",
+        dir.resolve("w-2.receipt").toString());
     fail("audit", "verify", "--profile", auditor, "--state", state.toString(),
         "--witnesses", list.toString(), "--min", "1");
     String again = ok("audit", "witness", "--profile", w1Profile.toString(), "--state",
