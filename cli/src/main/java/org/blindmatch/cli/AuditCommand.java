@@ -196,7 +196,8 @@ final class AuditCommand {
               ? "consistency  first cosignature of this witness, nothing kept to compare"
               : "consistency  verified from the last cosigned size " + r.previous().size());
           w.println("cosigned     as " + r.witness().name() + "; the clearinghouse now holds "
-              + r.held() + " witness cosignature" + (r.held() == 1 ? "" : "s")
+              + Integer.toUnsignedString(r.held()) + " witness cosignature" // uint32
+              + (r.held() == 1 ? "" : "s")
               + " for this checkpoint");
           w.println("state        " + state);
         }

@@ -54,8 +54,18 @@ final class KeyholderCommand {
           org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(publicFile).key();
       List<KeyholderCounts.Answer> answers =
           KeyholderCounts.fetch(NodeProfile.load(profile), keyholders, key);
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      int failed = print(answers, spec.commandLine().getOut(), spec.commandLine().getErr());
+      return failed == 0 ? 0 : BlindmatchCli.EXIT_INPUT;
+    }
+
+    /**
+     * Prints the answers as CSV on {@code out} (by share, then identity, then epoch as the
+     * uint32 it is; epochs and counts unsigned) and each keyholder that did not answer on
+     * {@code err}.
+     *
+     * @return how many keyholders did not answer
+     */
+    static int print(List<KeyholderCounts.Answer> answers, PrintWriter out, PrintWriter err) {
       out.println("share,keyholder,identity,epoch,evaluations");
       List<KeyholderCounts.Answer> answered = new ArrayList<>();
       int failed = 0;
@@ -73,7 +83,7 @@ final class KeyholderCommand {
       for (KeyholderCounts.Answer a : answered) {
         List<EvaluationCount> counts = new ArrayList<>(a.counts());
         counts.sort(Comparator.comparing(EvaluationCount::getIdentity)
-            .thenComparingInt(EvaluationCount::getEpoch));
+            .thenComparing(EvaluationCount::getEpoch, Integer::compareUnsigned));
         for (EvaluationCount c : counts) {
           out.println(a.share() + "," + a.keyholder().uri() + "," + c.getIdentity() + ","
               + Integer.toUnsignedString(c.getEpoch()) + ","
@@ -82,7 +92,7 @@ final class KeyholderCommand {
       }
       out.flush();
       err.flush();
-      return failed == 0 ? 0 : BlindmatchCli.EXIT_INPUT;
+      return failed;
     }
   }
 }

@@ -93,7 +93,8 @@ final class ResultsCommand {
       return 0;
     }
 
-    private String render(Results r, List<String> tiers) throws InputException {
+    /** The table for {@code r} in {@link #format}; tier numbers named from {@code tiers}. */
+    String render(Results r, List<String> tiers) throws InputException {
       HexFormat hex = HexFormat.of();
       List<String> header;
       List<List<Object>> rows = new ArrayList<>();
@@ -109,7 +110,7 @@ final class ResultsCommand {
           rows.add(List.of(ids.getOrDefault(h, "handle:" + h), tier(tiers, m.getTier()),
               hex.formatHex(m.getLabelHandle().toByteArray()), m.getEvents()));
         }
-      } else if (r.getLabelCountsCount() > 0 || r.getSuppressed() > 0) {
+      } else if (r.getLabelCountsCount() > 0 || r.getSuppressed() != 0) { // uint64
         header = List.of("label", "tier", "matched_records", "submitters");
         Set<String> wanted = new HashSet<>();
         r.getLabelCountsList().forEach(c -> wanted.add(hex.formatHex(c.getLabelHandle()
@@ -120,7 +121,7 @@ final class ResultsCommand {
           rows.add(List.of(labels.getOrDefault(h, "handle:" + h), tier(tiers, c.getTier()),
               c.getMatchedRecords(), c.getSubmitters()));
         }
-        if (r.getSuppressed() > 0) {
+        if (r.getSuppressed() != 0) {
           spec.commandLine().getErr().println(Long.toUnsignedString(r.getSuppressed())
               + " label aggregates were below the threshold k and are suppressed");
         }

@@ -4,6 +4,7 @@ import static org.blindmatch.cli.federation.FederationTests.fail;
 import static org.blindmatch.cli.federation.FederationTests.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -13,7 +14,13 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.blindmatch.cli.BlindmatchCli;
+import org.blindmatch.client.federation.FederationClient;
+import org.blindmatch.client.federation.NodeProfile;
+import org.blindmatch.proto.v1.AddCosignatureRequest;
+import org.blindmatch.proto.v1.GetCheckpointRequest;
 import org.blindmatch.crypto.pki.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,8 +116,10 @@ class WitnessEndToEndTest {
         "--witnesses", list.toString(), "--min", "2");
 
     // The log grows: the new head needs new cosignatures, and the witness checks consistency.
+    // (Its own --receipt: the default file beside a.bmt holds w-1's receipt, kept.)
     ok("submit", "--profile", parties.platform().toString(), "--tokens",
-        fed.dir.resolve("a.bmt").toString(), "--id", "w-2");
+        fed.dir.resolve("a.bmt").toString(), "--id", "w-2", "--receipt",
+        dir.resolve("w-2.receipt").toString());
     fail("audit", "verify", "--profile", auditor, "--state", state.toString(),
         "--witnesses", list.toString(), "--min", "1");
     String again = ok("audit", "witness", "--profile", w1Profile.toString(), "--state",
@@ -165,5 +174,38 @@ class WitnessEndToEndTest {
             Base64.getDecoder().decode(served))), refused);
     assertEquals(kept.replace(served, forked), Files.readString(stateFile),
         "a refused run keeps the witness state");
+  }
+
+  /**
+   * GetCheckpoint's and AddCosignature's uint64 tree_size at 0, 2^63-1, 2^63, 2^64-1: within
+   * the tree it is served (size 0 too); beyond it OUT_OF_RANGE naming the size unsigned, as
+   * for the other audit requests (2^63 and up were INVALID_ARGUMENT "exceeds 2^63 - 1").
+   */
+  @Test
+  void checkpointSizesAreUnsignedAtTheirBoundaries() throws Exception {
+    Path profile = fed.node(Role.AUDITOR, "edges");
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile), m -> { })) {
+      String note = c.audit().getCheckpoint(GetCheckpointRequest.newBuilder().setTreeSize(0)
+          .build()).getNote();
+      assertEquals("0", note.split("\n")[1], note);
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> c.audit().addCosignature(AddCosignatureRequest.newBuilder().setTreeSize(0)
+              .setWitnessKey("not a key").setCosignature("nor a line\n").build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getMessage());
+      for (long size : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, -1L}) {
+        String unsigned = Long.toUnsignedString(size);
+        e = assertThrows(StatusRuntimeException.class, () -> c.audit().getCheckpoint(
+            GetCheckpointRequest.newBuilder().setTreeSize(size).build()));
+        assertEquals(Status.Code.OUT_OF_RANGE, e.getStatus().getCode(), e.getMessage());
+        assertTrue(e.getStatus().getDescription().contains("tree_size " + unsigned
+            + " is beyond"), e.getMessage());
+        e = assertThrows(StatusRuntimeException.class, () -> c.audit().addCosignature(
+            AddCosignatureRequest.newBuilder().setTreeSize(size).setWitnessKey("not a key")
+                .setCosignature("nor a line\n").build()));
+        assertEquals(Status.Code.OUT_OF_RANGE, e.getStatus().getCode(), e.getMessage());
+        assertTrue(e.getStatus().getDescription().contains("tree_size " + unsigned
+            + " is beyond"), e.getMessage());
+      }
+    }
   }
 }

@@ -111,7 +111,8 @@ final class RunReplay {
         client, in.getSubmitter(), in.getSubmissionId(), c.recordCount(), c.merkleRoot()));
   }
 
-  private static void compareTotals(String where, List<TierTotals> logged,
+  /** Every count and tier in the messages is uint64/uint32 on the wire: printed unsigned. */
+  static void compareTotals(String where, List<TierTotals> logged,
       List<TierTotals> recomputed) throws AuditException {
     if (logged.equals(recomputed)) {
       return;
@@ -121,8 +122,8 @@ final class RunReplay {
     for (TierTotals l : logged) {
       TierTotals r = byTier.remove(l.getTier());
       if (r == null) {
-        throw new AuditException(where + "the transcript has totals for tier " + l.getTier()
-            + " but the recomputed run matched nothing in it");
+        throw new AuditException(where + "the transcript has totals for tier "
+            + Integer.toUnsignedString(l.getTier()) + " but the recomputed run matched nothing in it");
       }
       long[][] pairs = {
           {l.getMatchedRecords(), r.getMatchedRecords()}, {l.getMatchedEvents(),
@@ -131,21 +132,21 @@ final class RunReplay {
       String[] names = {"matched_records", "matched_events", "matched_labels", "submitters"};
       for (int i = 0; i < pairs.length; i++) {
         if (pairs[i][0] != pairs[i][1]) {
-          throw new AuditException(where + "tier " + l.getTier() + " " + names[i] + " is "
-              + pairs[i][0] + " in the transcript but " + pairs[i][1] + " recomputed from the "
-              + "submitted tokens");
+          throw new AuditException(where + "tier " + Integer.toUnsignedString(l.getTier()) + " "
+              + names[i] + " is " + Long.toUnsignedString(pairs[i][0]) + " in the transcript but "
+              + Long.toUnsignedString(pairs[i][1]) + " recomputed from the submitted tokens");
         }
       }
     }
     if (!byTier.isEmpty()) {
       throw new AuditException(where + "the recomputed run has matches in tier "
-          + byTier.keySet().iterator().next() + " that the transcript's totals omit");
+          + Integer.toUnsignedString(byTier.keySet().iterator().next()) + " that the transcript's totals omit");
     }
     throw new AuditException(where + "the transcript's totals are not in ascending tier order");
   }
 
   private static String describe(Results r) {
     return r.getRecordMatchesCount() + " record matches, " + r.getLabelCountsCount()
-        + " label counts, " + r.getSuppressed() + " suppressed";
+        + " label counts, " + Long.toUnsignedString(r.getSuppressed()) + " suppressed";
   }
 }

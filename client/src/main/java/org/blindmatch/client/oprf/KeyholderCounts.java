@@ -74,7 +74,7 @@ public final class KeyholderCounts {
             .intercept(new ServerIdentityCheck(id -> {
               if (key.shareOf(id) < 0) {
                 return "the server is " + id + ", not a keyholder named in the public file "
-                    + "of epoch " + key.epoch();
+                    + "of epoch " + Integer.toUnsignedString(key.epoch());
               }
               seen.set(id);
               return null;

@@ -226,7 +226,8 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     if (members.size() < t) {
       channels.forEach(ManagedChannel::shutdownNow);
       throw new FederationException("only " + members.size() + " of the " + addresses.size()
-          + " keyholders answered correctly, and epoch " + key.epoch() + " needs " + t + ": "
+          + " keyholders answered correctly, and epoch "
+          + Integer.toUnsignedString(key.epoch()) + " needs " + t + ": "
           + String.join("; ", problems));
     }
     problems.forEach(p -> warnings.accept("keyholder unavailable, continuing without it: "
@@ -243,13 +244,17 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     }
     if (key.shareOf(id) < 0) {
       return "the server is " + id + ", not a keyholder named in the public file of epoch "
-          + key.epoch();
+          + Integer.toUnsignedString(key.epoch());
     }
     pinned.compareAndSet(null, id);
     return null;
   }
 
-  private static String checkShareKey(ShareKey sk, NodeIdentity id, int share,
+  /**
+   * Why {@code sk} is not {@code id}'s share {@code share} of {@code key}, or null; its
+   * uint32 epoch and share index are named unsigned.
+   */
+  static String checkShareKey(ShareKey sk, NodeIdentity id, int share,
       OprfKeyFiles.EpochPublicKey key) {
     if (sk.getEpoch() != key.epoch()) {
       return id + " serves epoch " + Integer.toUnsignedString(sk.getEpoch()) + ", not "
@@ -319,7 +324,8 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
         asked.add(candidates.get(next++));
       }
       if (answered.size() + asked.size() < t) {
-        String message = "OPRF evaluation failed: epoch " + key.epoch() + " needs " + t
+        String message = "OPRF evaluation failed: epoch "
+            + Integer.toUnsignedString(key.epoch()) + " needs " + t
             + " keyholders and only " + (answered.size() + asked.size()) + " can still "
             + "answer: " + String.join("; ", failures);
         if (!rateLimited.isEmpty()) {
@@ -377,10 +383,9 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
 
   private ShareEvaluation decode(Member m, EvaluateResponse r, int count)
       throws OprfException {
-    if (r.getEpoch() != key.epoch() || r.getKeyholder() != m.share()) {
-      throw new OprfException("answered as keyholder "
-          + Integer.toUnsignedString(r.getKeyholder()) + " of epoch "
-          + Integer.toUnsignedString(r.getEpoch()));
+    String problem = checkAnswerer(r, key.epoch(), m.share());
+    if (problem != null) {
+      throw new OprfException(problem);
     }
     if (r.getEvaluatedElementsCount() != count) {
       throw new OprfException(r.getEvaluatedElementsCount() + " evaluated elements for "
@@ -392,6 +397,18 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     }
     return new ShareEvaluation(m.share(),
         new BlindEvaluation(evaluated, Proof.decode(r.getProof().toByteArray())));
+  }
+
+  /**
+   * Why {@code r} is not an answer of share {@code share} of {@code epoch}, or null; its uint32
+   * epoch and keyholder are named unsigned.
+   */
+  static String checkAnswerer(EvaluateResponse r, int epoch, int share) {
+    if (r.getEpoch() != epoch || r.getKeyholder() != share) {
+      return "answered as keyholder " + Integer.toUnsignedString(r.getKeyholder())
+          + " of epoch " + Integer.toUnsignedString(r.getEpoch());
+    }
+    return null;
   }
 
   private static String describe(Throwable t) {

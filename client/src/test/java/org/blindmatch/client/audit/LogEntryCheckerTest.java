@@ -72,6 +72,38 @@ class LogEntryCheckerTest {
             .build());
   }
 
+  /**
+   * The uint32 fields of key epoch and scope entries at 0, 2^31-1, 2^31, 2^32-1: key ids and
+   * k are accepted and named unsigned; threshold, share count and share index outside their
+   * ranges are refused naming the value unsigned (never negative, never an exception).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, Integer.MAX_VALUE,
+      Integer.MIN_VALUE, -1})
+  void keyEpochAndScopeNumbersAreUnsigned(int edge) throws Exception {
+    String u = Integer.toUnsignedString(edge);
+    AuditState state = new AuditState();
+    check(state, 0, LogEntry.newBuilder().setKeyEpoch(KeyEpoch.newBuilder()
+        .setMode(KeyMode.KEY_MODE_HMAC).setKeyId(edge).setScopeDigest(ByteString.copyFrom(SCOPE)))
+        .build());
+    assertTrue(state.logged.contains("key-epoch/hmac/" + u + "/" + "00".repeat(32)),
+        state.logged.toString());
+    KeyEpoch good = oprfEpoch(2, 3);
+    check(state, 1, LogEntry.newBuilder().setKeyEpoch(good.toBuilder().setKeyId(edge)).build());
+    assertTrue(state.logged.contains("key-epoch/oprf/" + u + "/" + "00".repeat(32)));
+    check(state, 2, LogEntry.newBuilder().setScope(ScopePublication.newBuilder()
+        .setScopeId("s").setScopeDigest(ByteString.copyFrom(SCOPE)).setKThreshold(edge))
+        .build());
+
+    assertFails("log entry 1: key epoch: threshold " + u + " of 3 shares with 3 keyholders "
+        + "is not valid", epoch(good, o -> o.toBuilder().setThreshold(edge).build()));
+    assertFails("log entry 1: key epoch: threshold 2 of " + u + " shares with 3 keyholders "
+        + "is not valid", epoch(good, o -> o.toBuilder().setShares(edge).build()));
+    assertFails("log entry 1: key epoch: share index " + u + " is out of range or repeated",
+        epoch(good, o -> o.toBuilder().setKeyholders(0,
+            o.getKeyholders(0).toBuilder().setIndex(edge)).build()));
+  }
+
   @Test
   void aReceiptMustNameALoggedScopeAndKeyEpoch() throws Exception {
     AuditState state = withPlatform();

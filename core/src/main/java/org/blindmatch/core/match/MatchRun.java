@@ -63,7 +63,7 @@ public final class MatchRun {
    *
    * @param runId the run id every {@code Results} carries
    * @param kThreshold NGO label aggregates with fewer matched records are left out and counted
-   *     in {@code suppressed}
+   *     in {@code suppressed}; unsigned (uint32), so 2^31 and above suppress every aggregate
    * @param groups the key groups in the clearinghouse's run order; inputs as {@link
    *     MatchEngine#run} requires
    * @throws IOException if an input cannot be read (including a source's own checks failing)
@@ -99,7 +99,8 @@ public final class MatchRun {
         MatchInput in = g.watchlists().get(j);
         Results.Builder r = results(perRecipient, runId, in.submitter());
         for (MatchOutcome.LabelAggregate a : outcome.labelAggregates().get(j)) {
-          if (a.matchedRecords() < kThreshold) {
+          // k is uint32 on the wire (a transcript's k_threshold, read by the replay).
+          if (a.matchedRecords() < Integer.toUnsignedLong(kThreshold)) {
             r.setSuppressed(r.getSuppressed() + 1);
           } else {
             r.addLabelCounts(labelCount(in, a));

@@ -81,6 +81,19 @@ class MatchRunTest {
     assertEquals(2, o.results().get(PLATFORM).getRecordMatchesCount(), "k is for NGOs only");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, Integer.MAX_VALUE, Integer.MIN_VALUE,
+      -1})
+  void kIsUnsigned(int k) throws Exception {
+    // A transcript's k_threshold is uint32: 2^31 and 2^32-1 are huge, not negative.
+    MatchRun.Outcome o = new MatchRun().compute("run-k", k, List.of(new MatchRun.KeyGroup(7,
+        List.of(input("p1", PLATFORM, rec(1, 10, 0))),
+        List.of(input("n1", NGO, rec(1, 20, 0))))));
+    Results ngo = o.results().get(NGO);
+    assertEquals(k == 0 ? 0 : 1, ngo.getSuppressed(), "k = " + Integer.toUnsignedString(k));
+    assertEquals(k == 0 ? 1 : 0, ngo.getLabelCountsCount());
+  }
+
   @Test
   void everyInputsSubmitterGetsResultsThenTheOperator() throws Exception {
     // Key id 1 has no watchlist: nothing is joined there, but its platform is a recipient.

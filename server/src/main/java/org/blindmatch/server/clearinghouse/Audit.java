@@ -93,10 +93,7 @@ final class Audit {
       throw ClearinghouseException.failedPrecondition("this clearinghouse signs no "
           + "checkpoints");
     }
-    if (size < 0) {
-      throw ClearinghouseException.invalid("tree_size exceeds 2^63 - 1");
-    }
-    requireWithinTree(size, "tree_size");
+    requireWithinTree(size, "tree_size"); // uint64: 2^63 and above are beyond too
     try {
       return log.checkpoint(size);
     } catch (GeneralSecurityException e) {

@@ -106,6 +106,14 @@ final class DkgServiceImpl extends DkgServiceGrpc.DkgServiceImplBase {
           + session.sessionId() + ", not " + request.getSessionId()).asRuntimeException());
       return;
     }
+    // uint32: 2^31 and above are negative as an int, below DEAL's code too.
+    int round = request.getRound();
+    if (round < DkgRound.DEAL.code() || round > DkgRound.CONFIRM.code()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("round "
+          + Integer.toUnsignedString(round) + " is not a fetchable DKG round (1 "
+          + "DEAL .. 5 CONFIRM)").asRuntimeException());
+      return;
+    }
     int recipient = request.getRound() == DkgRound.CONFIRM.code() ? DkgEnvelope.EVERYONE : index;
     String key = request.getRound() + "/" + recipient;
     DkgEnvelope.Sealed sealed = outbox.get(key);

@@ -205,4 +205,26 @@ class DkgNodeTest {
       }
     }
   }
+
+  /**
+   * DkgFetchRequest.round (uint32) at 0, 2^31-1, 2^31, 2^32-1: no round, INVALID_ARGUMENT
+   * naming it unsigned (it was NOT_FOUND "not reached yet", printed negative from 2^31).
+   */
+  @Test
+  void aRoundOutsideTheRunIsInvalidAndNamedUnsigned() throws Exception {
+    start((round, to, body) -> body);
+    ManagedChannel asTwo = channelTo(nodes.get(0), tls.get(1));
+    try {
+      for (int round : new int[] {0, Integer.MAX_VALUE, Integer.MIN_VALUE, -1}) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            () -> DkgServiceGrpc.newBlockingStub(asTwo).fetch(DkgFetchRequest.newBuilder()
+                .setSessionId(session.sessionId()).setRound(round).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertEquals("round " + Integer.toUnsignedString(round) + " is not a fetchable DKG "
+            + "round (1 DEAL .. 5 CONFIRM)", e.getStatus().getDescription());
+      }
+    } finally {
+      asTwo.shutdownNow();
+    }
+  }
 }
