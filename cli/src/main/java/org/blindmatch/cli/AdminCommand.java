@@ -139,22 +139,26 @@ final class AdminCommand {
     public Integer call() throws Exception {
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
           spec.commandLine().getErr()::println)) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("submission_id,submitter,role,key_id,records,merkle_root,committed_at,"
-            + "expires_at,purged");
-        for (SubmissionInfo s : c.admin().listSubmissions(
-            ListSubmissionsRequest.getDefaultInstance()).getSubmissionsList()) {
-          out.println(String.join(",", s.getSubmissionId(), s.getSubmitter(),
-              s.getRole().name().replace("SUBMISSION_ROLE_", "").toLowerCase(),
-              Integer.toUnsignedString(s.getKeyId()), Long.toUnsignedString(s.getRecordCount()),
-              HexFormat.of().formatHex(s.getMerkleRoot().toByteArray()),
-              Instant.ofEpochSecond(s.getCommittedAt()).toString(),
-              Instant.ofEpochSecond(s.getExpiresAt()).toString(),
-              Boolean.toString(s.getPurged())));
-        }
+        print(spec.commandLine().getOut(), c.admin().listSubmissions(
+            ListSubmissionsRequest.getDefaultInstance()).getSubmissionsList());
         return 0;
       } catch (StatusRuntimeException e) {
         throw new InputException("cannot list submissions: " + FederationClient.describe(e));
+      }
+    }
+
+    /** The CSV {@code admin submissions} prints; key ids and counts as unsigned numbers. */
+    static void print(PrintWriter out, java.util.List<SubmissionInfo> submissions) {
+      out.println("submission_id,submitter,role,key_id,records,merkle_root,committed_at,"
+          + "expires_at,purged");
+      for (SubmissionInfo s : submissions) {
+        out.println(String.join(",", s.getSubmissionId(), s.getSubmitter(),
+            s.getRole().name().replace("SUBMISSION_ROLE_", "").toLowerCase(),
+            Integer.toUnsignedString(s.getKeyId()), Long.toUnsignedString(s.getRecordCount()),
+            HexFormat.of().formatHex(s.getMerkleRoot().toByteArray()),
+            Instant.ofEpochSecond(s.getCommittedAt()).toString(),
+            Instant.ofEpochSecond(s.getExpiresAt()).toString(),
+            Boolean.toString(s.getPurged())));
       }
     }
   }

@@ -364,4 +364,21 @@ class UnsignedResponseFieldsTest {
     assertTrue(e.getMessage().startsWith("the clearinghouse reports 18446744073709551615 "),
         "got past the scope check: " + e.getMessage());
   }
+
+  @ParameterizedTest
+  @MethodSource("uint64Edges")
+  void adminSubmissionsPrintKeyIdsAndCountsUnsigned(long records) {
+    for (int keyId : uint32Edges()) {
+      StringWriter out = new StringWriter();
+      AdminCommand.Submissions.print(new PrintWriter(out, true), List.of(
+          org.blindmatch.proto.v1.SubmissionInfo.newBuilder().setSubmissionId("s1")
+              .setSubmitter(ME).setRole(org.blindmatch.proto.v1.SubmissionRole
+                  .SUBMISSION_ROLE_REPORT).setKeyId(keyId).setRecordCount(records)
+              .setMerkleRoot(ByteString.copyFrom(new byte[32])).build()));
+      String row = out.toString().lines().skip(1).findFirst().orElseThrow();
+      assertEquals("s1," + ME + ",report," + Integer.toUnsignedString(keyId) + ","
+          + Long.toUnsignedString(records) + "," + "00".repeat(32)
+          + ",1970-01-01T00:00:00Z,1970-01-01T00:00:00Z,false", row);
+    }
+  }
 }
