@@ -103,7 +103,7 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
   private static OprfKeyFiles.EpochPublicKey readPublic(String file) throws JobException {
     Path p = KeySource.locate(file);
     try {
-      return OprfKeyFiles.readPublic(p);
+      return org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(p).key(); // holders' signatures checked
     } catch (OprfException e) {
       throw new JobException(e.getMessage());
     } catch (java.nio.file.NoSuchFileException e) {
