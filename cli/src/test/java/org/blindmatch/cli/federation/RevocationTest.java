@@ -110,6 +110,20 @@ class RevocationTest {
         assertTrue(refusedServer.contains("the server blindmatch://test/clearinghouse/"
             + "clearinghouse presents a revoked certificate: certificate serial " + chSerial),
             refusedServer);
+
+        // The same profile refuses a keyholder whose certificate is on the list.
+        String khSerial = fed.certificate("keyholder-1").getSerialNumber().toString(16);
+        fed.revoke("keyholder-1", RevocationReason.KEY_COMPROMISE);
+        Files.writeString(dir.resolve("oprf.csv"), "record_id,ip,timestamp\n"
+            + "R-1,45.77.12.9,2026-03-03T08:30:00Z\n");
+        String refusedKeyholder = refused("tokenize", "--reports", path(dir, "oprf.csv"),
+            "--scope", fed.scope.toString(), "--mode", "oprf", "--keyholders",
+            "127.0.0.1:" + keyholder.port(), "--oprf-key",
+            path(dir, "epoch1/oprf-public.epoch-1.json"), "--profile", checking.toString(),
+            "--out", path(dir, "oprf.bmt"), "--no-progress");
+        assertTrue(refusedKeyholder.contains("the server blindmatch://test/keyholder/"
+            + "keyholder-1 presents a revoked certificate: certificate serial " + khSerial),
+            refusedKeyholder);
       }
     }
   }

@@ -46,6 +46,7 @@ import org.blindmatch.proto.v1.KeyholderServiceGrpc;
 import org.blindmatch.proto.v1.ShareKey;
 import org.blindmatch.core.transport.HostPort;
 import org.blindmatch.core.transport.MutualTls;
+import org.blindmatch.core.transport.RevocationFile;
 import org.blindmatch.core.transport.TlsMaterial;
 
 /**
@@ -126,7 +127,17 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    */
   public static KeyholderPool connect(NodeProfile profile, List<String> addresses,
       OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws FederationException {
-    return connect(tls(profile), addresses, key, warnings);
+    TlsMaterial tls = tls(profile);
+    RevocationFile revocations = null;
+    if (profile.revocations() != null) {
+      try {
+        revocations = RevocationFile.load(profile.revocations(), tls.caCertificate(),
+            message -> { });
+      } catch (PkiException e) {
+        throw new FederationException(e.getMessage(), e);
+      }
+    }
+    return connect(tls, revocations, addresses, key, warnings);
   }
 
   /**
@@ -158,6 +169,13 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
    */
   public static KeyholderPool connect(TlsMaterial tls, List<String> addresses,
       OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws FederationException {
+    return connect(tls, null, addresses, key, warnings);
+  }
+
+  /** As above; a keyholder whose certificate is on {@code revocations} (if any) is refused. */
+  private static KeyholderPool connect(TlsMaterial tls, RevocationFile revocations,
+      List<String> addresses, OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings)
+      throws FederationException {
     if (addresses.isEmpty()) {
       throw new FederationException("--keyholders: no addresses");
     }
@@ -173,10 +191,11 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
           throw new FederationException("--keyholders: " + e.getMessage());
         }
         AtomicReference<NodeIdentity> identity = new AtomicReference<>();
+        ServerIdentityCheck check =
+            new ServerIdentityCheck(id -> pinOrRefuse(id, identity, key), "keyholder");
         ManagedChannel channel = NettyChannelBuilder.forAddress(hp.host(), hp.port())
             .sslContext(MutualTls.clientContext(tls))
-            .intercept(new ServerIdentityCheck(id -> pinOrRefuse(id, identity, key),
-                "keyholder"))
+            .intercept(revocations == null ? check : check.rejectingRevoked(revocations))
             .intercept(CallFailures.interceptor("the keyholder"))
             .build();
         channels.add(channel);
