@@ -456,7 +456,8 @@ public final class Demo {
   }
 
   private Results fetch(Path profile, String runId) throws FederationException, InputException {
-    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile), out::println)) {
+    try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
+        notice -> out.println("  " + notice))) {
       return RunResults.fetch(c, runId).results();
     }
   }
