@@ -247,9 +247,9 @@ class DkgTest {
       // Keyholder 3 never starts its node: the others give up on it after the join timeout
       // (it never answers, so waiting longer changes nothing) and exclude it as a dealer. The
       // timeout only has to cover keyholders 1 and 2 starting their nodes (both decrypt their
-      // keys at once, in this JVM); 90 s leaves room for a loaded machine, at the price of 90 s
+      // keys at once, in this JVM); 60 s leaves room for a loaded machine, at the price of 60 s
       // of waiting for the absent one.
-      Map<Integer, Result> results = dkg(dir, holders, 2, Set.of(1, 2), "dropout-run-1", 90);
+      Map<Integer, Result> results = dkg(dir, holders, 2, Set.of(1, 2), "dropout-run-1", 60);
       OprfKeyFiles.EpochPublicKey key = collect(dir, results);
       assertEquals(Set.of(1, 2), key.holders().keySet());
       for (Result r : results.values()) {
