@@ -275,8 +275,16 @@ class DkgTest {
       a.addAll(List.of("--threshold", "4", "--session", "bad-run-01"));
       a.addAll(holders);
       Result r = run(a.toArray(String[]::new));
-      assertEquals(1, r.status());
-      assertTrue(r.err().contains("threshold"), r.err());
+      assertEquals(2, r.status(), r.err());
+      assertTrue(r.err().contains("--threshold 4 with 3 --keyholder entries"), r.err());
+      // n >= 2t-1: three keyholders cannot run t=3 (an honest majority is GJKR's premise)
+      List<String> m = new ArrayList<>(base);
+      m.addAll(List.of("--threshold", "3", "--session", "bad-run-01"));
+      m.addAll(holders);
+      r = run(m.toArray(String[]::new));
+      assertEquals(2, r.status(), r.err());
+      assertTrue(r.err().contains("at least 2T-1 keyholders (5 for T=3"), r.err());
+      assertFalse(r.err().contains("Exception"), r.err());
       List<String> b = new ArrayList<>(base);
       b.addAll(List.of("--threshold", "2", "--session", "x"));
       b.addAll(holders);

@@ -322,6 +322,7 @@ public final class LogEntryChecker {
           }
           checkNotRevoked(parsed.receiptBody(), at, state);
           checkReceipt(parsed.receiptBody().getCommitment(), index, state, signatureError);
+          noteReceiptTime(parsed.receiptBody(), index, state);
           counts.receipts++;
         }
         case TRANSCRIPT -> {
@@ -338,7 +339,9 @@ public final class LogEntryChecker {
             throw new AuditException(at + "scope publication: needs a scope id and a 32-byte "
                 + "digest");
           }
-          logged(state, "scope/" + HEX.formatHex(s.getScopeDigest().toByteArray()));
+          String scope = HEX.formatHex(s.getScopeDigest().toByteArray());
+          publishK(state, scope, Integer.toUnsignedLong(s.getKThreshold()), at);
+          logged(state, "scope/" + scope);
           counts.scopes++;
         }
         case KEY_EPOCH -> {
@@ -346,7 +349,7 @@ public final class LogEntryChecker {
           counts.keyEpochs++;
         }
         case REVOCATIONS -> {
-          checkRevocations(entry.getRevocations(), at, state);
+          checkRevocations(entry.getRevocations(), at, state, index);
           counts.revocationLists++;
         }
         default -> throw new AuditException(at + "an entry of no known kind");
@@ -393,7 +396,17 @@ public final class LogEntryChecker {
       throw new AuditException(at + "transcript: the signature does not verify against the "
           + "clearinghouse's published key");
     }
-    reference(state, "scope/" + HEX.formatHex(t.getScopeDigest().toByteArray()), index);
+    String scope = HEX.formatHex(t.getScopeDigest().toByteArray());
+    reference(state, "scope/" + scope, index);
+    long k = Integer.toUnsignedLong(t.getKThreshold());
+    Long published = state.scopeK.get(scope);
+    if (published == null) {
+      state.pendingK.putIfAbsent(scope + "/" + k, index);
+    } else if (published != k) {
+      throw new AuditException(at + "transcript: the run suppressed below k_threshold " + k
+          + ", but the scope's latest publication before it sets k = " + published
+          + " (a run must apply the published k)");
+    }
     Set<String> inputs = new HashSet<>();
     Set<String> participants = new HashSet<>();
     Set<String> reportSubmitters = new HashSet<>();
@@ -529,7 +542,7 @@ public final class LogEntryChecker {
    * logged again would un-revoke certificates).
    */
   private void checkRevocations(org.blindmatch.proto.v1.RevocationList list, String at,
-      AuditState state) throws AuditException {
+      AuditState state, long index) throws AuditException {
     if (ca == null) {
       throw new AuditException(at + "revocation list: no federation CA certificate to check "
           + "it with (audit with a profile that has tls.ca)");
@@ -545,10 +558,56 @@ public final class LogEntryChecker {
           + " is not newer than the list already logged (number " + state.crlNumber
           + "): a replayed list");
     }
+    // The clearinghouse may load a list after the CA signed it: a receipt logged before this
+    // entry can still postdate a revocation on it. Its commit time decides, not its position.
+    for (Revocations.Revoked r : crl.all()) {
+      long[] last = state.lastReceipt.get(r.serial());
+      if (last != null && last[0] >= r.at().getEpochSecond()
+          && !state.revoked.containsKey(r.serial())) {
+        throw new AuditException(at + "revocation list: " + r.describe() + ", but the "
+            + "receipt at log entry " + last[1] + " was committed under that certificate at "
+            + java.time.Instant.ofEpochSecond(last[0]) + ", after the revocation: the "
+            + "clearinghouse accepted a revoked member's submission (it loaded this list "
+            + "late, or ignored it)");
+      }
+    }
     state.crlNumber = crl.number();
     for (Revocations.Revoked r : crl.all()) {
       state.revoked.put(r.serial(), r);
     }
+  }
+
+  /** Remembers the latest commit time under the submitter's current certificate. */
+  private static void noteReceiptTime(ReceiptBody body, long index, AuditState state) {
+    java.math.BigInteger serial = state.certificates.get(body.getCommitment().getSubmitter());
+    if (serial == null) {
+      return;
+    }
+    long[] last = state.lastReceipt.get(serial);
+    if (last == null || body.getCommittedAt() >= last[0]) {
+      state.lastReceipt.put(serial, new long[] {body.getCommittedAt(), index});
+    }
+  }
+
+  /**
+   * A scope publication with {@code k}: the k later transcripts of the scope must apply, and
+   * the one earlier transcripts (logged before any publication) must have applied.
+   */
+  private static void publishK(AuditState state, String scope, long k, String at)
+      throws AuditException {
+    if (!state.scopeK.containsKey(scope)) {
+      for (var e : new ArrayList<>(state.pendingK.entrySet())) {
+        String[] f = e.getKey().split("/");
+        if (f[0].equals(scope)) {
+          if (Long.parseLong(f[1]) != k) {
+            throw new AuditException(at + "scope publication: k = " + k + ", but the run at "
+                + "log entry " + e.getValue() + " suppressed below k_threshold " + f[1]);
+          }
+          state.pendingK.remove(e.getKey());
+        }
+      }
+    }
+    state.scopeK.put(scope, k);
   }
 
   /**
