@@ -118,6 +118,11 @@ final class AuditCommand {
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
         }
+        if (r.attestedEpochs() > 0) {
+          w.println("dkg          " + r.attestedEpochs() + " oprf key epoch"
+              + (r.attestedEpochs() == 1 ? "" : "s") + " signed by every keyholder (each "
+              + "signature under the key its CA-issued certificate names)");
+        }
         for (var revoked : r.revoked()) {
           w.println("revoked      " + revoked.describe() + " (CA signature verified)");
         }

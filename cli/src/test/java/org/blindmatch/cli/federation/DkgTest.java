@@ -227,6 +227,29 @@ class DkgTest {
       assertEquals(t, key.shares().threshold());
       assertTrue(results.get(1).out().contains("must answer"), results.get(1).out());
       tokenizeAgainst(fed, dir, new ArrayList<>(all), t, key);
+      if (n == 3) {
+        auditedWithHolderSignatures(fed);
+      }
+    }
+  }
+
+  /**
+   * The clearinghouse logs the epoch with every holder's signature and certificate, and an
+   * auditor verifies each signature under the key the holder's CA-issued certificate names.
+   */
+  private static void auditedWithHolderSignatures(TestFederation fed) throws Exception {
+    Files.writeString(fed.config, Files.readString(fed.config)
+        + "oprf_public_keys: [epoch1/oprf-public.epoch-1.json]\n");
+    try (org.blindmatch.server.clearinghouse.ClearinghouseServer ch =
+        org.blindmatch.server.clearinghouse.ClearinghouseServer.start(
+            org.blindmatch.server.clearinghouse.ClearinghouseConfig.load(fed.config))) {
+      fed.usePort(ch.port());
+      Path auditor = fed.node(Role.AUDITOR, "auditor");
+      Result r = run("audit", "verify", "--profile", auditor.toString(), "--state",
+          fed.dir.resolve("audit").toString());
+      assertEquals(0, r.status(), r.err());
+      assertTrue(r.out().contains("dkg          1 oprf key epoch signed by every keyholder"),
+          r.out());
     }
   }
 

@@ -62,6 +62,8 @@ public final class AuditState {
   final Map<String, java.math.BigInteger> certificates = new LinkedHashMap<>();
   /** References to a scope or key epoch not logged yet, with the first entry that made one. */
   final Map<String, Long> pending = new LinkedHashMap<>();
+  /** Each logged oprf epoch's combined public key (hex), by its reference. */
+  final Map<String, String> epochKeys = new LinkedHashMap<>();
   /** The k of each scope's latest publication, by scope digest (hex). */
   final Map<String, Long> scopeK = new LinkedHashMap<>();
   /**
@@ -159,6 +161,7 @@ public final class AuditState {
           case "cert" -> s.certificates.put(f[1], new java.math.BigInteger(f[2], 16));
           case "pending" -> s.pending.put(f[1], Long.parseLong(f[2]));
           case "scopek" -> s.scopeK.put(f[1], Long.parseLong(f[2]));
+          case "epochkey" -> s.epochKeys.put(f[1], f[2]);
           case "kpending" -> s.pendingK.put(f[1], Long.parseLong(f[2]));
           case "lastreceipt" -> s.lastReceipt.put(new java.math.BigInteger(f[1], 16),
               new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
@@ -219,6 +222,9 @@ public final class AuditState {
       }
       for (Map.Entry<String, Long> e : pending.entrySet()) {
         w.write("pending " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<String, String> e : epochKeys.entrySet()) {
+        w.write("epochkey " + e.getKey() + " " + e.getValue() + "\n");
       }
       for (Map.Entry<String, Long> e : scopeK.entrySet()) {
         w.write("scopek " + e.getKey() + " " + e.getValue() + "\n");
