@@ -776,8 +776,8 @@ public final class LogEntryChecker {
         Set<Integer> extra = new java.util.TreeSet<>(confirmations.keySet());
         extra.removeAll(holders.keySet());
         if (!extra.isEmpty()) {
-          throw new AuditException(dkg + "confirmations by keyholders " + extra
-              + ", which hold no share of the epoch");
+          throw new AuditException(dkg + "confirmations by keyholders " + extra.stream()
+              .map(Integer::toUnsignedString).toList() + ", which hold no share of the epoch");
         }
       }
       var attestation = new org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Attestation(session,
