@@ -153,6 +153,13 @@ class LogEntryCheckerDkgTest {
     assertRefused("dkg attestation: confirmations by keyholders [4], which hold no share",
         dkg(good, d -> d.toBuilder()
         .addConfirmations(d.getConfirmations(0).toBuilder().setKeyholder(4)).build()));
+    // keyholder is uint32: 2^31 and 2^32-1 are named unsigned, never negative
+    for (int edge : new int[] {Integer.MIN_VALUE, -1}) {
+      assertRefused("dkg attestation: confirmations by keyholders ["
+          + Integer.toUnsignedString(edge) + "], which hold no share", dkg(good, d -> d
+              .toBuilder().addConfirmations(d.getConfirmations(0).toBuilder()
+                  .setKeyholder(edge)).build()));
+    }
     // Without the CA, holder certificates cannot be checked: refused, not passed.
     assertTrue(assertThrows(AuditException.class, () -> checker(null).check(entry(good)
         .toByteString(), 1, new AuditState(), new LogEntryChecker.Counts())).getMessage()
