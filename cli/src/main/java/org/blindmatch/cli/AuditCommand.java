@@ -66,7 +66,8 @@ final class AuditCommand {
     @Option(names = "--witnesses", paramLabel = "FILE",
         description = "Witness keys (C2SP vkeys as 'audit witness --init' prints them), one a "
             + "line. The verified head is accepted only if its checkpoint carries valid "
-            + "cosignatures of at least --min of them; otherwise exit 1 and the state is kept.")
+            + "cosignatures of at least --min of them; otherwise exit 1 and the state is kept. "
+            + "Default: the profile's witnesses/min_witnesses, if any.")
     Path witnesses;
 
     @Option(names = "--min", paramLabel = "N", defaultValue = "1",
@@ -78,6 +79,9 @@ final class AuditCommand {
       WitnessPolicy policy = witnessPolicy(spec, witnesses, min);
       AuditState kept = AuditState.load(state);
       NodeProfile p = NodeProfile.load(profile);
+      if (policy == null) {
+        policy = WitnessPolicy.ofProfile(p, profile);
+      }
       X509Certificate ca = p.caCertificate() == null ? null
           : PemFiles.readCertificate(p.caCertificate());
       try (FederationClient c = FederationClient.connect(p,
@@ -113,6 +117,11 @@ final class AuditCommand {
               + "and count agrees" + (r.notReplayed().isEmpty() ? ""
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
+        }
+        if (r.attestedEpochs() > 0) {
+          w.println("dkg          " + r.attestedEpochs() + " oprf key epoch"
+              + (r.attestedEpochs() == 1 ? "" : "s") + " signed by every keyholder (each "
+              + "signature under the key its CA-issued certificate names)");
         }
         for (var revoked : r.revoked()) {
           w.println("revoked      " + revoked.describe() + " (CA signature verified)");
@@ -219,7 +228,8 @@ final class AuditCommand {
 
     @Option(names = "--witnesses", paramLabel = "FILE",
         description = "Witness keys, one a line: the current head the receipt is proved "
-            + "against must carry cosignatures of at least --min of them.")
+            + "against must carry cosignatures of at least --min of them (default: the "
+            + "profile's witnesses/min_witnesses, if any).")
     Path witnesses;
 
     @Option(names = "--min", paramLabel = "N", defaultValue = "1",
@@ -241,9 +251,12 @@ final class AuditCommand {
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         throw new InputException(receipt + ": not a receipt and log position saved by submit");
       }
+      NodeProfile np = NodeProfile.load(profile);
+      if (policy == null) {
+        policy = WitnessPolicy.ofProfile(np, profile);
+      }
       try (org.blindmatch.client.federation.FederationClient c =
-          org.blindmatch.client.federation.FederationClient.connect(
-              org.blindmatch.client.federation.NodeProfile.load(profile),
+          org.blindmatch.client.federation.FederationClient.connect(np,
               spec.commandLine().getErr()::println)) {
         org.blindmatch.client.audit.ReceiptCheck.Result res =
             org.blindmatch.client.audit.ReceiptCheck.check(c, r, p);

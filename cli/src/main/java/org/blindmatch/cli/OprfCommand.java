@@ -57,7 +57,8 @@ final class OprfCommand {
           "Writes DIR/keyholder-I.epoch-E.share (encrypted under the keyholder's "
               + "passphrase_file) and DIR/oprf-public.epoch-E.json signed by every holder. A "
               + "keyholder that cheats or does not take part is named and excluded; if fewer "
-              + "than T remain the run aborts and nothing is written."})
+              + "than T remain the run aborts and nothing is written.",
+          "Needs at least 2T-1 keyholders (GJKR assumes an honest majority)."})
   static final class Dkg implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -111,6 +112,7 @@ final class OprfCommand {
       if (joinTimeout < 1 || roundTimeout < 1) {
         throw new InputException("--join-timeout and --round-timeout must be positive");
       }
+      requireHonestMajority(spec, threshold, ids.size());
       DkgSession run;
       try {
         run = new DkgSession(cfg.federation(), epoch, session, threshold, ids);
@@ -186,6 +188,20 @@ final class OprfCommand {
         return 0;
       } finally {
         Arrays.fill(passphrase, '\0');
+      }
+    }
+
+    /**
+     * GJKR's bound: with at most t-1 corrupt keyholders it is secure only when the honest ones
+     * are a majority, n >= 2t-1 (J. Cryptology 2007, §4). A usage error otherwise.
+     */
+    static void requireHonestMajority(CommandSpec spec, int threshold, int keyholders) {
+      if (threshold < 2 || (long) keyholders < 2L * threshold - 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threshold "
+            + threshold + " with " + keyholders + " --keyholder entries: the DKG needs "
+            + "2 <= T and at least 2T-1 keyholders (" + (2L * Math.max(threshold, 2) - 1)
+            + " for T=" + threshold + "; GJKR is secure with an honest majority only). Use "
+            + "a smaller --threshold or more keyholders.");
       }
     }
 

@@ -64,7 +64,8 @@ final class ResultsCommand {
     boolean force;
 
     @Override
-    public Integer call() throws FederationException, InputException, IOException {
+    public Integer call() throws FederationException, InputException, IOException,
+        org.blindmatch.client.audit.AuditException {
       if (!format.equals("csv") && !format.equals("json")) {
         throw new InputException("--format: " + format + " is not csv or json");
       }
@@ -73,8 +74,14 @@ final class ResultsCommand {
             "already exists (pass --force to replace it)");
       }
       String text;
-      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
+      NodeProfile p = NodeProfile.load(profile);
+      org.blindmatch.client.audit.WitnessPolicy witnesses =
+          org.blindmatch.client.audit.WitnessPolicy.ofProfile(p, profile);
+      try (FederationClient client = FederationClient.connect(p,
           spec.commandLine().getErr()::println)) {
+        if (witnesses != null) { // the profile's witnesses: accept no head they did not see
+          witnesses.requireOnCurrentHead(client);
+        }
         RunResults rr = RunResults.fetch(client, runId);
         List<String> tierNames = new ArrayList<>();
         client.publishedScope().getScope().getTiersList().forEach(t -> tierNames.add(t.getName()));

@@ -105,8 +105,11 @@ final class SubmitCommand implements Callable<Integer> {
   boolean force;
 
   @Override
-  public Integer call() throws FederationException, SubmissionException, InputException, IOException {
+  public Integer call() throws FederationException, SubmissionException, InputException,
+      IOException, org.blindmatch.client.audit.AuditException {
     NodeProfile p = NodeProfile.load(profile);
+    org.blindmatch.client.audit.WitnessPolicy witnessPolicy =
+        org.blindmatch.client.audit.WitnessPolicy.ofProfile(p, profile);
     if (input.tokens != null && (oprf.keyholders != null || oprf.publicFile != null)) {
       throw new InputException("--keyholders and --oprf-key are for tokenizing "
           + "--reports/--watchlist; a token file is already keyed");
@@ -163,6 +166,20 @@ final class SubmitCommand implements Callable<Integer> {
       w.println("receipt    " + receiptPath + " (signature verified)");
       w.println("log        entry " + s.logPosition().getIndex() + " of "
           + s.treeHead().getTreeSize() + ", " + positionPath + " (inclusion verified)");
+      w.flush();
+      if (witnessPolicy != null) {
+        try {
+          var cosigned = witnessPolicy.require(client, s.treeHead());
+          w.println("witnesses  " + cosigned.size() + " of " + witnessPolicy.witnesses().size()
+              + " listed cosigned the receipt's tree head (" + witnessPolicy.min()
+              + " required)");
+        } catch (org.blindmatch.client.audit.AuditException e) {
+          throw new org.blindmatch.client.audit.AuditException(submissionId + " is committed "
+              + "and its receipt saved, but the profile's witness policy is not met: "
+              + e.getMessage() + ". Once they have cosigned, prove the receipt with 'blindmatch "
+              + "audit check-receipt --profile " + profile + " " + receiptPath + "'");
+        }
+      }
     }
     return 0;
   }

@@ -32,16 +32,21 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
   private static final long serialVersionUID = 1L;
   private static final java.util.concurrent.ConcurrentHashMap<NodeProfileFiles, TlsMaterial>
       TLS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<NodeProfileFiles,
+      org.blindmatch.core.transport.RevocationFile> REVOCATIONS =
+          new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The profile's files (a {@link NodeProfile} is not serializable). */
   record NodeProfileFiles(String host, int port, String ca, String cert, String key,
-      String signingKeyset, String passphraseFile) implements Serializable {
-    private static final long serialVersionUID = 1L;
+      String signingKeyset, String passphraseFile, String revocations)
+      implements Serializable {
+    private static final long serialVersionUID = 2L;
 
     NodeProfile located() {
       return new NodeProfile(host, port, KeySource.locate(ca), KeySource.locate(cert),
           KeySource.locate(key), Path.of(signingKeyset), KeySource.locate(passphraseFile),
-          null, null, null); // keyholders only: no log key to pin, no revocation list
+          null, revocations == null ? null : KeySource.locate(revocations),
+          null); // keyholders only: no log key to pin
     }
   }
 
@@ -71,7 +76,8 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
     return new KeyholderAccess(s.keyholders(), s.publicKey(), key.epoch(),
         new NodeProfileFiles(p.host(), p.port(), p.caCertificate().toString(),
             p.certificate().toString(), p.privateKey().toString(),
-            p.signingKeyset().toString(), p.passphraseFile().toString()));
+            p.signingKeyset().toString(), p.passphraseFile().toString(),
+            p.revocations() == null ? null : p.revocations().toString()));
   }
 
   /**
@@ -84,7 +90,8 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
   KeyholderPool connect(Consumer<String> warnings) throws JobException {
     OprfKeyFiles.EpochPublicKey key = readPublic(publicKey);
     try {
-      return KeyholderPool.connect(tls(), keyholders, key, warnings);
+      TlsMaterial tls = tls();
+      return KeyholderPool.connect(tls, revocations(tls), keyholders, key, warnings);
     } catch (FederationException e) {
       throw new JobException(e.getMessage());
     }
@@ -98,6 +105,23 @@ record KeyholderAccess(List<String> keyholders, String publicKey, int epoch,
       TLS.putIfAbsent(profile, t);
     }
     return t;
+  }
+
+  /**
+   * The profile's {@code tls.revocations} as the CLI enforces it ({@link
+   * KeyholderPool#revocations}); read once per JVM, then re-read whenever the file changes.
+   */
+  private org.blindmatch.core.transport.RevocationFile revocations(TlsMaterial tls)
+      throws FederationException {
+    if (profile.revocations() == null) {
+      return null;
+    }
+    var r = REVOCATIONS.get(profile);
+    if (r == null) {
+      r = KeyholderPool.revocations(profile.located(), tls);
+      REVOCATIONS.putIfAbsent(profile, r);
+    }
+    return r;
   }
 
   private static OprfKeyFiles.EpochPublicKey readPublic(String file) throws JobException {

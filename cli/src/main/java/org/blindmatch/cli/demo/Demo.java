@@ -30,7 +30,6 @@ import org.blindmatch.crypto.keys.EncryptedKeysetFile;
 import org.blindmatch.crypto.keys.PassphraseKdf;
 import org.blindmatch.crypto.keys.TokenKeyset;
 import org.blindmatch.crypto.pki.FederationCa;
-import org.blindmatch.crypto.pki.IssuedNode;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.pki.PemFiles;
 import org.blindmatch.crypto.pki.Role;
@@ -394,13 +393,24 @@ public final class Demo {
     return n;
   }
 
+  /**
+   * Issues a node as {@code pki request} and {@code pki sign} do: its certificate names its
+   * signing keyset (the signing-keyset extension), which auditors need to tie a keyholder's
+   * signature on a DKG epoch to the keyholder.
+   */
   private void issue(FederationCa ca, Path pki, Role role, String name, List<String> dns,
       List<String> ips) throws Exception {
-    IssuedNode node = ca.issue(new NodeIdentity(FEDERATION, role, name), dns, ips,
+    com.google.crypto.tink.KeysetHandle signing = NodeSigner.generate();
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair keys = g.generateKeyPair();
+    java.security.cert.X509Certificate cert = ca.certify(
+        org.blindmatch.crypto.pki.NodeRequest.create(new NodeIdentity(FEDERATION, role, name),
+            dns, ips, keys, NodeSigner.fingerprint(NodeSigner.of(signing).publicKeysetJson())),
         Duration.ofDays(7));
-    PemFiles.writeCertificate(pki.resolve(name + ".crt"), node.certificate(), true);
-    PemFiles.writePrivateKey(pki.resolve(name + ".key"), node.privateKey(), passphrase, true);
-    EncryptedKeysetFile.write(pki.resolve(name + ".signing.json"), NodeSigner.generate(),
+    PemFiles.writeCertificate(pki.resolve(name + ".crt"), cert, true);
+    PemFiles.writePrivateKey(pki.resolve(name + ".key"), keys.getPrivate(), passphrase, true);
+    EncryptedKeysetFile.write(pki.resolve(name + ".signing.json"), signing,
         NodeSigner.PURPOSE, passphrase, PassphraseKdf.withRandomSalt(), true);
   }
 

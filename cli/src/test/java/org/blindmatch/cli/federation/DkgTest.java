@@ -227,6 +227,29 @@ class DkgTest {
       assertEquals(t, key.shares().threshold());
       assertTrue(results.get(1).out().contains("must answer"), results.get(1).out());
       tokenizeAgainst(fed, dir, new ArrayList<>(all), t, key);
+      if (n == 3) {
+        auditedWithHolderSignatures(fed);
+      }
+    }
+  }
+
+  /**
+   * The clearinghouse logs the epoch with every holder's signature and certificate, and an
+   * auditor verifies each signature under the key the holder's CA-issued certificate names.
+   */
+  private static void auditedWithHolderSignatures(TestFederation fed) throws Exception {
+    Files.writeString(fed.config, Files.readString(fed.config)
+        + "oprf_public_keys: [epoch1/oprf-public.epoch-1.json]\n");
+    try (org.blindmatch.server.clearinghouse.ClearinghouseServer ch =
+        org.blindmatch.server.clearinghouse.ClearinghouseServer.start(
+            org.blindmatch.server.clearinghouse.ClearinghouseConfig.load(fed.config))) {
+      fed.usePort(ch.port());
+      Path auditor = fed.node(Role.AUDITOR, "auditor");
+      Result r = run("audit", "verify", "--profile", auditor.toString(), "--state",
+          fed.dir.resolve("audit").toString());
+      assertEquals(0, r.status(), r.err());
+      assertTrue(r.out().contains("dkg          1 oprf key epoch signed by every keyholder"),
+          r.out());
     }
   }
 
@@ -275,8 +298,16 @@ class DkgTest {
       a.addAll(List.of("--threshold", "4", "--session", "bad-run-01"));
       a.addAll(holders);
       Result r = run(a.toArray(String[]::new));
-      assertEquals(1, r.status());
-      assertTrue(r.err().contains("threshold"), r.err());
+      assertEquals(2, r.status(), r.err());
+      assertTrue(r.err().contains("--threshold 4 with 3 --keyholder entries"), r.err());
+      // n >= 2t-1: three keyholders cannot run t=3 (an honest majority is GJKR's premise)
+      List<String> m = new ArrayList<>(base);
+      m.addAll(List.of("--threshold", "3", "--session", "bad-run-01"));
+      m.addAll(holders);
+      r = run(m.toArray(String[]::new));
+      assertEquals(2, r.status(), r.err());
+      assertTrue(r.err().contains("at least 2T-1 keyholders (5 for T=3"), r.err());
+      assertFalse(r.err().contains("Exception"), r.err());
       List<String> b = new ArrayList<>(base);
       b.addAll(List.of("--threshold", "2", "--session", "x"));
       b.addAll(holders);

@@ -42,6 +42,15 @@ class ServeConfigErrorsTest {
         "revocations: pki/ca.crl, pasword: x}"), "tls.pasword: unknown key", port);
     expectClearinghouse(good.replace("revocations: pki/ca.crl}", "revocations: scope.yaml}"),
         "tls.revocations: ", port);
+    // A list past its nextUpdate (signed 8 days ago, current for 7): refused, naming the file,
+    // the date and what to do.
+    fed.ca().revocationList(List.of(), java.math.BigInteger.valueOf(9),
+        java.time.Instant.now().minus(java.time.Duration.ofDays(8)))
+        .write(dir.resolve("pki/stale.crl"), false);
+    String stale = expectClearinghouse(good.replace("revocations: pki/ca.crl}",
+        "revocations: pki/stale.crl}"), "tls.revocations: ", port);
+    assertTrue(stale.contains("stale.crl: the revocation list (number 9) expired at ")
+        && stale.contains("'blindmatch pki crl --dir CA_DIR'"), stale);
     expectClearinghouse(good.replace("passphrase_file: passphrase.txt",
         "passphrase_file: nowhere.txt"), "passphrase_file: ", port);
     expectClearinghouse(good.replace("scope: scope.yaml", "scope: token-keys.json"),

@@ -55,6 +55,8 @@ public final class TestFederation implements AutoCloseable {
   private final Map<String, Path> profiles = new LinkedHashMap<>();
   private final Map<String, X509Certificate> certificates =
       new LinkedHashMap<>();
+  /** SHA-256 of each issued node's public signing keyset, by name. */
+  private final Map<String, byte[]> signingKeys = new java.util.HashMap<>();
   private final List<Revocations.Revoked> revoked =
       new ArrayList<>();
   private long crlNumber;
@@ -183,9 +185,11 @@ public final class TestFederation implements AutoCloseable {
 
   public void issue(Role role, String name, List<String> dns, List<String> ips)
       throws Exception {
+    com.google.crypto.tink.KeysetHandle signing = NodeSigner.generate();
+    signingKeys.put(name, NodeSigner.fingerprint(NodeSigner.of(signing).publicKeysetJson()));
     issueCertificate(role, name, dns, ips);
     EncryptedKeysetFile.write(dir.resolve("pki").resolve(name + ".signing.json"),
-        NodeSigner.generate(), NodeSigner.PURPOSE, PASS.toCharArray(),
+        signing, NodeSigner.PURPOSE, PASS.toCharArray(),
         PassphraseKdf.withRandomSalt(), true);
   }
 
@@ -211,14 +215,31 @@ public final class TestFederation implements AutoCloseable {
     return certificates.get(name);
   }
 
+  /**
+   * Issues as {@code pki request} and {@code pki sign} do: the certificate names the node's
+   * signing keyset (its SHA-256, when {@link #issue} made one) in its signing-keyset extension.
+   */
   private void issueCertificate(Role role, String name, List<String> dns, List<String> ips)
       throws Exception {
-    IssuedNode n = ca.issue(new NodeIdentity("test", role, name), dns, ips, Duration.ofDays(1));
+    NodeIdentity id = new NodeIdentity("test", role, name);
+    X509Certificate cert;
+    java.security.PrivateKey key;
+    if (signingKeys.containsKey(name)) {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      java.security.KeyPair pair = g.generateKeyPair();
+      cert = ca.certify(org.blindmatch.crypto.pki.NodeRequest.create(id, dns, ips, pair,
+          signingKeys.get(name)), Duration.ofDays(1));
+      key = pair.getPrivate();
+    } else {
+      IssuedNode n = ca.issue(id, dns, ips, Duration.ofDays(1));
+      cert = n.certificate();
+      key = n.privateKey();
+    }
     Path pki = dir.resolve("pki");
-    PemFiles.writeCertificate(pki.resolve(name + ".crt"), n.certificate(), true);
-    PemFiles.writePrivateKey(pki.resolve(name + ".key"), n.privateKey(), PASS.toCharArray(),
-        true);
-    certificates.put(name, n.certificate());
+    PemFiles.writeCertificate(pki.resolve(name + ".crt"), cert, true);
+    PemFiles.writePrivateKey(pki.resolve(name + ".key"), key, PASS.toCharArray(), true);
+    certificates.put(name, cert);
   }
 
   private void writeRevocations() throws Exception {

@@ -26,7 +26,8 @@ import org.blindmatch.proto.v1.SignedTreeHead;
  * every logged receipt's commitment (what later transcripts and replays are checked against),
  * every logged member's signing keyset (what later receipts' commitment signatures are checked
  * against),
- * the logged scopes and key epochs, references to scopes or key epochs not yet logged, and
+ * the logged scopes (with the k each last published) and key epochs, references to scopes or
+ * key epochs not yet logged, the latest receipt under each member certificate, and
  * the fingerprint of the clearinghouse log key it was all verified under (a different key
  * later is an error, not a fresh start).
  *
@@ -61,6 +62,21 @@ public final class AuditState {
   final Map<String, java.math.BigInteger> certificates = new LinkedHashMap<>();
   /** References to a scope or key epoch not logged yet, with the first entry that made one. */
   final Map<String, Long> pending = new LinkedHashMap<>();
+  /** Each logged oprf epoch's combined public key (hex), by its reference. */
+  final Map<String, String> epochKeys = new LinkedHashMap<>();
+  /** The k of each scope's latest publication, by scope digest (hex). */
+  final Map<String, Long> scopeK = new LinkedHashMap<>();
+  /**
+   * Transcripts whose scope had no publication before them, by {@code scope hex "/" k}, with
+   * the first such entry: the scope's first publication must carry that k.
+   */
+  final Map<String, Long> pendingK = new LinkedHashMap<>();
+  /**
+   * The latest receipt committed under each member certificate, by serial: {committed_at
+   * (seconds), log index}. A revocation list logged later must not revoke the certificate at
+   * or before that time.
+   */
+  final Map<java.math.BigInteger, long[]> lastReceipt = new LinkedHashMap<>();
 
   /** An empty state: the first audit reads the whole log. */
   public AuditState() {}
@@ -144,6 +160,11 @@ public final class AuditState {
                   org.blindmatch.crypto.pki.RevocationReason.parse(f[3])));
           case "cert" -> s.certificates.put(f[1], new java.math.BigInteger(f[2], 16));
           case "pending" -> s.pending.put(f[1], Long.parseLong(f[2]));
+          case "scopek" -> s.scopeK.put(f[1], Long.parseLong(f[2]));
+          case "epochkey" -> s.epochKeys.put(f[1], f[2]);
+          case "kpending" -> s.pendingK.put(f[1], Long.parseLong(f[2]));
+          case "lastreceipt" -> s.lastReceipt.put(new java.math.BigInteger(f[1], 16),
+              new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
           default -> throw new IllegalArgumentException("unknown field '" + f[0] + "'");
         }
       } catch (IllegalArgumentException | IndexOutOfBoundsException
@@ -201,6 +222,19 @@ public final class AuditState {
       }
       for (Map.Entry<String, Long> e : pending.entrySet()) {
         w.write("pending " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<String, String> e : epochKeys.entrySet()) {
+        w.write("epochkey " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<String, Long> e : scopeK.entrySet()) {
+        w.write("scopek " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<String, Long> e : pendingK.entrySet()) {
+        w.write("kpending " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<java.math.BigInteger, long[]> e : lastReceipt.entrySet()) {
+        w.write("lastreceipt " + e.getKey().toString(16) + " " + e.getValue()[0] + " "
+            + e.getValue()[1] + "\n");
       }
       w.flush();
       out.commit();

@@ -68,10 +68,11 @@ public final class LogAuditor {
    * @param previousSize the size of the kept head it was checked consistent with, or -1
    * @param state the state to keep for the next audit
    * @param notReplayed runs that could not be replayed, with the reason (inputs purged)
+   * @param attestedEpochs oprf key epochs checked with every holder's signature (DKG)
    */
   public record Report(SignedTreeHead head, TreeHead treeHead, long previousSize, int receipts,
       int transcripts, int members, int scopes, int keyEpochs, int revocationLists,
-      int replayed, List<String> notReplayed, AuditState state) {
+      int replayed, List<String> notReplayed, AuditState state, int attestedEpochs) {
 
     /** Every certificate revoked by the logged revocation lists so far, by serial. */
     public List<org.blindmatch.crypto.pki.Revocations.Revoked> revoked() {
@@ -149,7 +150,7 @@ public final class LogAuditor {
       state.frontier = tree.frontier();
       return new Report(signed, head, previousSize, counts.receipts, counts.transcripts,
           counts.members, counts.scopes, counts.keyEpochs, counts.revocationLists,
-          counts.replayed, notReplayed, state);
+          counts.replayed, notReplayed, state, counts.attestedEpochs);
     } catch (StatusRuntimeException e) {
       throw new AuditException("cannot read the log: " + FederationClient.describe(e));
     }

@@ -118,12 +118,18 @@ public final class LogEntryChecker {
     int members;
     int scopes;
     int keyEpochs;
+    int attestedEpochs;
     int revocationLists;
     int replayed;
 
     /** Receipts checked so far. */
     public int receipts() {
       return receipts;
+    }
+
+    /** Oprf key epochs whose every holder's signature (DKG attestation) was verified. */
+    public int attestedEpochs() {
+      return attestedEpochs;
     }
   }
 
@@ -322,6 +328,7 @@ public final class LogEntryChecker {
           }
           checkNotRevoked(parsed.receiptBody(), at, state);
           checkReceipt(parsed.receiptBody().getCommitment(), index, state, signatureError);
+          noteReceiptTime(parsed.receiptBody(), index, state);
           counts.receipts++;
         }
         case TRANSCRIPT -> {
@@ -338,15 +345,17 @@ public final class LogEntryChecker {
             throw new AuditException(at + "scope publication: needs a scope id and a 32-byte "
                 + "digest");
           }
-          logged(state, "scope/" + HEX.formatHex(s.getScopeDigest().toByteArray()));
+          String scope = HEX.formatHex(s.getScopeDigest().toByteArray());
+          publishK(state, scope, Integer.toUnsignedLong(s.getKThreshold()), at);
+          logged(state, "scope/" + scope);
           counts.scopes++;
         }
         case KEY_EPOCH -> {
-          logged(state, checkKeyEpoch(entry.getKeyEpoch(), at));
+          logged(state, checkKeyEpoch(entry.getKeyEpoch(), at, state, counts));
           counts.keyEpochs++;
         }
         case REVOCATIONS -> {
-          checkRevocations(entry.getRevocations(), at, state);
+          checkRevocations(entry.getRevocations(), at, state, index);
           counts.revocationLists++;
         }
         default -> throw new AuditException(at + "an entry of no known kind");
@@ -393,7 +402,17 @@ public final class LogEntryChecker {
       throw new AuditException(at + "transcript: the signature does not verify against the "
           + "clearinghouse's published key");
     }
-    reference(state, "scope/" + HEX.formatHex(t.getScopeDigest().toByteArray()), index);
+    String scope = HEX.formatHex(t.getScopeDigest().toByteArray());
+    reference(state, "scope/" + scope, index);
+    long k = Integer.toUnsignedLong(t.getKThreshold());
+    Long published = state.scopeK.get(scope);
+    if (published == null) {
+      state.pendingK.putIfAbsent(scope + "/" + k, index);
+    } else if (published != k) {
+      throw new AuditException(at + "transcript: the run suppressed below k_threshold " + k
+          + ", but the scope's latest publication before it sets k = " + published
+          + " (a run must apply the published k)");
+    }
     Set<String> inputs = new HashSet<>();
     Set<String> participants = new HashSet<>();
     Set<String> reportSubmitters = new HashSet<>();
@@ -529,7 +548,7 @@ public final class LogEntryChecker {
    * logged again would un-revoke certificates).
    */
   private void checkRevocations(org.blindmatch.proto.v1.RevocationList list, String at,
-      AuditState state) throws AuditException {
+      AuditState state, long index) throws AuditException {
     if (ca == null) {
       throw new AuditException(at + "revocation list: no federation CA certificate to check "
           + "it with (audit with a profile that has tls.ca)");
@@ -545,10 +564,56 @@ public final class LogEntryChecker {
           + " is not newer than the list already logged (number " + state.crlNumber
           + "): a replayed list");
     }
+    // The clearinghouse may load a list after the CA signed it: a receipt logged before this
+    // entry can still postdate a revocation on it. Its commit time decides, not its position.
+    for (Revocations.Revoked r : crl.all()) {
+      long[] last = state.lastReceipt.get(r.serial());
+      if (last != null && last[0] >= r.at().getEpochSecond()
+          && !state.revoked.containsKey(r.serial())) {
+        throw new AuditException(at + "revocation list: " + r.describe() + ", but the "
+            + "receipt at log entry " + last[1] + " was committed under that certificate at "
+            + java.time.Instant.ofEpochSecond(last[0]) + ", after the revocation: the "
+            + "clearinghouse accepted a revoked member's submission (it loaded this list "
+            + "late, or ignored it)");
+      }
+    }
     state.crlNumber = crl.number();
     for (Revocations.Revoked r : crl.all()) {
       state.revoked.put(r.serial(), r);
     }
+  }
+
+  /** Remembers the latest commit time under the submitter's current certificate. */
+  private static void noteReceiptTime(ReceiptBody body, long index, AuditState state) {
+    java.math.BigInteger serial = state.certificates.get(body.getCommitment().getSubmitter());
+    if (serial == null) {
+      return;
+    }
+    long[] last = state.lastReceipt.get(serial);
+    if (last == null || body.getCommittedAt() >= last[0]) {
+      state.lastReceipt.put(serial, new long[] {body.getCommittedAt(), index});
+    }
+  }
+
+  /**
+   * A scope publication with {@code k}: the k later transcripts of the scope must apply, and
+   * the one earlier transcripts (logged before any publication) must have applied.
+   */
+  private static void publishK(AuditState state, String scope, long k, String at)
+      throws AuditException {
+    if (!state.scopeK.containsKey(scope)) {
+      for (var e : new ArrayList<>(state.pendingK.entrySet())) {
+        String[] f = e.getKey().split("/");
+        if (f[0].equals(scope)) {
+          if (Long.parseLong(f[1]) != k) {
+            throw new AuditException(at + "scope publication: k = " + k + ", but the run at "
+                + "log entry " + e.getValue() + " suppressed below k_threshold " + f[1]);
+          }
+          state.pendingK.remove(e.getKey());
+        }
+      }
+    }
+    state.scopeK.put(scope, k);
   }
 
   /**
@@ -600,7 +665,8 @@ public final class LogEntryChecker {
   }
 
   /** Checks a key epoch and returns its reference. */
-  private static String checkKeyEpoch(KeyEpoch e, String at) throws AuditException {
+  private String checkKeyEpoch(KeyEpoch e, String at, AuditState state, Counts counts)
+      throws AuditException {
     String what = at + "key epoch: ";
     if (e.getScopeDigest().size() != 32) {
       throw new AuditException(what + "the scope digest is not 32 bytes");
@@ -642,10 +708,91 @@ public final class LogEntryChecker {
         throw new AuditException(what + "the combined public key is not the one the share "
             + "public keys interpolate to");
       }
+      if (o.hasDkg()) {
+        checkAttestation(e, shareKeys, combined, what);
+        counts.attestedEpochs++;
+      }
+      String ref = epochRef(e.getMode(), e.getKeyId(),
+          HEX.formatHex(e.getScopeDigest().toByteArray()));
+      String keyHex = HEX.formatHex(combined.encode());
+      String earlier = state.epochKeys.putIfAbsent(ref, keyHex);
+      if (earlier != null && !earlier.equals(keyHex)) {
+        throw new AuditException(what + "oprf epoch " + Integer.toUnsignedString(e.getKeyId())
+            + " is already logged with another combined public key (" + earlier + ")");
+      }
     } else {
       throw new AuditException(what + "mode is neither hmac nor oprf");
     }
     return epochRef(e.getMode(), e.getKeyId(), HEX.formatHex(e.getScopeDigest().toByteArray()));
+  }
+
+  /**
+   * An oprf epoch generated by {@code oprf dkg} carries its run and every holder's CONFIRM
+   * signature: each must be there, verify over this epoch's statement under the holder's
+   * signing key, and that key must be the one the holder's certificate (issued by the
+   * federation CA, for that holder of this federation) names. A signature made for another
+   * epoch, session or federation does not verify over this one.
+   */
+  private void checkAttestation(KeyEpoch e, Map<Integer, Element> shareKeys, Element combined,
+      String what) throws AuditException {
+    var d = e.getOprf().getDkg();
+    String dkg = what + "dkg attestation: ";
+    try {
+      Map<Integer, NodeIdentity> holders = new TreeMap<>();
+      for (KeyholderShare k : e.getOprf().getKeyholdersList()) {
+        NodeIdentity h = NodeIdentity.fromUri(k.getKeyholder());
+        if (!h.federation().equals(federation)) {
+          throw new AuditException(dkg + "holder " + k.getIndex() + " (" + h + ") is not of "
+              + "federation " + federation);
+        }
+        holders.put(k.getIndex(), h);
+      }
+      List<NodeIdentity> participants = new ArrayList<>();
+      for (String p : d.getParticipantsList()) {
+        NodeIdentity id = NodeIdentity.fromUri(p);
+        if (!id.federation().equals(federation)) {
+          throw new AuditException(dkg + "participant " + p + " is not of federation "
+              + federation);
+        }
+        participants.add(id);
+      }
+      var key = new org.blindmatch.crypto.oprf.OprfKeyFiles.EpochPublicKey(e.getKeyId(),
+          new ThresholdPublicKey(e.getOprf().getThreshold(), shareKeys), combined, holders);
+      var session = new org.blindmatch.crypto.oprf.dkg.DkgSession(federation, e.getKeyId(),
+          d.getSessionId(), e.getOprf().getThreshold(), participants);
+      Map<Integer, org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Confirmation> confirmations =
+          new TreeMap<>();
+      for (var c : d.getConfirmationsList()) {
+        if (confirmations.put(c.getKeyholder(),
+            new org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Confirmation(c.getKeyholder(),
+                c.getSigningKeyset(), c.getSignature().toByteArray(),
+                c.getCertificate().isEmpty() ? null : c.getCertificate().toByteArray()))
+            != null) {
+          throw new AuditException(dkg + "keyholder "
+              + Integer.toUnsignedString(c.getKeyholder()) + " confirms twice");
+        }
+      }
+      if (!confirmations.keySet().equals(holders.keySet())) {
+        Set<Integer> extra = new java.util.TreeSet<>(confirmations.keySet());
+        extra.removeAll(holders.keySet());
+        if (!extra.isEmpty()) {
+          throw new AuditException(dkg + "confirmations by keyholders " + extra.stream()
+              .map(Integer::toUnsignedString).toList() + ", which hold no share of the epoch");
+        }
+      }
+      var attestation = new org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Attestation(session,
+          confirmations);
+      org.blindmatch.crypto.oprf.dkg.DkgPublicFile.verify(key, attestation);
+      if (ca == null) {
+        throw new AuditException(dkg + "no federation CA certificate to check the holders' "
+            + "certificates with (audit with a profile that has tls.ca)");
+      }
+      org.blindmatch.crypto.oprf.dkg.DkgPublicFile.checkCertificateChain(attestation, ca);
+    } catch (org.blindmatch.crypto.oprf.dkg.DkgException x) {
+      throw new AuditException(dkg + x.getMessage());
+    } catch (IllegalArgumentException x) {
+      throw new AuditException(dkg + "malformed: " + x.getMessage());
+    }
   }
 
   private static Element point(ByteString encoded, String what) throws AuditException {

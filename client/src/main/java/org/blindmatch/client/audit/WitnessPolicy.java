@@ -43,6 +43,30 @@ public record WitnessPolicy(Path file, List<VerifierKey> witnesses, int min) {
    *     list, or a {@code min} outside 1 to the number of witnesses
    */
   public static WitnessPolicy load(Path file, int min) throws InputException {
+    return load(file, min, "--min");
+  }
+
+  /**
+   * The policy of a node profile's {@code witnesses} and {@code min_witnesses}, or null if it
+   * has none: what {@code submit}, {@code results get} and the audit commands require when no
+   * {@code --witnesses} is given.
+   *
+   * @param profileFile the profile's path, for messages
+   * @throws InputException naming the profile, the key and the problem as {@link #load}
+   */
+  public static WitnessPolicy ofProfile(org.blindmatch.client.federation.NodeProfile profile,
+      Path profileFile) throws InputException {
+    if (profile.witnesses() == null) {
+      return null;
+    }
+    try {
+      return load(profile.witnesses(), profile.minWitnesses(), "min_witnesses");
+    } catch (InputException e) {
+      throw new InputException(profileFile + ": witnesses: " + e.getMessage());
+    }
+  }
+
+  private static WitnessPolicy load(Path file, int min, String minName) throws InputException {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -79,7 +103,8 @@ public record WitnessPolicy(Path file, List<VerifierKey> witnesses, int min) {
       throw new InputException(file + ": lists no witness keys");
     }
     if (min < 1 || min > keys.size()) {
-      throw new InputException("--min " + min + ": must be between 1 and the " + keys.size()
+      throw new InputException(minName + " " + min + ": must be between 1 and the "
+          + keys.size()
           + " witnesses listed in " + file);
     }
     return new WitnessPolicy(file, keys, min);
@@ -95,6 +120,38 @@ public record WitnessPolicy(Path file, List<VerifierKey> witnesses, int min) {
    */
   public List<Checkpoints.Cosignature> require(FederationClient client, TreeHead head)
       throws AuditException {
+    return require(client, head, "the tree head of size " + head.getTreeSize());
+  }
+
+  /**
+   * Requires the cosignatures on the log's current signed tree head, verified first under the
+   * clearinghouse's published (and pinned) log key.
+   *
+   * @return the head and its verified cosignatures
+   * @throws AuditException as {@link #require(FederationClient, TreeHead)}, or if the head
+   *     cannot be fetched or does not verify
+   * @throws org.blindmatch.client.federation.FederationException if the log key is not the
+   *     pinned one
+   */
+  public List<Checkpoints.Cosignature> requireOnCurrentHead(FederationClient client)
+      throws AuditException, org.blindmatch.client.federation.FederationException {
+    String key = client.publishedScope().getClearinghousePublicKeyset();
+    TreeHead head;
+    try {
+      head = org.blindmatch.core.claims.TreeHeads.verify(key, client.audit()
+          .getSignedTreeHead(org.blindmatch.proto.v1.GetSignedTreeHeadRequest
+              .getDefaultInstance()));
+    } catch (StatusRuntimeException e) {
+      throw new AuditException("cannot fetch the signed tree head: "
+          + FederationClient.describe(e));
+    } catch (ClaimVerificationException e) {
+      throw new AuditException("the current tree head's signature does not verify");
+    }
+    return require(client, head, "the current tree head (size " + head.getTreeSize() + ")");
+  }
+
+  private List<Checkpoints.Cosignature> require(FederationClient client, TreeHead head,
+      String what) throws AuditException {
     VerifierKey logKey = Witness.checkpointKey(head);
     SignedNote note;
     try {
@@ -106,7 +163,7 @@ public record WitnessPolicy(Path file, List<VerifierKey> witnesses, int min) {
       throw new AuditException("the clearinghouse's checkpoint: " + e.getMessage());
     }
     return require(note, logKey, Checkpoints.origin(client.identity().federation()),
-        Witness.checkpointOf(head, Checkpoints.origin(client.identity().federation())));
+        Witness.checkpointOf(head, Checkpoints.origin(client.identity().federation())), what);
   }
 
   /**
@@ -115,6 +172,11 @@ public record WitnessPolicy(Path file, List<VerifierKey> witnesses, int min) {
    */
   public List<Checkpoints.Cosignature> require(SignedNote note, VerifierKey logKey,
       String origin, Checkpoint expected) throws AuditException {
+    return require(note, logKey, origin, expected, "the tree head of size " + expected.size());
+  }
+
+  private List<Checkpoints.Cosignature> require(SignedNote note, VerifierKey logKey,
+      String origin, Checkpoint expected, String what) throws AuditException {
     try {
       Checkpoint cp = Checkpoints.verify(note, logKey, origin);
       if (!cp.sameAs(expected)) {
@@ -124,12 +186,19 @@ public record WitnessPolicy(Path file, List<VerifierKey> witnesses, int min) {
       }
       List<Checkpoints.Cosignature> found = Checkpoints.cosignatures(note, witnesses);
       if (found.size() < min) {
-        throw new AuditException("the tree head of size " + expected.size() + " carries "
+        List<String> missing = new ArrayList<>();
+        for (VerifierKey w : witnesses) {
+          if (found.stream().noneMatch(c -> c.witness().equals(w))) {
+            missing.add(w.name());
+          }
+        }
+        throw new AuditException(what + " carries "
             + found.size() + " valid cosignature" + (found.size() == 1 ? "" : "s")
             + " of the witnesses in " + file + ", " + min + " required"
             + (found.isEmpty() ? "" : " (cosigned by " + String.join(", ",
                 found.stream().map(c -> c.witness().name()).toList()) + ")")
-            + "; the witnesses have not seen this head yet (run 'audit witness'), or this "
+            + "; missing: " + String.join(", ", missing)
+            + ". The witnesses have not seen this head yet (run 'audit witness'), or this "
             + "head was not shown to them (a split view)");
       }
       return found;

@@ -21,6 +21,8 @@ import org.blindmatch.crypto.keys.PassphraseFile;
  * signing_keyset: platform-a-signing.json
  * passphrase_file: passphrase.txt   # decrypts the TLS key and the signing keyset
  * pins: sea.pins                     # optional; default: this file's name + ".pins"
+ * witnesses: witnesses.txt           # optional: accept only tree heads these witnesses cosigned
+ * min_witnesses: 2                   # with witnesses: how many must have (default 1)
  * </pre>
  *
  * Relative paths resolve against the profile's directory. For plaintext development
@@ -38,6 +40,11 @@ import org.blindmatch.crypto.keys.PassphraseFile;
  * @param revocations the federation's revocation list ({@code tls.revocations}, the CA's
  *     {@code ca.crl}); when set, a server whose certificate is on it is refused. May be null
  * @param pins the file of pinned clearinghouse log keys ({@link KeyPins})
+ * @param witnesses the witness list ({@code witnesses}: C2SP vkeys, one a line) whose
+ *     cosignatures this node requires on the tree heads it accepts (submit, results get,
+ *     audit); null for none
+ * @param minWitnesses how many of them must have cosigned ({@code min_witnesses}, default 1);
+ *     0 without {@code witnesses}
  */
 public record NodeProfile(
     String host,
@@ -49,10 +56,20 @@ public record NodeProfile(
     Path passphraseFile,
     String insecureIdentity,
     Path revocations,
-    Path pins) {
+    Path pins,
+    Path witnesses,
+    int minWitnesses) {
 
   private static final Set<String> KEYS = Set.of("server", "tls", "signing_keyset",
-      "passphrase_file", "insecure_loopback_identity", "pins");
+      "passphrase_file", "insecure_loopback_identity", "pins", "witnesses", "min_witnesses");
+
+  /** A profile without a witness policy (a process that reaches keyholders only). */
+  public NodeProfile(String host, int port, Path caCertificate, Path certificate,
+      Path privateKey, Path signingKeyset, Path passphraseFile, String insecureIdentity,
+      Path revocations, Path pins) {
+    this(host, port, caCertificate, certificate, privateKey, signingKeyset, passphraseFile,
+        insecureIdentity, revocations, pins, null, 0);
+  }
 
   /**
    * Reads a profile through {@link StrictYaml}.
@@ -92,6 +109,23 @@ public record NodeProfile(
     if (insecure == null && (tls == null || !tls.isObject())) {
       throw new FederationException(file + ": tls: missing (ca, cert, key)");
     }
+    Path witnesses = root.hasNonNull("witnesses")
+        ? base.resolve(required(root, "witnesses", file, "")) : null;
+    int minWitnesses = 0;
+    if (root.has("min_witnesses")) {
+      JsonNode min = root.get("min_witnesses");
+      if (witnesses == null) {
+        throw new FederationException(file + ": min_witnesses: needs witnesses (the list "
+            + "of witness keys)");
+      }
+      if (!min.canConvertToInt() || !min.isIntegralNumber() || min.asInt() < 1) {
+        throw new FederationException(file + ": min_witnesses: " + Excerpt.quote(min.asText())
+            + " is not a whole number of at least 1");
+      }
+      minWitnesses = min.asInt();
+    } else if (witnesses != null) {
+      minWitnesses = 1;
+    }
     return new NodeProfile(host, port,
         tls == null ? null : base.resolve(required(tls, "ca", file, "tls.")),
         tls == null ? null : base.resolve(required(tls, "cert", file, "tls.")),
@@ -102,7 +136,8 @@ public record NodeProfile(
         tls == null || !tls.hasNonNull("revocations") ? null
             : base.resolve(required(tls, "revocations", file, "tls.")),
         root.hasNonNull("pins") ? base.resolve(required(root, "pins", file, ""))
-            : base.resolve(file.getFileName() + ".pins"));
+            : base.resolve(file.getFileName() + ".pins"),
+        witnesses, minWitnesses);
   }
 
   /** The passphrase (first line of the passphrase file). The caller wipes it. */

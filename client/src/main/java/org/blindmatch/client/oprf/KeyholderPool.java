@@ -128,16 +128,28 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
   public static KeyholderPool connect(NodeProfile profile, List<String> addresses,
       OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings) throws FederationException {
     TlsMaterial tls = tls(profile);
-    RevocationFile revocations = null;
-    if (profile.revocations() != null) {
-      try {
-        revocations = RevocationFile.load(profile.revocations(), tls.caCertificate(),
-            message -> { });
-      } catch (PkiException e) {
-        throw new FederationException(e.getMessage(), e);
-      }
+    return connect(tls, revocations(profile, tls), addresses, key, warnings);
+  }
+
+  /**
+   * The profile's revocation list ({@code tls.revocations}) checked against the federation CA
+   * of {@code tls}, or null if the profile names none. Every way of reaching keyholders (the
+   * CLI, the Spark job) enforces revocations through this and
+   * {@link #connect(TlsMaterial, RevocationFile, List, OprfKeyFiles.EpochPublicKey, Consumer)}.
+   *
+   * @throws FederationException naming the file if it cannot be read, is not the CA's, or is
+   *     past its nextUpdate
+   */
+  public static RevocationFile revocations(NodeProfile profile, TlsMaterial tls)
+      throws FederationException {
+    if (profile.revocations() == null) {
+      return null;
     }
-    return connect(tls, revocations, addresses, key, warnings);
+    try {
+      return RevocationFile.load(profile.revocations(), tls.caCertificate(), message -> { });
+    } catch (PkiException e) {
+      throw new FederationException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -172,8 +184,12 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     return connect(tls, null, addresses, key, warnings);
   }
 
-  /** As above; a keyholder whose certificate is on {@code revocations} (if any) is refused. */
-  private static KeyholderPool connect(TlsMaterial tls, RevocationFile revocations,
+  /**
+   * As {@link #connect(TlsMaterial, List, OprfKeyFiles.EpochPublicKey, Consumer)}; a keyholder
+   * whose certificate is on {@code revocations} (if not null; see {@link #revocations}) is
+   * refused.
+   */
+  public static KeyholderPool connect(TlsMaterial tls, RevocationFile revocations,
       List<String> addresses, OprfKeyFiles.EpochPublicKey key, Consumer<String> warnings)
       throws FederationException {
     if (addresses.isEmpty()) {

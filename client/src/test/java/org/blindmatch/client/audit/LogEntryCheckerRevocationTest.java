@@ -98,6 +98,46 @@ class LogEntryCheckerRevocationTest {
     check(kept, 4, receipt("after", revokedAt.getEpochSecond() + 5));
   }
 
+  /**
+   * The clearinghouse may load the CA's list after the CA signed it: a receipt logged before
+   * the list's entry but committed at or after the revocation date is still refused, by its
+   * commit time (and across a kept state); one committed before the revocation is not.
+   */
+  @Test
+  void aReceiptCommittedAfterTheRevocationDateIsRefusedEvenWhenTheListIsLoggedLater(
+      @TempDir Path dir) throws Exception {
+    NodeIdentity id = NodeIdentity.fromUri(PLATFORM);
+    X509Certificate cert = ca.issue(id, List.of(), List.of(), Duration.ofDays(1))
+        .certificate();
+    Instant revokedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    LogEntry list = LogEntry.newBuilder().setRevocations(RevocationList.newBuilder().setCrl(
+        ByteString.copyFrom(ca.revocationList(List.of(new Revocations.Revoked(
+            cert.getSerialNumber(), revokedAt, RevocationReason.KEY_COMPROMISE)),
+            BigInteger.ONE).encoded()))).build();
+
+    AuditState early = new AuditState();
+    check(early, 0, member(cert));
+    check(early, 1, receipt("before", revokedAt.getEpochSecond() - 1));
+    check(early, 2, list); // committed before the revocation date: fine
+
+    AuditState late = new AuditState();
+    check(late, 0, member(cert));
+    check(late, 1, receipt("before", revokedAt.getEpochSecond() - 1));
+    check(late, 2, receipt("after", revokedAt.getEpochSecond() + 60));
+    check(late, 3, receipt("before-again", revokedAt.getEpochSecond() - 30));
+    late.head = org.blindmatch.proto.v1.SignedTreeHead.newBuilder()
+        .setSignature(ByteString.copyFromUtf8("a head")).build();
+    late.save(dir);
+    AuditState kept = AuditState.load(dir);
+    AuditException e = assertThrows(AuditException.class, () -> check(kept, 4, list));
+    assertEquals("log entry 4: revocation list: certificate serial "
+        + cert.getSerialNumber().toString(16) + " was revoked at " + revokedAt
+        + " (reason: key-compromise), but the receipt at log entry 2 was committed under that "
+        + "certificate at " + revokedAt.plusSeconds(60) + ", after the revocation: the "
+        + "clearinghouse accepted a revoked member's submission (it loaded this list late, "
+        + "or ignored it)", e.getMessage());
+  }
+
   @Test
   void aMemberCertificateMustBeTheCasAndTheOneItsFingerprintNames() throws Exception {
     NodeIdentity id = NodeIdentity.fromUri(PLATFORM);

@@ -295,6 +295,50 @@ class LogEntryCheckerTest {
         .addTotals(one)).contains("tier 0 totals: tiers are not strictly ascending"));
   }
 
+  /**
+   * A run must apply the k its scope published: a transcript with another k_threshold than the
+   * scope's latest publication before it is refused; one logged before any publication is
+   * checked when the scope is first published; a republished k applies to later runs.
+   */
+  @Test
+  void aTranscriptsKThresholdMustBeTheScopesPublishedK() throws Exception {
+    RunTranscript.Builder run = RunTranscript.newBuilder()
+        .setScopeDigest(ByteString.copyFrom(SCOPE))
+        .addRecipients(RecipientDigest.newBuilder().setRecipient(MatchRun.OPERATOR)
+            .setResultsSha256(ByteString.copyFrom(new byte[32])));
+    AuditState state = new AuditState();
+    check(state, 0, scope(5));
+    check(state, 1, transcript(run.clone().setKThreshold(5)));
+    AuditException e = assertThrows(AuditException.class,
+        () -> check(state, 2, transcript(run.clone().setKThreshold(1))));
+    assertTrue(e.getMessage().matches("log entry 2 \\(run run-\\d+\\): transcript: the run "
+        + "suppressed below k_threshold 1, but the scope's latest publication before it sets "
+        + "k = 5 \\(a run must apply the published k\\)"), e.getMessage());
+    // k is uint32: 2^32-1 is not -1 and not 5
+    assertTrue(assertThrows(AuditException.class,
+        () -> check(state, 2, transcript(run.clone().setKThreshold(-1)))).getMessage()
+        .contains("k_threshold 4294967295"));
+    check(state, 2, scope(3)); // the operator republished the scope with k = 3
+    check(state, 3, transcript(run.clone().setKThreshold(3)));
+    assertThrows(AuditException.class,
+        () -> check(state, 4, transcript(run.clone().setKThreshold(5))));
+
+    // Before any publication: checked when the scope is published.
+    AuditState early = new AuditState();
+    check(early, 0, transcript(run.clone().setKThreshold(2)));
+    AuditException late = assertThrows(AuditException.class, () -> check(early, 1, scope(5)));
+    assertEquals("log entry 1: scope publication: k = 5, but the run at log entry 0 "
+        + "suppressed below k_threshold 2", late.getMessage());
+    AuditState fine = new AuditState();
+    check(fine, 0, transcript(run.clone().setKThreshold(2)));
+    check(fine, 1, scope(2));
+  }
+
+  private static LogEntry scope(int k) {
+    return LogEntry.newBuilder().setScope(ScopePublication.newBuilder().setScopeId("s")
+        .setScopeDigest(ByteString.copyFrom(SCOPE)).setKThreshold(k)).build();
+  }
+
   @Test
   void unsignedSumSaturates() {
     assertEquals(0, LogEntryChecker.unsignedSum(0, 0));

@@ -215,19 +215,32 @@ public final class FederationCa {
   /**
    * A certificate revocation list (RFC 5280 §5, v2) signed by this CA: one entry per revoked
    * certificate with its revocation date and reason code, a CRL number (non-critical) and an
-   * authority key identifier; thisUpdate is now, nextUpdate {@code now + 7 days} (informative:
-   * blindmatch peers use the newest CRL they have, see {@link Revocations}).
+   * authority key identifier; thisUpdate is now, nextUpdate {@code now + }
+   * {@link #CRL_VALIDITY}: after it (and {@link Revocations#GRACE}) nodes refuse the list
+   * ({@link Revocations#requireCurrent}), so the CA re-signs it ({@code pki crl}) in time.
    *
    * @param number the CRL number; must grow with every new list
    */
   public Revocations revocationList(List<Revocations.Revoked> revoked, BigInteger number)
       throws PkiException {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return revocationList(revoked, number, Instant.now());
+  }
+
+  /** How long a revocation list is current: its nextUpdate is thisUpdate plus this. */
+  public static final Duration CRL_VALIDITY = Duration.ofDays(7);
+
+  /**
+   * As {@link #revocationList(List, BigInteger)} signed as of {@code thisUpdate} (tests make
+   * lists that are already past their nextUpdate with it).
+   */
+  public Revocations revocationList(List<Revocations.Revoked> revoked, BigInteger number,
+      Instant thisUpdate) throws PkiException {
+    Instant now = thisUpdate.truncatedTo(ChronoUnit.SECONDS);
     try {
       org.bouncycastle.cert.X509v2CRLBuilder b =
           new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(
               certificate.getSubjectX500Principal(), Date.from(now));
-      b.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
+      b.setNextUpdate(Date.from(now.plus(CRL_VALIDITY)));
       for (Revocations.Revoked r : revoked) {
         b.addCRLEntry(r.serial(), Date.from(r.at()), r.reason().crlReason());
       }

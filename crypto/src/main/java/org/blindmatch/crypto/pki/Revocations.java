@@ -58,13 +58,21 @@ public final class Revocations {
   private final byte[] encoded;
   private final BigInteger number;
   private final Instant thisUpdate;
+  private final Instant nextUpdate;
   private final Map<BigInteger, Revoked> revoked;
 
+  /**
+   * How long past its nextUpdate a list is still taken: room for clocks that disagree a little
+   * between the CA and the nodes, not for a CA that is late (docs/OPERATIONS.md).
+   */
+  public static final java.time.Duration GRACE = java.time.Duration.ofHours(1);
+
   private Revocations(byte[] encoded, BigInteger number, Instant thisUpdate,
-      Map<BigInteger, Revoked> revoked) {
+      Instant nextUpdate, Map<BigInteger, Revoked> revoked) {
     this.encoded = encoded;
     this.number = number;
     this.thisUpdate = thisUpdate;
+    this.nextUpdate = nextUpdate;
     this.revoked = revoked;
   }
 
@@ -121,8 +129,12 @@ public final class Revocations {
             e.getRevocationDate().toInstant(), reasonOf(e)));
       }
     }
+    if (crl.getNextUpdate() == null) {
+      throw new PkiException(source + ": has no nextUpdate (a list must say until when it is "
+          + "current; sign a new one with 'blindmatch pki crl')");
+    }
     return new Revocations(der.clone(), number, crl.getThisUpdate().toInstant(),
-        Collections.unmodifiableMap(entries));
+        crl.getNextUpdate().toInstant(), Collections.unmodifiableMap(entries));
   }
 
   /** Writes the list as PEM ({@code X509 CRL}), atomically replacing the file if allowed. */
@@ -153,6 +165,25 @@ public final class Revocations {
   /** When the CA signed the list. */
   public Instant thisUpdate() {
     return thisUpdate;
+  }
+
+  /** Until when the CA vouches for the list (its nextUpdate). */
+  public Instant nextUpdate() {
+    return nextUpdate;
+  }
+
+  /**
+   * Refuses a list that is past its nextUpdate by more than {@link #GRACE} at {@code now}: a
+   * stale list may lack revocations the CA has made since, so a node must not keep trusting it.
+   *
+   * @throws PkiException naming {@code source}, the date and what to do
+   */
+  public void requireCurrent(Instant now, String source) throws PkiException {
+    if (now.isAfter(nextUpdate.plus(GRACE))) {
+      throw new PkiException(source + ": the revocation list (number " + number
+          + ") expired at " + nextUpdate + " (its nextUpdate); the CA operator must sign a "
+          + "fresh one with 'blindmatch pki crl --dir CA_DIR' and it must be copied here");
+    }
   }
 
   /** The DER encoding (a copy), as the log carries it. */

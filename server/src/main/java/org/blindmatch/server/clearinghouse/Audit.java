@@ -12,7 +12,6 @@ import org.blindmatch.proto.v1.InclusionProof;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.server.clearinghouse.ClearinghouseException.Code;
 import org.blindmatch.server.log.TransparencyLog;
-import org.blindmatch.server.log.WitnessCosignatures;
 import org.blindmatch.core.claims.Checkpoints;
 import org.blindmatch.core.claims.ClaimVerificationException;
 import org.blindmatch.core.claims.SignedNote;
@@ -34,7 +33,6 @@ import org.blindmatch.server.store.SubmissionStore;
 final class Audit {
   private final TransparencyLog log;
   private final SubmissionStore store;
-  private final WitnessCosignatures cosignatures = new WitnessCosignatures();
 
   Audit(Clearinghouse ch) {
     this.log = ch.log();
@@ -43,20 +41,25 @@ final class Audit {
 
   /**
    * The C2SP checkpoint of {@code size} (the current size if empty) with the witness
-   * cosignatures held for it.
+   * cosignatures kept for it in the store.
    *
    * @throws ClearinghouseException {@code FAILED_PRECONDITION} if the log signs no
    *     checkpoints; {@code OUT_OF_RANGE} beyond the tree; {@code INTERNAL} if signing fails
    */
-  CheckpointNote checkpoint(OptionalLong size) throws ClearinghouseException {
-    SignedNote note = signedCheckpoint(size.isPresent() ? size.getAsLong() : log.size());
-    return CheckpointNote.newBuilder().setNote(
-        note.with(cosignatures.of(sizeOf(note))).format()).build();
+  CheckpointNote checkpoint(OptionalLong size) throws ClearinghouseException, StoreException {
+    long at = size.isPresent() ? size.getAsLong() : log.size();
+    signedCheckpoint(at); // the checks: checkpoints signed, size within the tree
+    try {
+      return CheckpointNote.newBuilder().setNote(log.cosignedCheckpoint(at).format()).build();
+    } catch (GeneralSecurityException e) {
+      throw new ClearinghouseException(Code.INTERNAL, "cannot sign the checkpoint", e);
+    }
   }
 
   /**
    * Keeps a witness's cosignature of the checkpoint of {@code size} once it verifies over
-   * this log's own checkpoint of that size under {@code witnessKey}.
+   * this log's own checkpoint of that size under {@code witnessKey}, durably in the store
+   * (served after a restart; a witness's first cosignature of a size stays).
    *
    * @return how many witnesses have now cosigned that checkpoint
    * @throws ClearinghouseException {@code INVALID_ARGUMENT} if the key or line is malformed,
@@ -64,7 +67,7 @@ final class Audit {
    *     {@link #checkpoint}
    */
   int addCosignature(long size, String witnessKey, String line)
-      throws ClearinghouseException {
+      throws ClearinghouseException, StoreException {
     SignedNote note = signedCheckpoint(size);
     VerifierKey witness;
     SignedNote cosigned;
@@ -85,7 +88,8 @@ final class Audit {
     } catch (ClaimVerificationException e) {
       throw ClearinghouseException.invalid(e.getMessage() + " of size " + size);
     }
-    return cosignatures.add(size, witness.format(), cosigned.signatures().get(0));
+    log.keepCosignature(size, witness.format(), cosigned.signatures().get(0));
+    return log.cosignatureCount(size);
   }
 
   private SignedNote signedCheckpoint(long size) throws ClearinghouseException {
@@ -99,12 +103,6 @@ final class Audit {
     } catch (GeneralSecurityException e) {
       throw new ClearinghouseException(Code.INTERNAL, "cannot sign the checkpoint", e);
     }
-  }
-
-  private static long sizeOf(SignedNote note) {
-    String text = note.text();
-    int first = text.indexOf('\n');
-    return Long.parseLong(text.substring(first + 1, text.indexOf('\n', first + 1)));
   }
 
   /** @throws ClearinghouseException {@code INTERNAL} if signing fails */

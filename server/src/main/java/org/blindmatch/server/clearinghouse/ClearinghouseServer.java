@@ -70,11 +70,21 @@ public final class ClearinghouseServer implements AutoCloseable {
    */
   static Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs(ClearinghouseConfig cfg,
       NodeIdentity identity) throws ConfigException {
-    Map<Integer, OprfKeyFiles.EpochPublicKey> epochs = new TreeMap<>();
+    Map<Integer, OprfKeyFiles.EpochPublicKey> keys = new TreeMap<>();
+    oprfEpochFiles(cfg, identity).forEach((e, read) -> keys.put(e, read.key()));
+    return keys;
+  }
+
+  /** As {@link #oprfEpochs}, with each DKG epoch's attestation (holder signatures). */
+  static Map<Integer, org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Read> oprfEpochFiles(
+      ClearinghouseConfig cfg, NodeIdentity identity) throws ConfigException {
+    Map<Integer, org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Read> epochs = new TreeMap<>();
     for (Path file : cfg.oprfPublicKeys()) {
       OprfKeyFiles.EpochPublicKey key;
+      org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Read read;
       try {
-        key = org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(file).key();
+        read = org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(file);
+        key = read.key();
       } catch (OprfException e) {
         throw new ConfigException("oprf_public_keys: " + e.getMessage());
       } catch (IOException e) {
@@ -90,7 +100,7 @@ public final class ClearinghouseServer implements AutoCloseable {
             + " suffice to evaluate the OPRF: the clearinghouse could then hash every "
             + "address itself. Give the shares to independent keyholders.");
       }
-      if (epochs.put(key.epoch(), key) != null) {
+      if (epochs.put(key.epoch(), read) != null) {
         throw new ConfigException("oprf_public_keys: epoch " + key.epoch()
             + " is listed twice");
       }
@@ -156,7 +166,14 @@ public final class ClearinghouseServer implements AutoCloseable {
     } finally {
       Arrays.fill(passphrase, '\0');
     }
-    Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs = oprfEpochs(cfg, identity);
+    var oprfFiles = oprfEpochFiles(cfg, identity);
+    Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs = new TreeMap<>();
+    Map<Integer, org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Attestation> attestations =
+        new TreeMap<>();
+    oprfFiles.forEach((e, read) -> {
+      oprfEpochs.put(e, read.key());
+      read.attestation().ifPresent(a -> attestations.put(e, a));
+    });
     Closer owned = new Closer();
     try {
       SegmentSubmissionStore store;
@@ -166,7 +183,8 @@ public final class ClearinghouseServer implements AutoCloseable {
       } catch (StoreException e) {
         throw new ConfigException(cfg.store().configKey() + ": " + e.getMessage());
       }
-      Clearinghouse ch = open(cfg, identity, store, scope, oprfEpochs, signer, checkpointKey);
+      Clearinghouse ch = open(cfg, identity, store, scope, oprfEpochs, attestations, signer,
+          checkpointKey);
       ServerMetrics metrics = metrics(store, ch);
       NodeServer.Builder node = NodeServer.builder(address, cfg.federation())
           .authorization(AccessPolicy.clearinghouse())
@@ -220,15 +238,17 @@ public final class ClearinghouseServer implements AutoCloseable {
   /** Opens the log over {@code store}, checks it, and logs what start-up must log. */
   private static Clearinghouse open(ClearinghouseConfig cfg, NodeIdentity identity,
       SegmentSubmissionStore store, Scope scope,
-      Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs, NodeSigner signer,
-      NoteKey checkpointKey) throws ConfigException {
+      Map<Integer, OprfKeyFiles.EpochPublicKey> oprfEpochs,
+      Map<Integer, org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Attestation> attestations,
+      NodeSigner signer, NoteKey checkpointKey) throws ConfigException {
     try {
       TransparencyLog log = TransparencyLog.open(store, signer, checkpointKey,
           Checkpoints.origin(identity.federation()), identity.uri().toString(),
           Clock.systemUTC());
       Clearinghouse ch = new Clearinghouse(identity, store, store, store, store, scope,
           cfg.acceptedKeyIds(),
-          oprfEpochs, cfg.kThreshold(), cfg.submissionTtl(), signer, Clock.systemUTC(), log);
+          oprfEpochs, cfg.kThreshold(), cfg.submissionTtl(), signer, Clock.systemUTC(), log,
+          attestations);
       if (log.size() == 0 && (!store.listAll().isEmpty()
           || !store.transcriptRunIds().isEmpty())) {
         // The scope entry is logged before anything can be submitted, so an empty log beside

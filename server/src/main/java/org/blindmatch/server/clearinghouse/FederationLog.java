@@ -47,13 +47,49 @@ public final class FederationLog {
       throw new IllegalArgumentException("key epoch scope digest must be 32 bytes");
     }
     String mode = epoch.getMode() == KeyMode.KEY_MODE_HMAC ? "hmac" : "oprf";
+    // An attested epoch has a key of its own, so that a log holding the same epoch logged
+    // before attestations were (without them) can take the attested entry too; auditors
+    // refuse two entries of one epoch with different keys.
     return ch.log().append("key-epoch/" + mode + "/" + Integer.toUnsignedString(epoch.getKeyId())
-        + "/" + HexFormat.of().formatHex(epoch.getScopeDigest().toByteArray()),
+        + "/" + HexFormat.of().formatHex(epoch.getScopeDigest().toByteArray())
+        + (epoch.getOprf().hasDkg() ? "/dkg" : ""),
         LogEntry.newBuilder().setKeyEpoch(epoch).build().toByteArray());
   }
 
   /** The key epoch entry of an oprf epoch's public parameters, for {@link #keyEpoch}. */
   public static KeyEpoch oprfEpoch(byte[] scopeDigest, OprfKeyFiles.EpochPublicKey epoch) {
+    return oprfEpoch(scopeDigest, epoch, null);
+  }
+
+  /**
+   * As {@link #oprfEpoch(byte[], OprfKeyFiles.EpochPublicKey)}, carrying the DKG run and every
+   * holder's signature (with its certificate) when {@code attestation} is not null.
+   */
+  public static KeyEpoch oprfEpoch(byte[] scopeDigest, OprfKeyFiles.EpochPublicKey epoch,
+      org.blindmatch.crypto.oprf.dkg.DkgPublicFile.Attestation attestation) {
+    KeyEpoch plain = oprfEpochOnly(scopeDigest, epoch);
+    if (attestation == null) {
+      return plain;
+    }
+    org.blindmatch.proto.v1.DkgAttestation.Builder d =
+        org.blindmatch.proto.v1.DkgAttestation.newBuilder()
+            .setSessionId(attestation.session().sessionId());
+    attestation.session().participants().forEach(p -> d.addParticipants(p.toString()));
+    for (var c : new TreeMap<>(attestation.confirmations()).values()) {
+      org.blindmatch.proto.v1.HolderConfirmation.Builder h =
+          org.blindmatch.proto.v1.HolderConfirmation.newBuilder()
+              .setKeyholder(c.keyholder())
+              .setSigningKeyset(c.signingKeysetJson())
+              .setSignature(ByteString.copyFrom(c.signature()));
+      if (c.certificate() != null) {
+        h.setCertificate(ByteString.copyFrom(c.certificate()));
+      }
+      d.addConfirmations(h);
+    }
+    return plain.toBuilder().setOprf(plain.getOprf().toBuilder().setDkg(d)).build();
+  }
+
+  private static KeyEpoch oprfEpochOnly(byte[] scopeDigest, OprfKeyFiles.EpochPublicKey epoch) {
     OprfEpoch.Builder o = OprfEpoch.newBuilder()
         .setThreshold(epoch.shares().threshold())
         .setShares(epoch.shares().shareKeys().size())
@@ -85,7 +121,7 @@ public final class FederationLog {
           .setScopeDigest(ByteString.copyFrom(digest)).build());
     }
     for (OprfKeyFiles.EpochPublicKey epoch : new TreeMap<>(ch.oprfEpochs()).values()) {
-      keyEpoch(ch, oprfEpoch(digest, epoch));
+      keyEpoch(ch, oprfEpoch(digest, epoch, ch.oprfAttestations().get(epoch.epoch())));
     }
   }
 

@@ -227,8 +227,14 @@ public final class DkgNode implements AutoCloseable {
     others.remove(self);
     Map<Integer, DkgEnvelope.Sealed> got = collect(DkgRound.CONFIRM, others, progress);
     Map<Integer, DkgPublicFile.Confirmation> confirmations = new TreeMap<>();
+    byte[] myCertificate;
+    try {
+      myCertificate = settings.tls().certificate().getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException("this keyholder's certificate does not encode", e);
+    }
     confirmations.put(self, new DkgPublicFile.Confirmation(self,
-        settings.signer().publicKeysetJson(), mine.signature()));
+        settings.signer().publicKeysetJson(), mine.signature(), myCertificate));
     for (int i : others) {
       DkgEnvelope.Sealed s = got.get(i);
       if (s == null) {
@@ -243,7 +249,7 @@ public final class DkgNode implements AutoCloseable {
             + "new session");
       }
       confirmations.put(i, new DkgPublicFile.Confirmation(i, service.keyset(i),
-          s.signature()));
+          s.signature(), service.certificate(i)));
     }
     DkgPublicFile.Attestation attestation = new DkgPublicFile.Attestation(session,
         confirmations);

@@ -28,6 +28,8 @@ final class DkgServiceImpl extends DkgServiceGrpc.DkgServiceImplBase {
   private final DkgSession session;
   private final int self;
   private final Map<Integer, String> keysets = new ConcurrentHashMap<>();
+  /** Each participant's TLS certificate (DER) as it presented it with its HELLO. */
+  private final Map<Integer, byte[]> certificates = new ConcurrentHashMap<>();
   private final Map<String, DkgEnvelope.Sealed> outbox = new ConcurrentHashMap<>();
   private final Set<String> fetched = ConcurrentHashMap.newKeySet();
 
@@ -44,6 +46,15 @@ final class DkgServiceImpl extends DkgServiceGrpc.DkgServiceImplBase {
   /** Whether {@code recipient} has fetched its message of {@code round}. */
   boolean fetched(DkgRound round, int recipient) {
     return fetched.contains(round.code() + "/" + recipient);
+  }
+
+  /**
+   * Participant {@code index}'s TLS certificate (DER) as presented with its HELLO, or null:
+   * logged with the epoch so that auditors tie its signing key to it.
+   */
+  byte[] certificate(int index) {
+    byte[] der = certificates.get(index);
+    return der == null ? null : der.clone();
   }
 
   /** Participant {@code index}'s public signing keyset, once its HELLO arrived. */
@@ -81,7 +92,15 @@ final class DkgServiceImpl extends DkgServiceGrpc.DkgServiceImplBase {
       return;
     }
     String json = new String(hello.body(), java.nio.charset.StandardCharsets.UTF_8);
+    java.security.cert.X509Certificate cert = CallerIdentity.CERTIFICATE.get();
     String previous = keysets.putIfAbsent(hello.sender(), json);
+    if (previous == null && cert != null) {
+      try {
+        certificates.put(hello.sender(), cert.getEncoded());
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new IllegalStateException("a verified peer certificate does not encode", e);
+      }
+    }
     if (previous != null && !previous.equals(json)) {
       response.onError(Status.FAILED_PRECONDITION.withDescription("keyholder "
           + hello.sender() + " already announced another signing key in this session")

@@ -8,6 +8,7 @@ import org.blindmatch.core.claims.TreeHeads;
 import org.blindmatch.crypto.sign.NoteKey;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.security.MessageDigest;
@@ -263,6 +264,47 @@ public final class TransparencyLog {
       lock.readLock().unlock();
     }
     return Checkpoints.sign(new Checkpoint(origin, size, root), checkpointKey);
+  }
+
+  /**
+   * Keeps {@code line}, a witness's cosignature of this log's checkpoint of {@code size} that
+   * the caller verified under {@code witnessKey}, in the store: it survives restarts and is
+   * served with the checkpoint ({@link #cosignedCheckpoint}). A witness's first cosignature of
+   * a size stays.
+   *
+   * @throws StoreException {@code IO} if it cannot be kept
+   */
+  public void keepCosignature(long size, String witnessKey, SignedNote.Signature line)
+      throws StoreException {
+    store.putCosignature(size, witnessKey, line.line().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The checkpoint of {@code size} ({@link #checkpoint}) with every witness cosignature kept
+   * for it.
+   *
+   * @throws StoreException {@code IO}; {@code CORRUPT} if a kept line no longer parses
+   */
+  public SignedNote cosignedCheckpoint(long size)
+      throws GeneralSecurityException, StoreException {
+    SignedNote note = checkpoint(size);
+    List<byte[]> kept = store.cosignatures(size);
+    if (kept.isEmpty()) {
+      return note;
+    }
+    StringBuilder text = new StringBuilder(note.format());
+    kept.forEach(line -> text.append(new String(line, StandardCharsets.UTF_8)));
+    try {
+      return SignedNote.parse(text.toString());
+    } catch (org.blindmatch.core.claims.ClaimVerificationException e) {
+      throw new StoreException(StoreException.Kind.CORRUPT, "a kept witness cosignature of "
+          + "checkpoint size " + size + " does not parse: " + e.getMessage());
+    }
+  }
+
+  /** The number of witnesses whose cosignature of the checkpoint of {@code size} is kept. */
+  public int cosignatureCount(long size) throws StoreException {
+    return store.cosignatures(size).size();
   }
 
   /** Whether this log signs C2SP checkpoints. */

@@ -75,4 +75,28 @@ public interface LogStorage {
    *     {@code IO}
    */
   List<byte[]> logEntries(long from, long to) throws StoreException;
+
+  /**
+   * Durably keeps a witness's cosignature of the log's checkpoint of {@code treeSize}, so that
+   * it is served after a restart (docs/PROTOCOL.md §11). One per witness and size: if
+   * {@code witnessKey} already has one for that size, the stored one stays (both verify; a
+   * witness's later cosignature of the same checkpoint adds nothing). The caller verifies the
+   * cosignature first; the store does not parse it. When this returns, it survives a crash.
+   *
+   * @param treeSize the checkpoint's size, 0 or more
+   * @param witnessKey the witness's verifier key (C2SP vkey text)
+   * @param cosignature the cosignature line's bytes; the store keeps its own copy
+   * @throws StoreException {@code INVALID_ARGUMENT} if the size is negative or the key empty;
+   *     {@code IO}
+   */
+  void putCosignature(long treeSize, String witnessKey, byte[] cosignature)
+      throws StoreException;
+
+  /**
+   * The cosignatures kept for the checkpoint of {@code treeSize}, one per witness, as fresh
+   * copies in a fixed order (by witness key digest).
+   *
+   * @throws StoreException {@code INVALID_ARGUMENT} if the size is negative; {@code IO}
+   */
+  List<byte[]> cosignatures(long treeSize) throws StoreException;
 }

@@ -136,6 +136,15 @@ class DkgNodeTest {
       assertEquals(one.result().groupKey(), o.result().groupKey());
       assertEquals(List.of(1, 2, 3), List.copyOf(o.result().qualified()));
       assertEquals(N, o.attestation().confirmations().size());
+      // Every holder's confirmation carries the certificate it presented with its HELLO,
+      // which the clearinghouse logs for auditors.
+      for (var c : o.attestation().confirmations().entrySet()) {
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate)
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                new java.io.ByteArrayInputStream(c.getValue().certificate()));
+        assertEquals(session.participant(c.getKey()),
+            org.blindmatch.crypto.pki.NodeCertificates.identityOf(cert));
+      }
     }
   }
 

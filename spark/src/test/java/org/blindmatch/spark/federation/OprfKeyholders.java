@@ -76,6 +76,31 @@ public final class OprfKeyholders implements AutoCloseable {
     return ch;
   }
 
+  /**
+   * A copy of the platform's profile whose {@code tls.revocations} is a CA-signed list revoking
+   * the named keyholders' certificates (the running keyholders are not told).
+   */
+  public Path profileRevoking(String... keyholderNames) throws Exception {
+    List<org.blindmatch.crypto.pki.Revocations.Revoked> revoked = new ArrayList<>();
+    for (String name : keyholderNames) {
+      revoked.add(new org.blindmatch.crypto.pki.Revocations.Revoked(
+          fed.certificate(name).getSerialNumber(), java.time.Instant.now().minusSeconds(60)
+              .truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+          org.blindmatch.crypto.pki.RevocationReason.KEY_COMPROMISE));
+    }
+    fed.ca().revocationList(revoked, java.math.BigInteger.valueOf(50))
+        .write(dir.resolve("pki/keyholders-revoked.crl"), true);
+    Path copy = dir.resolve("platform-a-revoking.yaml");
+    String text = Files.readString(profile);
+    String withList = text.replace("key: pki/platform-a.key}",
+        "key: pki/platform-a.key, revocations: pki/keyholders-revoked.crl}");
+    if (withList.equals(text)) {
+      throw new IllegalStateException("the platform profile changed shape: " + text);
+    }
+    Files.writeString(copy, withList);
+    return copy;
+  }
+
   /** Stops keyholder {@code i} (1-based). */
   public void stop(int i) {
     holders[i - 1].close();

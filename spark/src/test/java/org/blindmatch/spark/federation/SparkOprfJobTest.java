@@ -247,6 +247,39 @@ class SparkOprfJobTest {
     }
   }
 
+  /**
+   * The job honours the profile's {@code tls.revocations} as the CLI does (one code path): two
+   * of the three keyholders revoked leave one, fewer than t = 2, so the job fails naming the
+   * revocations; the CLI with the same profile fails the same way.
+   */
+  @Test
+  @Order(3)
+  void revokedKeyholdersAreRefusedByTheJobAsByTheCli() throws Exception {
+    Path revoking = keyholders.profileRevoking("keyholder-1", "keyholder-2");
+    List<String> all = keyholders.addresses();
+    Path output = dir.resolve("revoked-spark");
+    Run run = job(config("revoked.yaml", "report", "small.csv", output, all, "", scope,
+        revoking));
+    assertEquals(1, run.status(), run.out() + run.err());
+    assertTrue(run.err().startsWith("error: only 1 of the 3 keyholders answered correctly"),
+        run.err());
+    assertTrue(run.err().contains("revoked") && run.err().contains(all.get(0))
+        && run.err().contains(all.get(1)), run.err());
+    assertFalse(run.err().contains("\tat "), run.err());
+    assertFalse(Files.exists(output), "no output after a failure");
+
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int status = BlindmatchCli.execute(new String[] {"tokenize", "--reports",
+        dir.resolve("small.csv").toString(), "--scope", scope.toString(), "--mode", "oprf",
+        "--keyholders", String.join(",", all), "--threshold", "2", "--oprf-key",
+        keyholders.publicFile.toString(), "--profile", revoking.toString(), "--out",
+        dir.resolve("revoked-cli.bmt").toString(), "--no-progress"},
+        new PrintWriter(o), new PrintWriter(e));
+    assertEquals(1, status, e.toString());
+    assertTrue(e.toString().contains("revoked"), e.toString());
+  }
+
   @Test
   @Order(4)
   void keyholdersOverTheirQuotaFailTheJobNamingThemAfterBackOff() throws Exception {

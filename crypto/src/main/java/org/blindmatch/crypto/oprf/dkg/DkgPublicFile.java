@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.blindmatch.crypto.oprf.OprfException;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
+import java.security.cert.X509Certificate;
+import org.blindmatch.crypto.pki.NodeCertificates;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.sign.NodeSigner;
 
@@ -31,8 +33,33 @@ public final class DkgPublicFile {
 
   private DkgPublicFile() {}
 
-  /** One holder's signature on the epoch and the public keyset it verifies under. */
-  public record Confirmation(int keyholder, String signingKeysetJson, byte[] signature) {}
+  /**
+   * One holder's signature on the epoch, the public keyset it verifies under and the holder's
+   * TLS certificate (DER; null in files written before certificates were kept), which binds
+   * the keyset to the holder through its signing-keyset extension.
+   */
+  public record Confirmation(int keyholder, String signingKeysetJson, byte[] signature,
+      byte[] certificate) {
+    public Confirmation {
+      signature = signature.clone();
+      certificate = certificate == null ? null : certificate.clone();
+    }
+
+    /** A confirmation without the holder's certificate. */
+    public Confirmation(int keyholder, String signingKeysetJson, byte[] signature) {
+      this(keyholder, signingKeysetJson, signature, null);
+    }
+
+    @Override
+    public byte[] signature() {
+      return signature.clone();
+    }
+
+    @Override
+    public byte[] certificate() {
+      return certificate == null ? null : certificate.clone();
+    }
+  }
 
   /** Which run produced the epoch and every holder's confirmation, by share index. */
   public record Attestation(DkgSession session, Map<Integer, Confirmation> confirmations) {
@@ -53,7 +80,9 @@ public final class DkgPublicFile {
 
   /**
    * Checks that every holder of {@code key} is the participant of that index in the run and
-   * signed the key.
+   * signed the key; where a confirmation carries the holder's certificate, that it is the
+   * holder's and names the signing keyset (its chain to the federation CA is the reader's to
+   * check: {@link #checkCertificateChain}).
    *
    * @throws DkgException naming the holder whose confirmation is missing or does not verify
    */
@@ -74,13 +103,88 @@ public final class DkgPublicFile {
       if (c == null) {
         throw new DkgException("holder " + i + " (" + h.getValue() + ") did not sign the epoch");
       }
+      if (c.keyholder() != i) {
+        throw new DkgException("holder " + i + " (" + h.getValue() + "): its confirmation "
+            + "names keyholder " + Integer.toUnsignedString(c.keyholder()));
+      }
       try {
         NodeSigner.verifier(c.signingKeysetJson())
             .verify(confirmationPayload(s, i, key), c.signature());
-      } catch (GeneralSecurityException e) {
+      } catch (GeneralSecurityException | RuntimeException e) {
         throw new DkgException("holder " + i + " (" + h.getValue() + "): the signature on the "
             + "epoch does not verify under its signing key");
       }
+      if (c.certificate() != null) {
+        X509Certificate cert = certificate(c, i, h.getValue());
+        try {
+          if (!NodeCertificates.identityOf(cert).equals(h.getValue())) {
+            throw new DkgException("holder " + i + " (" + h.getValue() + "): its certificate "
+                + "is " + NodeCertificates.identityOf(cert) + "'s");
+          }
+          java.util.Optional<byte[]> named = NodeCertificates.signingKeysetSha256(cert);
+          if (named.isPresent() && !java.security.MessageDigest.isEqual(named.get(),
+              NodeSigner.fingerprint(c.signingKeysetJson()))) {
+            throw new DkgException("holder " + i + " (" + h.getValue() + "): the signing key "
+                + "is not the one its certificate names");
+          }
+        } catch (org.blindmatch.crypto.pki.PkiException e) {
+          throw new DkgException("holder " + i + " (" + h.getValue() + "): " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks that every confirmation carries its holder's certificate, issued by {@code ca},
+   * naming the confirmation's signing keyset in its signing-keyset extension: what makes a
+   * holder's signature that holder's to a reader who trusts only the federation CA (an
+   * auditor). Call after {@link #verify}.
+   *
+   * @throws DkgException naming the holder whose certificate is missing, not the CA's, or does
+   *     not name its signing key
+   */
+  public static void checkCertificateChain(Attestation a, X509Certificate ca)
+      throws DkgException {
+    for (Confirmation c : new TreeMap<>(a.confirmations()).values()) {
+      NodeIdentity holder = c.keyholder() >= 1 && c.keyholder() <= a.session().size()
+          ? a.session().participant(c.keyholder()) : null;
+      if (c.certificate() == null) {
+        throw new DkgException("holder " + c.keyholder() + " (" + holder + "): no "
+            + "certificate binds its signing key to it");
+      }
+      X509Certificate cert = certificate(c, c.keyholder(), holder);
+      try {
+        cert.verify(ca.getPublicKey());
+      } catch (GeneralSecurityException | RuntimeException e) {
+        throw new DkgException("holder " + c.keyholder() + " (" + holder + "): its "
+            + "certificate is not one the federation CA issued");
+      }
+      try {
+        if (NodeCertificates.signingKeysetSha256(cert).isEmpty()) {
+          throw new DkgException("holder " + c.keyholder() + " (" + holder + "): its "
+              + "certificate names no signing key (issued without the signing-keyset "
+              + "extension; renew it with 'pki request' and 'pki sign')");
+        }
+      } catch (org.blindmatch.crypto.pki.PkiException e) {
+        throw new DkgException("holder " + c.keyholder() + " (" + holder + "): "
+            + e.getMessage());
+      }
+    }
+  }
+
+  private static X509Certificate certificate(Confirmation c, int i, NodeIdentity holder)
+      throws DkgException {
+    try {
+      X509Certificate cert = (X509Certificate) java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertificate(
+              new java.io.ByteArrayInputStream(c.certificate()));
+      if (cert == null) {
+        throw new java.security.cert.CertificateException("empty");
+      }
+      return cert;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new DkgException("holder " + i + " (" + holder + "): its certificate does not "
+          + "parse");
     }
   }
 
@@ -96,9 +200,12 @@ public final class DkgPublicFile {
     a.session().participants().forEach(p -> participants.add(p.toString()));
     ArrayNode confirmations = dkg.putArray("confirmations");
     for (Confirmation c : new TreeMap<>(a.confirmations()).values()) {
-      confirmations.addObject().put("keyholder", c.keyholder())
+      ObjectNode o = confirmations.addObject().put("keyholder", c.keyholder())
           .put("signing_key", c.signingKeysetJson())
           .put("signature", HEX.formatHex(c.signature()));
+      if (c.certificate() != null) {
+        o.put("certificate", java.util.Base64.getEncoder().encodeToString(c.certificate()));
+      }
     }
     OprfKeyFiles.writePublic(file, root, overwrite);
   }
@@ -134,8 +241,15 @@ public final class DkgPublicFile {
               + "must be strings");
         }
         int index = c.path("keyholder").asInt();
+        byte[] certificate = null;
+        if (c.has("certificate")) {
+          if (!c.path("certificate").isTextual()) {
+            throw new DkgException("dkg.confirmations[" + k + "].certificate must be base64");
+          }
+          certificate = java.util.Base64.getDecoder().decode(c.path("certificate").asText());
+        }
         confirmations.put(index, new Confirmation(index, c.path("signing_key").asText(),
-            HEX.parseHex(c.path("signature").asText())));
+            HEX.parseHex(c.path("signature").asText()), certificate));
         k++;
       }
       Attestation a = new Attestation(session, confirmations);

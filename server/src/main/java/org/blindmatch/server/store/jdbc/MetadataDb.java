@@ -319,6 +319,33 @@ public final class MetadataDb implements AutoCloseable {
         () -> selectRecord(kind.dbName(), key));
   }
 
+  /**
+   * The values of one kind whose keys start with {@code prefix}, ordered by key bytewise.
+   *
+   * @param prefix no LIKE wildcard characters (percent, underscore, backslash)
+   */
+  public synchronized List<byte[]> recordsWithPrefix(RecordKind kind, String prefix)
+      throws StoreException {
+    if (prefix.matches(".*[%_\\\\].*")) {
+      throw new IllegalArgumentException("a record key prefix with a LIKE wildcard");
+    }
+    return tx("list records " + kind.dbName() + "/" + prefix, () -> {
+      List<byte[]> values = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement(
+          "SELECT value FROM records WHERE kind = ? AND key LIKE ? ORDER BY key COLLATE "
+              + dialect.bytewiseCollation())) {
+        ps.setString(1, kind.dbName());
+        ps.setString(2, prefix + "%");
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            values.add(rs.getBytes(1));
+          }
+        }
+      }
+      return values;
+    });
+  }
+
   /** The keys of one kind, ordered bytewise. */
   public synchronized List<String> listKeys(RecordKind kind) throws StoreException {
     return tx("list records " + kind.dbName(), () -> {

@@ -11,7 +11,12 @@ public enum RecordKind {
   /** Signed run transcripts, keyed by run id. */
   TRANSCRIPT("transcript"),
   /** Match results, keyed by {@code runId|recipient}. */
-  RESULT("results");
+  RESULT("results"),
+  /**
+   * Witness cosignatures of log checkpoints, keyed by the tree size (19 digits, zero-padded)
+   * {@code /} SHA-256 (hex) of the witness's verifier key.
+   */
+  WITNESS_COSIGNATURE("witness-cosignature");
 
   private final String dbName;
 

@@ -447,6 +447,38 @@ public final class SegmentSubmissionStore
   }
 
   @Override
+  public void putCosignature(long treeSize, String witnessKey, byte[] cosignature)
+      throws StoreException {
+    String key = cosignaturePrefix(treeSize) + java.util.HexFormat.of().formatHex(
+        org.blindmatch.crypto.hash.Sha256.digest(Validation.key("witness key", witnessKey)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    byte[] value = Objects.requireNonNull(cosignature, "cosignature").clone();
+    if (db.getRecord(RecordKind.WITNESS_COSIGNATURE, key).isPresent()) {
+      return; // this witness's earlier cosignature of the size stays
+    }
+    try {
+      db.putRecord(RecordKind.WITNESS_COSIGNATURE, key, value);
+    } catch (StoreException e) {
+      if (e.kind() != Kind.CONFLICT) {
+        throw e;
+      } // a concurrent call stored this witness's cosignature first: it stays
+    }
+  }
+
+  @Override
+  public List<byte[]> cosignatures(long treeSize) throws StoreException {
+    return db.recordsWithPrefix(RecordKind.WITNESS_COSIGNATURE, cosignaturePrefix(treeSize));
+  }
+
+  private static String cosignaturePrefix(long treeSize) throws StoreException {
+    if (treeSize < 0) {
+      throw new StoreException(Kind.INVALID_ARGUMENT, "tree size " + treeSize
+          + " is negative");
+    }
+    return String.format("%019d/", treeSize);
+  }
+
+  @Override
   public boolean isReady() {
     return db.isReachable();
   }
