@@ -50,7 +50,7 @@ public final class TestTimeout {
     return Math.max(1, get().toSeconds());
   }
 
-  /** A description for failure messages: "within the test timeout (PT10M, blindmatch.test.timeout)". */
+  /** For failure messages: "within the test timeout of 600 s (blindmatch.test.timeout / …)". */
   public static String describe() {
     return "within the test timeout of " + get().toSeconds() + " s (" + PROPERTY + " / " + ENV
         + ")";

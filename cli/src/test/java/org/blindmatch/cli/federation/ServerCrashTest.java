@@ -125,7 +125,7 @@ class ServerCrashTest {
           req.onNext(request);
         }
         try {
-          killed.await();
+          killed.await(TestTimeout.seconds(), java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }

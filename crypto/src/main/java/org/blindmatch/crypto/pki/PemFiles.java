@@ -202,7 +202,7 @@ public final class PemFiles {
       }
       return PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters())
           .getIterationCount().longValueExact();
-    } catch (IllegalArgumentException | ArithmeticException e) {
+    } catch (RuntimeException e) { // BC's getInstance: IllegalArgument, ClassCast, NullPointer
       throw new PkiException(file + ": malformed PBES2 parameters of the private key", e);
     }
   }
