@@ -22,6 +22,8 @@
 # Logs: DIR/logs. Every
 # secret is encrypted under DIR/passphrase.txt: a development federation, not a deployment.
 # Needs the distribution (`mvn -B package`); BLINDMATCH overrides the launcher it runs.
+# FEDERATION_START_TIMEOUT (seconds, default 90) bounds the wait for a server to be healthy
+# and for one to stop after SIGTERM.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -37,6 +39,7 @@ dir="${FEDERATION_DIR:-$PWD/federation}"
 base="${FEDERATION_BASE_PORT:-17443}"
 # Servers are small here; clients keep the launcher's defaults.
 server_opts="${FEDERATION_SERVER_JAVA_OPTS:--Xmx384m}"
+wait_s="${FEDERATION_START_TIMEOUT:-90}"
 federation=local
 keyholders=3
 threshold=2
@@ -164,10 +167,10 @@ healthy() {
 }
 
 await() {
-  local s="$1" deadline=$((SECONDS + 90))
+  local s="$1" deadline=$((SECONDS + wait_s))
   until healthy "$s"; do
     alive "$s" || { tail -n 20 "$dir/logs/$s.log" >&2; die "$s exited; log: $dir/logs/$s.log"; }
-    [ "$SECONDS" -lt "$deadline" ] || die "$s not healthy within 90 s; log: $dir/logs/$s.log"
+    [ "$SECONDS" -lt "$deadline" ] || die "$s not healthy within $wait_s s (FEDERATION_START_TIMEOUT); log: $dir/logs/$s.log"
     sleep 0.5
   done
 }
@@ -177,9 +180,9 @@ stop() {
   p="$(pid_of "$s")"
   if alive "$s"; then
     kill -TERM "$p"
-    local deadline=$((SECONDS + 30))
+    local deadline=$((SECONDS + wait_s))
     while kill -0 "$p" 2>/dev/null; do
-      [ "$SECONDS" -lt "$deadline" ] || die "$s (pid $p) still running 30 s after SIGTERM"
+      [ "$SECONDS" -lt "$deadline" ] || die "$s (pid $p) still running $wait_s s after SIGTERM"
       sleep 0.2
     done
     echo "$s stopped (pid $p)"

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -87,6 +88,11 @@ final class OprfCommand {
     @Option(names = "--join-timeout", defaultValue = "600", paramLabel = "SECONDS",
         description = "How long to wait for the other keyholders' nodes (default 600).")
     int joinTimeout;
+    @Option(names = "--absent", paramLabel = "URI",
+        description = "A keyholder of the run that every operator agrees will not take part "
+            + "(e.g. known to be offline): nobody waits for it and it is excluded as a dealer. "
+            + "Every operator passes the same --absent list. Repeatable.")
+    List<String> absent = List.of();
     @Option(names = "--round-timeout", defaultValue = "120", paramLabel = "SECONDS",
         description = "How long to wait for a joined keyholder's message of a round "
             + "(default 120).")
@@ -136,6 +142,7 @@ final class OprfCommand {
             throw new InputException(f + ": already exists; keep it, or choose another --out");
           }
         }
+        Set<Integer> absentIndexes = absentIndexes(run, self);
         Path keyFile = signingKey != null ? signingKey : defaultSigningKey(cfg.certificate());
         NodeSigner signer;
         try {
@@ -152,7 +159,7 @@ final class OprfCommand {
         DkgNode.Outcome outcome;
         try (DkgNode node = DkgNode.start(new DkgNode.Settings(run, tls, signer,
             new InetSocketAddress(bind.host(), bind.port()), Duration.ofSeconds(joinTimeout),
-            Duration.ofSeconds(roundTimeout)))) {
+            Duration.ofSeconds(roundTimeout), absentIndexes))) {
           w.println("dkg: keyholder " + self + " of " + ids.size() + " (" + tls.identity()
               + "), listening on " + bind.host() + ":" + node.port());
           w.flush();
@@ -203,6 +210,32 @@ final class OprfCommand {
             + " for T=" + threshold + "; GJKR is secure with an honest majority only). Use "
             + "a smaller --threshold or more keyholders.");
       }
+    }
+
+    /** The share indexes of the --absent keyholders; refuses self, strangers and too many. */
+    private Set<Integer> absentIndexes(DkgSession run, int self) throws InputException {
+      Set<Integer> out = new java.util.TreeSet<>();
+      for (String uri : absent) {
+        int i;
+        try {
+          i = run.indexOf(NodeIdentity.fromUri(uri.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new InputException("--absent " + uri + ": " + e.getMessage());
+        }
+        if (i < 0) {
+          throw new InputException("--absent " + uri + ": not among the --keyholder identities");
+        }
+        if (i == self) {
+          throw new InputException("--absent " + uri + ": is this keyholder");
+        }
+        out.add(i);
+      }
+      int taking = run.size() - out.size();
+      if (taking < threshold) {
+        throw new InputException("--absent: only " + taking + " keyholders would take part, "
+            + "fewer than --threshold " + threshold);
+      }
+      return out;
     }
 
     private static Path defaultSigningKey(Path certificate) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.blindmatch.testing.TestTimeout;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class DiskFullTest {
   private static int run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+    if (!p.waitFor(TestTimeout.seconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly();
       return -1;
     }

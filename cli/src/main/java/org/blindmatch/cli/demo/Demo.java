@@ -27,6 +27,7 @@ import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.results.RunResults;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.keys.EncryptedKeysetFile;
+import org.blindmatch.crypto.keys.KdfProfile;
 import org.blindmatch.crypto.keys.PassphraseKdf;
 import org.blindmatch.crypto.keys.TokenKeyset;
 import org.blindmatch.crypto.pki.FederationCa;
@@ -421,8 +422,13 @@ public final class Demo {
 
   private Process startProcess(Path log, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), cli.mainClass().getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    if (KdfProfile.testProfile()) {
+      // The keys this demo wrote are test-profile keys: its servers need the same switch.
+      command.add("-D" + KdfProfile.TEST_SWITCH + "=true");
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        cli.mainClass().getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);

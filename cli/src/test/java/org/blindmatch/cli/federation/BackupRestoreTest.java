@@ -1,5 +1,6 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.testing.TestTimeout;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import static org.blindmatch.cli.federation.FederationTests.chunk;
@@ -60,7 +61,7 @@ class BackupRestoreTest {
       byte[] recs = sorted(records(300, 7));
       try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
         upload(c, fed.begin("partial", 1000), chunk(0, slice(recs, 0)), chunk(1, slice(recs, 1)),
-            chunk(2, slice(recs, 2))).get(30, TimeUnit.SECONDS);
+            chunk(2, slice(recs, 2))).get(TestTimeout.seconds(), TimeUnit.SECONDS);
       }
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("auditor.state"));
       TreeHead before = head(auditor);

@@ -1,5 +1,7 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.testing.TestTimeout;
+import org.blindmatch.testing.Await;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.client.results.RunResults;
@@ -213,7 +215,7 @@ class ClearinghouseTest {
       assertCode(Status.Code.FAILED_PRECONDITION, upload(c, begin("bad2", 2),
           chunk(1, records(2, 1))));
       // A chunk sent twice: the second is refused and nothing more is stored.
-      upload(c, begin("dup", 4), chunk(0, sorted(records(2, 9)))).get(30, TimeUnit.SECONDS);
+      Await.done(upload(c, begin("dup", 4), chunk(0, sorted(records(2, 9)))));
       StatusRuntimeException dup = assertCode(Status.Code.FAILED_PRECONDITION,
           upload(c, begin("dup", 4), chunk(0, sorted(records(2, 9)))));
       assertTrue(dup.getStatus().getDescription().contains("chunk 0"),
@@ -229,7 +231,7 @@ class ClearinghouseTest {
 
       // A complete, sorted upload committed with a wrong root, a bad signature, unsorted.
       byte[] recs = sorted(records(3, 4));
-      upload(c, begin("good", 3), chunk(0, recs)).get(30, TimeUnit.SECONDS);
+      Await.done(upload(c, begin("good", 3), chunk(0, recs)));
       Commitment right = commitment(c, "good", 3, root(recs));
       Commitment wrongRoot = right.toBuilder().setMerkleRoot(ByteString.copyFrom(new byte[32]))
           .build();
@@ -265,9 +267,7 @@ class ClearinghouseTest {
       req.onNext(chunk(0, java.util.Arrays.copyOfRange(recs, 0, 2 * TokenRecord.LENGTH)));
       req.onNext(chunk(1, java.util.Arrays.copyOfRange(recs, 2 * TokenRecord.LENGTH,
           4 * TokenRecord.LENGTH)));
-      for (int i = 0; i < 200 && nextSequence(c, "resume") < 2; i++) {
-        Thread.sleep(50);
-      }
+      Await.until(() -> nextSequence(c, "resume") >= 2, () -> "two chunks stored");
       req.onError(Status.CANCELLED.withDescription("connection dropped").asRuntimeException());
       UploadStatus s = status(c, "resume");
       assertEquals(2, s.getNextSequence());
@@ -275,7 +275,7 @@ class ClearinghouseTest {
       assertFalse(s.getCommitted());
       // The second connection sends only what is missing.
       upload(c, begin, chunk(2, java.util.Arrays.copyOfRange(recs, 4 * TokenRecord.LENGTH,
-          6 * TokenRecord.LENGTH))).get(30, TimeUnit.SECONDS);
+          6 * TokenRecord.LENGTH))).get(TestTimeout.seconds(), TimeUnit.SECONDS);
       commit(c, commitment(c, "resume", 6, root(recs)), true);
       assertTrue(status(c, "resume").getCommitted());
     }
@@ -304,7 +304,7 @@ class ClearinghouseTest {
   }
 
   private static StatusRuntimeException assertCode(Status.Code code, CompletableFuture<?> f) {
-    return assertCode(code, () -> f.get(30, TimeUnit.SECONDS));
+    return assertCode(code, () -> Await.done(f));
   }
 
   private static StatusRuntimeException assertCode(Status.Code code, Call call) {

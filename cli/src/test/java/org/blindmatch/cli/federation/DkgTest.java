@@ -1,5 +1,6 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.testing.TestTimeout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,6 +86,13 @@ class DkgTest {
   /** Runs `oprf dkg` for each of {@code running} concurrently; results by index. */
   private static Map<Integer, Result> dkg(Path dir, List<String> holders, int t,
       Set<Integer> running, String session, int joinTimeout) throws Exception {
+    return dkg(dir, holders, t, running, session, joinTimeout, List.of());
+  }
+
+  /** As above, each run also given {@code extra} options. */
+  private static Map<Integer, Result> dkg(Path dir, List<String> holders, int t,
+      Set<Integer> running, String session, int joinTimeout, List<String> extra)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(running.size());
     try {
       Map<Integer, Future<Result>> futures = new HashMap<>();
@@ -93,6 +101,7 @@ class DkgTest {
             dir.resolve("kh-" + i + ".yaml").toString(), "--threshold", String.valueOf(t),
             "--epoch", "1", "--session", session, "--out", dir.resolve("out-" + i).toString(),
             "--join-timeout", String.valueOf(joinTimeout)));
+        args.addAll(extra);
         args.addAll(holders);
         Files.writeString(dir.resolve("kh-" + i + ".yaml"), "federation: test\n"
             + "listen: 127.0.0.1:0\ndata_dir: keyholder-" + i + "-data\n"
@@ -267,15 +276,17 @@ class DkgTest {
   void aKeyholderThatDoesNotTakePartIsExcludedAndNamed(@TempDir Path dir) throws Exception {
     try (TestFederation fed = new TestFederation(dir, 1, false)) {
       List<String> holders = keyholders(fed, dir, 3);
-      // Keyholder 3 never starts its node: the others give up on it after the join timeout
-      // (it never answers, so waiting longer changes nothing) and exclude it as a dealer. The
-      // timeout only has to cover keyholders 1 and 2 starting their nodes (both decrypt their
-      // keys at once, in this JVM); 60 s leaves room for a loaded machine, at the price of 60 s
-      // of waiting for the absent one.
-      Map<Integer, Result> results = dkg(dir, holders, 2, Set.of(1, 2), "dropout-run-1", 60);
+      // Keyholder 3 never starts its node and the operators say so (--absent): the others do
+      // not wait for it and exclude it as a dealer. The join waits only for the event of
+      // keyholders 1 and 2 meeting; its timeout is the suite's one generous bound.
+      Map<Integer, Result> results = dkg(dir, holders, 2, Set.of(1, 2), "dropout-run-1",
+          (int) TestTimeout.seconds(),
+          List.of("--absent", "blindmatch://test/keyholder/keyholder-3"));
       OprfKeyFiles.EpochPublicKey key = collect(dir, results);
       assertEquals(Set.of(1, 2), key.holders().keySet());
       for (Result r : results.values()) {
+        assertTrue(r.out().contains("declared absent, taking no part: 3 (blindmatch://test/"
+            + "keyholder/keyholder-3)"), r.out());
         assertTrue(r.out().contains("excluded keyholder 3 (blindmatch://test/keyholder/"
             + "keyholder-3)"), r.out());
       }
@@ -322,6 +333,15 @@ class DkgTest {
       r = run(c.toArray(String[]::new));
       assertEquals(1, r.status());
       assertTrue(r.err().contains("not among the --keyholder identities"), r.err());
+      List<String> d = new ArrayList<>(base);
+      d.addAll(List.of("--threshold", "2", "--session", "bad-run-01",
+          "--absent", "blindmatch://test/keyholder/keyholder-2",
+          "--absent", "blindmatch://test/keyholder/keyholder-3"));
+      d.addAll(holders);
+      r = run(d.toArray(String[]::new));
+      assertEquals(1, r.status());
+      assertTrue(r.err().contains("only 1 keyholders would take part, fewer than --threshold 2"),
+          r.err());
       assertFalse(Files.exists(dir.resolve("o/oprf-public.epoch-1.json")));
     }
   }

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.blindmatch.cli.BlindmatchCli;
@@ -27,6 +29,7 @@ import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
+import org.blindmatch.testing.ChildJvms;
 
 /** Helpers shared by the federation tests: the CLI in-process and raw SubmissionService calls. */
 public final class FederationTests {
@@ -50,6 +53,21 @@ public final class FederationTests {
     assertEquals(1, status, () -> String.join(" ", args) + " should fail: " + out + err);
     assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
     return err.toString();
+  }
+
+  /**
+   * {@code blindmatch serve clearinghouse} with the federation's configuration in a JVM of its
+   * own, output to {@code logName}; wait for it with {@link ChildJvms#awaitPort}.
+   */
+  public static Process serveClearinghouse(ChildJvms jvms, TestFederation fed, String logName)
+      throws IOException {
+    return cli(jvms, logName, "serve", "clearinghouse", "--config", fed.config.toString());
+  }
+
+  /** {@code blindmatch ARGS} in a JVM of its own (512 MiB heap), output to {@code logName}. */
+  public static Process cli(ChildJvms jvms, String logName, String... args) throws IOException {
+    return jvms.start(logName, List.of("-Xmx512m"), BlindmatchCli.class.getName(),
+        List.of(args));
   }
 
   /** The four parties of a federation test, as node profiles. */

@@ -1,5 +1,7 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.testing.TestTimeout;
+import org.blindmatch.testing.Await;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import static org.blindmatch.cli.federation.FederationTests.chunk;
@@ -85,7 +87,7 @@ class PostgresStoreTest {
       byte[] recs = sorted(records(200, 7));
       try (FederationClient c = FederationClient.connect(NodeProfile.load(platform), m -> { })) {
         upload(c, fed.begin("partial", 1000), chunk(0, Arrays.copyOfRange(recs, 0, 3300)),
-            chunk(1, Arrays.copyOfRange(recs, 3300, 6600))).get(30, TimeUnit.SECONDS);
+            chunk(1, Arrays.copyOfRange(recs, 3300, 6600))).get(TestTimeout.seconds(), TimeUnit.SECONDS);
       }
 
       // Backed up while serving.
@@ -115,18 +117,15 @@ class PostgresStoreTest {
         s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE"
             + " application_name = 'blindmatch-clearinghouse' AND datname = current_database()");
       }
-      // The readiness check runs every 5 s.
-      int status = 0;
-      StringWriter err = new StringWriter();
-      for (int i = 0; i < 40 && status == 0; i++) {
-        Thread.sleep(500);
-        err = new StringWriter();
-        status = BlindmatchCli.execute(new String[] {"health", "clearinghouse", "--config",
-            config.toString(), "--address", probe, "--timeout-seconds", "2"},
-            new PrintWriter(new StringWriter()), new PrintWriter(err));
-      }
-      assertEquals(1, status, err.toString());
-      assertTrue(err.toString().contains("NOT_SERVING"), err.toString());
+      // The readiness check runs every 5 s: probe until it has noticed.
+      StringWriter[] err = {new StringWriter()};
+      Await.until(() -> {
+        err[0] = new StringWriter();
+        int status = BlindmatchCli.execute(new String[] {"health", "clearinghouse", "--config",
+            config.toString(), "--address", probe},
+            new PrintWriter(new StringWriter()), new PrintWriter(err[0]));
+        return status == 1 && err[0].toString().contains("NOT_SERVING");
+      }, () -> "NOT_SERVING from health; last: " + err[0]);
     } finally {
       server.close();
     }

@@ -31,9 +31,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.blindmatch.cli.BlindmatchCli;
 import org.blindmatch.crypto.merkle.StreamingMerkleRoot;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
@@ -42,9 +40,12 @@ import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.UploadBegin;
 import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
+import org.blindmatch.testing.Await;
+import org.blindmatch.testing.ChildJvms;
+import org.blindmatch.testing.TestTimeout;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,7 +57,6 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged), and that sending only the missing chunks and committing the RFC 9162 root of
  * all records in order succeeds.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServerCrashTest {
   /** Chunks in the interrupted upload. */
   private static final int CHUNKS = 60;
@@ -72,14 +72,16 @@ class ServerCrashTest {
   private static final long SEED = 0x5eed_c4a5L;
 
   @TempDir Path dir;
-  private final List<Process> servers = new ArrayList<>();
+  private ChildJvms servers;
+
+  @BeforeEach
+  void processes() {
+    servers = new ChildJvms(dir);
+  }
 
   @AfterEach
   void killServers() throws InterruptedException {
-    for (Process p : servers) {
-      p.destroyForcibly();
-      p.waitFor(15, TimeUnit.SECONDS);
-    }
+    servers.close();
   }
 
   @Test
@@ -87,7 +89,7 @@ class ServerCrashTest {
     TestFederation fed = new TestFederation(dir, 1, false);
     Path platform = fed.node(Role.PLATFORM, "platform-a");
     Process first = startServer(fed, "clearinghouse-1.log");
-    fed.usePort(awaitPort(first, "clearinghouse-1.log"));
+    fed.usePort(servers.awaitPort(first, "clearinghouse-1.log"));
 
     // A submission committed through the CLI before the crash.
     Files.writeString(dir.resolve("a.csv"), """
@@ -123,7 +125,7 @@ class ServerCrashTest {
           req.onNext(request);
         }
         try {
-          killed.await(60, TimeUnit.SECONDS);
+          killed.await(TestTimeout.seconds(), java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -131,23 +133,20 @@ class ServerCrashTest {
       }, "crash-test-sender");
       sender.setDaemon(true);
       sender.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      long next;
-      while ((next = nextSequence(probe, "big")) < KILL_AT) {
-        assertTrue(System.nanoTime() < deadline, "upload did not reach chunk " + KILL_AT);
+      long[] next = {-1};
+      Await.until(() -> {
         assertTrue(first.isAlive(), () -> "server died: " + log("clearinghouse-1.log"));
-        Thread.sleep(5);
-      }
-      observed = (int) next;
-      first.destroyForcibly();
-      assertTrue(first.waitFor(15, TimeUnit.SECONDS), "server still running after SIGKILL");
+        return (next[0] = nextSequence(probe, "big")) >= KILL_AT;
+      }, () -> "upload reaching chunk " + KILL_AT);
+      observed = (int) next[0];
+      servers.kill(first);
       assertEquals(128 + 9, first.exitValue(), "exit status of a process killed by SIGKILL");
       sent = handedOver.get(); // an upper bound on what reached the server before it died
       killed.countDown();
-      sender.join(30_000);
+      sender.join(TestTimeout.get().toMillis());
       assertFalse(sender.isAlive());
       ExecutionException e = assertThrows(ExecutionException.class,
-          () -> cut.get(30, TimeUnit.SECONDS), "the interrupted upload must not succeed");
+          () -> Await.done(cut), "the interrupted upload must not succeed");
       assertEquals(Status.Code.UNAVAILABLE, Status.fromThrowable(e.getCause()).getCode());
       assertTrue(observed < CHUNKS, "killed before the upload was complete: " + observed);
       assertNoStackTrace("clearinghouse-1.log");
@@ -155,7 +154,7 @@ class ServerCrashTest {
 
     // The same data_dir and config in a new process, on a new port.
     Process second = startServer(fed, "clearinghouse-2.log");
-    fed.usePort(awaitPort(second, "clearinghouse-2.log"));
+    fed.usePort(servers.awaitPort(second, "clearinghouse-2.log"));
 
     // (a) The committed submission survived: resubmitting returns the identical receipt.
     ok("submit", "--profile", platform.toString(), "--tokens", path("a.bmt"), "--id", "a1",
@@ -177,8 +176,7 @@ class ServerCrashTest {
       for (int seq = (int) resumeAt; seq < CHUNKS; seq++) {
         missing.add(chunk(seq, bigChunk(seq)));
       }
-      UploadStatus done = upload(c, begin, missing.toArray(UploadRequest[]::new))
-          .get(60, TimeUnit.SECONDS);
+      UploadStatus done = Await.done(upload(c, begin, missing.toArray(UploadRequest[]::new)));
       assertEquals(CHUNKS, done.getNextSequence());
       assertEquals(RECORDS, done.getRecordsReceived());
       assertFalse(done.getCommitted());
@@ -218,42 +216,12 @@ class ServerCrashTest {
     return b;
   }
 
-  /** {@code blindmatch serve clearinghouse} in a JVM of its own, output to {@code logName}. */
   private Process startServer(TestFederation fed, String logName) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), BlindmatchCli.class.getName(),
-        "serve", "clearinghouse", "--config", fed.config.toString());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve(logName).toFile());
-    Process p = pb.start();
-    servers.add(p);
-    return p;
-  }
-
-  /** The port from the log line {@code listening on port N}. */
-  private int awaitPort(Process server, String logName) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      String log = log(logName);
-      int at = log.indexOf("listening on port ");
-      int end = log.indexOf('\n', at);
-      if (at >= 0 && end > at) {
-        return Integer.parseInt(log.substring(at + "listening on port ".length(), end).trim());
-      }
-      assertTrue(server.isAlive(), () -> "the clearinghouse exited: " + log(logName));
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the clearinghouse did not start within 30 s: " + log(logName));
+    return FederationTests.serveClearinghouse(servers, fed, logName);
   }
 
   private String log(String name) {
-    try {
-      Path f = dir.resolve(name);
-      return Files.exists(f) ? Files.readString(f) : "";
-    } catch (IOException e) {
-      return "(cannot read " + name + ": " + e + ")";
-    }
+    return servers.log(name);
   }
 
   private void assertNoStackTrace(String logName) {

@@ -12,18 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.blindmatch.cli.BlindmatchCli;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
 import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.testing.Await;
+import org.blindmatch.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * next_sequence moving), never for a fixed time, and every outcome the kill can land on is
  * one the test checks.
  */
-@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class SubmitRerunTest {
   /** Report events: 2 records each (two tiers), 6 chunks. */
   private static final int EVENTS = 90_000;
@@ -43,14 +40,16 @@ class SubmitRerunTest {
   private static final int WATCH_ROWS = 60_000;
 
   @TempDir Path dir;
-  private final List<Process> processes = new ArrayList<>();
+  private ChildJvms processes;
+
+  @BeforeEach
+  void processes() {
+    processes = new ChildJvms(dir);
+  }
 
   @AfterEach
   void killAll() throws InterruptedException {
-    for (Process p : processes) {
-      p.destroyForcibly();
-      p.waitFor(15, TimeUnit.SECONDS);
-    }
+    processes.close();
   }
 
   @Test
@@ -60,7 +59,7 @@ class SubmitRerunTest {
     Path ngo = fed.node(Role.NGO, "ngo");
     Path operator = fed.node(Role.CLEARINGHOUSE, "operator");
     Process server = startServer(fed, "clearinghouse-1.log");
-    fed.usePort(awaitPort(server, "clearinghouse-1.log"));
+    fed.usePort(processes.awaitPort(server, "clearinghouse-1.log"));
     Path reports = reportsCsv();
     Path watchlist = watchlistCsv();
     String[] submitReports = submit(fed, platform, "--reports", reports, "r1");
@@ -112,14 +111,14 @@ class SubmitRerunTest {
           "client-4.log");
     }
     kill(server);
-    assertTrue(c4.waitFor(60, TimeUnit.SECONDS), "the client outlived its server");
+    Await.exit(c4, "the client of the killed server");
     // Failed on the lost connection (1) or, had it committed in the meantime, succeeded (0).
     assertTrue(c4.exitValue() == 1 || c4.exitValue() == 0, () -> log("client-4.log"));
     assertFalse(log("client-4.log").contains("\tat "), () -> log("client-4.log"));
     Path watchMapping = Path.of(watchlist + ".bmt.map.csv");
     byte[] firstWatchMapping = Files.readAllBytes(watchMapping);
     Process restarted = startServer(fed, "clearinghouse-2.log");
-    fed.usePort(awaitPort(restarted, "clearinghouse-2.log"));
+    fed.usePort(processes.awaitPort(restarted, "clearinghouse-2.log"));
 
     // The same commands, in this JVM, finish both submissions with the first runs' files.
     String r = ok(submitReports);
@@ -154,7 +153,7 @@ class SubmitRerunTest {
     TestFederation fed = new TestFederation(dir, 1, false);
     Path platform = fed.node(Role.PLATFORM, "platform-a");
     Process server = startServer(fed, "clearinghouse.log");
-    fed.usePort(awaitPort(server, "clearinghouse.log"));
+    fed.usePort(processes.awaitPort(server, "clearinghouse.log"));
     Path reports = dir.resolve("small.csv");
     Files.writeString(reports, "record_id,ip,timestamp\nA-1,45.77.12.9,2026-03-03T08:30:00Z\n");
     String[] submit = submit(fed, platform, "--reports", reports, "s1");
@@ -243,71 +242,27 @@ class SubmitRerunTest {
     }
   }
 
-  /** Polls {@code event} until it holds; fails (it does not decide) after a generous bound. */
+  /** Waits for {@code event}; then the process has not failed (it may have been killed). */
   private void await(BooleanSupplier event, String what, Process p, String logName)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!event.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, () -> "no " + what + ": " + log(logName));
-      Thread.sleep(2);
-    }
+    Await.until(event, () -> what + ": " + log(logName));
     assertFalse(!p.isAlive() && p.exitValue() != 0 && p.exitValue() != 137,
         () -> "the process failed: " + log(logName));
   }
 
-  private static void kill(Process p) throws InterruptedException {
-    p.destroyForcibly();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "still running after SIGKILL");
+  private void kill(Process p) throws InterruptedException {
+    processes.kill(p);
   }
 
   private Process startClient(String[] args, String logName) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), BlindmatchCli.class.getName()));
-    cmd.addAll(List.of(args));
-    return start(cmd, logName);
+    return FederationTests.cli(processes, logName, args);
   }
 
   private Process startServer(TestFederation fed, String logName) throws IOException {
-    return start(List.of(java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        BlindmatchCli.class.getName(), "serve", "clearinghouse", "--config",
-        fed.config.toString()), logName);
-  }
-
-  private Process start(List<String> cmd, String logName) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve(logName).toFile());
-    Process p = pb.start();
-    processes.add(p);
-    return p;
-  }
-
-  private static String java() {
-    return ProcessHandle.current().info().command().orElse("java");
-  }
-
-  /** The port from the log line {@code listening on port N}. */
-  private int awaitPort(Process server, String logName) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      String log = log(logName);
-      int at = log.indexOf("listening on port ");
-      int end = log.indexOf('\n', at);
-      if (at >= 0 && end > at) {
-        return Integer.parseInt(log.substring(at + "listening on port ".length(), end).trim());
-      }
-      assertTrue(server.isAlive(), () -> "the clearinghouse exited: " + log(logName));
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the clearinghouse did not start: " + log(logName));
+    return FederationTests.serveClearinghouse(processes, fed, logName);
   }
 
   private String log(String name) {
-    try {
-      Path f = dir.resolve(name);
-      return Files.exists(f) ? Files.readString(f) : "";
-    } catch (IOException e) {
-      return "(cannot read " + name + ": " + e + ")";
-    }
+    return processes.log(name);
   }
 }

@@ -1,5 +1,6 @@
 package org.blindmatch.cli.federation;
 
+import org.blindmatch.testing.Await;
 import static org.blindmatch.cli.federation.FederationTests.chunk;
 import static org.blindmatch.cli.federation.FederationTests.records;
 import static org.blindmatch.cli.federation.FederationTests.upload;
@@ -38,7 +39,7 @@ class UnsignedUploadFieldsTest {
       int n = 0;
 
       // record_count: 0 and 1 are counts; 2^63 - 1 and above exceed what a store can hold.
-      upload(c, fed.begin("count-1", 1), chunk(0, records(1, 1))).get(30, TimeUnit.SECONDS);
+      Await.done(upload(c, fed.begin("count-1", 1), chunk(0, records(1, 1))));
       for (long count : LONG_EDGES) {
         String m = refused(Status.Code.INVALID_ARGUMENT,
             upload(c, fed.begin("count-" + n++, count), chunk(0, records(1, 2))));
@@ -78,7 +79,7 @@ class UnsignedUploadFieldsTest {
 
   private static String refused(Status.Code code, Future<?> call) throws Exception {
     try {
-      call.get(30, TimeUnit.SECONDS);
+      Await.done(call);
     } catch (ExecutionException e) {
       StatusRuntimeException s = (StatusRuntimeException) e.getCause();
       assertEquals(code, s.getStatus().getCode(), s.getStatus().toString());

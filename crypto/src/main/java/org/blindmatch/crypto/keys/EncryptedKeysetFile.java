@@ -55,7 +55,7 @@ public final class EncryptedKeysetFile {
       throw new KeysetException(file + ": cannot encrypt keyset: " + e.getMessage(), e);
     }
     root.put("encrypted_keyset", Base64.getEncoder().encodeToString(ciphertext));
-    PassphraseEnvelope.write(file, root, overwrite);
+    PassphraseEnvelope.write(file, root, kdf, overwrite);
   }
 
   /** The KDF parameters of an existing file, so a rewrite can keep them. */

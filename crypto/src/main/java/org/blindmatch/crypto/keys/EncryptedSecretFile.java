@@ -29,7 +29,7 @@ public final class EncryptedSecretFile {
     } catch (GeneralSecurityException e) {
       throw new KeysetException(file + ": cannot encrypt: " + e.getMessage(), e);
     }
-    PassphraseEnvelope.write(file, root, overwrite);
+    PassphraseEnvelope.write(file, root, kdf, overwrite);
   }
 
   /**

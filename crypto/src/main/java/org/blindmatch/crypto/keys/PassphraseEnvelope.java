@@ -53,12 +53,16 @@ final class PassphraseEnvelope {
     return root;
   }
 
-  static void write(Path file, ObjectNode root, boolean overwrite) throws IOException {
+  static void write(Path file, ObjectNode root, PassphraseKdf kdf, boolean overwrite)
+      throws IOException {
     byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     try (AtomicOutput out = AtomicOutput.create(file, overwrite)) {
       out.stream().write(json);
       out.stream().write('\n');
       out.commit();
+    }
+    if (kdf.weak()) {
+      KdfProfile.warnWeakWrite(file, kdf.toString());
     }
   }
 
@@ -88,8 +92,9 @@ final class PassphraseEnvelope {
     if (!"argon2id".equals(k.path("algorithm").asText()) || k.path("version").asInt() != 19) {
       throw new KeysetException(file + ": kdf: only argon2id version 19 is supported");
     }
+    PassphraseKdf kdf;
     try {
-      return new PassphraseKdf(
+      kdf = new PassphraseKdf(
           k.path("memory_kib").asInt(),
           k.path("iterations").asInt(),
           k.path("parallelism").asInt(),
@@ -97,6 +102,11 @@ final class PassphraseEnvelope {
     } catch (IllegalArgumentException e) {
       throw new KeysetException(file + ": kdf: " + e.getMessage());
     }
+    if (kdf.weak() && !KdfProfile.testProfile()) {
+      throw new KeysetException(
+          KdfProfile.refuseWeak(file, kdf.toString(), PassphraseKdf.defaults()));
+    }
+    return kdf;
   }
 
   static byte[] associatedData(String format, String purpose, PassphraseKdf kdf) {

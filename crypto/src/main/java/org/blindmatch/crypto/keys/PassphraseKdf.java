@@ -43,11 +43,29 @@ public record PassphraseKdf(int memoryKib, int iterations, int parallelism, byte
     return salt.clone();
   }
 
-  /** Fresh default parameters with a random 16-byte salt. */
+  /**
+   * Fresh parameters for a new file, with a random 16-byte salt: the defaults, or the cheap
+   * test profile when {@link KdfProfile#testProfile()} (a test-only JVM switch).
+   */
   public static PassphraseKdf withRandomSalt() {
     byte[] salt = new byte[16];
     new java.security.SecureRandom().nextBytes(salt);
+    if (KdfProfile.testProfile()) {
+      return new PassphraseKdf(KdfProfile.TEST_ARGON2_MEMORY_KIB,
+          KdfProfile.TEST_ARGON2_ITERATIONS, DEFAULT_PARALLELISM, salt);
+    }
     return new PassphraseKdf(DEFAULT_MEMORY_KIB, DEFAULT_ITERATIONS, DEFAULT_PARALLELISM, salt);
+  }
+
+  /** Whether these parameters are below the defaults (memory or time), e.g. the test profile. */
+  public boolean weak() {
+    return memoryKib < DEFAULT_MEMORY_KIB || iterations < DEFAULT_ITERATIONS;
+  }
+
+  /** The defaults, for messages. */
+  static String defaults() {
+    return "argon2id(m=" + DEFAULT_MEMORY_KIB + " KiB, t=" + DEFAULT_ITERATIONS + ", p="
+        + DEFAULT_PARALLELISM + ")";
   }
 
   /** Derives the 32-byte key-encryption key; the caller must wipe it after use. */

@@ -17,6 +17,9 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.crypto.keys.KdfProfile;
+import org.bouncycastle.asn1.pkcs.PBES2Parameters;
+import org.bouncycastle.asn1.pkcs.PBKDF2Params;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -51,9 +54,14 @@ import org.bouncycastle.util.io.pem.PemReader;
 public final class PemFiles {
   /**
    * PBKDF2-HMAC-SHA256 iterations for new key files: OWASP's 2023 figure for this PRF. About
-   * half a second per write or read, once per process start.
+   * half a second per write or read, once per process start. Under the test-only switch of
+   * {@link KdfProfile} new files get {@link #TEST_PBKDF2_ITERATIONS} instead; a file with fewer
+   * than this is read only under that switch.
    */
   public static final int PBKDF2_ITERATIONS = 600_000;
+
+  /** PBKDF2 iterations of {@link KdfProfile}'s test profile. */
+  public static final int TEST_PBKDF2_ITERATIONS = 1000;
 
   /** Certificate and key files are tiny; anything larger is not one. */
   private static final long MAX_FILE_BYTES = 1 << 20;
@@ -118,12 +126,13 @@ public final class PemFiles {
     if (passphrase == null || passphrase.length == 0) {
       throw new IllegalArgumentException("an empty passphrase cannot protect a private key");
     }
+    int iterations = KdfProfile.testProfile() ? TEST_PBKDF2_ITERATIONS : PBKDF2_ITERATIONS;
     StringWriter text = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(text)) {
       w.writeObject(new JcaPKCS8Generator(key,
           new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
               .setPRF(PKCS8Generator.PRF_HMACSHA256)
-              .setIterationCount(PBKDF2_ITERATIONS)
+              .setIterationCount(iterations)
               .setRandom(new SecureRandom())
               .setPassword(passphrase)
               .setProvider(BC)
@@ -132,6 +141,9 @@ public final class PemFiles {
       throw new PkiException(file + ": cannot encrypt the private key: " + e.getMessage(), e);
     }
     write(file, text.toString(), overwrite);
+    if (iterations < PBKDF2_ITERATIONS) {
+      KdfProfile.warnWeakWrite(file, "PBKDF2-HMAC-SHA256, " + iterations + " iterations");
+    }
   }
 
   /**
@@ -154,6 +166,11 @@ public final class PemFiles {
       throw new PkiException(file + ": private key uses a legacy encryption scheme ("
           + encrypted.getEncryptionAlgorithm().getAlgorithm() + "); only PBES2 is accepted");
     }
+    long iterations = pbkdf2Iterations(file, encrypted);
+    if (iterations < PBKDF2_ITERATIONS && !KdfProfile.testProfile()) {
+      throw new PkiException(KdfProfile.refuseWeak(file, "PBKDF2, " + iterations
+          + " iterations", "PBKDF2, " + PBKDF2_ITERATIONS + " iterations"));
+    }
     PrivateKeyInfo info;
     try {
       info = encrypted.decryptPrivateKeyInfo(
@@ -169,6 +186,24 @@ public final class PemFiles {
     } catch (PEMException | RuntimeException e) {
       throw new PkiException(file + ": cannot decrypt the private key: wrong passphrase, "
           + "or the file was altered (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The PBKDF2 iteration count of a PBES2-encrypted key. */
+  private static long pbkdf2Iterations(Path file, PKCS8EncryptedPrivateKeyInfo encrypted)
+      throws PkiException {
+    try {
+      PBES2Parameters pbes2 =
+          PBES2Parameters.getInstance(encrypted.getEncryptionAlgorithm().getParameters());
+      if (!PKCSObjectIdentifiers.id_PBKDF2.equals(
+          pbes2.getKeyDerivationFunc().getAlgorithm())) {
+        throw new PkiException(file + ": private key uses a key derivation other than PBKDF2 ("
+            + pbes2.getKeyDerivationFunc().getAlgorithm() + ")");
+      }
+      return PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters())
+          .getIterationCount().longValueExact();
+    } catch (RuntimeException e) { // BC's getInstance: IllegalArgument, ClassCast, NullPointer
+      throw new PkiException(file + ": malformed PBES2 parameters of the private key", e);
     }
   }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.List;
+import org.blindmatch.crypto.keys.KdfProfile;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PBKDF2Params;
@@ -78,10 +81,58 @@ class PemFilesTest {
     assertEquals(PKCSObjectIdentifiers.id_PBKDF2, pbes2.getKeyDerivationFunc().getAlgorithm());
     PBKDF2Params kdf = PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters());
     assertEquals(PKCSObjectIdentifiers.id_hmacWithSHA256, kdf.getPrf().getAlgorithm());
-    assertTrue(kdf.getIterationCount().intValueExact() >= 100_000);
+    assertEquals(PemFiles.PBKDF2_ITERATIONS, kdf.getIterationCount().intValueExact());
     assertTrue(kdf.getSalt().length >= 16);
     assertEquals(NISTObjectIdentifiers.id_aes256_CBC,
         pbes2.getEncryptionScheme().getAlgorithm());
+  }
+
+  @Test
+  void aTestProfileKeyIsRecordedAnnouncedAndRefusedWithoutTheSwitch() throws Exception {
+    Path weak = dir.resolve("weak.key");
+    String err = withTestSwitch(
+        () -> PemFiles.writePrivateKey(weak, node.privateKey(), PASSPHRASE, false));
+    assertTrue(err.contains("WARNING: " + weak) && err.contains("TEST-ONLY KDF"), err);
+    PKCS8EncryptedPrivateKeyInfo info;
+    try (PemReader r = new PemReader(new StringReader(Files.readString(weak)))) {
+      info = new PKCS8EncryptedPrivateKeyInfo(r.readPemObject().getContent());
+    }
+    PBES2Parameters pbes2 = PBES2Parameters.getInstance(
+        info.getEncryptionAlgorithm().getParameters());
+    assertEquals(PemFiles.TEST_PBKDF2_ITERATIONS, PBKDF2Params.getInstance(
+        pbes2.getKeyDerivationFunc().getParameters()).getIterationCount().intValueExact(),
+        "the parameters are in the file; decryption follows them");
+
+    PkiException e = assertThrows(PkiException.class,
+        () -> PemFiles.readPrivateKey(weak, PASSPHRASE));
+    assertTrue(e.getMessage().startsWith(weak + ": protected with test-only KDF parameters "
+        + "(PBKDF2, 1000 iterations"), e.getMessage());
+    withTestSwitch(() -> assertArrayEquals(node.privateKey().getEncoded(),
+        PemFiles.readPrivateKey(weak, PASSPHRASE).getEncoded()));
+  }
+
+  interface Action {
+    void run() throws Exception;
+  }
+
+  /** Runs with KdfProfile's test switch on; returns what it printed on standard error. */
+  private static String withTestSwitch(Action a) throws Exception {
+    String before = System.getProperty(KdfProfile.TEST_SWITCH);
+    System.setProperty(KdfProfile.TEST_SWITCH, "true");
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      a.run();
+    } finally {
+      System.setErr(old);
+      if (before == null) {
+        System.clearProperty(KdfProfile.TEST_SWITCH);
+      } else {
+        System.setProperty(KdfProfile.TEST_SWITCH, before);
+      }
+    }
+    return buf.toString(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -51,8 +51,9 @@ import org.blindmatch.server.security.AuthorizationPolicy;
  * certificate identity); every later message is pulled from its sender, who hands it only to the
  * certificate identity it is addressed to, so a DEAL's shares travel only inside mutual TLS to
  * their recipient. Every message is signed ({@link DkgEnvelope}). A participant that has not
- * joined (HELLO both ways) within the join timeout takes no part and is excluded as a dealer by
- * the protocol; a message not available within the round timeout counts as not sent.
+ * joined (HELLO both ways) within the join timeout, or that the operators declared absent,
+ * takes no part and is excluded as a dealer by the protocol; a message not available within
+ * the round timeout counts as not sent.
  *
  * <p>Lifecycle: {@link #start} binds; {@link #run} once; {@link #close}. Not thread-safe.
  */
@@ -80,9 +81,22 @@ public final class DkgNode implements AutoCloseable {
    * @param listen where this node serves the DKG service
    * @param joinTimeout how long to wait for every participant's node to be reachable
    * @param roundTimeout how long to wait for a joined participant's message of a round
+   * @param absent share indexes of participants every operator agreed will not take part: not
+   *     waited for in the join, excluded as dealers like any participant that did not join
    */
   public record Settings(DkgSession session, TlsMaterial tls, NodeSigner signer,
-      InetSocketAddress listen, Duration joinTimeout, Duration roundTimeout) {}
+      InetSocketAddress listen, Duration joinTimeout, Duration roundTimeout,
+      Set<Integer> absent) {
+    public Settings {
+      absent = Set.copyOf(absent);
+    }
+
+    /** Settings in which every participant is expected to take part. */
+    public Settings(DkgSession session, TlsMaterial tls, NodeSigner signer,
+        InetSocketAddress listen, Duration joinTimeout, Duration roundTimeout) {
+      this(session, tls, signer, listen, joinTimeout, roundTimeout, Set.of());
+    }
+  }
 
   /** What a completed run leaves: this keyholder's result and every holder's signature. */
   public record Outcome(DkgResult result, DkgPublicFile.Attestation attestation) {}
@@ -280,6 +294,10 @@ public final class DkgNode implements AutoCloseable {
     DkgSession session = settings.session();
     byte[] keyset = settings.signer().publicKeysetJson().getBytes(StandardCharsets.UTF_8);
     Set<Integer> pending = new LinkedHashSet<>(channels.keySet());
+    pending.removeAll(settings.absent());
+    if (!settings.absent().isEmpty()) {
+      progress.accept("declared absent, taking no part:" + who(settings.absent()));
+    }
     Set<Integer> pushed = new LinkedHashSet<>();
     long until = System.nanoTime() + settings.joinTimeout().toNanos();
     long sleep = 50;
@@ -314,16 +332,23 @@ public final class DkgNode implements AutoCloseable {
     }
     Set<Integer> joined = new LinkedHashSet<>(channels.keySet());
     joined.removeAll(pending);
+    joined.removeAll(settings.absent());
     if (!pending.isEmpty()) {
-      StringBuilder who = new StringBuilder();
-      for (int j : pending) {
-        who.append(' ').append(j).append(" (").append(session.participant(j)).append(')');
-      }
       progress.accept("not reachable within " + settings.joinTimeout().toSeconds()
-          + " s, taking no part:" + who);
+          + " s, taking no part:" + who(pending));
     }
     progress.accept("HELLO done: joined " + joined);
     return joined;
+  }
+
+  /** " 3 (blindmatch://…/keyholder-3)" for each index. */
+  private String who(Set<Integer> indexes) {
+    StringBuilder who = new StringBuilder();
+    for (int j : new java.util.TreeSet<>(indexes)) {
+      who.append(' ').append(j).append(" (").append(settings.session().participant(j))
+          .append(')');
+    }
+    return who.toString();
   }
 
   /** Fetches {@code round} from each of {@code from} until all answered or the timeout. */

@@ -1,5 +1,6 @@
 package org.blindmatch.server.security;
 
+import org.blindmatch.testing.TestTimeout;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -45,7 +46,8 @@ final class Health {
       throws InterruptedException {
     try {
       HealthGrpc.HealthBlockingStub stub =
-          HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+          HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(TestTimeout.seconds(), TimeUnit.SECONDS);
       if (headers != null) {
         stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       }

@@ -1,5 +1,7 @@
 package org.blindmatch.server.store;
 
+import org.blindmatch.testing.Await;
+import org.blindmatch.testing.TestTimeout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -78,11 +80,11 @@ class KillDashNineTest extends StoreConformance {
     List<String> transcript = new ArrayList<>();
     try {
       boolean committedA = false;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      long deadline = System.nanoTime() + TestTimeout.get().toNanos();
       while (true) {
         String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         if (line == null || line.equals(EOF)) {
-          fail("child stopped before enough progress:\n" + String.join("\n", transcript));
+          fail("child stopped (or no progress " + TestTimeout.describe() + "):\n" + String.join("\n", transcript));
         }
         transcript.add(line);
         if (line.equals("COMMITTED A")) {
@@ -93,7 +95,7 @@ class KillDashNineTest extends StoreConformance {
         }
       }
       child.destroyForcibly();
-      assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
+      Await.exit(child, "the child killed with SIGKILL");
       assertNotEquals(0, child.exitValue(), "child should have been killed");
       // The child is dead, so its stdout reaches EOF: wait for the pump to read every line it
       // printed (a timed join could miss lines on a loaded machine and under-count).
