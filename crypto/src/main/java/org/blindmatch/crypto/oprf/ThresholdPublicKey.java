@@ -3,7 +3,6 @@ package org.blindmatch.crypto.oprf;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * The public half of a t-of-n shared OPRF key: the threshold and every keyholder's share public
@@ -40,11 +39,12 @@ public record ThresholdPublicKey(int threshold, Map<Integer, Element> shareKeys)
    */
   public Element interpolatedPublicKey() {
     List<Integer> indices = shareKeys.keySet().stream().sorted().limit(threshold).toList();
-    ECPoint sum = P256.CURVE.getInfinity();
-    for (int i : indices) {
-      sum = sum.add(
-          shareKeys.get(i).point().multiply(ShamirSharing.lagrangeCoefficient(i, indices)));
+    byte[][] points = new byte[indices.size()][];
+    java.math.BigInteger[] lambdas = new java.math.BigInteger[indices.size()];
+    for (int u = 0; u < points.length; u++) {
+      points[u] = shareKeys.get(indices.get(u)).affine();
+      lambdas[u] = ShamirSharing.lagrangeCoefficient(indices.get(u), indices);
     }
-    return Element.of(sum);
+    return Element.of(P256.group().sum(points, lambdas));
   }
 }

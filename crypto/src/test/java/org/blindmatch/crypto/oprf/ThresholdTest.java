@@ -171,7 +171,7 @@ class ThresholdTest {
     List<Element> elements = blinded.stream().map(Blinded::blindedElement).toList();
     ShareEvaluation honest = fed.evaluate(1, elements, random);
     List<Element> evaluated = new ArrayList<>(honest.evaluation().evaluatedElements());
-    evaluated.set(1, Element.of(evaluated.get(1).point().twice()));
+    evaluated.set(1, RejectionTest.twice(evaluated.get(1)));
     ShareEvaluation tampered =
         new ShareEvaluation(1, new BlindEvaluation(evaluated, honest.evaluation().proof()));
     CombinedEvaluation combined = ThresholdCombiner.combine(
