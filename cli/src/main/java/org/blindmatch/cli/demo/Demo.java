@@ -411,8 +411,12 @@ public final class Demo {
 
   private Process startProcess(Path log, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), cli.mainClass().getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    if (Runtime.version().feature() >= 22) { // the OPRF's native backend calls libcrypto (FFM)
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        cli.mainClass().getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
