@@ -5,8 +5,10 @@ import java.util.List;
 import org.blindmatch.crypto.ec.P256Arithmetic;
 
 /**
- * The result of {@link ThresholdCombiner#combine}: for each blinded element, {@code Σ λ_i·Z_i}
- * over t verified share evaluations, which equals what the full key would return. Only the
+ * The result of {@link ThresholdCombiner#combine}: for each blinded element, {@code Σ c_i·Z_i}
+ * over t verified share evaluations, which equals what the full key would return; {@code c_i}
+ * is 1 for an answer already weighted for exactly these t shares (the combination is then t − 1
+ * additions), else the public coefficient that rescales it. Only the
  * combiner creates instances (this is a class, not a record, to keep the constructor private to
  * the package), so holding one means every share used was verified.
  *
@@ -23,7 +25,7 @@ public final class CombinedEvaluation {
 
   /**
    * @param shareElements the t used keyholders' verified evaluations, each in request order
-   * @param lambdas their Lagrange coefficients, in the same order
+   * @param lambdas their coefficients c_i, in the same order
    */
   CombinedEvaluation(
       List<Element> blindedElements,
@@ -67,8 +69,9 @@ public final class CombinedEvaluation {
   }
 
   /**
-   * {@code Σ λ_i·Z_i[j]} for every element j (public: a variable-time t-term sum), then times
-   * the secret {@code factors[j]} when given (constant-time on the native backend).
+   * {@code Σ c_i·Z_i[j]} for every element j (public values: additions when every c_i is 1,
+   * else a variable-time t-term sum), then times the secret {@code factors[j]} when given
+   * (constant-time on the native backend).
    *
    * @param factors per-element scalars in [1, n-1] (the inverse blinds), or null for none
    */
@@ -77,6 +80,27 @@ public final class CombinedEvaluation {
     int t = lambdas.size();
     BigInteger[] scalars = lambdas.toArray(new BigInteger[0]);
     byte[][] out = new byte[blindedElements.size()][];
+    if (lambdas.stream().allMatch(BigInteger.ONE::equals)) {
+      for (int j = 0; j < out.length; j++) {
+        out[j] = shareElements.get(0).get(j).affine();
+      }
+      for (int u = 1; u < t; u++) {
+        byte[][] next = new byte[out.length][];
+        for (int j = 0; j < out.length; j++) {
+          next[j] = shareElements.get(u).get(j).affine();
+        }
+        out = group.add(out, next);
+      }
+    } else {
+      combineWeighted(group, scalars, out);
+    }
+    return factors == null
+        ? out
+        : group.multiplySecret(out, factors.toArray(new BigInteger[0]));
+  }
+
+  private void combineWeighted(P256Arithmetic group, BigInteger[] scalars, byte[][] out) {
+    int t = scalars.length;
     for (int j = 0; j < out.length; j++) {
       byte[][] points = new byte[t][];
       for (int u = 0; u < t; u++) {
@@ -84,8 +108,5 @@ public final class CombinedEvaluation {
       }
       out[j] = group.sum(points, scalars);
     }
-    return factors == null
-        ? out
-        : group.multiplySecret(out, factors.toArray(new BigInteger[0]));
   }
 }

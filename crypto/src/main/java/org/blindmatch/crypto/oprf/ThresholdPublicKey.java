@@ -34,6 +34,23 @@ public record ThresholdPublicKey(int threshold, Map<Integer, Element> shareKeys)
   }
 
   /**
+   * The public key a weighted answer of share {@code index} for combination {@code S} is proven
+   * against: {@code λ_index(S)·pk_index}, computed from the public file.
+   *
+   * @throws IllegalArgumentException if the index is not a share of this key, or the
+   *     combination repeats, omits the index or names an index out of range
+   */
+  public Element weightedShareKey(int index, List<Integer> combination) {
+    Element key = shareKeys.get(index);
+    if (key == null) {
+      throw new IllegalArgumentException("no share " + index + " in this key");
+    }
+    java.math.BigInteger lambda = ShamirSharing.lagrangeCoefficient(index, combination);
+    return Element.of(P256.group().sum(
+        new byte[][] {key.affine()}, new java.math.BigInteger[] {lambda}));
+  }
+
+  /**
    * The group public key {@code k·G}, interpolated in the exponent from the t lowest-indexed
    * share keys. It equals the published VOPRF public key only if the share keys are consistent.
    */
