@@ -312,12 +312,11 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
       throw new IllegalArgumentException("1.." + Limits.MAX_EVALUATE_BATCH
           + " inputs per evaluation, got " + inputs.size());
     }
-    List<Blinded> blinded = new ArrayList<>(inputs.size());
+    List<Blinded> blinded;
     EvaluateRequest.Builder request = EvaluateRequest.newBuilder().setEpoch(key.epoch());
     try {
-      for (byte[] input : inputs) {
-        Blinded b = client.blind(input, random);
-        blinded.add(b);
+      blinded = client.blindAll(inputs, random);
+      for (Blinded b : blinded) {
         request.addBlindedElements(ByteString.copyFrom(b.blindedElement().encode()));
       }
     } catch (OprfException e) {

@@ -81,6 +81,10 @@ public final class P256Backends {
           + "a JDK 22+ compiler; see docs/ARCHITECTURE.md)");
     } catch (java.lang.reflect.InvocationTargetException e) {
       return new Outcome(null, String.valueOf(e.getCause().getMessage()));
+    } catch (ExceptionInInitializerError e) { // libcrypto.so.3 missing, or a symbol of it
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return new Outcome(null, "libcrypto.so.3 (OpenSSL 3) cannot be loaded: "
+          + cause.getMessage() + "; install OpenSSL 3 (Debian: libssl3)");
     } catch (ReflectiveOperationException | LinkageError e) {
       return new Outcome(null, e.toString());
     }

@@ -36,6 +36,34 @@ public final class OprfClient {
     return blind(input, P256.randomScalar(random));
   }
 
+  /**
+   * RFC 9497 Blind for a batch, each input with a fresh random blind: the same as calling
+   * {@link #blind(byte[], SecureRandom)} for each, with the multiplications in one backend call
+   * (one shared normalization).
+   *
+   * @param inputs the private inputs, each at most 65535 bytes
+   * @return the client state for each input, in order
+   * @throws OprfException if an input hashes to the identity (negligible probability)
+   */
+  public List<Blinded> blindAll(List<byte[]> inputs, SecureRandom random) throws OprfException {
+    byte[][] points = new byte[inputs.size()][];
+    BigInteger[] blinds = new BigInteger[points.length];
+    for (int i = 0; i < points.length; i++) {
+      byte[] input = inputs.get(i);
+      if (input.length > 0xffff) {
+        throw new IllegalArgumentException("input longer than 65535 bytes");
+      }
+      points[i] = suite.hashToGroup(input).affine();
+      blinds[i] = P256.randomScalar(random);
+    }
+    byte[][] blinded = P256.group().multiplySecret(points, blinds);
+    List<Blinded> out = new ArrayList<>(points.length);
+    for (int i = 0; i < points.length; i++) {
+      out.add(new Blinded(blinds[i], Element.of(blinded[i])));
+    }
+    return out;
+  }
+
   /** Blind with a caller-chosen blind in [1, n-1]; tests only (fixed RFC vectors). */
   Blinded blind(byte[] input, BigInteger blind) throws OprfException {
     if (input.length > 0xffff) {

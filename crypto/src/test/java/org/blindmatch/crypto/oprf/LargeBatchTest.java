@@ -1,6 +1,7 @@
 package org.blindmatch.crypto.oprf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,27 @@ class LargeBatchTest {
         () -> client.finalizeBatch(inputs, blinded, tampered, server.publicKey()));
   }
 
+
+  /** Blinding a batch in one call gives outputs equal to the key's direct evaluation. */
+  @Test
+  void batchBlindingFinalizesToTheDirectEvaluation() throws Exception {
+    Suite suite = Suite.VOPRF_P256_SHA256;
+    SecureRandom random = seeded(12);
+    OprfServer server = new OprfServer(suite, KeyPair.generate(random));
+    OprfClient client = new OprfClient(suite);
+    List<byte[]> inputs = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      inputs.add(("203.0.113." + i).getBytes(StandardCharsets.US_ASCII));
+    }
+    List<Blinded> blinded = client.blindAll(inputs, random);
+    assertEquals(50, blinded.stream().map(Blinded::blind).distinct().count());
+    BlindEvaluation evaluation = server.blindEvaluateBatch(
+        blinded.stream().map(Blinded::blindedElement).toList(), random);
+    List<byte[]> outputs = client.finalizeBatch(inputs, blinded, evaluation, server.publicKey());
+    for (int i = 0; i < inputs.size(); i++) {
+      assertArrayEquals(server.evaluate(inputs.get(i)), outputs.get(i), "input " + i);
+    }
+  }
 
   private static SecureRandom seeded(long seed) throws NoSuchAlgorithmException {
     SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
