@@ -104,8 +104,11 @@ class NativeDifferentialTest {
     byte[] viaJava = decompressOrNull(JAVA, candidate);
     byte[] viaNative = decompressOrNull(nativeBackend(), candidate);
     assertArrayEquals(viaJava, viaNative);
-    if (viaJava != null) {
+    if (viaJava != null) { // decompression is Bouncy Castle's in both; OpenSSL must accept it
       assertArrayEquals(candidate, Sec1.compress(viaJava));
+      BigInteger[] three = {BigInteger.valueOf(3)};
+      assertArrayEquals(JAVA.multiplySecret(new byte[][] {viaJava}, three)[0],
+          nativeBackend().multiplySecret(new byte[][] {viaNative}, three)[0]);
     }
   }
 
