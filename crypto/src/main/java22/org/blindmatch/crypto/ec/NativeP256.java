@@ -41,7 +41,6 @@ import java.util.Arrays;
  */
 final class NativeP256 implements P256Arithmetic {
   private static final int NID_X9_62_PRIME256V1 = 415;
-  private static final int FORM_COMPRESSED = 2;
   private static final int FORM_UNCOMPRESSED = 4;
   private static final int BN_FLG_CONSTTIME = 0x04;
   private static final long MIN_VERSION = 0x30000000L;
