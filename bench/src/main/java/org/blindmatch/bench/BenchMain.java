@@ -4,7 +4,8 @@ package org.blindmatch.bench;
  * Benchmarks of blindmatch hot paths; each prints its figure and a baseline measured in the
  * same run. Usage: {@code bench/run derive [rounds]}, {@code tokenize [rows] [dir]},
  * {@code federation [reports] [watch] [dir]}, {@code oprf [batch] [seconds]},
- * {@code oprf-tokenize [events] [dir]}, {@code log [entries] [audited] [dir]},
+ * {@code oprf-backends [batch] [seconds]}, {@code oprf-tokenize [events] [dir]},
+ * {@code log [entries] [audited] [dir]},
  * {@code match [reports] [watch] [match%]} or
  * {@code all}.
  */
@@ -32,6 +33,11 @@ public final class BenchMain {
           args.length > 1 ? Integer.parseInt(args[1]) : 600_000,
           args.length > 2 ? Integer.parseInt(args[2]) : 200_000,
           args.length > 3 ? Integer.parseInt(args[3]) : 5);
+      case "oprf-backends" -> OprfBackendsBench.run(
+          args.length > 1 ? Integer.parseInt(args[1]) : 4096,
+          args.length > 2 ? Double.parseDouble(args[2]) : 20);
+      case "oprf-backend-child" -> OprfBackendsBench.child(
+          Integer.parseInt(args[1]), Double.parseDouble(args[2]));
       case "oprf" -> OprfBench.run(
           args.length > 1 ? Integer.parseInt(args[1]) : 1000,
           args.length > 2 ? Double.parseDouble(args[2]) : 30);
@@ -45,7 +51,8 @@ public final class BenchMain {
       default -> {
         System.err.println("usage: bench/run derive [rounds] | tokenize [rows] [dir] | "
             + "federation [reports] [watch] [dir] | oprf [batch] [seconds] | "
-            + "oprf-tokenize [events] [dir] | log [entries] [audited] [dir] | "
+            + "oprf-backends [batch] [seconds] | oprf-tokenize [events] [dir] | "
+            + "log [entries] [audited] [dir] | "
             + "match [reports] [watch] [match%] | all");
         System.exit(2);
       }

@@ -119,7 +119,8 @@ public final class BlindmatchCli implements Runnable {
         || e instanceof IOException || e instanceof PkiException
         || e instanceof org.blindmatch.crypto.oprf.OprfException
         || e instanceof FederationException || e instanceof SubmissionException
-        || e instanceof AuditException || e instanceof ConfigException;
+        || e instanceof AuditException || e instanceof ConfigException
+        || e instanceof org.blindmatch.crypto.ec.BackendUnavailableException;
   }
 
   private static String describe(Exception e) {

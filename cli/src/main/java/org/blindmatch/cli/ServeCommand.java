@@ -1,5 +1,6 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.crypto.ec.P256Backends;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -70,6 +71,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private int serveKeyholder() throws InputException, IOException, InterruptedException {
+    // Before binding: a forced backend that cannot load stops the start with its reason.
+    String backend = P256Backends.selected().name();
     KeyholderServer server;
     try {
       KeyholderConfig cfg = KeyholderConfig.load(config, share);
@@ -78,6 +81,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new InputException(inFile(e));
     }
+    spec.commandLine().getOut().println("oprf backend " + backend);
     return serve("keyholder " + server.identity(), server.node());
   }
 

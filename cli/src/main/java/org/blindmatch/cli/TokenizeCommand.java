@@ -1,5 +1,6 @@
 package org.blindmatch.cli;
 
+import org.blindmatch.crypto.ec.P256Backends;
 import org.blindmatch.client.federation.FederationException;
 import com.google.crypto.tink.KeysetHandle;
 import java.io.IOException;
@@ -308,6 +309,7 @@ final class TokenizeCommand implements Callable<Integer> {
       w.println("key epoch    " + Integer.toUnsignedString(h.keyId()) + " (oprf)");
       w.println("evaluations  " + s.oprfEvaluations() + " distinct masked addresses asked "
           + "of the keyholders (blinded)");
+      w.println("oprf backend " + P256Backends.selected().name());
     }
     w.println("rows read    " + h.rowsRead());
     w.println("rows skipped " + h.rowsSkipped());

@@ -427,6 +427,12 @@ public final class Demo {
       // The keys this demo wrote are test-profile keys: its servers need the same switch.
       command.add("-D" + KdfProfile.TEST_SWITCH + "=true");
     }
+    if (Runtime.version().feature() >= 22) { // the OPRF's native backend calls libcrypto (FFM)
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
+    if (Runtime.version().feature() >= 23) { // protobuf's sun.misc.Unsafe use: no warnings
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         cli.mainClass().getName()));
     command.addAll(List.of(args));

@@ -134,6 +134,16 @@ class KeyholderTest {
         StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class,
             () -> k1.evaluate(request(Limits.MAX_EVALUATE_BATCH + 1)));
         assertEquals(Status.Code.INVALID_ARGUMENT, tooMany.getStatus().getCode());
+        // A Lagrange combination must name exactly t shares, this keyholder's among them.
+        for (List<Integer> bad : List.of(List.of(1), List.of(1, 2, 3), List.of(2, 3),
+            List.of(1, 1))) {
+          StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+              () -> k1.evaluate(request(1).toBuilder().addAllCombination(bad).build()));
+          assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(),
+              bad.toString());
+          assertTrue(refused.getStatus().getDescription().contains("combination"),
+              refused.getStatus().getDescription());
+        }
         StatusRuntimeException huge = assertThrows(StatusRuntimeException.class,
             () -> k1.evaluate(EvaluateRequest.newBuilder().setEpoch(1).addBlindedElements(
                 ByteString.copyFrom(new byte[Limits.SERVER_MAX_INBOUND_MESSAGE_BYTES + 1]))

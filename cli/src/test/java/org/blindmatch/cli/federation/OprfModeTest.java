@@ -111,6 +111,8 @@ class OprfModeTest {
         // All three up: the tokens are exactly the full key's.
         String out = ok(tokenize(dir, platform, publicFile, "reports", "r1.bmt", holders));
         assertTrue(out.contains("key epoch    1 (oprf)"), out);
+        assertTrue(out.contains("oprf backend "
+            + org.blindmatch.crypto.ec.P256Backends.selected().name()), out);
         assertEquals(expected, tokens(dir.resolve("r1.bmt")));
         assertEquals(TokenFileHeader.KeyMode.OPRF,
             TokenFileReader.open(dir.resolve("r1.bmt")).header().mode());

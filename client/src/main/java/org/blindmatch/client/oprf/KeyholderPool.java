@@ -328,12 +328,11 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
       throw new IllegalArgumentException("1.." + Limits.MAX_EVALUATE_BATCH
           + " inputs per evaluation, got " + inputs.size());
     }
-    List<Blinded> blinded = new ArrayList<>(inputs.size());
+    List<Blinded> blinded;
     EvaluateRequest.Builder request = EvaluateRequest.newBuilder().setEpoch(key.epoch());
     try {
-      for (byte[] input : inputs) {
-        Blinded b = client.blind(input, random);
-        blinded.add(b);
+      blinded = client.blindAll(inputs, random);
+      for (Blinded b : blinded) {
         request.addBlindedElements(ByteString.copyFrom(b.blindedElement().encode()));
       }
     } catch (OprfException e) {
@@ -344,7 +343,12 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     return client.finalizeCombined(inputs, blinded, combined);
   }
 
-  /** Asks t keyholders, replacing each that fails, until t answers verify. */
+  /**
+   * Asks t keyholders, replacing each that fails, until t answers verify. Each request names
+   * the t shares the client means to combine, so each keyholder answers with its
+   * Lagrange-weighted evaluation and the combination is a sum; an answer given for a set that
+   * a failure changed is rescaled by {@link ThresholdCombiner} (PROTOCOL.md §5).
+   */
   private CombinedEvaluation evaluateShares(EvaluateRequest request, List<Element> blinded)
       throws IOException {
     int t = key.shares().threshold();
@@ -368,9 +372,13 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
         }
         throw new IOException(message);
       }
+      List<Integer> combination = new ArrayList<>(answered.keySet());
+      asked.forEach(m -> combination.add(m.share()));
+      EvaluateRequest weighted =
+          request.toBuilder().clearCombination().addAllCombination(combination).build();
       Map<Member, ListenableFuture<EvaluateResponse>> calls = new LinkedHashMap<>();
       for (Member m : asked) {
-        calls.put(m, m.stub().evaluate(request));
+        calls.put(m, m.stub().evaluate(weighted));
       }
       for (Map.Entry<Member, ListenableFuture<EvaluateResponse>> c : calls.entrySet()) {
         Member m = c.getKey();
@@ -430,8 +438,10 @@ public final class KeyholderPool implements OprfEvaluator, AutoCloseable {
     for (ByteString b : r.getEvaluatedElementsList()) {
       evaluated.add(Element.decode(b.toByteArray()));
     }
+    // The echoed combination says how the answer is weighted; the proof is checked against it.
     return new ShareEvaluation(m.share(),
-        new BlindEvaluation(evaluated, Proof.decode(r.getProof().toByteArray())));
+        new BlindEvaluation(evaluated, Proof.decode(r.getProof().toByteArray())),
+        r.getCombinationList());
   }
 
   /**

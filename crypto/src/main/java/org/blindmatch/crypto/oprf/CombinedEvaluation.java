@@ -2,19 +2,18 @@ package org.blindmatch.crypto.oprf;
 
 import java.math.BigInteger;
 import java.util.List;
-import org.bouncycastle.math.ec.ECAlgorithms;
-import org.bouncycastle.math.ec.ECPoint;
+import org.blindmatch.crypto.ec.P256Arithmetic;
 
 /**
- * The result of {@link ThresholdCombiner#combine}: for each blinded element, {@code Σ λ_i·Z_i}
- * over t verified share evaluations, which equals what the full key would return. Only the
+ * The result of {@link ThresholdCombiner#combine}: for each blinded element, {@code Σ c_i·Z_i}
+ * over t verified share evaluations, which equals what the full key would return; {@code c_i}
+ * is 1 for an answer already weighted for exactly these t shares (the combination is then t − 1
+ * additions), else the public coefficient that rescales it. Only the
  * combiner creates instances (this is a class, not a record, to keep the constructor private to
  * the package), so holding one means every share used was verified.
  *
- * <p>The combined elements are computed when first asked for: {@link OprfClient#finalizeCombined}
- * does not need them, because it folds the unblinding into the combination ({@code Σ
- * (λ_i·r⁻¹)·Z_i}, one t-term multi-scalar multiplication per element instead of t + 1
- * multiplications). Immutable in value and thread-safe.
+ * <p>The combined elements are computed when first asked for ({@link OprfClient#finalizeCombined}
+ * computes them and unblinds them in one pass). Immutable in value and thread-safe.
  */
 public final class CombinedEvaluation {
   private final List<Element> blindedElements;
@@ -26,7 +25,7 @@ public final class CombinedEvaluation {
 
   /**
    * @param shareElements the t used keyholders' verified evaluations, each in request order
-   * @param lambdas their Lagrange coefficients, in the same order
+   * @param lambdas their coefficients c_i, in the same order
    */
   CombinedEvaluation(
       List<Element> blindedElements,
@@ -70,25 +69,44 @@ public final class CombinedEvaluation {
   }
 
   /**
-   * {@code Σ λ_i·Z_i[j]}, times {@code factors[j]} when given, for every element j; one t-term
-   * interleaved-wNAF sum each (the doublings are shared: about 1.3 multiplications for t = 2).
+   * {@code Σ c_i·Z_i[j]} for every element j (public values: additions when every c_i is 1,
+   * else a variable-time t-term sum), then times the secret {@code factors[j]} when given
+   * (constant-time on the native backend).
    *
    * @param factors per-element scalars in [1, n-1] (the inverse blinds), or null for none
    */
-  ECPoint[] combine(List<BigInteger> factors) {
+  byte[][] combine(List<BigInteger> factors) {
+    P256Arithmetic group = P256.group();
     int t = lambdas.size();
-    ECPoint[] out = new ECPoint[blindedElements.size()];
-    for (int j = 0; j < out.length; j++) {
-      ECPoint[] points = new ECPoint[t];
-      BigInteger[] scalars = new BigInteger[t];
-      for (int u = 0; u < t; u++) {
-        points[u] = shareElements.get(u).get(j).point();
-        scalars[u] = factors == null
-            ? lambdas.get(u)
-            : lambdas.get(u).multiply(factors.get(j)).mod(P256.N);
+    BigInteger[] scalars = lambdas.toArray(new BigInteger[0]);
+    byte[][] out = new byte[blindedElements.size()][];
+    if (lambdas.stream().allMatch(BigInteger.ONE::equals)) {
+      for (int j = 0; j < out.length; j++) {
+        out[j] = shareElements.get(0).get(j).affine();
       }
-      out[j] = ECAlgorithms.sumOfMultiplies(points, scalars);
+      for (int u = 1; u < t; u++) {
+        byte[][] next = new byte[out.length][];
+        for (int j = 0; j < out.length; j++) {
+          next[j] = shareElements.get(u).get(j).affine();
+        }
+        out = group.add(out, next);
+      }
+    } else {
+      combineWeighted(group, scalars, out);
     }
-    return out;
+    return factors == null
+        ? out
+        : group.multiplySecret(out, factors.toArray(new BigInteger[0]));
+  }
+
+  private void combineWeighted(P256Arithmetic group, BigInteger[] scalars, byte[][] out) {
+    int t = scalars.length;
+    for (int j = 0; j < out.length; j++) {
+      byte[][] points = new byte[t][];
+      for (int u = 0; u < t; u++) {
+        points[u] = shareElements.get(u).get(j).affine();
+      }
+      out[j] = group.sum(points, scalars);
+    }
   }
 }

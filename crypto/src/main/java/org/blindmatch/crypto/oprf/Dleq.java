@@ -4,8 +4,8 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import org.bouncycastle.math.ec.ECAlgorithms;
-import org.bouncycastle.math.ec.ECPoint;
+import org.blindmatch.crypto.ec.P256Arithmetic;
+import org.blindmatch.crypto.ec.Sec1;
 import org.bouncycastle.util.BigIntegers;
 
 /**
@@ -25,13 +25,16 @@ final class Dleq {
    */
   static Proof generate(
       Suite suite, BigInteger k, Element b, List<Element> c, List<Element> d, BigInteger r) {
-    ECPoint m = composites(suite, b, c, d, false)[0];
-    if (m.isInfinity()) { // SerializeElement(M) would fail; only with negligible probability
+    P256Arithmetic group = P256.group();
+    byte[] m = composites(suite, b, c, d, false)[0];
+    if (Sec1.isIdentity(m)) { // SerializeElement(M) would fail; only with negligible probability
       throw new IllegalStateException("composite M is the identity");
     }
-    ECPoint z = m.multiply(k); // ComputeCompositesFast: the prover knows k
-    ECPoint t2 = P256.G.multiply(r);
-    ECPoint t3 = m.multiply(r);
+    // ComputeCompositesFast (the prover knows k): Z = k·M; and t3 = r·M. Both secret scalars.
+    byte[][] zt3 = group.multiplySecret(new byte[][] {m, m}, new BigInteger[] {k, r});
+    byte[] z = zt3[0];
+    byte[] t2 = group.multiplyGenerator(r);
+    byte[] t3 = zt3[1];
     BigInteger challenge = challenge(suite, b, m, z, t2, t3);
     BigInteger s = r.subtract(challenge.multiply(k)).mod(P256.N);
     return new Proof(challenge, s);
@@ -42,14 +45,16 @@ final class Dleq {
     if (c.size() != d.size() || c.isEmpty()) {
       return false;
     }
-    ECPoint[] mz = composites(suite, b, c, d, true);
-    ECPoint m = mz[0];
-    ECPoint z = mz[1];
-    if (m.isInfinity() || z.isInfinity()) { // RFC 9497 SerializeElement fails: not a valid proof
+    byte[][] mz = composites(suite, b, c, d, true);
+    byte[] m = mz[0];
+    byte[] z = mz[1];
+    if (Sec1.isIdentity(m) || Sec1.isIdentity(z)) { // SerializeElement fails: not a valid proof
       return false;
     }
-    ECPoint t2 = ECAlgorithms.sumOfTwoMultiplies(P256.G, proof.s(), b.point(), proof.c());
-    ECPoint t3 = ECAlgorithms.sumOfTwoMultiplies(m, proof.s(), z, proof.c());
+    P256Arithmetic group = P256.group();
+    BigInteger[] sc = {proof.s(), proof.c()};
+    byte[] t2 = group.sum(new byte[][] {group.generator(), b.affine()}, sc);
+    byte[] t3 = group.sum(new byte[][] {m, z}, sc);
     BigInteger expected = challenge(suite, b, m, z, t2, t3);
     return MessageDigest.isEqual(
         BigIntegers.asUnsignedByteArray(Scalars.LENGTH, expected),
@@ -58,10 +63,11 @@ final class Dleq {
 
   /**
    * ComputeComposites (with Z) or the M half of ComputeCompositesFast (without): {@code M = Σ
-   * d_i·C[i]}, {@code Z = Σ d_i·D[i]}, each one multi-scalar multiplication ({@link Msm}).
+   * d_i·C[i]}, {@code Z = Σ d_i·D[i]}, each one variable-time multi-scalar multiplication
+   * ({@link P256Arithmetic#sum}: the composite scalars are hashes of public transcripts).
    * Returns {@code {M, Z}} or {@code {M}}, normalized; either may be the identity.
    */
-  private static ECPoint[] composites(
+  private static byte[][] composites(
       Suite suite, Element b, List<Element> c, List<Element> d, boolean withZ) {
     if (c.size() != d.size() || c.isEmpty()) {
       throw new IllegalArgumentException("C and D must be non-empty and of equal size");
@@ -70,8 +76,8 @@ final class Dleq {
         P256.sha256(new Transcript().field(b.encode()).field(suite.dst("Seed-")).toByteArray());
     int n = c.size();
     BigInteger[] scalars = new BigInteger[n];
-    ECPoint[] cPoints = new ECPoint[n];
-    ECPoint[] dPoints = new ECPoint[n];
+    byte[][] cPoints = new byte[n][];
+    byte[][] dPoints = new byte[n][];
     for (int i = 0; i < n; i++) {
       byte[] compositeTranscript =
           new Transcript()
@@ -82,17 +88,16 @@ final class Dleq {
               .raw(COMPOSITE)
               .toByteArray();
       scalars[i] = suite.hashToScalar(compositeTranscript);
-      cPoints[i] = c.get(i).point();
-      dPoints[i] = d.get(i).point();
+      cPoints[i] = c.get(i).affine();
+      dPoints[i] = d.get(i).affine();
     }
-    ECPoint m = Msm.sum(cPoints, scalars).normalize();
-    return withZ
-        ? new ECPoint[] {m, Msm.sum(dPoints, scalars).normalize()}
-        : new ECPoint[] {m};
+    P256Arithmetic group = P256.group();
+    byte[] m = group.sum(cPoints, scalars);
+    return withZ ? new byte[][] {m, group.sum(dPoints, scalars)} : new byte[][] {m};
   }
 
   private static BigInteger challenge(
-      Suite suite, Element b, ECPoint m, ECPoint z, ECPoint t2, ECPoint t3) {
+      Suite suite, Element b, byte[] m, byte[] z, byte[] t2, byte[] t3) {
     byte[] transcript =
         new Transcript()
             .field(b.encode())
@@ -110,8 +115,8 @@ final class Dleq {
    * SerializeElement is undefined there, so it gets the one-byte SEC1 identity encoding, which
    * never matches an honest transcript.
    */
-  private static byte[] encode(ECPoint p) {
-    return p.isInfinity() ? new byte[] {0} : p.normalize().getEncoded(true);
+  private static byte[] encode(byte[] p) {
+    return Sec1.isIdentity(p) ? Sec1.identity() : Sec1.compress(p);
   }
 
   private static byte[] ascii(String s) {

@@ -2,7 +2,7 @@ package org.blindmatch.crypto.oprf;
 
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.math.ec.ECPoint;
+import org.blindmatch.crypto.ec.Sec1;
 
 /**
  * A non-identity point of P-256, the group element of suite P256-SHA256. Serialized as a
@@ -15,20 +15,24 @@ public final class Element {
   /** Encoded element length in bytes. */
   public static final int LENGTH = 33;
 
-  private final ECPoint point;
+  /** The affine form {@code 0x04 ‖ x ‖ y} the arithmetic backend takes; never exposed. */
+  private final byte[] affine;
   private final byte[] encoded;
 
-  private Element(ECPoint point) {
-    this.point = point;
-    this.encoded = point.getEncoded(true);
+  private Element(byte[] affine) {
+    this.affine = affine;
+    this.encoded = Sec1.compress(affine);
   }
 
-  /** Wraps the result of internal arithmetic, which must not be the identity. */
-  static Element of(ECPoint point) {
-    if (point.isInfinity()) {
+  /**
+   * Wraps the normalized result of backend arithmetic, which must not be the identity. Takes
+   * ownership of the array.
+   */
+  static Element of(byte[] affine) {
+    if (Sec1.isIdentity(affine)) {
       throw new IllegalStateException("arithmetic on valid inputs produced the identity");
     }
-    return new Element(point.normalize());
+    return new Element(affine);
   }
 
   /**
@@ -48,17 +52,11 @@ public final class Element {
       throw new OprfException(
           String.format("element prefix must be 0x02 or 0x03, got 0x%02x", encoded[0] & 0xff));
     }
-    ECPoint p;
     try {
-      p = P256.CURVE.decodePoint(encoded);
+      return new Element(P256.group().decompress(encoded.clone()));
     } catch (IllegalArgumentException e) {
       throw new OprfException("element is not a point on P-256", e);
     }
-    // decodePoint already validates; the explicit check documents the invariant.
-    if (p.isInfinity() || !p.isValid()) {
-      throw new OprfException("element is the identity or not on P-256");
-    }
-    return new Element(p.normalize());
   }
 
   /** RFC 9497 SerializeElement: the 33-byte compressed encoding. */
@@ -66,8 +64,9 @@ public final class Element {
     return encoded.clone();
   }
 
-  ECPoint point() {
-    return point;
+  /** The affine form, shared: callers must not modify it. */
+  byte[] affine() {
+    return affine;
   }
 
   @Override

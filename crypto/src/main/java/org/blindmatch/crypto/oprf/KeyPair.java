@@ -19,7 +19,8 @@ public record KeyPair(BigInteger secretKey, Element publicKey) {
     if (!P256.isNonZeroScalar(secretKey)) {
       throw new IllegalArgumentException("secret key not in [1, n-1]");
     }
-    if (!publicKey.point().equals(P256.G.multiply(secretKey))) {
+    if (!java.util.Arrays.equals(
+        publicKey.affine(), P256.group().multiplyGenerator(secretKey))) {
       throw new IllegalArgumentException("public key does not match the secret key");
     }
   }
@@ -29,7 +30,7 @@ public record KeyPair(BigInteger secretKey, Element publicKey) {
     if (!P256.isNonZeroScalar(secretKey)) {
       throw new IllegalArgumentException("secret key not in [1, n-1]");
     }
-    return new KeyPair(secretKey, Element.of(P256.G.multiply(secretKey)));
+    return new KeyPair(secretKey, Element.of(P256.group().multiplyGenerator(secretKey)));
   }
 
   /** RFC 9497 GenerateKeyPair: a uniformly random key pair. */

@@ -1,6 +1,7 @@
 package org.blindmatch.crypto.oprf;
 
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,21 @@ public record KeyShare(int index, KeyPair keyPair) {
   /** The secret share value f(index). */
   public BigInteger value() {
     return keyPair.secretKey();
+  }
+
+  /**
+   * The key pair a keyholder evaluates with when asked for the combination {@code S}:
+   * {@code (λ_index(S)·f(index), λ_index(S)·f(index)·G)}, the Lagrange coefficient at x = 0
+   * folded into the share (PROTOCOL.md §5). One generator multiplication (constant-time on the
+   * native backend).
+   *
+   * @param combination exactly t distinct share indices including this share's index; t itself
+   *     is the caller's to check against the published threshold
+   * @throws IllegalArgumentException if indices repeat, are out of range or omit this index
+   */
+  public KeyPair weighted(List<Integer> combination) {
+    BigInteger lambda = ShamirSharing.lagrangeCoefficient(index, combination);
+    return KeyPair.of(lambda.multiply(value()).mod(P256.N));
   }
 
   /** The share public key f(index)·G. */

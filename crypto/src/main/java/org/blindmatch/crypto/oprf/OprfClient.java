@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
 /**
@@ -37,13 +36,41 @@ public final class OprfClient {
     return blind(input, P256.randomScalar(random));
   }
 
+  /**
+   * RFC 9497 Blind for a batch, each input with a fresh random blind: the same as calling
+   * {@link #blind(byte[], SecureRandom)} for each, with the multiplications in one backend call
+   * (one shared normalization).
+   *
+   * @param inputs the private inputs, each at most 65535 bytes
+   * @return the client state for each input, in order
+   * @throws OprfException if an input hashes to the identity (negligible probability)
+   */
+  public List<Blinded> blindAll(List<byte[]> inputs, SecureRandom random) throws OprfException {
+    byte[][] points = new byte[inputs.size()][];
+    BigInteger[] blinds = new BigInteger[points.length];
+    for (int i = 0; i < points.length; i++) {
+      byte[] input = inputs.get(i);
+      if (input.length > 0xffff) {
+        throw new IllegalArgumentException("input longer than 65535 bytes");
+      }
+      points[i] = suite.hashToGroup(input).affine();
+      blinds[i] = P256.randomScalar(random);
+    }
+    byte[][] blinded = P256.group().multiplySecret(points, blinds);
+    List<Blinded> out = new ArrayList<>(points.length);
+    for (int i = 0; i < points.length; i++) {
+      out.add(new Blinded(blinds[i], Element.of(blinded[i])));
+    }
+    return out;
+  }
+
   /** Blind with a caller-chosen blind in [1, n-1]; tests only (fixed RFC vectors). */
   Blinded blind(byte[] input, BigInteger blind) throws OprfException {
     if (input.length > 0xffff) {
       throw new IllegalArgumentException("input longer than 65535 bytes");
     }
     Element inputElement = suite.hashToGroup(input);
-    return new Blinded(blind, Element.of(inputElement.point().multiply(blind)));
+    return new Blinded(blind, Element.of(P256.multiplySecret(inputElement.affine(), blind)));
   }
 
   /**
@@ -99,8 +126,8 @@ public final class OprfClient {
 
   /**
    * Finalize for a threshold evaluation whose shares {@link ThresholdCombiner} has verified.
-   * The unblinding is folded into the combination: {@code Σ (λ_i·r⁻¹)·Z_i} per element, one
-   * t-term sum with shared doublings rather than t + 1 separate multiplications.
+   * Per element, the combination {@code Σ λ_i·Z_i} (public values, variable-time) is unblinded
+   * by one multiplication by the secret {@code r⁻¹} (constant-time on the native backend).
    *
    * @throws IllegalArgumentException if the lists differ in size or {@code combined} was made
    *     for other blinded elements
@@ -119,15 +146,17 @@ public final class OprfClient {
 
   private List<byte[]> unblindAll(
       List<byte[]> inputs, List<Blinded> blinded, List<Element> evaluated) {
-    ECPoint[] unblinded = new ECPoint[inputs.size()];
-    for (int i = 0; i < unblinded.length; i++) {
-      unblinded[i] = unblind(blinded.get(i), evaluated.get(i));
+    byte[][] points = new byte[inputs.size()][];
+    BigInteger[] inverses = new BigInteger[points.length];
+    for (int i = 0; i < points.length; i++) {
+      points[i] = evaluated.get(i).affine();
+      inverses[i] = inverseBlind(blinded.get(i));
     }
-    return finalizeAll(inputs, unblinded);
+    return finalizeAll(inputs, P256.group().multiplySecret(points, inverses));
   }
 
   /** Finalize's hash of every input with its unblinded point (normalized together). */
-  private static List<byte[]> finalizeAll(List<byte[]> inputs, ECPoint[] unblinded) {
+  private static List<byte[]> finalizeAll(List<byte[]> inputs, byte[][] unblinded) {
     List<Element> elements = P256.elements(unblinded);
     List<byte[]> outputs = new ArrayList<>(inputs.size());
     for (int i = 0; i < unblinded.length; i++) {
@@ -136,9 +165,6 @@ public final class OprfClient {
     return outputs;
   }
 
-  private static ECPoint unblind(Blinded blinded, Element evaluated) {
-    return evaluated.point().multiply(inverseBlind(blinded));
-  }
 
   /** r⁻¹ mod n by Bouncy Castle's constant-time inversion (the blind is secret; also faster). */
   private static BigInteger inverseBlind(Blinded blinded) {
@@ -146,7 +172,8 @@ public final class OprfClient {
   }
 
   private static byte[] unblindAndHash(byte[] input, Blinded blinded, Element evaluated) {
-    return OprfServer.finalizeHash(input, Element.of(unblind(blinded, evaluated)));
+    return OprfServer.finalizeHash(
+        input, Element.of(P256.multiplySecret(evaluated.affine(), inverseBlind(blinded))));
   }
 
   private static List<Element> blindedElements(List<Blinded> blinded) {

@@ -3,18 +3,19 @@ package org.blindmatch.crypto.oprf;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * The server (or keyholder) side of RFC 9497 in OPRF or VOPRF mode, holding one key pair. A
  * threshold keyholder is an {@code OprfServer} over its share's key pair, so its proofs are
  * checked against its share public key.
  *
- * <p>Immutable and thread-safe. Bouncy Castle's point multiplication is not guaranteed to be
- * constant-time, so timing of evaluations may leak information about the key to an observer
- * with precise local timing; keyholders should not share hardware with untrusted code.
+ * <p>Immutable and thread-safe. Every multiplication by the key goes through
+ * {@link org.blindmatch.crypto.ec.P256Arithmetic#multiplySecret}: constant-time with the native
+ * backend; with the Java backend (Bouncy Castle) not guaranteed constant-time, so timing may leak
+ * information about the key to an observer with precise local timing (THREAT_MODEL.md).
  */
 public final class OprfServer {
   private final Suite suite;
@@ -40,7 +41,7 @@ public final class OprfServer {
    */
   public Element blindEvaluate(Element blindedElement) {
     requireMode(Mode.OPRF);
-    return Element.of(blindedElement.point().multiply(keyPair.secretKey()));
+    return Element.of(P256.multiplySecret(blindedElement.affine(), keyPair.secretKey()));
   }
 
   /**
@@ -63,11 +64,13 @@ public final class OprfServer {
     if (blinded.isEmpty() || blinded.size() > 0xffff) {
       throw new IllegalArgumentException("batch size " + blinded.size() + " not in 1..65535");
     }
-    ECPoint[] products = new ECPoint[blinded.size()];
-    for (int i = 0; i < products.length; i++) {
-      products[i] = blinded.get(i).point().multiply(keyPair.secretKey());
+    byte[][] points = new byte[blinded.size()][];
+    for (int i = 0; i < points.length; i++) {
+      points[i] = blinded.get(i).affine();
     }
-    List<Element> evaluated = P256.elements(products);
+    BigInteger[] key = new BigInteger[points.length];
+    Arrays.fill(key, keyPair.secretKey());
+    List<Element> evaluated = P256.elements(P256.group().multiplySecret(points, key));
     Proof proof =
         Dleq.generate(
             suite, keyPair.secretKey(), keyPair.publicKey(), blinded, evaluated, proofRandomness);
@@ -84,7 +87,8 @@ public final class OprfServer {
    */
   public byte[] evaluate(byte[] input) throws OprfException {
     Element inputElement = suite.hashToGroup(input);
-    Element evaluated = Element.of(inputElement.point().multiply(keyPair.secretKey()));
+    Element evaluated =
+        Element.of(P256.multiplySecret(inputElement.affine(), keyPair.secretKey()));
     return finalizeHash(input, evaluated);
   }
 

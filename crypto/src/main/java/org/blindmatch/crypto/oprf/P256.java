@@ -4,22 +4,30 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import org.blindmatch.crypto.ec.P256Arithmetic;
+import org.blindmatch.crypto.ec.P256Backends;
+import org.blindmatch.crypto.ec.Sec1;
 import org.blindmatch.crypto.hash.Sha256;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.math.ec.ECCurve;
-import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
 
-/** The P-256 group and SHA-256 of suite P256-SHA256. All arithmetic is Bouncy Castle's. */
+/**
+ * The P-256 group and SHA-256 of suite P256-SHA256. Point arithmetic is the process's
+ * {@link P256Backends#selected() backend}; scalar arithmetic mod n is Java's.
+ */
 final class P256 {
-  private static final X9ECParameters PARAMS = CustomNamedCurves.getByName("secp256r1");
-  static final ECCurve CURVE = PARAMS.getCurve();
-  static final ECPoint G = PARAMS.getG();
   /** Group order n. */
-  static final BigInteger N = PARAMS.getN();
+  static final BigInteger N = Sec1.ORDER;
 
   private P256() {}
+
+  /**
+   * The arithmetic backend.
+   *
+   * @throws org.blindmatch.crypto.ec.BackendUnavailableException if a forced backend cannot load
+   */
+  static P256Arithmetic group() {
+    return P256Backends.selected();
+  }
 
   /** RFC 9497 RandomScalar: uniform in [1, n-1]. */
   static BigInteger randomScalar(SecureRandom random) {
@@ -31,19 +39,21 @@ final class P256 {
   }
 
   /**
-   * Wraps results of internal arithmetic as elements, normalizing them with one shared field
-   * inversion ({@link ECCurve#normalizeAll}) instead of one per point.
+   * Wraps normalized results of backend arithmetic as elements.
    *
-   * @param points non-identity points of {@link #CURVE}; normalized in place
    * @throws IllegalStateException if a point is the identity
    */
-  static List<Element> elements(ECPoint[] points) {
-    CURVE.normalizeAll(points);
-    List<Element> out = new ArrayList<>(points.length);
-    for (ECPoint p : points) {
+  static List<Element> elements(byte[][] affine) {
+    List<Element> out = new ArrayList<>(affine.length);
+    for (byte[] p : affine) {
       out.add(Element.of(p));
     }
     return out;
+  }
+
+  /** {@code scalar·p} for one secret scalar, in constant time on the native backend. */
+  static byte[] multiplySecret(byte[] p, BigInteger scalar) {
+    return group().multiplySecret(new byte[][] {p}, new BigInteger[] {scalar})[0];
   }
 
   static byte[] sha256(byte[] data) {

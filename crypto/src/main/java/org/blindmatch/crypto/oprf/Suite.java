@@ -3,10 +3,8 @@ package org.blindmatch.crypto.oprf;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.hash2curve.HashToCurveProfile;
-import org.bouncycastle.crypto.hash2curve.HashToEllipticCurve;
 import org.bouncycastle.crypto.hash2curve.OPRFHashToScalar;
-import org.bouncycastle.math.ec.ECPoint;
+import org.blindmatch.crypto.ec.Sec1;
 import org.bouncycastle.util.Arrays;
 
 /**
@@ -15,8 +13,8 @@ import org.bouncycastle.util.Arrays;
  * tags derived from it.
  *
  * <p>HashToGroup is RFC 9380 {@code P256_XMD:SHA-256_SSWU_RO_} and HashToScalar is RFC 9380
- * hash_to_field with modulus n, both from Bouncy Castle. Immutable and thread-safe: the Bouncy
- * Castle hashers hold digest state, so a fresh one is built per call.
+ * hash_to_field with modulus n, both from Bouncy Castle (the hash-to-curve hasher is reused per
+ * thread, see {@code org.blindmatch.crypto.ec.HashToCurve}). Immutable and thread-safe.
  */
 public enum Suite {
   OPRF_P256_SHA256(Mode.OPRF),
@@ -27,17 +25,23 @@ public enum Suite {
   /** Length of an OPRF output (SHA-256). */
   public static final int OUTPUT_LENGTH = 32;
 
+  /** Bouncy Castle's curve object, only to give hash_to_field its modulus n. */
+  private static final org.bouncycastle.math.ec.ECCurve CURVE =
+      org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1").getCurve();
+
   /** RFC 9380 §5.3 security parameter k for P-256: hash_to_field draws L = 48 bytes. */
   private static final int SECURITY_BITS = 128;
 
   private final Mode mode;
   private final byte[] contextString;
+  private final byte[] hashToGroupDst;
 
   Suite(Mode mode) {
     this.mode = mode;
     this.contextString =
         Arrays.concatenate(
             ascii("OPRFV1-"), new byte[] {(byte) mode.id()}, ascii("-" + IDENTIFIER));
+    this.hashToGroupDst = dst("HashToGroup-");
   }
 
   public Mode mode() {
@@ -60,16 +64,11 @@ public enum Suite {
    * @throws OprfException if the input maps to the identity (RFC 9497 InvalidInputError)
    */
   Element hashToGroup(byte[] input) throws OprfException {
-    // BC takes the DST as a String and UTF-8 encodes it; the context string's mode byte (0x00 or
-    // 0x01) and the ASCII rest encode to themselves, so this is the exact byte string.
-    String dst = new String(dst("HashToGroup-"), StandardCharsets.UTF_8);
-    ECPoint p =
-        HashToEllipticCurve.getInstance(HashToCurveProfile.P256_XMD_SHA_256, dst)
-            .hashToCurve(input);
-    if (p.isInfinity()) {
+    byte[] p = P256.group().hashToCurve(input, hashToGroupDst);
+    if (Sec1.isIdentity(p)) {
       throw new OprfException("input hashes to the identity element");
     }
-    return Element.of(P256.CURVE.importPoint(p));
+    return Element.of(p);
   }
 
   /** RFC 9497 HashToScalar with the default DST {@code "HashToScalar-" ‖ contextString}. */
@@ -79,7 +78,7 @@ public enum Suite {
 
   /** RFC 9497 HashToScalar: hash_to_field(input, 1) with modulus n and the given DST. */
   static BigInteger hashToScalar(byte[] input, byte[] dst) {
-    return new OPRFHashToScalar(P256.CURVE, new SHA256Digest(), SECURITY_BITS).process(input, dst);
+    return new OPRFHashToScalar(CURVE, new SHA256Digest(), SECURITY_BITS).process(input, dst);
   }
 
   private static byte[] ascii(String s) {

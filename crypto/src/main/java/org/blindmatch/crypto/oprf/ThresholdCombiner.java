@@ -8,10 +8,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Client-side combination of threshold VOPRF evaluations. Keyholder i returns
- * {@code Z_i = k_i·B} for each blinded element B with a batched DLEQ proof against its share
- * public key {@code k_i·G}; any t verified evaluations combine in the exponent to
- * {@code Σ λ_i·Z_i = k·B}, which {@link OprfClient#finalizeCombined} unblinds.
+ * Client-side combination of threshold VOPRF evaluations (PROTOCOL.md §5). A weighted answer
+ * of keyholder i for the combination S is {@code W_i = λ_i(S)·k_i·B} for each blinded element B
+ * with a batched DLEQ proof against {@code λ_i(S)·k_i·G} (computed from the public file); t
+ * verified weighted answers for the same S sum to {@code k·B}. An unweighted answer
+ * ({@code Z_i = k_i·B}, proof against {@code k_i·G}), or one weighted for another set than the
+ * t finally used, is rescaled by a public coefficient in the combination.
  *
  * <p>Stateless and thread-safe.
  */
@@ -61,8 +63,15 @@ public final class ThresholdCombiner {
     }
     List<ShareEvaluation> used = valid.subList(0, t);
     List<Integer> indices = used.stream().map(ShareEvaluation::keyholder).toList();
-    List<BigInteger> lambdas =
-        indices.stream().map(i -> ShamirSharing.lagrangeCoefficient(i, indices)).toList();
+    List<BigInteger> lambdas = new ArrayList<>(t);
+    for (ShareEvaluation e : used) {
+      BigInteger lambda = ShamirSharing.lagrangeCoefficient(e.keyholder(), indices);
+      if (!e.combination().isEmpty()) { // already weighted by λ_i(S): rescale to λ_i(used)
+        lambda = lambda.multiply(ShamirSharing.lagrangeCoefficient(
+            e.keyholder(), e.combination()).modInverse(P256.N)).mod(P256.N);
+      }
+      lambdas.add(lambda);
+    }
     List<List<Element>> shareElements =
         used.stream().map(e -> e.evaluation().evaluatedElements()).toList();
     return new CombinedEvaluation(blinded, shareElements, lambdas, indices, rejected);
@@ -83,9 +92,22 @@ public final class ThresholdCombiner {
       throw new ShareRejectedException(e.keyholder(),
           evaluated.size() + " evaluated elements for " + blinded.size() + " blinded elements");
     }
-    if (!Dleq.verify(SUITE, shareKey, blinded, evaluated, e.evaluation().proof())) {
-      throw new ShareRejectedException(
-          e.keyholder(), "DLEQ proof does not verify against its share public key");
+    Element proofKey = shareKey;
+    if (!e.combination().isEmpty()) {
+      if (e.combination().size() != key.threshold()) {
+        throw new ShareRejectedException(e.keyholder(), "answer weighted for "
+            + e.combination().size() + " shares, the threshold is " + key.threshold());
+      }
+      try {
+        proofKey = key.weightedShareKey(e.keyholder(), e.combination());
+      } catch (IllegalArgumentException x) {
+        throw new ShareRejectedException(
+            e.keyholder(), "answer weighted for an invalid combination: " + x.getMessage());
+      }
+    }
+    if (!Dleq.verify(SUITE, proofKey, blinded, evaluated, e.evaluation().proof())) {
+      throw new ShareRejectedException(e.keyholder(), "DLEQ proof does not verify against its "
+          + (e.combination().isEmpty() ? "" : "Lagrange-weighted ") + "share public key");
     }
   }
 }

@@ -72,7 +72,7 @@ class RejectionTest {
     }
     assertRejected(Arrays.copyOf(good, 32), "33 bytes");
     assertRejected(Arrays.copyOf(good, 34), "33 bytes");
-    byte[] uncompressed = server.publicKey().point().getEncoded(false);
+    byte[] uncompressed = server.publicKey().affine().clone();
     assertRejected(uncompressed, "33 bytes");
   }
 
@@ -135,7 +135,7 @@ class RejectionTest {
 
   @Test
   void substitutedEvaluationIsRejected() throws OprfException {
-    Element wrong = Element.of(evaluation.evaluatedElements().get(0).point().twice());
+    Element wrong = twice(evaluation.evaluatedElements().get(0));
     assertThrows(OprfException.class, () -> client.finalizeOutput(
         INPUT, blinded, wrong, evaluation.proof(), server.publicKey()));
   }
@@ -195,5 +195,10 @@ class RejectionTest {
     byte[] encoded = BigIntegers.asUnsignedByteArray(32, value);
     OprfException e = assertThrows(OprfException.class, () -> Scalars.decode(encoded));
     assertTrue(e.getMessage().contains(messagePart), e.getMessage());
+  }
+
+  /** 2·e, a valid element that is not the honest answer. */
+  static Element twice(Element e) {
+    return Element.of(P256.group().add(new byte[][] {e.affine()}, new byte[][] {e.affine()})[0]);
   }
 }

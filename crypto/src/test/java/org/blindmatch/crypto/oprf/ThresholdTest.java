@@ -74,6 +74,61 @@ class ThresholdTest {
     }
   }
 
+  /**
+   * Keyholders answering with their Lagrange-weighted evaluation for the combination S: the
+   * answers sum to the full key's evaluation; an answer weighted for another S is rescaled; one
+   * weighted for a combination other than the one it claims is rejected by its proof.
+   */
+  @Test
+  void lagrangeWeightedAnswersCombineBySummation() throws Exception {
+    long seed = new SecureRandom().nextLong();
+    SecureRandom random = seeded(seed);
+    String where = "seed " + seed;
+    Federation fed = Federation.create(2, 3, random);
+    List<Blinded> blinded = blindAll(random);
+    List<Element> elements = blinded.stream().map(Blinded::blindedElement).toList();
+    List<Integer> s13 = List.of(1, 3);
+
+    // Both weighted for {1, 3}: the combination is one addition per element.
+    List<ShareEvaluation> weighted = List.of(weighted(fed, 1, s13, elements, random),
+        weighted(fed, 3, s13, elements, random));
+    CombinedEvaluation combined = ThresholdCombiner.combine(weighted, elements, fed.key());
+    assertEquals(List.of(1, 3), combined.usedKeyholders(), where);
+    assertOutputsMatch(fed, CLIENT.finalizeCombined(INPUTS, blinded, combined), where);
+    assertEquals(fed.full().blindEvaluateBatch(elements, random).evaluatedElements(),
+        combined.evaluatedElements(), where);
+
+    // Keyholder 2 failed after answering for {1, 2}: 1's answer for {1, 2} is rescaled to
+    // {1, 3}, mixed with an unweighted answer of 3.
+    List<ShareEvaluation> mixed = List.of(weighted(fed, 1, List.of(1, 2), elements, random),
+        fed.evaluate(3, elements, random));
+    assertOutputsMatch(fed, CLIENT.finalizeCombined(INPUTS, blinded,
+        ThresholdCombiner.combine(mixed, elements, fed.key())), where);
+
+    // An answer weighted for {1, 3} that claims {1, 2}: its proof is against another key.
+    ShareEvaluation honest = weighted(fed, 1, s13, elements, random);
+    ShareEvaluation mislabelled =
+        new ShareEvaluation(1, honest.evaluation(), List.of(1, 2));
+    OprfException e = assertThrows(OprfException.class, () -> ThresholdCombiner.combine(
+        List.of(mislabelled, weighted(fed, 3, s13, elements, random)), elements, fed.key()));
+    assertTrue(e.getMessage().contains("Lagrange-weighted"), e.getMessage());
+
+    // A combination of the wrong size or without the keyholder is refused before any proof.
+    for (List<Integer> bad : List.of(List.of(1, 2, 3), List.of(2, 3))) {
+      ShareEvaluation odd = new ShareEvaluation(1, honest.evaluation(), bad);
+      OprfException f = assertThrows(OprfException.class, () -> ThresholdCombiner.combine(
+          List.of(odd, weighted(fed, 3, s13, elements, random)), elements, fed.key()));
+      assertTrue(f.getMessage().contains("weighted for"), f.getMessage());
+    }
+  }
+
+  private static ShareEvaluation weighted(Federation fed, int keyholder, List<Integer> s,
+      List<Element> elements, SecureRandom random) {
+    OprfServer server =
+        new OprfServer(SUITE, fed.shares().get(keyholder - 1).weighted(s));
+    return new ShareEvaluation(keyholder, server.blindEvaluateBatch(elements, random), s);
+  }
+
   @Test
   void everySubsetOfSizeTCombinesIdentically() throws Exception {
     SecureRandom random = new SecureRandom();
@@ -171,7 +226,7 @@ class ThresholdTest {
     List<Element> elements = blinded.stream().map(Blinded::blindedElement).toList();
     ShareEvaluation honest = fed.evaluate(1, elements, random);
     List<Element> evaluated = new ArrayList<>(honest.evaluation().evaluatedElements());
-    evaluated.set(1, Element.of(evaluated.get(1).point().twice()));
+    evaluated.set(1, RejectionTest.twice(evaluated.get(1)));
     ShareEvaluation tampered =
         new ShareEvaluation(1, new BlindEvaluation(evaluated, honest.evaluation().proof()));
     CombinedEvaluation combined = ThresholdCombiner.combine(

@@ -75,6 +75,24 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
           + e.getMessage()).asRuntimeException());
       return;
     }
+    // A combination S: answer λ_i(S)·k_i·B so the client's combination is a sum (PROTOCOL.md §5).
+    List<Integer> combination = request.getCombinationList();
+    OprfServer evaluator = server;
+    if (!combination.isEmpty()) {
+      if (combination.size() != share.threshold()) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription("combination names "
+            + combination.size() + " shares; the threshold is " + share.threshold())
+            .asRuntimeException());
+        return;
+      }
+      try {
+        evaluator = new OprfServer(Suite.VOPRF_P256_SHA256, share.share().weighted(combination));
+      } catch (IllegalArgumentException e) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription("combination: "
+            + e.getMessage()).asRuntimeException());
+        return;
+      }
+    }
     long remaining;
     try {
       remaining = ledger.reserve(caller, share.epoch(), n, quota);
@@ -87,13 +105,14 @@ final class KeyholderServiceImpl extends KeyholderServiceGrpc.KeyholderServiceIm
           .asRuntimeException());
       return;
     }
-    BlindEvaluation evaluation = server.blindEvaluateBatch(blinded, random);
+    BlindEvaluation evaluation = evaluator.blindEvaluateBatch(blinded, random);
     metrics.evaluations(share.epoch(), n);
     EvaluateResponse.Builder out = EvaluateResponse.newBuilder()
         .setEpoch(share.epoch())
         .setKeyholder(share.share().index())
         .setProof(ByteString.copyFrom(evaluation.proof().encode()))
-        .setRemainingQuota(remaining);
+        .setRemainingQuota(remaining)
+        .addAllCombination(combination);
     for (Element e : evaluation.evaluatedElements()) {
       out.addEvaluatedElements(ByteString.copyFrom(e.encode()));
     }

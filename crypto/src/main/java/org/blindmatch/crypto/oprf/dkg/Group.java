@@ -121,7 +121,7 @@ final class Group {
       throw new DkgException("a public key came out as the identity element");
     }
     try {
-      return Element.decode(p.getEncoded(true));
+      return Element.decode(p.normalize().getEncoded(true));
     } catch (OprfException e) {
       throw new IllegalStateException(e);
     }

@@ -1,4 +1,4 @@
-package org.blindmatch.crypto.oprf;
+package org.blindmatch.crypto.ec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -26,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * take the bucket method still verify, bind every element, and give the full key's outputs.
  */
 class MsmPropertiesTest {
-  private static final BigInteger N_MINUS_1 = P256.N.subtract(BigInteger.ONE);
+  private static final BigInteger N_MINUS_1 = JavaP256.N.subtract(BigInteger.ONE);
 
   @Property(tries = 40)
   void sumEqualsTheNaiveSum(@ForAll @IntRange(min = 1, max = 260) int n, @ForAll long seed) {
@@ -63,15 +59,15 @@ class MsmPropertiesTest {
 
   @Test
   void identityResults() {
-    ECPoint p = P256.G.multiply(BigInteger.valueOf(123456789)).normalize();
+    ECPoint p = JavaP256.G.multiply(BigInteger.valueOf(123456789)).normalize();
     BigInteger d = new BigInteger("98765432109876543210");
     for (int c = 2; c <= 13; c++) {
       // d·P + d·(-P), d·P + (n-d)·P, and all-zero scalars are the identity.
       assertTrue(Msm.pippenger(new ECPoint[] {p, p.negate()}, new BigInteger[] {d, d}, c)
           .isInfinity());
-      assertTrue(Msm.pippenger(new ECPoint[] {p, p}, new BigInteger[] {d, P256.N.subtract(d)}, c)
+      assertTrue(Msm.pippenger(new ECPoint[] {p, p}, new BigInteger[] {d, JavaP256.N.subtract(d)}, c)
           .isInfinity());
-      assertTrue(Msm.pippenger(new ECPoint[] {p, P256.G},
+      assertTrue(Msm.pippenger(new ECPoint[] {p, JavaP256.G},
           new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO}, c).isInfinity());
     }
     assertTrue(Msm.sum(new ECPoint[] {p}, new BigInteger[] {BigInteger.ZERO}).isInfinity());
@@ -80,18 +76,18 @@ class MsmPropertiesTest {
     BigInteger[] scalars = new BigInteger[200];
     Random random = new Random(7);
     for (int i = 0; i < 200; i += 2) {
-      points[i] = P256.G.multiply(scalar(random)).normalize();
+      points[i] = JavaP256.G.multiply(scalar(random)).normalize();
       points[i + 1] = points[i];
       scalars[i] = scalar(random);
-      scalars[i + 1] = P256.N.subtract(scalars[i]).mod(P256.N);
+      scalars[i + 1] = JavaP256.N.subtract(scalars[i]).mod(JavaP256.N);
     }
     assertTrue(Msm.sum(points, scalars).isInfinity());
   }
 
   @Test
   void identityInputsContributeNothing() {
-    ECPoint p = P256.G.multiply(BigInteger.valueOf(42));
-    ECPoint[] points = {P256.CURVE.getInfinity(), p, P256.CURVE.getInfinity()};
+    ECPoint p = JavaP256.G.multiply(BigInteger.valueOf(42));
+    ECPoint[] points = {JavaP256.CURVE.getInfinity(), p, JavaP256.CURVE.getInfinity()};
     BigInteger[] scalars = {BigInteger.TEN, BigInteger.TWO, N_MINUS_1};
     for (int c = 2; c <= 13; c++) {
       assertEquals(p.twice().normalize(), Msm.pippenger(points, scalars, c).normalize());
@@ -101,13 +97,13 @@ class MsmPropertiesTest {
 
   @Test
   void badArgumentsAreRefused() {
-    ECPoint[] one = {P256.G};
+    ECPoint[] one = {JavaP256.G};
     assertThrows(IllegalArgumentException.class,
         () -> Msm.sum(new ECPoint[0], new BigInteger[0]));
     assertThrows(IllegalArgumentException.class,
         () -> Msm.sum(one, new BigInteger[] {BigInteger.ONE, BigInteger.ONE}));
     assertThrows(IllegalArgumentException.class,
-        () -> Msm.sum(one, new BigInteger[] {P256.N}));
+        () -> Msm.sum(one, new BigInteger[] {JavaP256.N}));
     assertThrows(IllegalArgumentException.class,
         () -> Msm.sum(one, new BigInteger[] {BigInteger.ONE.negate()}));
   }
@@ -122,36 +118,6 @@ class MsmPropertiesTest {
     assertArrayEquals(in.scalars(), scalars);
   }
 
-  /** A batch large enough for the bucket method, through the public client and server API. */
-  @Test
-  void largeBatchProofsVerifyAndBindEveryElement() throws Exception {
-    Suite suite = Suite.VOPRF_P256_SHA256;
-    SecureRandom random = seeded(11);
-    OprfServer server = new OprfServer(suite, KeyPair.generate(random));
-    OprfClient client = new OprfClient(suite);
-    List<byte[]> inputs = new ArrayList<>();
-    List<Blinded> blinded = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      // Repeat some inputs: identical blinded elements may appear only with identical blinds,
-      // which a client never sends, but repeated inputs under fresh blinds must work.
-      inputs.add(("198.51.100." + (i % 250)).getBytes(StandardCharsets.US_ASCII));
-      blinded.add(client.blind(inputs.get(i), random));
-    }
-    List<Element> sent = blinded.stream().map(Blinded::blindedElement).toList();
-    BlindEvaluation evaluation = server.blindEvaluateBatch(sent, random);
-    List<byte[]> outputs =
-        client.finalizeBatch(inputs, blinded, evaluation, server.publicKey());
-    for (int i = 0; i < inputs.size(); i++) {
-      assertArrayEquals(server.evaluate(inputs.get(i)), outputs.get(i), "input " + i);
-    }
-    List<Element> swapped = new ArrayList<>(evaluation.evaluatedElements());
-    swapped.set(17, evaluation.evaluatedElements().get(18));
-    swapped.set(18, evaluation.evaluatedElements().get(17));
-    BlindEvaluation tampered = new BlindEvaluation(swapped, evaluation.proof());
-    assertThrows(OprfException.class,
-        () -> client.finalizeBatch(inputs, blinded, tampered, server.publicKey()));
-  }
-
   private record Inputs(ECPoint[] points, BigInteger[] scalars) {
     /** Random multiples of G, about a tenth repeated and a tenth negated; edge-case scalars. */
     static Inputs random(int n, Random random) {
@@ -164,7 +130,7 @@ class MsmPropertiesTest {
         } else if (i > 0 && kind == 1) {
           points[i] = points[random.nextInt(i)].negate();
         } else {
-          points[i] = P256.G.multiply(scalar(random));
+          points[i] = JavaP256.G.multiply(scalar(random));
           if (random.nextBoolean()) {
             points[i] = points[i].normalize();
           }
@@ -186,7 +152,7 @@ class MsmPropertiesTest {
   }
 
   private static ECPoint naive(Inputs in) {
-    ECPoint sum = P256.CURVE.getInfinity();
+    ECPoint sum = JavaP256.CURVE.getInfinity();
     for (int i = 0; i < in.points().length; i++) {
       sum = sum.add(ECAlgorithms.referenceMultiply(in.points()[i], in.scalars()[i]));
     }
@@ -194,12 +160,7 @@ class MsmPropertiesTest {
   }
 
   private static BigInteger scalar(Random random) {
-    return new BigInteger(256, random).mod(P256.N);
+    return new BigInteger(256, random).mod(JavaP256.N);
   }
 
-  private static SecureRandom seeded(long seed) throws NoSuchAlgorithmException {
-    SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-    random.setSeed(seed);
-    return random;
-  }
 }

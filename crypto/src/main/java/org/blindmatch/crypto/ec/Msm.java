@@ -1,4 +1,4 @@
-package org.blindmatch.crypto.oprf;
+package org.blindmatch.crypto.ec;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -43,7 +43,7 @@ final class Msm {
   /**
    * Returns {@code Σ scalars[i]·points[i]}, the identity if that is the sum.
    *
-   * @param points points of {@link P256#CURVE}, any of which may be the identity; not modified
+   * @param points points of {@link JavaP256#CURVE}, any of which may be the identity; not modified
    * @param scalars non-negative scalars below the group order n, same length as {@code points}
    * @throws IllegalArgumentException if the arrays are empty, differ in length, or a scalar is
    *     out of range
@@ -54,7 +54,7 @@ final class Msm {
           + "length: " + points.length + ", " + scalars.length);
     }
     for (BigInteger s : scalars) {
-      if (s.signum() < 0 || s.compareTo(P256.N) >= 0) {
+      if (s.signum() < 0 || s.compareTo(JavaP256.N) >= 0) {
         throw new IllegalArgumentException("scalar not in [0, n-1]");
       }
     }
@@ -76,7 +76,7 @@ final class Msm {
     if (c < 2 || c > 15) { // digits are shorts; 2^(c-1) buckets
       throw new IllegalArgumentException("window " + c + " not in [2, 15]");
     }
-    ECCurve curve = P256.CURVE;
+    ECCurve curve = JavaP256.CURVE;
     int n = points.length;
     ECPoint[] affine = points.clone();
     curve.normalizeAll(affine); // one inversion for all; later additions are mixed (Z = 1)
