@@ -442,9 +442,14 @@ public final class Demo {
     return pb.start();
   }
 
+  private static final long START_TIMEOUT_SECONDS = 600;
+
   private int awaitPort(Process server, Path log, String what)
       throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    // The wait ends on the event (the "listening" line, or the process exiting); the bound is
+    // only against a server that hangs, generous because start-up derives keys and a loaded
+    // machine can take minutes for that.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
     while (System.nanoTime() < deadline) {
       if (!server.isAlive()) {
         throw new IOException(what + " exited: " + Files.readString(log));
@@ -463,7 +468,8 @@ public final class Demo {
       }
       Thread.sleep(100);
     }
-    throw new IOException(what + " did not start within 60 s; see " + log);
+    throw new IOException(what + " did not start within " + START_TIMEOUT_SECONDS
+        + " s; see " + log);
   }
 
   private String blindmatch(String... args) throws InputException {
