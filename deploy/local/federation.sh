@@ -161,14 +161,17 @@ start() {
   echo $! > "$dir/run/$s.pid"
 }
 
+# healthy SERVER [SECONDS]: one gRPC health check with that deadline (default 3 s).
 healthy() {
-  "$bm" health "$(role_of "$1")" --config "$(config_of "$1")" --timeout-seconds 3 \
+  "$bm" health "$(role_of "$1")" --config "$(config_of "$1")" --timeout-seconds "${2:-3}" \
     >/dev/null 2>&1
 }
 
 await() {
   local s="$1" deadline=$((SECONDS + wait_s))
-  until healthy "$s"; do
+  # A check's own deadline is not what decides: on a loaded machine a cold client JVM can
+  # need more than 3 s for its first call, so while waiting each check may take a minute.
+  until healthy "$s" 60; do
     alive "$s" || { tail -n 20 "$dir/logs/$s.log" >&2; die "$s exited; log: $dir/logs/$s.log"; }
     [ "$SECONDS" -lt "$deadline" ] || die "$s not healthy within $wait_s s (FEDERATION_START_TIMEOUT); log: $dir/logs/$s.log"
     sleep 0.5
