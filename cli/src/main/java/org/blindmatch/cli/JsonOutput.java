@@ -46,6 +46,49 @@ final class JsonOutput {
     return node.put(field, Instant.ofEpochSecond(epochSeconds).toString());
   }
 
+  /**
+   * Fills {@code o} with a verified run transcript: run id, start, scope, k, inputs,
+   * recipients (digests) and totals per tier (named from {@code tiers} where the scope has a
+   * name for the number).
+   */
+  static ObjectNode transcript(ObjectNode o, org.blindmatch.proto.v1.RunTranscript t,
+      java.util.List<String> tiers) {
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    o.put("run_id", t.getRunId());
+    instant(o, "started_at", t.getStartedAt());
+    o.put("scope_id", t.getScopeId());
+    o.put("scope_digest", hex.formatHex(t.getScopeDigest().toByteArray()));
+    uint32(o, "k", t.getKThreshold());
+    o.put("clearinghouse", t.getClearinghouse());
+    for (String side : new String[] {"report_inputs", "watchlist_inputs"}) {
+      com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray(side);
+      for (org.blindmatch.proto.v1.RunInput in : side.equals("report_inputs")
+          ? t.getReportInputsList() : t.getWatchlistInputsList()) {
+        ObjectNode i = a.addObject();
+        i.put("submitter", in.getSubmitter());
+        i.put("submission_id", in.getSubmissionId());
+        uint64(i, "records", in.getRecordCount());
+        uint32(i, "key_id", in.getKeyId());
+        i.put("merkle_root", hex.formatHex(in.getMerkleRoot().toByteArray()));
+      }
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode r = o.putArray("recipients");
+    for (org.blindmatch.proto.v1.RecipientDigest d : t.getRecipientsList()) {
+      r.addObject().put("recipient", d.getRecipient())
+          .put("results_sha256", hex.formatHex(d.getResultsSha256().toByteArray()));
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode totals = o.putArray("totals");
+    for (org.blindmatch.proto.v1.TierTotals tt : t.getTotalsList()) {
+      ObjectNode n = totals.addObject();
+      n.put("tier", ResultsTable.Tier.of(tt.getTier(), tiers).name());
+      uint64(n, "matched_records", tt.getMatchedRecords());
+      uint64(n, "matched_events", tt.getMatchedEvents());
+      uint64(n, "matched_labels", tt.getMatchedLabels());
+      uint64(n, "submitters", tt.getSubmitters());
+    }
+    return o;
+  }
+
   /** The document as text, indented, with a final newline. */
   static String text(ObjectNode doc) {
     try {

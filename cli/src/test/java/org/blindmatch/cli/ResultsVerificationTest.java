@@ -44,7 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every check {@link RunResults#fetch} makes before results are shown (PROTOCOL.md §8.2),
+ * Every check {@link RunResults#fetch} makes before results are shown (PROTOCOL.md §7, "Results"),
  * each against a crafted clearinghouse (in-process gRPC) that signs with the published key:
  * what passes, and each way to fail with the message a user sees.
  */

@@ -354,7 +354,7 @@ class UnsignedResponseFieldsTest {
 
   @ParameterizedTest
   @MethodSource("uint64Edges")
-  void keyholderCountsOrderAndPrintUnsigned(long evaluations) {
+  void keyholderCountsOrderAndPrintUnsigned(long evaluations) throws Exception {
     String platform = "blindmatch://test/platform/p";
     KeyholderCounts.Answer a = new KeyholderCounts.Answer("127.0.0.1:1",
         NodeIdentity.fromUri("blindmatch://test/keyholder/k1"), 1,
@@ -372,6 +372,20 @@ class UnsignedResponseFieldsTest {
           .append(epoch).append(',').append(Long.toUnsignedString(evaluations)).append('\n');
     }
     assertEquals(expected.toString(), out.toString().replace(System.lineSeparator(), "\n"));
+
+    StringWriter json = new StringWriter();
+    KeyholderCommand.Counts.printJson(List.of(a), new PrintWriter(json),
+        new PrintWriter(new StringWriter()));
+    JsonNode doc = new ObjectMapper().readTree(json.toString());
+    assertEquals("blindmatch.keyholder-counts/v1", doc.get("schema").asText());
+    JsonNode counts = doc.get("keyholders").get(0).get("counts");
+    List<String> epochs = new java.util.ArrayList<>();
+    counts.forEach(c -> {
+      epochs.add(c.get("epoch").asText());
+      assertEquals(new BigInteger(Long.toUnsignedString(evaluations)),
+          c.get("evaluations").bigIntegerValue());
+    });
+    assertEquals(List.of("0", "2147483647", "2147483648", "4294967295"), epochs);
   }
 
   /**

@@ -30,10 +30,10 @@ import org.blindmatch.proto.v1.TreeHead;
 
 /**
  * The caller's results of a run, fetched and checked before anything is shown (PROTOCOL.md
- * §8.2): the transcript is signed by the clearinghouse's published key and is in its log (an
- * inclusion proof against a head that key signed); the transcript names the caller as a
- * recipient with the SHA-256 of exactly these results; and the results have the caller's
- * role's shape — a platform record-level rows of its own report submissions only, an NGO
+ * §7, "Results"): the transcript is signed by the clearinghouse's published key and is in
+ * its log (an inclusion proof against a head that key signed); the transcript names the
+ * caller as a recipient with the SHA-256 of exactly these results; and the results have the
+ * caller's role's shape — a platform record-level rows of its own report submissions only, an NGO
  * label aggregates of its own watchlist submissions only, the operator the transcript's totals
  * only.
  *
