@@ -173,8 +173,8 @@ public record RunResults(Results results, RunTranscript transcript, long logInde
         }
       }
       case CLEARINGHOUSE -> {
-        if (r.getRecordMatchesCount() > 0 || r.getLabelCountsCount() > 0
-            || r.getSuppressed() != 0) {
+        // A suppressed count is allowed: disclosure control may suppress tier totals.
+        if (r.getRecordMatchesCount() > 0 || r.getLabelCountsCount() > 0) {
           throw refused(runId, "the operator's results carry record-level rows or label "
               + "aggregates; the operator receives totals only");
         }
