@@ -134,17 +134,44 @@ final class AdminCommand {
   static final class Submissions implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+    @Option(names = "--json", description = "One blindmatch.submissions/v1 JSON document "
+        + "(docs/JSON.md) on stdout.") boolean json;
 
     @Override
     public Integer call() throws Exception {
       try (FederationClient c = FederationClient.connect(NodeProfile.load(profile),
           spec.commandLine().getErr()::println)) {
-        print(spec.commandLine().getOut(), c.admin().listSubmissions(
-            ListSubmissionsRequest.getDefaultInstance()).getSubmissionsList());
+        java.util.List<SubmissionInfo> list = c.admin().listSubmissions(
+            ListSubmissionsRequest.getDefaultInstance()).getSubmissionsList();
+        if (json) {
+          JsonOutput.print(spec.commandLine().getOut(), json(list));
+        } else {
+          print(spec.commandLine().getOut(), list);
+        }
         return 0;
       } catch (StatusRuntimeException e) {
         throw new InputException("cannot list submissions: " + FederationClient.describe(e));
       }
+    }
+
+    /** The {@code blindmatch.submissions/v1} document. */
+    static com.fasterxml.jackson.databind.node.ObjectNode json(
+        java.util.List<SubmissionInfo> submissions) {
+      var doc = JsonOutput.document("submissions");
+      var array = doc.putArray("submissions");
+      for (SubmissionInfo s : submissions) {
+        var o = array.addObject();
+        o.put("submission_id", s.getSubmissionId());
+        o.put("submitter", s.getSubmitter());
+        o.put("role", s.getRole().name().replace("SUBMISSION_ROLE_", "").toLowerCase());
+        JsonOutput.uint32(o, "key_id", s.getKeyId());
+        JsonOutput.uint64(o, "records", s.getRecordCount());
+        o.put("merkle_root", HexFormat.of().formatHex(s.getMerkleRoot().toByteArray()));
+        JsonOutput.instant(o, "committed_at", s.getCommittedAt());
+        JsonOutput.instant(o, "expires_at", s.getExpiresAt());
+        o.put("purged", s.getPurged());
+      }
+      return doc;
     }
 
     /** The CSV {@code admin submissions} prints; key ids and counts as unsigned numbers. */
@@ -169,6 +196,9 @@ final class AdminCommand {
   static final class Runs implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+    @Option(names = "--json", description = "One blindmatch.runs/v1 JSON document "
+        + "(docs/JSON.md) on stdout; every transcript's signature is checked first.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -176,15 +206,28 @@ final class AdminCommand {
           spec.commandLine().getErr()::println)) {
         String key = c.publishedScope().getClearinghousePublicKeyset();
         PrintWriter out = spec.commandLine().getOut();
+        java.util.List<RunTranscript> runs = new java.util.ArrayList<>();
         for (SignedTranscript st : c.admin().listRuns(ListRunsRequest.getDefaultInstance())
             .getTranscriptsList()) {
-          RunTranscript t;
           try {
-            t = Transcripts.verify(key, st);
+            runs.add(Transcripts.verify(key, st));
           } catch (ClaimVerificationException e) {
             throw new InputException("a transcript's signature does not verify against the "
                 + "clearinghouse's published key");
           }
+        }
+        if (json) {
+          java.util.List<String> tiers = new java.util.ArrayList<>();
+          c.publishedScope().getScope().getTiersList().forEach(x -> tiers.add(x.getName()));
+          var doc = JsonOutput.document("runs");
+          var array = doc.putArray("runs");
+          for (RunTranscript t : runs) {
+            JsonOutput.transcript(array.addObject(), t, tiers).put("signature", "ok");
+          }
+          JsonOutput.print(out, doc);
+          return 0;
+        }
+        for (RunTranscript t : runs) {
           out.printf("%s  %s  scope %s  k=%s  %d report + %d watchlist inputs  "
                   + "%d recipients  signature ok%n", t.getRunId(),
               Instant.ofEpochSecond(t.getStartedAt()), t.getScopeId(),

@@ -74,6 +74,10 @@ final class AuditCommand {
         description = "Cosignatures required with --witnesses (default ${DEFAULT-VALUE}).")
     int min;
 
+    @Option(names = "--json", description = "One blindmatch.audit/v1 JSON document "
+        + "(docs/JSON.md) on stdout; a failed check is an error on stderr, exit 1.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       WitnessPolicy policy = witnessPolicy(spec, witnesses, min);
@@ -101,6 +105,44 @@ final class AuditCommand {
             policy == null ? List.of() : policy.require(c, r.treeHead());
         r.state().save(state);
         PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+          var doc = JsonOutput.document("audit");
+          var head = doc.putObject("tree_head");
+          head.put("size", r.treeHead().getTreeSize());
+          head.put("root_hash", HexFormat.of().formatHex(r.treeHead().getRootHash()
+              .toByteArray()));
+          head.put("timestamp", Instant.ofEpochMilli(r.treeHead().getTimestamp()).toString());
+          if (r.previousSize() >= 0) {
+            doc.put("consistent_from_size", r.previousSize());
+          } else {
+            doc.putNull("consistent_from_size");
+          }
+          var entries = doc.putObject("entries");
+          entries.put("receipts", r.receipts()).put("transcripts", r.transcripts())
+              .put("members", r.members()).put("scopes", r.scopes())
+              .put("key_epochs", r.keyEpochs()).put("revocation_lists", r.revocationLists());
+          if (replay) {
+            var rp = doc.putObject("replay");
+            rp.put("runs_recomputed", r.replayed());
+            var not = rp.putArray("not_replayable");
+            r.notReplayed().forEach(n -> not.add(String.valueOf(n)));
+          }
+          var revoked = doc.putArray("revoked");
+          r.revoked().forEach(x -> revoked.add(x.describe()));
+          if (policy != null) {
+            var wn = doc.putObject("witnesses");
+            wn.put("required", policy.min()).put("listed", policy.witnesses().size());
+            var names = wn.putArray("cosigned");
+            cosigned.forEach(x -> names.addObject().put("witness", x.witness().name())
+                .put("time", Instant.ofEpochSecond(x.time()).toString()));
+          }
+          doc.put("log_key", org.blindmatch.client.federation.KeyPins.format(
+              r.state().logKey()));
+          doc.put("state", state.toString());
+          doc.put("verified", true);
+          JsonOutput.print(w, doc);
+          return 0;
+        }
         w.println("tree head    size " + r.treeHead().getTreeSize() + ", root "
             + HexFormat.of().formatHex(r.treeHead().getRootHash().toByteArray()) + ", "
             + Instant.ofEpochMilli(r.treeHead().getTimestamp()) + " (signature verified)");

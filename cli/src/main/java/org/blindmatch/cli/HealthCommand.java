@@ -74,6 +74,10 @@ final class HealthCommand implements Callable<Integer> {
           + "probe port (slower: decrypts the server's key).")
   boolean tls;
 
+  @Option(names = "--json", description = "One blindmatch.health/v1 JSON document "
+      + "(docs/JSON.md) on stdout when SERVING; failures go to stderr with exit 1.")
+  boolean json;
+
   /** Below this many days left, health says to renew. */
   private static final long RENEW_WARNING_DAYS = 30;
 
@@ -109,6 +113,20 @@ final class HealthCommand implements Callable<Integer> {
       if (s != ServingStatus.SERVING) {
         throw new InputException(role + " at " + where + ": " + s);
       }
+      if (json) {
+        var doc = JsonOutput.document("health");
+        doc.put("role", role);
+        doc.put("address", where);
+        doc.put("status", s.name());
+        doc.put("probe", probe ? "plaintext" : "mtls");
+        if (t.cert() != null) {
+          X509Certificate c = certificate(t.cert());
+          doc.putObject("certificate").put("serial", c.getSerialNumber().toString(16))
+              .put("not_after", c.getNotAfter().toInstant().toString());
+        }
+        JsonOutput.print(spec.commandLine().getOut(), doc);
+        return 0;
+      }
       spec.commandLine().getOut().println(role + " at " + where + ": SERVING");
       if (t.cert() != null) {
         printCertificate(t.cert());
@@ -124,18 +142,21 @@ final class HealthCommand implements Callable<Integer> {
 
   /** The server's certificate expiry (read from its file; no passphrase needed). */
   private void printCertificate(Path cert) throws InputException {
-    X509Certificate c;
-    try {
-      c = PemFiles.readCertificate(cert);
-    } catch (PkiException e) {
-      throw new InputException(config + ": tls.cert: " + e.getMessage());
-    }
+    X509Certificate c = certificate(cert);
     java.time.Instant notAfter = c.getNotAfter().toInstant();
     long days = java.time.Duration.between(java.time.Instant.now(), notAfter).toDays();
     spec.commandLine().getOut().println("certificate serial " + c.getSerialNumber().toString(16)
         + " valid until " + notAfter + " (" + days + " days left"
         + (days < RENEW_WARNING_DAYS ? "; renew it: pki request, then pki renew at the CA" : "")
         + ")");
+  }
+
+  private X509Certificate certificate(Path cert) throws InputException {
+    try {
+      return PemFiles.readCertificate(cert);
+    } catch (PkiException e) {
+      throw new InputException(config + ": tls.cert: " + e.getMessage());
+    }
   }
 
   private Target target() throws InputException {

@@ -48,14 +48,57 @@ final class KeyholderCommand {
         description = "The key epoch's public file: names the holder of each share.")
     Path publicFile;
 
+    @Option(names = "--json", description = "One blindmatch.keyholder-counts/v1 JSON document "
+        + "(docs/JSON.md) on stdout; a keyholder that did not answer is listed with its "
+        + "problem (and on stderr), exit 1.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       OprfKeyFiles.EpochPublicKey key =
           org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(publicFile).key();
       List<KeyholderCounts.Answer> answers =
           KeyholderCounts.fetch(NodeProfile.load(profile), keyholders, key);
-      int failed = print(answers, spec.commandLine().getOut(), spec.commandLine().getErr());
+      int failed = json ? printJson(answers, spec.commandLine().getOut(),
+          spec.commandLine().getErr())
+          : print(answers, spec.commandLine().getOut(), spec.commandLine().getErr());
       return failed == 0 ? 0 : BlindmatchCli.EXIT_INPUT;
+    }
+
+    /** As {@link #print}, as one {@code blindmatch.keyholder-counts/v1} document. */
+    static int printJson(List<KeyholderCounts.Answer> answers, PrintWriter out,
+        PrintWriter err) {
+      var doc = JsonOutput.document("keyholder-counts");
+      var keyholders = doc.putArray("keyholders");
+      List<KeyholderCounts.Answer> sorted = new ArrayList<>(answers);
+      sorted.sort(Comparator.comparing(KeyholderCounts.Answer::address));
+      int failed = 0;
+      for (KeyholderCounts.Answer a : sorted) {
+        var k = keyholders.addObject();
+        k.put("address", a.address());
+        if (a.problem() != null) {
+          err.println("blindmatch: " + (a.problem().contains(a.address()) ? a.problem()
+              : "keyholder at " + a.address() + ": " + a.problem()));
+          k.put("problem", a.problem());
+          failed++;
+          continue;
+        }
+        k.put("share", a.share());
+        k.put("keyholder", a.keyholder().uri().toString());
+        List<EvaluationCount> counts = new ArrayList<>(a.counts());
+        counts.sort(Comparator.comparing(EvaluationCount::getIdentity)
+            .thenComparing(EvaluationCount::getEpoch, Integer::compareUnsigned));
+        var array = k.putArray("counts");
+        for (EvaluationCount c : counts) {
+          var o = array.addObject();
+          o.put("identity", c.getIdentity());
+          JsonOutput.uint32(o, "epoch", c.getEpoch());
+          JsonOutput.uint64(o, "evaluations", c.getEvaluations());
+        }
+      }
+      JsonOutput.print(out, doc);
+      err.flush();
+      return failed;
     }
 
     /**

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.NodeProfile;
@@ -41,6 +43,10 @@ final class MatchCommand {
         description = "The scope file (as for tokenize and submit), or just its id.")
     String scope;
 
+    @Option(names = "--json", description = "One blindmatch.run/v1 JSON document "
+        + "(docs/JSON.md) on stdout.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       String scopeId = scopeId(scope);
@@ -50,6 +56,12 @@ final class MatchCommand {
             StartRunRequest.newBuilder().setScopeId(scopeId).build());
         RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          List<String> tiers = new ArrayList<>();
+          client.publishedScope().getScope().getTiersList().forEach(x -> tiers.add(x.getName()));
+          JsonOutput.print(out, JsonOutput.transcript(JsonOutput.document("run"), t, tiers));
+          return 0;
+        }
         out.println("run        " + t.getRunId());
         out.println("inputs     " + t.getReportInputsCount() + " report, "
             + t.getWatchlistInputsCount() + " watchlist submissions");

@@ -1,43 +1,120 @@
 package org.blindmatch.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.blindmatch.client.federation.FederationClient;
 import org.blindmatch.client.federation.FederationException;
 import org.blindmatch.client.federation.NodeProfile;
-import org.blindmatch.client.results.HandleMappings;
 import org.blindmatch.client.results.RunResults;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.io.AtomicOutput;
-import org.blindmatch.proto.v1.LabelCount;
-import org.blindmatch.proto.v1.RecordMatch;
-import org.blindmatch.proto.v1.Results;
-import org.blindmatch.proto.v1.TierTotals;
+import org.blindmatch.crypto.pki.Role;
+import org.blindmatch.proto.v1.ResultsSummary;
+import org.blindmatch.proto.v1.ResultsTierCount;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code blindmatch results get}: your results of a run, with handles resolved locally. */
+/**
+ * {@code blindmatch results list | get}: the runs you have results in, and your verified
+ * results of one, with handles resolved locally.
+ */
 @Command(name = "results", mixinStandardHelpOptions = true,
-    description = "Fetch your results of a match run.",
-    subcommands = {ResultsCommand.Get.class})
+    description = "List the runs you have results in, and fetch your results of one.",
+    subcommands = {ResultsCommand.ListRuns.class, ResultsCommand.Get.class})
 final class ResultsCommand {
 
+  /** The caller's kind of results: its role, the clearinghouse's being the operator's. */
+  static String kind(Role role) {
+    return role == Role.CLEARINGHOUSE ? "operator" : role.id();
+  }
+
+  private static List<String> tierNames(FederationClient client) throws FederationException {
+    List<String> names = new ArrayList<>();
+    client.publishedScope().getScope().getTiersList().forEach(t -> names.add(t.getName()));
+    return names;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"The runs you have results in, oldest first: run id, start time, and per "
+          + "tier the rows of your results and the matched records they count.",
+          "Fetch one with `results get --run RUN_ID` (without --run: the latest)."})
+  static final class ListRuns implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
+
+    @Option(names = "--json", description = "One blindmatch.results-list/v1 JSON document "
+        + "(docs/JSON.md) on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws FederationException {
+      List<ResultsSummary> runs;
+      List<String> tiers;
+      try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
+          spec.commandLine().getErr()::println)) {
+        runs = RunResults.list(client);
+        tiers = tierNames(client);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode doc = JsonOutput.document("results-list");
+        ArrayNode array = doc.putArray("runs");
+        for (ResultsSummary s : runs) {
+          ObjectNode o = array.addObject();
+          o.put("run_id", s.getRunId());
+          JsonOutput.instant(o, "started_at", s.getStartedAt());
+          o.put("scope_id", s.getScopeId());
+          ArrayNode ts = o.putArray("tiers");
+          for (ResultsTierCount t : s.getTiersList()) {
+            ObjectNode to = ts.addObject();
+            to.put("tier", ResultsTable.Tier.of(t.getTier(), tiers).name());
+            JsonOutput.uint64(to, "rows", t.getRows());
+            JsonOutput.uint64(to, "matched_records", t.getMatchedRecords());
+          }
+          JsonOutput.uint64(o, "suppressed", s.getSuppressed());
+        }
+        JsonOutput.print(out, doc);
+        return 0;
+      }
+      if (runs.isEmpty()) {
+        spec.commandLine().getErr().println("no results yet: no match run has used your "
+            + "submissions");
+        return 0;
+      }
+      out.println("run_id,started_at,tier,rows,matched_records,suppressed");
+      for (ResultsSummary s : runs) {
+        String head = s.getRunId() + "," + Instant.ofEpochSecond(s.getStartedAt());
+        String suppressed = Long.toUnsignedString(s.getSuppressed());
+        if (s.getTiersCount() == 0) {
+          out.println(head + ",,0,0," + suppressed);
+        }
+        for (ResultsTierCount t : s.getTiersList()) {
+          out.println(head + "," + ResultsTable.Tier.of(t.getTier(), tiers).name() + ","
+              + Long.toUnsignedString(t.getRows()) + ","
+              + Long.toUnsignedString(t.getMatchedRecords()) + "," + suppressed);
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
   @Command(name = "get", mixinStandardHelpOptions = true,
-      description = {"Fetch and verify your results (transcript signature, results digest), "
-          + "then resolve handles with your mapping files.",
+      description = {"Fetch and verify your results (transcript signed and in the log, "
+          + "addressed to you, committed by digest, of your role's shape), then resolve "
+          + "handles with your mapping files. Rows are sorted.",
           "Platform: record_id,tier,label,events (label is the NGO's opaque handle).",
           "NGO: label,tier,matched_records,submitters (aggregates below k are suppressed).",
           "Operator: tier,matched_records,matched_events,matched_labels,submitters."})
@@ -46,15 +123,22 @@ final class ResultsCommand {
 
     @Option(names = "--profile", required = true, paramLabel = "FILE") Path profile;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN_ID") String runId;
+    @Option(names = "--run", paramLabel = "RUN_ID",
+        description = "The run (see `results list`); default: your latest.")
+    String runId;
 
     @Option(names = "--map", paramLabel = "FILE",
-        description = "Your mapping file(s) from tokenize (repeatable).")
+        description = "Your mapping file(s) from tokenize (repeatable); every handle in the "
+            + "results must resolve.")
     List<Path> maps = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "csv", paramLabel = "FORMAT",
-        description = "csv (default) or json.")
-    String format;
+    @Option(names = "--unresolved", description = "Print your opaque handles instead of "
+        + "resolving them (no --map needed).")
+    boolean unresolved;
+
+    @Option(names = "--json", description = "One blindmatch.results/v1 JSON document "
+        + "(docs/JSON.md) instead of CSV.")
+    boolean json;
 
     @Option(names = "--out", paramLabel = "FILE",
         description = "Write here instead of stdout (refused if FILE exists, unless --force).")
@@ -66,10 +150,11 @@ final class ResultsCommand {
     @Override
     public Integer call() throws FederationException, InputException, IOException,
         org.blindmatch.client.audit.AuditException {
-      if (!format.equals("csv") && !format.equals("json")) {
-        throw new InputException("--format: " + format + " is not csv or json");
+      if (unresolved && !maps.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--unresolved and --map exclude each other");
       }
-      if (out != null && !force && java.nio.file.Files.exists(out)) {
+      if (out != null && !force && Files.exists(out)) {
         throw new java.nio.file.FileAlreadyExistsException(out.toString(), null,
             "already exists (pass --force to replace it)");
       }
@@ -82,10 +167,9 @@ final class ResultsCommand {
         if (witnesses != null) { // the profile's witnesses: accept no head they did not see
           witnesses.requireOnCurrentHead(client);
         }
-        RunResults rr = RunResults.fetch(client, runId);
-        List<String> tierNames = new ArrayList<>();
-        client.publishedScope().getScope().getTiersList().forEach(t -> tierNames.add(t.getName()));
-        text = render(rr.results(), tierNames);
+        String run = runId != null ? runId : RunResults.latestRunId(client);
+        RunResults rr = RunResults.fetch(client, run);
+        text = render(rr, kind(client.identity().role()), tierNames(client));
       }
       if (out == null) {
         PrintWriter w = spec.commandLine().getOut();
@@ -100,97 +184,17 @@ final class ResultsCommand {
       return 0;
     }
 
-    /** The table for {@code r} in {@link #format}; tier numbers named from {@code tiers}. */
-    String render(Results r, List<String> tiers) throws InputException {
-      HexFormat hex = HexFormat.of();
-      List<String> header;
-      List<List<Object>> rows = new ArrayList<>();
-      if (!r.getRecordMatchesList().isEmpty() || (r.getLabelCountsCount() == 0
-          && r.getTotalsCount() == 0 && r.getSuppressed() == 0)) {
-        header = List.of("record_id", "tier", "label", "events");
-        Set<String> wanted = new HashSet<>();
-        r.getRecordMatchesList().forEach(m -> wanted.add(hex.formatHex(m.getRecordHandle()
-            .toByteArray())));
-        Map<String, String> ids = HandleMappings.resolve(maps, wanted);
-        for (RecordMatch m : r.getRecordMatchesList()) {
-          String h = hex.formatHex(m.getRecordHandle().toByteArray());
-          rows.add(List.of(ids.getOrDefault(h, "handle:" + h), tier(tiers, m.getTier()),
-              hex.formatHex(m.getLabelHandle().toByteArray()), m.getEvents()));
-        }
-      } else if (r.getLabelCountsCount() > 0 || r.getSuppressed() != 0) { // uint64
-        header = List.of("label", "tier", "matched_records", "submitters");
-        Set<String> wanted = new HashSet<>();
-        r.getLabelCountsList().forEach(c -> wanted.add(hex.formatHex(c.getLabelHandle()
-            .toByteArray())));
-        Map<String, String> labels = HandleMappings.resolve(maps, wanted);
-        for (LabelCount c : r.getLabelCountsList()) {
-          String h = hex.formatHex(c.getLabelHandle().toByteArray());
-          rows.add(List.of(labels.getOrDefault(h, "handle:" + h), tier(tiers, c.getTier()),
-              c.getMatchedRecords(), c.getSubmitters()));
-        }
-        if (r.getSuppressed() != 0) {
-          spec.commandLine().getErr().println(Long.toUnsignedString(r.getSuppressed())
-              + " label aggregates were below the threshold k and are suppressed");
-        }
-      } else {
-        header = List.of("tier", "matched_records", "matched_events", "matched_labels",
-            "submitters");
-        for (TierTotals t : r.getTotalsList()) {
-          rows.add(List.of(tier(tiers, t.getTier()), t.getMatchedRecords(),
-              t.getMatchedEvents(), t.getMatchedLabels(), t.getSubmitters()));
-        }
+    /** The output for verified {@code rr} of a {@code kind} caller; tiers named from the scope. */
+    String render(RunResults rr, String kind, List<String> tiers) throws InputException {
+      ResultsTable table = ResultsTable.of(kind, rr.results(), maps, unresolved, tiers);
+      if (json) {
+        return JsonOutput.text(table.json(rr));
       }
-      return format.equals("json") ? json(header, rows) : csv(header, rows);
-    }
-
-    /** Tier {@code n} (uint32 on the wire) by name, or its number if the scope has none. */
-    private static String tier(List<String> tiers, int n) {
-      return n >= 0 && n < tiers.size() ? tiers.get(n) : Integer.toUnsignedString(n);
-    }
-
-    private static String csv(List<String> header, List<List<Object>> rows) {
-      StringBuilder b = new StringBuilder(String.join(",", header)).append('\n');
-      for (List<Object> row : rows) {
-        for (int i = 0; i < row.size(); i++) {
-          if (i > 0) {
-            b.append(',');
-          }
-          // Every Long here is a uint64 count from the wire.
-          String v = row.get(i) instanceof Long l ? Long.toUnsignedString(l)
-              : String.valueOf(row.get(i));
-          if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
-            v = "\"" + v.replace("\"", "\"\"") + "\"";
-          }
-          b.append(v);
-        }
-        b.append('\n');
+      if (rr.results().getSuppressed() != 0) {
+        spec.commandLine().getErr().println(Long.toUnsignedString(rr.results().getSuppressed())
+            + " label aggregates were below the threshold k and are suppressed");
       }
-      return b.toString();
-    }
-
-    private static String json(List<String> header, List<List<Object>> rows) {
-      com.fasterxml.jackson.databind.ObjectMapper mapper =
-          new com.fasterxml.jackson.databind.ObjectMapper();
-      com.fasterxml.jackson.databind.node.ArrayNode array = mapper.createArrayNode();
-      for (List<Object> row : rows) {
-        com.fasterxml.jackson.databind.node.ObjectNode o = array.addObject();
-        for (int i = 0; i < header.size(); i++) {
-          Object v = row.get(i);
-          if (v instanceof Long l) { // a uint64 count from the wire
-            o.put(header.get(i), l >= 0 ? BigInteger.valueOf(l)
-                : new BigInteger(Long.toUnsignedString(l)));
-          } else {
-            o.put(header.get(i), String.valueOf(v));
-          }
-        }
-      }
-      StringWriter w = new StringWriter();
-      try {
-        mapper.writerWithDefaultPrettyPrinter().writeValue(w, array);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      return w + "\n";
+      return table.csv();
     }
   }
 }

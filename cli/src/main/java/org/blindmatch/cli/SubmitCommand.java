@@ -89,6 +89,11 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Never show a progress bar.")
   boolean noProgress;
 
+  @Option(names = "--json", description = "One blindmatch.submit/v1 JSON document "
+      + "(docs/JSON.md) on stdout; with --reports/--watchlist the tokenize summary goes to "
+      + "stderr.")
+  boolean json;
+
   @Option(names = "--id", paramLabel = "ID",
       description = "Submission id (default: the token file's SHA-256 prefix).")
   String id;
@@ -159,6 +164,24 @@ final class SubmitCommand implements Callable<Integer> {
         out.commit();
       }
       PrintWriter w = spec.commandLine().getOut();
+      if (json) {
+        var doc = JsonOutput.document("submit");
+        doc.put("submission_id", submissionId);
+        doc.put("submitter", client.identity().uri().toString());
+        doc.put("tokens", tokens.toString());
+        doc.put("records", s.records());
+        doc.put("merkle_root", HexFormat.of().formatHex(s.merkleRoot()));
+        JsonOutput.instant(doc, "expires_at", s.body().getExpiresAt());
+        doc.put("receipt", receiptPath.toString());
+        var log = doc.putObject("log");
+        log.put("index", s.logPosition().getIndex());
+        log.put("tree_size", s.treeHead().getTreeSize());
+        log.put("root_hash", HexFormat.of().formatHex(s.treeHead().getRootHash()
+            .toByteArray()));
+        log.put("position", positionPath.toString());
+        JsonOutput.print(w, doc);
+        return 0;
+      }
       w.println("submitted  " + submissionId + " as " + client.identity());
       w.println("records    " + s.records());
       w.println("root       " + HexFormat.of().formatHex(s.merkleRoot()));
@@ -225,7 +248,8 @@ final class SubmitCommand implements Callable<Integer> {
     TokenizeCommand command = new TokenizeCommand();
     command.reuseIfUnchanged = true;
     CommandLine tokenize = new CommandLine(command);
-    tokenize.setOut(spec.commandLine().getOut());
+    // stdout carries one document with --json: the tokenize summary is a notice then.
+    tokenize.setOut(json ? spec.commandLine().getErr() : spec.commandLine().getOut());
     tokenize.setErr(spec.commandLine().getErr());
     tokenize.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
     if (tokenize.execute(args.toArray(String[]::new)) != 0) {

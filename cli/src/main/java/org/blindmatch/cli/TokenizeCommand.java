@@ -118,6 +118,10 @@ final class TokenizeCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Never show a progress bar.")
   boolean noProgress;
 
+  @Option(names = "--json", description = "One blindmatch.tokenize/v1 JSON document "
+      + "(docs/JSON.md) on stdout; skipped-row messages go to stderr.")
+  boolean json;
+
   @Option(names = "--threads", paramLabel = "N",
       description = "Threads deriving tokens (default: the number of processors).")
   Integer threads;
@@ -242,6 +246,21 @@ final class TokenizeCommand implements Callable<Integer> {
       throw new IllegalStateException("checked token file does not read back", e);
     }
     PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      var doc = JsonOutput.document("tokenize");
+      doc.put("input", inputFile.toString());
+      doc.put("role", h.role().name().toLowerCase(Locale.ROOT));
+      doc.put("scope_id", scope.id());
+      doc.put("scope_digest", scope.digestHex());
+      doc.put("mode", h.mode().name().toLowerCase(Locale.ROOT));
+      JsonOutput.uint32(doc, "key_id", h.keyId());
+      doc.put("tokens", h.records());
+      doc.put("wrote", out.toString());
+      doc.put("mapping", mapping.toString());
+      doc.put("reused", true);
+      JsonOutput.print(w, doc);
+      return;
+    }
     w.println("input        " + inputFile + " (" + h.role().name().toLowerCase(Locale.ROOT)
         + ", sha256:" + TokenProvenance.shortHex(source.inputSha256()) + "…)");
     w.println("scope        " + scope.id() + " sha256:" + scope.digestHex());
@@ -286,6 +305,46 @@ final class TokenizeCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     TokenFileHeader h = s.header();
+    if (json) {
+      for (String m : s.badRowMessages()) {
+        err.println("skipped " + m);
+      }
+      var doc = JsonOutput.document("tokenize");
+      doc.put("input", inputFile.toString());
+      doc.put("role", h.role().name().toLowerCase(Locale.ROOT));
+      doc.put("timestamps", s.timeFormat() == null ? null : s.timeFormat().cliName());
+      doc.put("scope_id", scope.id());
+      doc.put("scope_digest", scope.digestHex());
+      doc.put("mode", h.mode().name().toLowerCase(Locale.ROOT));
+      JsonOutput.uint32(doc, "key_id", h.keyId());
+      if (h.mode() != TokenFileHeader.KeyMode.HMAC) {
+        doc.put("oprf_evaluations", s.oprfEvaluations());
+      }
+      doc.put("rows_read", h.rowsRead());
+      doc.put("rows_skipped", h.rowsSkipped());
+      var skips = doc.putObject("skips");
+      s.skips().forEach(skips::put);
+      var tiers = doc.putArray("tiers");
+      for (TokenFileHeader.TierCount t : h.tiers()) {
+        var o = tiers.addObject();
+        o.put("tier", s.tierNames().get(t.tierNumber()));
+        o.put("tokens", t.tokens());
+        for (TierCoverage c : s.tierCoverage()) {
+          if (c.tier().equals(s.tierNames().get(t.tierNumber()))) {
+            var ts = o.putObject("skips");
+            c.skips().forEach(ts::put);
+            o.put("labels_without_token", c.labelsWithoutToken());
+          }
+        }
+      }
+      doc.put("tokens", h.records());
+      doc.put("handles", s.handles());
+      doc.put("wrote", s.output().toString());
+      doc.put("mapping", s.mapping().toString());
+      doc.put("reused", false);
+      JsonOutput.print(w, doc);
+      return;
+    }
     for (String m : s.badRowMessages()) {
       err.println("skipped " + m);
     }

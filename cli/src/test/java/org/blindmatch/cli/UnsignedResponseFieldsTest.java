@@ -26,6 +26,14 @@ import org.blindmatch.client.results.RunResults;
 import org.blindmatch.client.submit.SubmissionException;
 import org.blindmatch.client.submit.Submitter;
 import org.blindmatch.core.claims.Transcripts;
+import org.blindmatch.core.claims.TreeHeads;
+import org.blindmatch.core.match.MatchRun;
+import org.blindmatch.crypto.merkle.MerkleHash;
+import org.blindmatch.proto.v1.LogEntry;
+import org.blindmatch.proto.v1.LogPosition;
+import org.blindmatch.proto.v1.RunInput;
+import org.blindmatch.proto.v1.SignedTranscript;
+import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.crypto.hash.Sha256;
 import org.blindmatch.crypto.pki.NodeIdentity;
 import org.blindmatch.crypto.sign.NodeSigner;
@@ -78,6 +86,7 @@ import picocli.CommandLine;
 class UnsignedResponseFieldsTest {
   private static final String RUN = "run-1";
   private static final String ME = "blindmatch://test/platform/p";
+  private static final String NGO = "blindmatch://test/ngo/n";
   private static final byte[] SCOPE_DIGEST = new byte[32];
 
   private final NodeSigner clearinghouse = signer();
@@ -135,13 +144,8 @@ class UnsignedResponseFieldsTest {
           @Override
           public void getResults(GetResultsRequest request,
               StreamObserver<GetResultsResponse> out) {
-            ByteString bytes = served.get().toByteString();
             try {
-              out.onNext(GetResultsResponse.newBuilder().setResults(bytes)
-                  .setTranscript(Transcripts.sign(clearinghouse, RunTranscript.newBuilder()
-                      .setRunId(RUN).addRecipients(RecipientDigest.newBuilder().setRecipient(ME)
-                          .setResultsSha256(ByteString.copyFrom(Sha256.digest(
-                              bytes.toByteArray())))).build())).build());
+              out.onNext(servedResponse(served.get()));
               out.onCompleted();
             } catch (Exception e) {
               out.onError(e);
@@ -196,15 +200,48 @@ class UnsignedResponseFieldsTest {
     server.shutdownNow();
   }
 
-  /** Fetches the served results as {@code results get} does and renders them. */
+  /**
+   * What the real clearinghouse serves for {@code results}: a signed transcript whose inputs
+   * are ME's report "sub" and NGO's watchlist "wl", committing to the results (and carrying
+   * the operator's totals), logged as the only entry of a signed one-leaf tree.
+   */
+  private GetResultsResponse servedResponse(Results results) throws Exception {
+    ByteString bytes = results.toByteString();
+    SignedTranscript t = Transcripts.sign(clearinghouse, RunTranscript.newBuilder()
+        .setRunId(RUN)
+        .addReportInputs(RunInput.newBuilder().setSubmitter(ME).setSubmissionId("sub"))
+        .addWatchlistInputs(RunInput.newBuilder().setSubmitter(NGO).setSubmissionId("wl"))
+        .addAllTotals(results.getTotalsList())
+        .addRecipients(RecipientDigest.newBuilder().setRecipient(results.getRecipient())
+            .setResultsSha256(ByteString.copyFrom(Sha256.digest(bytes.toByteArray()))))
+        .build());
+    byte[] entry = LogEntry.newBuilder().setTranscript(t).build().toByteArray();
+    return GetResultsResponse.newBuilder().setResults(bytes).setTranscript(t)
+        .setTranscriptPosition(LogPosition.newBuilder().setIndex(0)
+            .setEntry(ByteString.copyFrom(entry))
+            .setTreeHead(TreeHeads.sign(clearinghouse, TreeHead.newBuilder().setTreeSize(1)
+                .setRootHash(ByteString.copyFrom(MerkleHash.leafHash(entry))).build())))
+        .build();
+  }
+
+  /**
+   * Fetches the served results as {@code results get} does, as the identity whose role has
+   * their shape, and renders them.
+   */
   private String resultsGet(Results results, String format, StringWriter err) throws Exception {
-    served.set(results.toBuilder().setRunId(RUN).setRecipient(ME).build());
-    RunResults rr = RunResults.fetch(client, RUN);
+    String me = results.getTotalsCount() > 0 ? MatchRun.OPERATOR
+        : results.getLabelCountsCount() > 0 || results.getSuppressed() != 0 ? NGO : ME;
+    NodeIdentity identity = NodeIdentity.fromUri(me.equals(MatchRun.OPERATOR)
+        ? "blindmatch://test/clearinghouse/ch" : me);
+    served.set(results.toBuilder().setRunId(RUN).setRecipient(me).build());
+    RunResults rr = RunResults.fetch(FederationClient.overChannel(channel, identity, signer()),
+        RUN);
     assertEquals(served.get(), rr.results(), "the fetched results are the served ones");
     ResultsCommand.Get get = new ResultsCommand.Get();
     new CommandLine(get).setErr(new PrintWriter(err, true));
-    get.format = format;
-    return get.render(rr.results(), List.of("coarse"));
+    get.json = format.equals("json");
+    get.unresolved = true;
+    return get.render(rr, ResultsCommand.kind(identity.role()), List.of("coarse"));
   }
 
   private static ByteString handle(int b) {
@@ -226,11 +263,11 @@ class UnsignedResponseFieldsTest {
           .setSubmissionId("sub").setRecordHandle(handle(1)).setLabelHandle(handle(2))
           .setTier(tier).setEvents(events)).build();
       String csv = resultsGet(r, "csv", new StringWriter());
-      assertEquals("record_id,tier,label,events\nhandle:01000000000000000000000000000000,"
+      assertEquals("record_handle,tier,label,events\n01000000000000000000000000000000,"
           + tierColumn(tier) + ",02000000000000000000000000000000,"
           + Long.toUnsignedString(events) + "\n", csv);
       JsonNode row = new ObjectMapper().readTree(resultsGet(r, "json", new StringWriter()))
-          .get(0);
+          .get("rows").get(0);
       assertEquals(new BigInteger(Long.toUnsignedString(events)), row.get("events")
           .bigIntegerValue());
       assertEquals(tierColumn(tier), row.get("tier").asText());
@@ -246,7 +283,7 @@ class UnsignedResponseFieldsTest {
     StringWriter err = new StringWriter();
     String csv = resultsGet(r, "csv", err);
     String u = Long.toUnsignedString(n);
-    assertEquals("label,tier,matched_records,submitters\nhandle:03000000000000000000000000000000,"
+    assertEquals("label_handle,tier,matched_records,submitters\n03000000000000000000000000000000,"
         + "2147483648," + u + "," + u + "\n", csv);
     assertEquals(n == 0 ? "" : u + " label aggregates were below the threshold k and are "
         + "suppressed" + System.lineSeparator(), err.toString());
@@ -256,11 +293,11 @@ class UnsignedResponseFieldsTest {
   @MethodSource("uint64Edges")
   void onlySuppressedIsStillAnNgoTable(long suppressed) throws Exception {
     if (suppressed == 0) {
-      return; // no label rows and nothing suppressed is the (empty) platform table
+      return; // no label rows and nothing suppressed is the (empty) platform table here
     }
     StringWriter err = new StringWriter();
     String csv = resultsGet(Results.newBuilder().setSuppressed(suppressed).build(), "csv", err);
-    assertEquals("label,tier,matched_records,submitters\n", csv);
+    assertEquals("label_handle,tier,matched_records,submitters\n", csv);
     assertTrue(err.toString().startsWith(Long.toUnsignedString(suppressed) + " label "),
         err.toString());
   }
@@ -278,7 +315,7 @@ class UnsignedResponseFieldsTest {
           + tierColumn(tier) + "," + u + "," + u + "," + u + "," + u + "\n", csv);
       assertFalse(csv.contains("-"), csv);
       JsonNode row = new ObjectMapper().readTree(resultsGet(r, "json", new StringWriter()))
-          .get(0);
+          .get("rows").get(0);
       for (String f : List.of("matched_records", "matched_events", "matched_labels",
           "submitters")) {
         assertEquals(new BigInteger(u), row.get(f).bigIntegerValue(), f);
@@ -317,7 +354,7 @@ class UnsignedResponseFieldsTest {
 
   @ParameterizedTest
   @MethodSource("uint64Edges")
-  void keyholderCountsOrderAndPrintUnsigned(long evaluations) {
+  void keyholderCountsOrderAndPrintUnsigned(long evaluations) throws Exception {
     String platform = "blindmatch://test/platform/p";
     KeyholderCounts.Answer a = new KeyholderCounts.Answer("127.0.0.1:1",
         NodeIdentity.fromUri("blindmatch://test/keyholder/k1"), 1,
@@ -335,6 +372,20 @@ class UnsignedResponseFieldsTest {
           .append(epoch).append(',').append(Long.toUnsignedString(evaluations)).append('\n');
     }
     assertEquals(expected.toString(), out.toString().replace(System.lineSeparator(), "\n"));
+
+    StringWriter json = new StringWriter();
+    KeyholderCommand.Counts.printJson(List.of(a), new PrintWriter(json),
+        new PrintWriter(new StringWriter()));
+    JsonNode doc = new ObjectMapper().readTree(json.toString());
+    assertEquals("blindmatch.keyholder-counts/v1", doc.get("schema").asText());
+    JsonNode counts = doc.get("keyholders").get(0).get("counts");
+    List<String> epochs = new java.util.ArrayList<>();
+    counts.forEach(c -> {
+      epochs.add(c.get("epoch").asText());
+      assertEquals(new BigInteger(Long.toUnsignedString(evaluations)),
+          c.get("evaluations").bigIntegerValue());
+    });
+    assertEquals(List.of("0", "2147483647", "2147483648", "4294967295"), epochs);
   }
 
   /**

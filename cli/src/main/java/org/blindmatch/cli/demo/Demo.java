@@ -234,8 +234,11 @@ public final class Demo {
         ok &= check(p + " record matches", truth.perPlatform.get(p), got);
         blindmatch("results", "get", "--profile", profiles.get(p).toString(), "--run", runId,
             "--map", maps.get(p).toString(), "--out", dir.resolve(p + "-results.csv").toString());
-        out.printf("  %s sees %d matched (record, tier, label) rows; e.g. %s%n", p, got.size(),
-            got.isEmpty() ? "-" : got.keySet().iterator().next().replace('|', ' '));
+        // What the platform itself receives: its own record ids, the NGO's opaque label handle.
+        List<String> rows = Files.readAllLines(dir.resolve(p + "-results.csv"));
+        out.printf("  %s sees %d matched (record, tier, label) rows; e.g. %s (the label is "
+                + "the NGO's opaque handle: only the NGO can name it)%n", p, rows.size() - 1,
+            rows.size() < 2 ? "-" : rows.get(1).replace(',', ' '));
       }
       Results ngo = fetch(profiles.get(NGO), runId);
       Map<String, Long> gotCounts = new TreeMap<>();

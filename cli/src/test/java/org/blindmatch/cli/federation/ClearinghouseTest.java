@@ -21,7 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -49,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClearinghouseTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   Path dir;
   TestFederation fed;
   Path platformA;
@@ -122,6 +127,88 @@ class ClearinghouseTest {
     }
     String none = fail("results", "get", "--profile", bystander.toString(), "--run", runId);
     assertTrue(none.contains("NOT_FOUND"), none);
+  }
+
+  @Test
+  void eachRoleListsItsRunsAndGetsTheLatestWithoutARunId() throws Exception {
+    for (Path who : new Path[] {platformA, ngo, operator}) {
+      JsonNode list = JSON.readTree(ok("results", "list", "--profile", who.toString(),
+          "--json"));
+      assertEquals("blindmatch.results-list/v1", list.get("schema").asText());
+      JsonNode runs = list.get("runs");
+      assertTrue(runs.size() >= 1, list.toString());
+      List<String> ids = new ArrayList<>();
+      runs.forEach(r -> ids.add(r.get("run_id").asText()));
+      assertTrue(ids.contains(runId), ids.toString());
+      String latest = ids.get(ids.size() - 1);
+      String[] map = who == platformA ? new String[] {"--map", path("a.bmt.map.csv")}
+          : who == ngo ? new String[] {"--map", path("w.bmt.map.csv")} : new String[0];
+      List<String> withRun = new ArrayList<>(List.of("results", "get", "--profile",
+          who.toString(), "--run", latest));
+      withRun.addAll(List.of(map));
+      List<String> without = new ArrayList<>(withRun);
+      without.removeAll(List.of("--run", latest));
+      assertEquals(ok(withRun.toArray(String[]::new)), ok(without.toArray(String[]::new)));
+    }
+    JsonNode a = JSON.readTree(ok("results", "list", "--profile", platformA.toString(),
+        "--json")).get("runs");
+    JsonNode first = a.get(0);
+    assertEquals(runId, first.get("run_id").asText(), "the fixture's run is the oldest");
+    // A-1 matched in both tiers: one row and one record each
+    assertEquals(2, first.get("tiers").size(), first.toString());
+    first.get("tiers").forEach(t -> assertEquals(1, t.get("rows").asInt(), first.toString()));
+    String human = ok("results", "list", "--profile", platformA.toString());
+    assertTrue(human.startsWith("run_id,started_at,tier,rows,matched_records,suppressed\n")
+        && human.contains(runId + ","), human);
+    JsonNode none = JSON.readTree(ok("results", "list", "--profile", bystander.toString(),
+        "--json"));
+    assertEquals(0, none.get("runs").size(), "a platform in no run lists none");
+    String e = fail("results", "get", "--profile", bystander.toString());
+    assertTrue(e.contains("you have results in no run yet"), e);
+  }
+
+  @Test
+  void resultsJsonCarriesTheRunAndSortedRows() throws Exception {
+    JsonNode w = JSON.readTree(ok("results", "get", "--profile", ngo.toString(), "--run",
+        runId, "--map", path("w.bmt.map.csv"), "--json"));
+    assertEquals("blindmatch.results/v1", w.get("schema").asText());
+    assertEquals(runId, w.get("run_id").asText());
+    assertEquals(java.util.HexFormat.of().formatHex(fed.scopeDigest),
+        w.get("scope_digest").asText());
+    assertEquals(1, w.get("k").asInt());
+    assertEquals(0, w.get("suppressed").asInt());
+    assertEquals("ngo", w.get("kind").asText());
+    assertTrue(w.get("log").get("tree_size").asLong() > w.get("log").get("index").asLong());
+    JsonNode rows = w.get("rows");
+    assertEquals(2, rows.size(), w.toString());
+    assertEquals("Bavet", rows.get(0).get("label").asText());
+    assertEquals("ip+hour", rows.get(0).get("tier").asText());
+    assertEquals(1, rows.get(0).get("matched_records").asInt());
+    assertEquals("ip-only", rows.get(1).get("tier").asText());
+    assertEquals(2, rows.get(1).get("matched_records").asInt());
+    String a = ok("results", "get", "--profile", platformA.toString(), "--run", runId,
+        "--map", path("a.bmt.map.csv"));
+    List<String> lines = a.lines().skip(1).toList();
+    assertEquals(2, lines.size(), a);
+    assertTrue(lines.get(0).startsWith("A-1,ip+hour,") && lines.get(1).startsWith("A-1,ip-only,"),
+        "sorted by record, then tier: " + a);
+  }
+
+  @Test
+  void aWrongOrMissingMapIsAnErrorNamingTheFile() throws Exception {
+    String missing = fail("results", "get", "--profile", platformA.toString(), "--run", runId);
+    assertTrue(missing.contains("no --map was given"), missing);
+    String wrong = fail("results", "get", "--profile", platformA.toString(), "--run", runId,
+        "--map", path("b.bmt.map.csv"));
+    assertTrue(wrong.contains(path("b.bmt.map.csv") + ": resolves 0 of the 1 record handle(s)"),
+        wrong);
+    String ngoWrong = fail("results", "get", "--profile", ngo.toString(), "--run", runId,
+        "--map", path("a.bmt.map.csv"));
+    assertTrue(ngoWrong.contains(path("a.bmt.map.csv") + ": resolves 0 of the 1 label"),
+        ngoWrong);
+    String raw = ok("results", "get", "--profile", platformA.toString(), "--run", runId,
+        "--unresolved");
+    assertTrue(raw.startsWith("record_handle,tier,label,events\n"), raw);
   }
 
   @Test

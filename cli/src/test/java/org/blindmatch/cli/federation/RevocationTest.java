@@ -82,12 +82,13 @@ class RevocationTest {
         assertRevoked(refusal, () -> evaluator(dir, keyholder).evaluate(request()));
         ch.shutdownNow();
         // Other members are unaffected.
-        ok("results", "get", "--profile", p.ngo().toString(), "--run", runId);
+        ok("results", "get", "--profile", p.ngo().toString(), "--run", runId, "--unresolved");
 
         fed.renew(Role.PLATFORM, "platform-a");
         ok("submit", "--profile", p.platform().toString(), "--tokens", path(dir, "a.bmt"),
             "--id", "a2", "--receipt", path(dir, "a2.receipt"));
-        ok("results", "get", "--profile", p.platform().toString(), "--run", runId);
+        ok("results", "get", "--profile", p.platform().toString(), "--run", runId,
+            "--unresolved");
         assertEquals(1, evaluator(dir, keyholder).evaluate(request()).getEvaluatedElementsCount());
 
         // The auditor reads the revocation from the log, checks the CA's signature on it,
@@ -102,7 +103,7 @@ class RevocationTest {
         Path checking = dir.resolve("checking.profile.yaml");
         Files.writeString(checking, Files.readString(p.ngo()).replace("key: pki/ngo.key}",
             "key: pki/ngo.key, revocations: pki/ca.crl}"));
-        ok("results", "get", "--profile", checking.toString(), "--run", runId);
+        ok("results", "get", "--profile", checking.toString(), "--run", runId, "--unresolved");
         String chSerial = fed.certificate("clearinghouse").getSerialNumber().toString(16);
         fed.revoke("clearinghouse", RevocationReason.KEY_COMPROMISE);
         String refusedServer = refused("results", "get", "--profile", checking.toString(),

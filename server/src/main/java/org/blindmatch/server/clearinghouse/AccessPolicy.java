@@ -33,6 +33,8 @@ final class AccessPolicy {
         .allow(MatchServiceGrpc.getStartRunMethod().getFullMethodName(), Role.CLEARINGHOUSE)
         .allow(ResultServiceGrpc.getGetResultsMethod().getFullMethodName(),
             Role.PLATFORM, Role.NGO, Role.CLEARINGHOUSE)
+        .allow(ResultServiceGrpc.getListResultsMethod().getFullMethodName(),
+            Role.PLATFORM, Role.NGO, Role.CLEARINGHOUSE)
         .allow(AdminServiceGrpc.getListSubmissionsMethod().getFullMethodName(),
             Role.CLEARINGHOUSE)
         .allow(AdminServiceGrpc.getListRunsMethod().getFullMethodName(),

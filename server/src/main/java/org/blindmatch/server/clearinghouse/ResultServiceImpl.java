@@ -3,10 +3,12 @@ package org.blindmatch.server.clearinghouse;
 import io.grpc.stub.StreamObserver;
 import org.blindmatch.proto.v1.GetResultsRequest;
 import org.blindmatch.proto.v1.GetResultsResponse;
+import org.blindmatch.proto.v1.ListResultsRequest;
+import org.blindmatch.proto.v1.ListResultsResponse;
 import org.blindmatch.proto.v1.ResultServiceGrpc;
 import org.blindmatch.server.security.CallerIdentity;
 
-/** gRPC adapter of {@link Results}: the caller's own results of a run. */
+/** gRPC adapter of {@link Results}: the caller's own results of a run, and its runs. */
 final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImplBase {
   private final Results results;
 
@@ -18,5 +20,11 @@ final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImplBase {
   public void getResults(GetResultsRequest request, StreamObserver<GetResultsResponse> response) {
     GrpcErrors.respond(response,
         () -> results.forCaller(CallerIdentity.current(), request.getRunId()));
+  }
+
+  @Override
+  public void listResults(ListResultsRequest request,
+      StreamObserver<ListResultsResponse> response) {
+    GrpcErrors.respond(response, () -> results.list(CallerIdentity.current()));
   }
 }

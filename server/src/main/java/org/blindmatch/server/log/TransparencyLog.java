@@ -373,6 +373,18 @@ public final class TransparencyLog {
   }
 
   /**
+   * The index of the entry appended under {@code key}, if it is in the tree this log serves
+   * (an entry a concurrent append has stored but not yet sealed is not).
+   *
+   * @throws StoreException {@code INVALID_ARGUMENT} for a malformed key; {@code IO}
+   */
+  public java.util.OptionalLong indexOf(String key) throws StoreException {
+    java.util.OptionalLong index = store.logIndex(key);
+    return index.isPresent() && index.getAsLong() < size() ? index
+        : java.util.OptionalLong.empty();
+  }
+
+  /**
    * The position of entry {@code index}, which must be {@code entry}: the latest signed head
    * and the inclusion proof against it.
    *

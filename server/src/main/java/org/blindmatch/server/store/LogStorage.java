@@ -2,6 +2,7 @@ package org.blindmatch.server.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Durable storage of the clearinghouse's transparency log: an append-only, gap-free sequence of
@@ -51,6 +52,13 @@ public interface LogStorage {
    *     fails (also when a database rule refuses the row: nothing is written)
    */
   long appendLogEntry(String key, byte[] entry, LogSealer sealer) throws StoreException;
+
+  /**
+   * The index of the entry appended under {@code key}; empty if there is none.
+   *
+   * @throws StoreException {@code INVALID_ARGUMENT} if the key is empty or too long; {@code IO}
+   */
+  OptionalLong logIndex(String key) throws StoreException;
 
   /**
    * The seal stored with the last append, as a fresh copy; empty if nothing was ever appended.

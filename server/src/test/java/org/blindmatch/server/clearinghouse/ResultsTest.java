@@ -60,6 +60,32 @@ class ResultsTest {
         () -> results.forCaller(PLATFORM, "run-x"));
   }
 
+  @Test
+  void theTranscriptComesWithItsLogPosition() throws Exception {
+    GetResultsResponse r = results.forCaller(PLATFORM, transcript.getRunId());
+    org.blindmatch.proto.v1.LogPosition p = r.getTranscriptPosition();
+    assertEquals(org.blindmatch.proto.v1.LogEntry.newBuilder().setTranscript(signed).build()
+        .toByteString(), p.getEntry());
+    org.blindmatch.core.claims.LogPositions.verify(f.ch.signer().publicKeysetJson(), p);
+  }
+
+  @Test
+  void eachCallerListsOnlyTheRunsItHasResultsIn() throws Exception {
+    RunTranscript second = RunTranscript.parseFrom(new MatchRuns(f.ch, f.metrics)
+        .start(f.scope.id()).getTranscript());
+    var list = results.list(PLATFORM).getRunsList();
+    assertEquals(2, list.size());
+    // oldest first; both started in the fixture's one second, so the run id breaks the tie
+    assertEquals(java.util.stream.Stream.of(transcript.getRunId(), second.getRunId()).sorted()
+        .toList(), list.stream().map(s -> s.getRunId()).toList());
+    assertEquals(6L, list.get(0).getTiersList().stream()
+        .mapToLong(t -> t.getMatchedRecords()).sum(), list.toString());
+    assertEquals(2, results.list(NGO).getRunsCount());
+    assertEquals(2, results.list(CH).getRunsCount());
+    assertEquals(0, results.list(NodeIdentity.fromUri("blindmatch://test/platform/other"))
+        .getRunsCount());
+  }
+
   private void assertOwn(NodeIdentity caller, String recipient) throws Exception {
     GetResultsResponse r = results.forCaller(caller, transcript.getRunId());
     assertEquals(signed, r.getTranscript());

@@ -59,6 +59,8 @@ class TransparencyLogTest extends StoreConformance {
       assertEquals(2, log.size());
       assertEquals(List.of("entry 0", "entry 1"), text(log.entries(0, 10)));
       assertEquals(List.of("entry 1"), text(log.entries(1, 2)));
+      assertEquals(java.util.OptionalLong.of(1), log.indexOf("b"));
+      assertEquals(java.util.OptionalLong.empty(), log.indexOf("c"));
     }
   }
 

@@ -406,6 +406,20 @@ public final class MetadataDb implements AutoCloseable {
     });
   }
 
+  /** The index of the entry under {@code key}, if any. */
+  public synchronized java.util.OptionalLong logIndex(String key) throws StoreException {
+    return tx("find log entry " + key, () -> {
+      try (PreparedStatement ps = conn.prepareStatement(
+          "SELECT idx FROM log_entries WHERE entry_key = ?")) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? java.util.OptionalLong.of(rs.getLong(1))
+              : java.util.OptionalLong.empty();
+        }
+      }
+    });
+  }
+
   /** The seal written by the last append, if any. */
   public synchronized Optional<byte[]> logSeal() throws StoreException {
     return tx("read the log's seal", () -> selectRecord(LOG_SEAL_KIND, LOG_SEAL_KEY));

@@ -428,6 +428,11 @@ public final class SegmentSubmissionStore
   }
 
   @Override
+  public java.util.OptionalLong logIndex(String key) throws StoreException {
+    return db.logIndex(Validation.key("log entry key", key));
+  }
+
+  @Override
   public Optional<byte[]> logSeal() throws StoreException {
     return db.logSeal();
   }
