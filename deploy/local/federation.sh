@@ -78,7 +78,8 @@ port_of() { case "$1" in clearinghouse) echo "$base" ;; keyholder-*) echo $((bas
 render() {
   local template="$1" out="$2"; shift 2
   local args=() e
-  for e in "$@"; do args+=(-e "s#^${e%%=*}: .*#${e%%=*}: ${e#*=}#"); done
+  # A key may be set or commented out in the template ("# key: example"): both are replaced.
+  for e in "$@"; do args+=(-e "s%^\(# \)\{0,1\}${e%%=*}: .*%${e%%=*}: ${e#*=}%"); done
   sed "${args[@]}" "$template" > "$out.tmp"
   for e in "$@"; do
     grep -qxF "${e%%=*}: ${e#*=}" "$out.tmp" || die "$template has no line \"${e%%=*}: \" to set"
@@ -138,7 +139,7 @@ init() {
     "signing_keyset=../pki/clearinghouse.signing.json" "passphrase_file=../passphrase.txt" \
     "scope=../scope.yaml" "accepted_key_ids=[$key_id]" \
     "oprf_public_keys=[../oprf/oprf-public.epoch-1.json]" "health_listen=127.0.0.1:$((base + 10))" \
-    "metrics_listen=127.0.0.1:$((base + 20))" "store={kind: embedded}"
+    "metrics_listen=127.0.0.1:$((base + 20))"
   for i in $(seq "$keyholders"); do
     mkdir -p "$dir/keyholder-$i"
     render "$conf/keyholder.yaml" "$(config_of "keyholder-$i")" \

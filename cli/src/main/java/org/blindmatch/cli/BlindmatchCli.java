@@ -28,6 +28,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BlindmatchCli.Version.class,
     description = "Privacy-preserving matching of keyed, time-bucketed IP tokens.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      " 0:success",
+      " 1:a problem of the input or the world (a file, a key, the network, TLS, the disk, a "
+          + "quota): one line on stderr names the cause and what to do",
+      " 2:a usage error (an unknown or missing option)",
+      "70:an internal error (a bug; BLINDMATCH_DEBUG=1 prints the stack trace)"
+    },
     subcommands = {
       TokenizeCommand.class,
       KeysCommand.class,
@@ -44,7 +52,8 @@ import picocli.CommandLine.Command;
       KeyholderCommand.class,
       AuditCommand.class,
       DemoCommand.class,
-      CommandLine.HelpCommand.class
+      CommandLine.HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
     })
 public final class BlindmatchCli implements Runnable {
   /** Exit status for input, key and I/O problems. */

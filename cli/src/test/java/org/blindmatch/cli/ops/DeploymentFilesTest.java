@@ -30,7 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * server config they carry loads with the real config loader, every file path in it is
  * provided by a mounted secret, config map or volume that exists, the data directory is on a
  * persistent volume, the ports they publish, probe and admit are the config's, and every
- * environment variable is one the launcher reads and docs/OPERATIONS.md documents.
+ * environment variable is one the launcher reads and docs/OPERATIONS.md documents; and the
+ * properties an operator needs for them to start and to pass Pod Security "restricted": a
+ * writable /tmp under a read-only root, seccomp RuntimeDefault, no service-account token,
+ * startup/readiness/liveness probes, resource requests and limits, a heap that follows the
+ * memory limit, no Secret (or placeholder) in the applied directory, and every passphrase in
+ * a Secret of its own, apart from the keys it decrypts. (The schemas themselves are checked by
+ * deploy/validate; that the servers start that way, by deploy/validate/container-test.sh.)
  */
 class DeploymentFilesTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -40,8 +46,8 @@ class DeploymentFilesTest {
   @TempDir Path tmp;
 
   /** A server config as the loaders see it: its files, data dir and ports. */
-  private record Loaded(List<Path> files, Path dataDir, int port, int healthPort,
-      int metricsPort) {}
+  private record Loaded(List<Path> files, Path passphraseFile, Path dataDir, int port,
+      int healthPort, int metricsPort) {}
 
   private Loaded load(String role, String yaml, String name) throws Exception {
     Path f = tmp.resolve(name);
@@ -50,33 +56,63 @@ class DeploymentFilesTest {
       ClearinghouseConfig c = ClearinghouseConfig.load(f);
       assertNotNull(c.healthListen(), name + ": health_listen (probes need it)");
       return new Loaded(List.of(c.caCertificate(), c.certificate(), c.privateKey(),
-          c.signingKeyset(), c.passphraseFile(), c.scope()), c.dataDir(), c.port(),
+          c.signingKeyset(), c.passphraseFile(), c.scope()), c.passphraseFile(), c.dataDir(),
+          c.port(),
           c.healthListen().port(), c.metricsListen() == null ? -1 : c.metricsListen().port());
     }
     assertEquals("keyholder", role);
     KeyholderConfig c = KeyholderConfig.load(f, null);
     assertNotNull(c.healthListen(), name + ": health_listen (probes need it)");
     return new Loaded(List.of(c.caCertificate(), c.certificate(), c.privateKey(),
-        c.passphraseFile(), c.share(), c.publicKey()), c.dataDir(), c.port(),
+        c.passphraseFile(), c.share(), c.publicKey()), c.passphraseFile(), c.dataDir(),
+        c.port(),
         c.healthListen().port(), c.metricsListen() == null ? -1 : c.metricsListen().port());
+  }
+
+  private static List<JsonNode> documents(Path f) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (Object o : YAML.readerFor(JsonNode.class).readValues(f.toFile()).readAll()) {
+      JsonNode doc = (JsonNode) o;
+      if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+        out.add(doc);
+      }
+    }
+    return out;
+  }
+
+  private static void collect(Map<String, JsonNode> objects, Path f) throws Exception {
+    for (JsonNode doc : documents(f)) {
+      String key = doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
+      assertFalse(objects.containsKey(key), "duplicate " + key + " in " + f);
+      assertFalse(doc.path("apiVersion").asText().isEmpty(), key + ": apiVersion");
+      objects.put(key, doc);
+    }
   }
 
   @Test
   void kubernetesManifestsAreConsistentWithTheConfigs() throws Exception {
+    // What `kubectl apply -f deploy/k8s/` applies: no Secret, no placeholder, nothing that
+    // could overwrite what operators created.
     Map<String, JsonNode> objects = new HashMap<>();
     try (var files = Files.list(Repo.root().resolve("deploy/k8s"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        for (JsonNode doc : YAML.readerFor(JsonNode.class).readValues(f.toFile()).readAll()
-            .stream().map(JsonNode.class::cast).toList()) {
-          if (doc == null || doc.isNull() || doc.isEmpty()) {
-            continue;
-          }
-          String key = doc.path("kind").asText() + "/" + doc.path("metadata").path("name")
-              .asText();
-          assertFalse(objects.containsKey(key), "duplicate " + key + " in " + f);
-          assertFalse(doc.path("apiVersion").asText().isEmpty(), key + ": apiVersion");
-          objects.put(key, doc);
-        }
+        collect(objects, f);
+        assertFalse(Files.readString(f).contains("REPLACE"), f + ": a placeholder is applied");
+      }
+    }
+    objects.keySet().forEach(k -> assertFalse(k.startsWith("Secret/"),
+        k + ": Secrets are created by operators, never applied from deploy/k8s/"));
+    JsonNode namespace = objects.get("Namespace/blindmatch");
+    assertNotNull(namespace);
+    assertEquals("restricted", namespace.path("metadata").path("labels")
+        .path("pod-security.kubernetes.io/enforce").asText(), "Pod Security restricted");
+    // The operator-made objects the manifests mount, as the example file shows their keys.
+    Set<String> applied = Set.copyOf(objects.keySet());
+    collect(objects, Repo.root().resolve("deploy/k8s-secrets.example.yaml"));
+    for (String k : objects.keySet()) {
+      if (!applied.contains(k)) {
+        assertTrue(k.startsWith("Secret/") || k.equals("ConfigMap/federation-public"),
+            k + ": the example file holds only Secrets and the federation's public files");
       }
     }
     int workloads = 0;
@@ -93,8 +129,25 @@ class DeploymentFilesTest {
       JsonNode podSpec = pod.path("spec");
       assertTrue(podSpec.path("securityContext").path("runAsNonRoot").asBoolean(),
           name + ": runAsNonRoot");
+      assertEquals("RuntimeDefault", podSpec.path("securityContext").path("seccompProfile")
+          .path("type").asText(), name + ": seccompProfile RuntimeDefault");
+      assertTrue(podSpec.has("automountServiceAccountToken")
+          && !podSpec.path("automountServiceAccountToken").asBoolean(),
+          name + ": automountServiceAccountToken: false");
       assertEquals(1, podSpec.path("containers").size(), name);
       JsonNode c = podSpec.path("containers").get(0);
+      JsonNode sc = c.path("securityContext");
+      assertFalse(sc.path("allowPrivilegeEscalation").asBoolean(true), name);
+      assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(), name + ": read-only root");
+      assertEquals(List.of("ALL"), strings(sc.path("capabilities").path("drop")), name);
+      String image = c.path("image").asText();
+      assertTrue(image.matches("[a-z0-9.-]+\\.[a-z]+(:\\d+)?/.+"),
+          name + ": image " + image + " names its registry");
+      JsonNode res = c.path("resources");
+      for (String r : List.of("requests.cpu", "requests.memory", "limits.memory")) {
+        String[] parts = r.split("\\.");
+        assertFalse(res.path(parts[0]).path(parts[1]).asText().isEmpty(), name + ": " + r);
+      }
       List<String> args = strings(c.path("args"));
       assertEquals("serve", args.get(0), name);
       String role = args.get(1);
@@ -126,13 +179,29 @@ class DeploymentFilesTest {
           Set.copyOf(ports.values()),
           name + ": container ports are listen, health_listen and metrics_listen");
       assertEquals(cfg.metricsPort(), ports.get("metrics"), name + ": the metrics port");
-      for (String probe : List.of("readinessProbe", "livenessProbe")) {
+      for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
         assertEquals(cfg.healthPort(), c.path(probe).path("grpc").path("port").asInt(),
             name + ": " + probe + " is a gRPC probe of health_listen");
       }
+      assertTrue(c.path("startupProbe").path("failureThreshold").asInt()
+          * c.path("startupProbe").path("periodSeconds").asInt() >= 300,
+          name + ": the startup probe allows minutes for re-checking a grown log");
       for (JsonNode e : c.path("env")) {
         assertTrue(LAUNCHER_ENV.contains(e.path("name").asText()),
             name + ": env " + e.path("name").asText() + " is not read by bin/blindmatch");
+        assertHeapFollowsLimit(name, e.path("value").asText());
+      }
+      Provided tmpDir = provider(name, "/tmp/x", c, volumes, claimTemplates, objects);
+      assertEquals("emptyDir", tmpDir.kind(), name + ": a writable /tmp (java.io.tmpdir)");
+      // A passphrase never sits in the Secret of a key it decrypts.
+      Provided pass = provider(name, cfg.passphraseFile().toString(), c, volumes,
+          claimTemplates, objects);
+      for (Path p : cfg.files()) {
+        Provided v = provider(name, p.toString(), c, volumes, claimTemplates, objects);
+        if (!p.equals(cfg.passphraseFile()) && v.kind().equals("secret")) {
+          assertFalse(v.source().equals(pass.source()),
+              name + ": " + p + " and the passphrase are in the same Secret " + v.source());
+        }
       }
       JsonNode labels = pod.path("metadata").path("labels");
       assertEquals(labels, w.path("spec").path("selector").path("matchLabels"), name);
@@ -140,6 +209,8 @@ class DeploymentFilesTest {
       // The Service targets the mTLS port; the NetworkPolicy admits exactly that port.
       JsonNode svc = selecting(objects, "Service", labels, "selector");
       assertNotNull(svc, name + ": no Service selects it");
+      assertEquals("LoadBalancer", svc.path("spec").path("type").asText(),
+          name + ": members connect from other organisations, mutual TLS end to end");
       for (JsonNode p : svc.path("spec").path("ports")) {
         JsonNode target = p.path("targetPort");
         int port = target.isInt() ? target.asInt() : ports.getOrDefault(target.asText(), -1);
@@ -178,10 +249,20 @@ class DeploymentFilesTest {
     Set<String> namedVolumes = new HashSet<>();
     compose.path("volumes").fieldNames().forEachRemaining(namedVolumes::add);
     Set<String> roles = new TreeSet<>();
+    JsonNode anchor = compose.path("x-server");
     for (var it = compose.path("services").fields(); it.hasNext(); ) {
       var e = it.next();
       String name = "service " + e.getKey();
       JsonNode s = e.getValue();
+      // The YAML merge key (<<: *server) is resolved by compose, not by this parser.
+      JsonNode base = s.has("read_only") ? s : anchor;
+      assertTrue(base.path("read_only").asBoolean(), name + ": read_only root");
+      assertTrue(strings(base.path("tmpfs")).stream().anyMatch(
+          t -> t.startsWith("/tmp:") && t.contains("exec") && !t.contains("noexec")),
+          name + ": a tmpfs /tmp that allows exec (sqlite-jdbc's native library)");
+      assertEquals(List.of("ALL"), strings(base.path("cap_drop")), name + ": cap_drop ALL");
+      assertFalse(base.path("deploy").path("resources").path("limits").path("memory").asText()
+          .isEmpty(), name + ": a memory limit (the heap follows it)");
       List<String> cmd = strings(s.path("command"));
       String role = cmd.get(1);
       roles.add(role);
@@ -222,13 +303,48 @@ class DeploymentFilesTest {
       }
       assertEquals(Set.of(cfg.port()), published, name + ": publishes only the mTLS port");
       List<String> check = strings(s.path("healthcheck").path("test"));
-      assertEquals(List.of("CMD", "/opt/blindmatch/bin/blindmatch", "health", role, "--config",
-          configPath), check, name + ": healthcheck");
+      assertEquals(List.of("CMD", "env", "BLINDMATCH_JAVA_OPTS=-Xmx64m -XX:TieredStopAtLevel=1",
+          "/opt/blindmatch/bin/blindmatch", "health", role, "--config", configPath,
+          "--timeout-seconds", "25"), check,
+          name + ": healthcheck (a small client JVM)");
     }
     assertEquals(Set.of("clearinghouse", "keyholder"), roles);
-    JsonNode anchor = compose.path("x-server");
-    anchor.path("environment").fieldNames().forEachRemaining(v -> assertTrue(
-        LAUNCHER_ENV.contains(v), "environment " + v + " is not read by bin/blindmatch"));
+    anchor.path("environment").fields().forEachRemaining(v -> {
+      assertTrue(LAUNCHER_ENV.contains(v.getKey()),
+          "environment " + v.getKey() + " is not read by bin/blindmatch");
+      assertHeapFollowsLimit("compose", v.getValue().asText());
+    });
+  }
+
+  private static void assertHeapFollowsLimit(String where, String javaOpts) {
+    if (javaOpts.contains("-X")) {
+      assertFalse(javaOpts.matches(".*-Xmx\\S+.*"), where + ": a fixed heap (" + javaOpts + ")");
+      assertTrue(javaOpts.contains("-XX:MaxRAMPercentage="), where + ": MaxRAMPercentage");
+    }
+  }
+
+  @Test
+  void dockerBuildContextAndImageArePinnedAndClean() throws Exception {
+    String df = Files.readString(Repo.root().resolve("deploy/Dockerfile"));
+    Matcher from = Pattern.compile("(?m)^FROM (\\S+)").matcher(df);
+    assertTrue(from.find());
+    assertTrue(from.group(1).matches("[^@\\s]+@sha256:[0-9a-f]{64}"),
+        "the base image is pinned by digest: " + from.group(1));
+    for (String label : List.of("title", "description", "version")) {
+      assertTrue(df.contains("org.opencontainers.image." + label + "="), "OCI label " + label);
+    }
+    // The build context is deploy/: it holds the operator's secrets/ and build output.
+    List<String> ignore = Files.readAllLines(Repo.root().resolve("deploy/.dockerignore"))
+        .stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    assertEquals("*", ignore.get(0), ".dockerignore excludes everything first");
+    for (String l : ignore.subList(1, ignore.size())) {
+      assertTrue(l.startsWith("!target/blindmatch-") && l.endsWith(".tar.gz"),
+          ".dockerignore lets in only the distribution archive: " + l);
+    }
+    Matcher env = Pattern.compile("(?m)^ENV (\\w+)=\"([^\"]*)\"").matcher(df);
+    while (env.find()) {
+      assertHeapFollowsLimit("Dockerfile", env.group(2));
+    }
   }
 
   @Test
@@ -267,7 +383,7 @@ class DeploymentFilesTest {
   }
 
   /** What provides {@code path} inside a container: kind and, for files, the content. */
-  private record Provided(String kind, String content) {}
+  private record Provided(String kind, String source, String content) {}
 
   private static String text(Provided p) {
     assertNotNull(p.content(), "a config file with content");
@@ -289,14 +405,14 @@ class DeploymentFilesTest {
     String rel = path.substring(Math.min(path.length(),
         best.path("mountPath").asText().length() + 1));
     if (claimTemplates.contains(volume)) {
-      return new Provided("persistent", null);
+      return new Provided("persistent", volume, null);
     }
     JsonNode v = volumes.get(volume);
     assertNotNull(v, workload + ": volume " + volume + " is not declared");
     if (v.has("persistentVolumeClaim")) {
       String claim = v.path("persistentVolumeClaim").path("claimName").asText();
       assertTrue(objects.containsKey("PersistentVolumeClaim/" + claim), workload + ": " + claim);
-      return new Provided("persistent", null);
+      return new Provided("persistent", claim, null);
     }
     if (v.has("secret")) {
       String secret = v.path("secret").path("secretName").asText();
@@ -304,7 +420,7 @@ class DeploymentFilesTest {
       assertNotNull(s, workload + ": Secret " + secret + " is not defined");
       assertTrue(s.path("stringData").has(rel) || s.path("data").has(rel),
           workload + ": Secret " + secret + " has no key " + rel + " (for " + path + ")");
-      return new Provided("secret", null);
+      return new Provided("secret", secret, null);
     }
     if (v.has("configMap")) {
       String cm = v.path("configMap").path("name").asText();
@@ -312,9 +428,9 @@ class DeploymentFilesTest {
       assertNotNull(map, workload + ": ConfigMap " + cm + " is not defined");
       assertTrue(map.path("data").has(rel),
           workload + ": ConfigMap " + cm + " has no key " + rel + " (for " + path + ")");
-      return new Provided("configMap", map.path("data").path(rel).asText());
+      return new Provided("configMap", cm, map.path("data").path(rel).asText());
     }
-    return new Provided(v.has("emptyDir") ? "emptyDir" : "other", null);
+    return new Provided(v.has("emptyDir") ? "emptyDir" : "other", volume, null);
   }
 
   private static JsonNode selecting(Map<String, JsonNode> objects, String kind, JsonNode labels,

@@ -38,6 +38,14 @@ class DistributionConfigTest {
       Files.copy(Repo.conf().resolve(f), dir.resolve(f));
     }
     ClearinghouseConfig ch = ClearinghouseConfig.load(dir.resolve("clearinghouse.yaml"));
+    // As shipped: the embedded store and hmac mode, so that it starts without a database
+    // or an oprf epoch (deploy/validate/container-test.sh starts it).
+    assertEquals(StoreConfig.embedded(), ch.store());
+    assertEquals(List.of(), ch.oprfPublicKeys());
+    // The alternatives it shows commented out load as written once uncommented.
+    Files.writeString(dir.resolve("clearinghouse.yaml"),
+        uncommented(Repo.conf().resolve("clearinghouse.yaml"), ClearinghouseConfig.keys()));
+    ch = ClearinghouseConfig.load(dir.resolve("clearinghouse.yaml"));
     assertEquals("sea", ch.federation());
     assertEquals(7443, ch.port());
     assertEquals(dir.resolve("data"), ch.dataDir());
@@ -65,7 +73,14 @@ class DistributionConfigTest {
 
   @Test
   void examplesShowEveryKeyTheLoadersAccept() throws Exception {
-    assertEquals(ClearinghouseConfig.keys(), keysOf(Repo.conf().resolve("clearinghouse.yaml")));
+    Path ch = Files.createTempFile("clearinghouse", ".yaml");
+    try {
+      Files.writeString(ch, uncommented(Repo.conf().resolve("clearinghouse.yaml"),
+          ClearinghouseConfig.keys()));
+      assertEquals(ClearinghouseConfig.keys(), keysOf(ch));
+    } finally {
+      Files.delete(ch);
+    }
     assertEquals(KeyholderConfig.keys(), keysOf(Repo.conf().resolve("keyholder.yaml")));
   }
 
@@ -96,6 +111,17 @@ class DistributionConfigTest {
                 + " (documented: " + documented + ")");
       }
     }
+  }
+
+  /** {@code yaml} with its commented-out settings ("# key: value", key a known one) enabled. */
+  static String uncommented(Path yaml, Set<String> known) throws Exception {
+    StringBuilder out = new StringBuilder();
+    for (String line : Files.readAllLines(yaml)) {
+      Matcher m = Pattern.compile("^# ([a-z_]+): .*").matcher(line);
+      out.append(m.matches() && known.contains(m.group(1)) ? line.substring(2) : line)
+          .append('\n');
+    }
+    return out.toString();
   }
 
   /** The dotted keys of a YAML mapping, nested mappings one level deep. */

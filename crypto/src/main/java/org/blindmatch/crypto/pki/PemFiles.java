@@ -273,7 +273,8 @@ public final class PemFiles {
     } catch (NoSuchFileException e) {
       throw new PkiException(file + ": no such file");
     } catch (IOException e) {
-      throw new PkiException(file + ": cannot read: " + e.getMessage(), e);
+      throw new PkiException(file + ": cannot read: "
+          + org.blindmatch.crypto.io.ReadFailure.reason(e), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.blindmatch.server.clearinghouse;
 
 import java.io.IOException;
+import org.blindmatch.crypto.io.ReadFailure;
 import org.blindmatch.crypto.oprf.OprfKeyFiles;
 import org.blindmatch.crypto.oprf.OprfException;
 import java.util.TreeMap;
@@ -89,7 +90,7 @@ public final class ClearinghouseServer implements AutoCloseable {
         throw new ConfigException("oprf_public_keys: " + e.getMessage());
       } catch (IOException e) {
         throw new ConfigException("oprf_public_keys: " + file + ": cannot read: "
-            + e.getMessage());
+            + ReadFailure.reason(e));
       }
       int t = key.shares().threshold();
       int held = key.sharesNamed(identity.name());
@@ -314,7 +315,7 @@ public final class ClearinghouseServer implements AutoCloseable {
       return PassphraseFile.read(cfg.passphraseFile());
     } catch (IOException e) {
       throw new ConfigException("passphrase_file: " + cfg.passphraseFile()
-          + ": cannot read: " + e.getMessage());
+          + ": cannot read: " + ReadFailure.reason(e));
     }
   }
 

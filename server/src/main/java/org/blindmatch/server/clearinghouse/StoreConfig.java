@@ -88,7 +88,7 @@ public record StoreConfig(Kind kind, String url, String user, Path passwordFile)
         chars = PassphraseFile.read(passwordFile);
       } catch (IOException e) {
         throw new ConfigException("store.password_file: " + passwordFile + ": cannot read: "
-            + e.getMessage());
+            + org.blindmatch.crypto.io.ReadFailure.reason(e));
       }
       password = new String(chars);
       Arrays.fill(chars, '\0');

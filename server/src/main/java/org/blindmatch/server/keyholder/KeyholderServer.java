@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.util.Arrays;
+import org.blindmatch.crypto.io.ReadFailure;
 import org.blindmatch.crypto.keys.KeysetException;
 import org.blindmatch.crypto.keys.PassphraseFile;
 import org.blindmatch.crypto.oprf.OprfException;
@@ -42,7 +43,8 @@ public final class KeyholderServer implements AutoCloseable {
     try {
       passphrase = PassphraseFile.read(cfg.passphraseFile());
     } catch (IOException e) {
-      throw new ConfigException("passphrase_file: " + cfg.passphraseFile() + ": cannot read");
+      throw new ConfigException("passphrase_file: " + cfg.passphraseFile() + ": cannot read: "
+          + ReadFailure.reason(e));
     }
     TlsMaterial tls;
     OprfKeyFiles.EpochShare share;
@@ -59,15 +61,16 @@ public final class KeyholderServer implements AutoCloseable {
       } catch (KeysetException | OprfException e) {
         throw new ConfigException("share: " + e.getMessage());
       } catch (IOException e) {
-        throw new ConfigException("share: " + cfg.share() + ": cannot read (" + e + ")");
+        throw new ConfigException("share: " + cfg.share() + ": cannot read: "
+            + ReadFailure.reason(e));
       }
       try {
         published = org.blindmatch.crypto.oprf.dkg.DkgPublicFile.read(cfg.publicKey()).key();
       } catch (OprfException e) {
         throw new ConfigException("public_key: " + e.getMessage());
       } catch (IOException e) {
-        throw new ConfigException("public_key: " + cfg.publicKey() + ": cannot read (" + e
-            + ")");
+        throw new ConfigException("public_key: " + cfg.publicKey() + ": cannot read: "
+            + ReadFailure.reason(e));
       }
     } finally {
       Arrays.fill(passphrase, '\0');
