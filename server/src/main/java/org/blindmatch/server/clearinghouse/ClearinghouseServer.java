@@ -46,6 +46,7 @@ import org.blindmatch.server.store.StoreException;
  * expired token data) runs on a background thread.
  */
 public final class ClearinghouseServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ClearinghouseServer.class.getName());
   private static final long READINESS_PERIOD_SECONDS = 5;
   /** The checkpoint key's file in the data directory. */
   public static final String CHECKPOINT_KEY_FILE = "checkpoint-key.json";
@@ -165,6 +166,9 @@ public final class ClearinghouseServer implements AutoCloseable {
             cfg.store().location()));
       } catch (StoreException e) {
         throw new ConfigException(cfg.store().configKey() + ": " + e.getMessage());
+      }
+      for (String line : store.recoveryReport().describe()) {
+        LOG.log(System.Logger.Level.WARNING, line);
       }
       Clearinghouse ch = open(cfg, identity, store, scope, oprfEpochs, signer, checkpointKey);
       ServerMetrics metrics = metrics(store, ch);

@@ -407,6 +407,26 @@ public final class MetadataDb implements AutoCloseable {
     }
   }
 
+  /**
+   * The keys of the log entries whose key starts with {@code prefix} (a constant of the
+   * caller's, not user input), in index order.
+   */
+  public synchronized List<String> logEntryKeys(String prefix) throws StoreException {
+    return tx("list log entry keys", () -> {
+      List<String> keys = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement("SELECT entry_key FROM log_entries"
+          + " WHERE substr(entry_key, 1, " + prefix.length() + ") = ? ORDER BY idx")) {
+        ps.setString(1, prefix);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            keys.add(rs.getString(1));
+          }
+        }
+      }
+      return keys;
+    });
+  }
+
   /** The number of log entries. */
   public synchronized long logSize() throws StoreException {
     return tx("count log entries", this::selectLogSize);

@@ -89,8 +89,11 @@ public final class SegmentSubmissionStore
    * {@code segments/} and {@code staging/} (and for the embedded store {@code meta.sqlite}) if
    * needed, migrating the schema and recovering from an unclean shutdown.
    *
-   * @throws StoreException {@code CORRUPT} if a committed, unpurged submission's segment file
-   *     is missing or has the wrong length (the message names the file; nothing is changed),
+   * @throws StoreException {@code CORRUPT} if the directory, the metadata and the log do not
+   *     account for each other: a committed, unpurged submission's segment file is missing,
+   *     has the wrong length or content, a receipt in the log has no submission, or the
+   *     embedded {@code meta.sqlite} is missing beside segments (the message names what and
+   *     says what to do; nothing is changed),
    *     if the metadata is not a store this build can read, or if the directory and the
    *     database do not belong together (another kind, another PostgreSQL store); {@code IO}
    *     if the directory or database is in use by another instance or cannot be read or
@@ -105,7 +108,7 @@ public final class SegmentSubmissionStore
       db = metadata instanceof PostgresSettings pg
           ? PostgresMetadata.open(pg, dir)
           : SqliteMetadata.open(dir);
-      RecoveryReport report = Recovery.run(dir, db);
+      RecoveryReport report = Recovery.run(dir, db, Instant.now());
       return new SegmentSubmissionStore(dir, db, report);
     } catch (StoreException | RuntimeException e) {
       if (db != null) {

@@ -1,5 +1,6 @@
 package org.blindmatch.server.store.sqlite;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,6 +58,9 @@ public final class SqliteMetadata {
           + " one store kind");
     }
     Path file = dir.metaFile();
+    if (!Files.exists(file)) {
+      requireNoData(dir);
+    }
     migrate(file);
     Connection c = null;
     try {
@@ -74,6 +78,28 @@ public final class SqliteMetadata {
     } catch (StoreException | RuntimeException e) {
       MetadataDb.closeQuietly(c);
       throw e;
+    }
+  }
+
+  /**
+   * A new {@code meta.sqlite} belongs in a directory without segments or staged files: one
+   * beside them means the old one was deleted, and a new one would orphan every segment.
+   */
+  private static void requireNoData(DataDir dir) throws StoreException {
+    long files;
+    try (var segments = Files.list(dir.segmentsDir());
+        var staged = Files.list(dir.stagingDir())) {
+      files = segments.count() + staged.count();
+    } catch (IOException e) {
+      throw new StoreException(Kind.IO, dir.root() + ": cannot list: " + e, e);
+    }
+    if (files > 0) {
+      throw new StoreException(Kind.CORRUPT, dir.metaFile() + " is missing but "
+          + dir.root() + " holds " + files + " file(s) in segments/ and staging/: the metadata"
+          + " and transparency log of this store were deleted. Nothing was changed. Restore"
+          + " the data directory from a backup (blindmatch admin restore, docs/OPERATIONS.md"
+          + " \"Recovery\"); a directory that no backup holds can only be moved aside to start"
+          + " a new store");
     }
   }
 
