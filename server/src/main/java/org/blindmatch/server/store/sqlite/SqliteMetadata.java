@@ -62,6 +62,11 @@ public final class SqliteMetadata {
       requireNoData(dir);
     }
     migrate(file);
+    return new MetadataDb(connect(file), SqliteDialect.INSTANCE, () -> connect(file));
+  }
+
+  /** A connection to {@code file} with the durability settings checked, auto-commit off. */
+  private static Connection connect(Path file) throws StoreException {
     Connection c = null;
     try {
       c = config().createConnection("jdbc:sqlite:" + file);
@@ -70,7 +75,7 @@ public final class SqliteMetadata {
       requirePragma(c, "synchronous", "2");
       requirePragma(c, "foreign_keys", "1");
       c.setAutoCommit(false);
-      return new MetadataDb(c, SqliteDialect.INSTANCE);
+      return c;
     } catch (SQLException e) {
       MetadataDb.closeQuietly(c);
       throw new StoreException(Kind.IO, file + ": cannot open metadata database: "
