@@ -156,7 +156,7 @@ class RecoveryTest extends StoreConformance {
       assertEquals(1, st.executeUpdate("DELETE FROM submissions WHERE submission_id = 'r'"));
     }
     StoreException e = assertKind(Kind.CORRUPT, () -> open());
-    assertTrue(e.getMessage().contains("receipts of 1 submission(s)")
+    assertTrue(e.getMessage().contains("receipts of 1 submission(s) whose segments")
         && e.getMessage().contains("(r)") && e.getMessage().contains("admin restore"),
         e.getMessage());
     assertArrayEquals(body, Files.readAllBytes(dir.resolve("segments/r.seg")),

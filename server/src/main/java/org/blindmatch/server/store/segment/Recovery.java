@@ -38,9 +38,8 @@ import org.blindmatch.server.store.jdbc.UploadRow;
  * <ul>
  *   <li>every committed, unpurged submission has its segment at the committed length and with
  *       the SHA-256 recorded at commit;
- *   <li>every receipt in the log ({@link LogStorage#RECEIPT_KEY_PREFIX}) names a submission
- *       the metadata holds (a deleted or rolled-back submission row is refused, never
- *       silently forgotten).
+ *   <li>no segment has a receipt in the log ({@link LogStorage#RECEIPT_KEY_PREFIX}) but no
+ *       submission row (a deleted or rolled-back row is refused, never silently forgotten).
  * </ul>
  *
  * <p>Then it repairs only what it can prove harmless, because every file change is made
@@ -130,15 +129,24 @@ final class Recovery {
         movedAside, orphans);
   }
 
-  /** A receipt in the log whose submission row is gone: the metadata lost a commit. */
+  /**
+   * A segment whose submission row is gone while the log holds its receipt: the metadata lost
+   * a commit. (A receipt without row or segment is left to auditors, who check every logged
+   * receipt; the store has nothing of it to keep.)
+   */
   private void checkReceipts(Map<String, StoredSubmission> submissions, Set<String> receipted)
-      throws StoreException {
-    Set<String> missing = new TreeSet<>(receipted);
-    missing.removeAll(submissions.keySet());
+      throws StoreException, IOException {
+    Set<String> missing = new TreeSet<>();
+    for (String id : receipted) {
+      if (!submissions.containsKey(id) && Files.exists(dir.segment(id))) {
+        missing.add(id);
+      }
+    }
     if (!missing.isEmpty()) {
       throw new StoreException(Kind.CORRUPT, "the transparency log holds the receipts of "
-          + missing.size() + " submission(s) the metadata does not (" + abbreviate(missing)
-          + "): their rows were deleted or the metadata rolled back" + WHAT_TO_DO);
+          + missing.size() + " submission(s) whose segments are in segments/ but whose rows"
+          + " the metadata does not hold (" + abbreviate(missing) + "): the rows were deleted"
+          + " or the metadata rolled back" + WHAT_TO_DO);
     }
   }
 
