@@ -63,8 +63,9 @@ final class Recovery {
   private static final DateTimeFormatter ORPHAN_DIR_NAME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final String WHAT_TO_DO = "; nothing was changed. Restore the data directory"
-      + " from a backup (blindmatch admin restore, docs/OPERATIONS.md \"Recovery\"); a"
-      + " directory that no backup holds can only be moved aside to start a new store";
+      + " from a backup (blindmatch admin restore; docs/OPERATIONS.md, \"Start-up recovery and"
+      + " orphans\"); a directory that no backup holds can only be moved aside to start a new"
+      + " store";
 
   private final DataDir dir;
   private final MetadataDb db;

@@ -103,7 +103,8 @@ public final class SqliteMetadata {
           + dir.root() + " holds " + files + " file(s) in segments/ and staging/: the metadata"
           + " and transparency log of this store were deleted. Nothing was changed. Restore"
           + " the data directory from a backup (blindmatch admin restore, docs/OPERATIONS.md"
-          + " \"Recovery\"); a directory that no backup holds can only be moved aside to start"
+          + " \"Start-up recovery and orphans\"); a directory that no backup holds can only be"
+          + " moved aside to start"
           + " a new store");
     }
   }
