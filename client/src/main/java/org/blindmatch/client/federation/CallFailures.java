@@ -246,11 +246,21 @@ public final class CallFailures {
     } catch (InvalidProtocolBufferException e) {
       return null;
     }
-    if (info == null || !ErrorDetails.DOMAIN.equals(info.getDomain())
-        || !ErrorDetails.REASON_QUOTA_EXCEEDED.equals(info.getReason())) {
+    if (info == null || !ErrorDetails.DOMAIN.equals(info.getDomain())) {
       return null;
     }
     Map<String, String> m = info.getMetadataMap();
+    if (ErrorDetails.REASON_UPLOAD_QUOTA_EXCEEDED.equals(info.getReason())) {
+      // The server's description says what was asked and what to do; the numbers name the
+      // limit for the operator.
+      return "upload quota " + m.getOrDefault("limit", "?") + " = " + m.getOrDefault("quota", "?")
+          + " exceeded (" + m.getOrDefault("used", "?") + " in use, "
+          + m.getOrDefault("requested", "?") + " asked): " + status.getDescription()
+          + "; or ask the clearinghouse's operator to raise " + m.getOrDefault("limit", "?");
+    }
+    if (!ErrorDetails.REASON_QUOTA_EXCEEDED.equals(info.getReason())) {
+      return null;
+    }
     String subject = failure == null || failure.getViolationsCount() == 0 ? ""
         : " (" + failure.getViolations(0).getSubject() + ")";
     return "evaluation quota of epoch " + m.getOrDefault("epoch", "?") + " exceeded" + subject

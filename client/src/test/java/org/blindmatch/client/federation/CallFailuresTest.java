@@ -66,7 +66,12 @@ class CallFailuresTest {
             "no run r1"), CH + " refused: NOT_FOUND: no run r1"),
         new Row("quota with details", quota().getStatus(), quota().getTrailers(), List.of(
             "refused: evaluation quota of epoch 3 exceeded (p epoch 3): 0 of 10 remain, "
-                + "4 asked", "quota_per_identity")))
+                + "4 asked", "quota_per_identity")),
+        new Row("upload quota with details", uploadQuota().getStatus(),
+            uploadQuota().getTrailers(), List.of("refused: upload quota "
+                + "max_open_uploads_per_submitter = 8 exceeded (8 in use, 1 asked): "
+                + "8 uploads in progress; finish them", "ask the clearinghouse's operator "
+                + "to raise max_open_uploads_per_submitter")))
         .map(r -> DynamicTest.dynamicTest(r.condition(), () -> {
           String line = CallFailures.explain(CH, r.status(), r.trailers());
           assertEquals(1, line.lines().count(), line);
@@ -105,6 +110,16 @@ class CallFailuresTest {
         com.google.rpc.QuotaFailure.newBuilder().addViolations(
             com.google.rpc.QuotaFailure.Violation.newBuilder().setSubject("p epoch 3"))
             .build());
+  }
+
+  private static StatusRuntimeException uploadQuota() {
+    return ErrorDetails.error(Status.RESOURCE_EXHAUSTED.withDescription(
+            "8 uploads in progress; finish them"),
+        ErrorDetails.REASON_UPLOAD_QUOTA_EXCEEDED, Map.of("limit",
+            "max_open_uploads_per_submitter", "quota", "8", "used", "8", "requested", "1"),
+        com.google.rpc.QuotaFailure.newBuilder().addViolations(
+            com.google.rpc.QuotaFailure.Violation.newBuilder()
+                .setSubject("max_open_uploads_per_submitter")).build());
   }
 
   @Test

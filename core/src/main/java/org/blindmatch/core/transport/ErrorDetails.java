@@ -22,6 +22,12 @@ public final class ErrorDetails {
    * {@code remaining}, {@code requested}, plus a {@code google.rpc.QuotaFailure}.
    */
   public static final String REASON_QUOTA_EXCEEDED = "QUOTA_EXCEEDED";
+  /**
+   * A clearinghouse upload quota would be exceeded; metadata {@code limit} (the configuration
+   * key), {@code quota}, {@code used}, {@code requested}, plus a
+   * {@code google.rpc.QuotaFailure} whose violation's subject is the limit.
+   */
+  public static final String REASON_UPLOAD_QUOTA_EXCEEDED = "UPLOAD_QUOTA_EXCEEDED";
 
   private ErrorDetails() {}
 

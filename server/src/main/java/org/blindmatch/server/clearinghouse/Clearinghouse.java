@@ -14,6 +14,7 @@ import org.blindmatch.crypto.sign.NodeSigner;
 import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Receipt;
 import org.blindmatch.server.log.TransparencyLog;
+import org.blindmatch.server.store.LogStorage;
 import org.blindmatch.server.store.ResultStore;
 import org.blindmatch.server.store.SigningKeyStore;
 import org.blindmatch.server.store.SubmissionStore;
@@ -88,7 +89,7 @@ public record Clearinghouse(
 
   /** Log entry keys: one entry per committed submission and per run. */
   static String receiptLogKey(String storeId) {
-    return "receipt/" + storeId;
+    return LogStorage.RECEIPT_KEY_PREFIX + storeId;
   }
 
   /** The log entry of a committed submission: its receipt and the submitter's signature. */

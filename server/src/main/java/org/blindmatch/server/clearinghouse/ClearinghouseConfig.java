@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.core.transport.HostPort;
 import org.blindmatch.crypto.io.Excerpt;
+import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.server.config.ConfigException;
 import org.blindmatch.server.config.ConfigFile;
 import org.blindmatch.server.logging.LogFormat;
@@ -38,6 +39,8 @@ import org.blindmatch.server.logging.LogFormat;
  * @param metricsListen plaintext Prometheus {@code /metrics} address, or null for none
  * @param logFormat the process's log format
  * @param store where metadata and the transparency log live (segments stay in data_dir)
+ * @param quotas what one submitter may hold ({@code max_submission_records} …
+ *     {@code upload_idle_expiry})
  */
 public record ClearinghouseConfig(
     String federation,
@@ -59,12 +62,14 @@ public record ClearinghouseConfig(
     HostPort healthListen,
     HostPort metricsListen,
     LogFormat logFormat,
-    StoreConfig store) {
+    StoreConfig store,
+    UploadQuotas quotas) {
 
   private static final Set<String> KEYS = Set.of("federation", "listen", "data_dir", "tls",
       "signing_keyset", "passphrase_file", "scope", "accepted_key_ids", "oprf_public_keys",
       "k_threshold", "submission_ttl", "insecure_loopback", "health_listen",
-      "metrics_listen", "log_format", "store");
+      "metrics_listen", "log_format", "store", UploadQuotas.RECORDS, UploadQuotas.BYTES,
+      UploadQuotas.OPEN, UploadQuotas.STAGED, UploadQuotas.IDLE);
   private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key", "revocations");
 
 
@@ -140,7 +145,7 @@ public record ClearinghouseConfig(
     }
     int k = (int) c.integer("k_threshold", 3, 1, 1000);
     JsonNode ttlNode = c.node("submission_ttl");
-    Duration ttl = duration(ttlNode == null ? "30d" : ttlNode.asText(), c);
+    Duration ttl = duration("submission_ttl", ttlNode == null ? "30d" : ttlNode.asText(), c);
     HostPort health = c.optionalListen("health_listen", listen);
     HostPort metrics = c.optionalListen("metrics_listen", listen);
     c.distinctPorts("metrics_listen", metrics, "health_listen", health);
@@ -148,10 +153,25 @@ public record ClearinghouseConfig(
         c.path("data_dir"), ca, cert, key, revocations, c.path("signing_keyset"),
         c.path("passphrase_file"), c.path("scope"), List.copyOf(keyIds),
         List.copyOf(oprfFiles), k, ttl, insecure, health, metrics,
-        c.logFormat("log_format"), StoreConfig.read(c));
+        c.logFormat("log_format"), StoreConfig.read(c), quotas(c));
   }
 
-  private static Duration duration(String text, ConfigFile c) throws ConfigException {
+  private static UploadQuotas quotas(ConfigFile c) throws ConfigException {
+    UploadQuotas d = UploadQuotas.DEFAULTS;
+    long max = Long.MAX_VALUE / TokenRecord.LENGTH;
+    JsonNode idle = c.node(UploadQuotas.IDLE);
+    return new UploadQuotas(
+        c.integer(UploadQuotas.RECORDS, d.maxSubmissionRecords(), 1, max),
+        c.integer(UploadQuotas.BYTES, d.maxSubmissionBytes(), TokenRecord.LENGTH,
+            Long.MAX_VALUE),
+        c.integer(UploadQuotas.OPEN, d.maxOpenUploads(), 1, 1_000_000),
+        c.integer(UploadQuotas.STAGED, d.maxStagedBytes(), TokenRecord.LENGTH,
+            Long.MAX_VALUE),
+        idle == null ? d.idleExpiry() : duration(UploadQuotas.IDLE, idle.asText(), c));
+  }
+
+  private static Duration duration(String key, String text, ConfigFile c)
+      throws ConfigException {
     if (text.length() >= 2) {
       String digits = text.substring(0, text.length() - 1);
       if (digits.chars().allMatch(Character::isDigit) && digits.length() <= 6) {
@@ -164,7 +184,7 @@ public record ClearinghouseConfig(
         }
       }
     }
-    throw c.error("submission_ttl",
+    throw c.error(key,
         Excerpt.quote(text) + " is not a duration such as 90m, 12h or 30d");
   }
 }

@@ -38,16 +38,46 @@ public final class ClearinghouseException extends Exception {
     INTERNAL
   }
 
+  /**
+   * The per-submitter limit a {@code RESOURCE_EXHAUSTED} refusal hit, sent to the client as
+   * structured details (PROTOCOL.md §10).
+   *
+   * @param limit the configuration key of the limit
+   * @param quota its configured value
+   * @param used how much of it the caller holds already
+   * @param requested how much the refused request asked for
+   */
+  public record Quota(String limit, long quota, long used, long requested) {}
+
   private final Code code;
+  private final transient Quota quota;
 
   public ClearinghouseException(Code code, String message) {
     super(message);
     this.code = Objects.requireNonNull(code, "code");
+    this.quota = null;
+  }
+
+  private ClearinghouseException(Quota quota, String message) {
+    super(message);
+    this.code = Code.RESOURCE_EXHAUSTED;
+    this.quota = quota;
+  }
+
+  /** A {@code RESOURCE_EXHAUSTED} refusal for going over {@code quota}. */
+  static ClearinghouseException quotaExceeded(Quota quota, String message) {
+    return new ClearinghouseException(Objects.requireNonNull(quota, "quota"), message);
+  }
+
+  /** The limit a quota refusal hit, or null for any other refusal. */
+  public Quota quota() {
+    return quota;
   }
 
   public ClearinghouseException(Code code, String message, Throwable cause) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code");
+    this.quota = null;
   }
 
   /** What kind of reason. */

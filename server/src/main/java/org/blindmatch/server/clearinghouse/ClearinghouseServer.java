@@ -47,6 +47,7 @@ import org.blindmatch.server.store.StoreException;
  * expired token data) runs on a background thread.
  */
 public final class ClearinghouseServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ClearinghouseServer.class.getName());
   private static final long READINESS_PERIOD_SECONDS = 5;
   /** The checkpoint key's file in the data directory. */
   public static final String CHECKPOINT_KEY_FILE = "checkpoint-key.json";
@@ -184,13 +185,17 @@ public final class ClearinghouseServer implements AutoCloseable {
       } catch (StoreException e) {
         throw new ConfigException(cfg.store().configKey() + ": " + e.getMessage());
       }
+      for (String line : store.recoveryReport().describe()) {
+        LOG.log(System.Logger.Level.WARNING, line);
+      }
       Clearinghouse ch = open(cfg, identity, store, scope, oprfEpochs, attestations, signer,
           checkpointKey);
       ServerMetrics metrics = metrics(store, ch);
+      Submissions submissions = new Submissions(ch, metrics, cfg.quotas());
       NodeServer.Builder node = NodeServer.builder(address, cfg.federation())
           .authorization(AccessPolicy.clearinghouse())
           .metrics(metrics)
-          .service(new SubmissionServiceImpl(new Submissions(ch, metrics)))
+          .service(new SubmissionServiceImpl(submissions))
           .service(new NodeServiceImpl(new Nodes(ch)))
           .service(new ScopeServiceImpl(ch))
           .service(new MatchServiceImpl(new MatchRuns(ch, metrics)))
@@ -218,7 +223,7 @@ public final class ClearinghouseServer implements AutoCloseable {
       owned.register(maintenance::shutdownNow);
       NodeServer server = node.owning(owned).start();
       // Readiness follows the store: NOT_SERVING while its metadata database is unreachable
-      // (a lost PostgreSQL connection is not re-established: restart the server).
+      // (the store replaces a lost PostgreSQL session by itself once the database answers).
       maintenance.scheduleWithFixedDelay(() -> server.setServing(store.isReady()),
           READINESS_PERIOD_SECONDS, READINESS_PERIOD_SECONDS, TimeUnit.SECONDS);
       maintenance.scheduleWithFixedDelay(() -> {
@@ -228,6 +233,14 @@ public final class ClearinghouseServer implements AutoCloseable {
           // Retried at the next tick and at every run start.
         }
       }, 0, 1, TimeUnit.HOURS);
+      long expiryPeriod = Math.max(1, Math.min(3600, cfg.quotas().idleExpiry().toSeconds() / 4));
+      maintenance.scheduleWithFixedDelay(() -> {
+        try {
+          submissions.expireIdleUploads(Clock.systemUTC().instant());
+        } catch (StoreException | RuntimeException e) {
+          // Retried at the next tick.
+        }
+      }, 0, expiryPeriod, TimeUnit.SECONDS);
       return new ClearinghouseServer(server, identity, scope.digest(),
           NodeSigner.fingerprint(signer.publicKeysetJson()));
     } catch (ConfigException | IOException | RuntimeException e) {

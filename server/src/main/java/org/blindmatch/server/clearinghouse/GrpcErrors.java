@@ -1,5 +1,6 @@
 package org.blindmatch.server.clearinghouse;
 
+import com.google.rpc.QuotaFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -11,7 +12,8 @@ import org.blindmatch.server.store.StoreException;
  * The one place where clearinghouse errors become gRPC statuses: a
  * {@link ClearinghouseException} by its code, a {@link StoreException} by its kind, each with
  * the exception's message as the description and a {@code google.rpc.ErrorInfo} whose reason
- * is the code's name (or {@code STORE_} and the kind's name; PROTOCOL.md §10). The service
+ * is the code's name (or {@code STORE_} and the kind's name; an upload quota refusal has
+ * {@code UPLOAD_QUOTA_EXCEEDED} and a {@code QuotaFailure}; PROTOCOL.md §10). The service
  * adapters use nothing else.
  */
 final class GrpcErrors {
@@ -38,6 +40,15 @@ final class GrpcErrors {
 
   /** The status of a domain or store error; anything else is a bug and reported INTERNAL. */
   static StatusRuntimeException toStatus(Exception e) {
+    if (e instanceof ClearinghouseException c && c.quota() != null) {
+      ClearinghouseException.Quota q = c.quota();
+      return ErrorDetails.error(Status.RESOURCE_EXHAUSTED.withDescription(c.getMessage()),
+          ErrorDetails.REASON_UPLOAD_QUOTA_EXCEEDED, Map.of("limit", q.limit(),
+              "quota", Long.toString(q.quota()), "used", Long.toString(q.used()),
+              "requested", Long.toString(q.requested())),
+          QuotaFailure.newBuilder().addViolations(QuotaFailure.Violation.newBuilder()
+              .setSubject(q.limit()).setDescription(c.getMessage())).build());
+    }
     if (e instanceof ClearinghouseException c) {
       return ErrorDetails.error(status(c.code()).withDescription(c.getMessage()),
           c.code().name(), Map.of());
@@ -71,7 +82,9 @@ final class GrpcErrors {
       case BAD_CHUNK, TOO_MANY_RECORDS, INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case NOT_FOUND -> Status.NOT_FOUND;
       case CORRUPT -> Status.DATA_LOSS;
-      case IO -> Status.INTERNAL;
+      // The disk or the metadata database failed: the server recovers once the cause is gone
+      // (the store replaces a broken connection), so callers retry later.
+      case IO -> Status.UNAVAILABLE;
     };
   }
 }

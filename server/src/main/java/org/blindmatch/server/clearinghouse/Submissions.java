@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.blindmatch.core.claims.ClaimVerificationException;
@@ -33,6 +34,7 @@ import org.blindmatch.proto.v1.UploadRequest;
 import org.blindmatch.proto.v1.UploadStatus;
 import org.blindmatch.server.clearinghouse.ClearinghouseException.Code;
 import org.blindmatch.server.metrics.ServerMetrics;
+import org.blindmatch.server.store.OpenUpload;
 import org.blindmatch.server.store.StoreException;
 import org.blindmatch.server.store.StoredSubmission;
 import org.blindmatch.server.store.UploadSpec;
@@ -52,9 +54,13 @@ import org.blindmatch.server.store.UploadState;
 final class Submissions {
   /** Open uploads whose chunks this process verified; bounded, least recently used dropped. */
   private static final int MAX_TRACKED_UPLOADS = 1024;
+  private static final System.Logger LOG = System.getLogger(Submissions.class.getName());
 
   private final Clearinghouse ch;
   private final ServerMetrics metrics;
+  private final UploadQuotas quotas;
+  /** Makes a submitter's quota check and its new upload one step. */
+  private final Object quotaLock = new Object();
   /** Open uploads seen by this process, by store id. */
   private final Map<String, UploadVerifier> verifiers = Collections.synchronizedMap(
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -64,9 +70,10 @@ final class Submissions {
         }
       });
 
-  Submissions(Clearinghouse ch, ServerMetrics metrics) {
+  Submissions(Clearinghouse ch, ServerMetrics metrics, UploadQuotas quotas) {
     this.ch = ch;
     this.metrics = metrics;
+    this.quotas = quotas;
   }
 
   /** Starts one upload stream of {@code caller}. */
@@ -125,7 +132,7 @@ final class Submissions {
       clientId = begin.getSubmissionId();
       submissionId = spec.submissionId();
       try {
-        state = ch.submissions().beginUpload(spec);
+        state = beginWithinQuotas(spec);
       } catch (StoreException e) {
         if (e.kind() == StoreException.Kind.ALREADY_COMMITTED) {
           committed = true; // chunks are redundant, the status says so
@@ -141,7 +148,32 @@ final class Submissions {
       }
     }
 
+    /**
+     * Stores a chunk; if it is refused while the upload holds no record, the upload is
+     * removed, so a refused first chunk leaves nothing behind (a client resumes by beginning
+     * again).
+     */
     private void chunk(Chunk chunk) throws ClearinghouseException, StoreException {
+      try {
+        storeChunk(chunk);
+      } catch (ClearinghouseException | StoreException | RuntimeException e) {
+        if (state != null && state.recordsReceived() == 0) {
+          abandonQuietly();
+        }
+        throw e;
+      }
+    }
+
+    private void abandonQuietly() {
+      try {
+        ch.submissions().abandonUpload(submissionId, caller.uri().toString());
+        verifiers.remove(submissionId);
+      } catch (StoreException | RuntimeException ignored) {
+        // Gone already, or the store failed: idle expiry removes it later.
+      }
+    }
+
+    private void storeChunk(Chunk chunk) throws ClearinghouseException, StoreException {
       ByteString records = chunk.getRecords();
       if (records.size() > Limits.MAX_CHUNK_BYTES) {
         throw new ClearinghouseException(Code.RESOURCE_EXHAUSTED, "chunk of " + records.size()
@@ -194,6 +226,82 @@ final class Submissions {
   }
 
   /**
+   * Begins {@code spec}'s upload, or resumes it; a new upload must fit the submitter's
+   * {@link UploadQuotas}.
+   *
+   * @throws ClearinghouseException {@code RESOURCE_EXHAUSTED} with the quota it would exceed
+   */
+  private UploadState beginWithinQuotas(UploadSpec spec)
+      throws ClearinghouseException, StoreException {
+    synchronized (quotaLock) {
+      List<OpenUpload> open = ch.submissions().openUploads(spec.submitter());
+      if (open.stream().noneMatch(u -> u.submissionId().equals(spec.submissionId()))
+          && ch.submissions().find(spec.submissionId()).isEmpty()) {
+        checkQuotas(spec, open);
+      }
+      return ch.submissions().beginUpload(spec);
+    }
+  }
+
+  private void checkQuotas(UploadSpec spec, List<OpenUpload> open)
+      throws ClearinghouseException {
+    long records = spec.expectedRecords();
+    if (records > quotas.maxSubmissionRecords()) {
+      throw quota(UploadQuotas.RECORDS, quotas.maxSubmissionRecords(), 0, records,
+          "a submission of " + records + " records exceeds the clearinghouse's limit of "
+              + quotas.maxSubmissionRecords() + " records per submission; split it");
+    }
+    long bytes = records * TokenRecord.LENGTH;
+    if (bytes > quotas.maxSubmissionBytes()) {
+      throw quota(UploadQuotas.BYTES, quotas.maxSubmissionBytes(), 0, bytes,
+          "a submission of " + bytes + " bytes exceeds the clearinghouse's limit of "
+              + quotas.maxSubmissionBytes() + " bytes per submission; split it");
+    }
+    if (open.size() + 1 > quotas.maxOpenUploads()) {
+      throw quota(UploadQuotas.OPEN, quotas.maxOpenUploads(), open.size(), 1,
+          "this submitter has " + open.size() + " uploads in progress, the clearinghouse's"
+              + " limit; finish (resubmit) or let them expire (after "
+              + quotas.idleExpiry().toHours() + " h idle) before starting another");
+    }
+    long staged = 0;
+    for (OpenUpload u : open) {
+      staged += u.expectedRecords() * TokenRecord.LENGTH;
+    }
+    if (staged + bytes > quotas.maxStagedBytes()) {
+      throw quota(UploadQuotas.STAGED, quotas.maxStagedBytes(), staged, bytes,
+          "this submitter's uploads in progress declare " + staged + " bytes; another "
+              + bytes + " would exceed the clearinghouse's limit of "
+              + quotas.maxStagedBytes() + " bytes; finish (resubmit) or let them expire"
+              + " before starting another");
+    }
+  }
+
+  private static ClearinghouseException quota(String limit, long quota, long used,
+      long requested, String message) {
+    return ClearinghouseException.quotaExceeded(
+        new ClearinghouseException.Quota(limit, quota, used, requested), message);
+  }
+
+  /**
+   * Removes the uploads idle since before {@code now - idleExpiry}, counting and logging
+   * each (its store id, submitter and records received; never a record).
+   *
+   * @return how many were removed
+   */
+  int expireIdleUploads(Instant now) throws StoreException {
+    List<OpenUpload> expired = ch.submissions().expireIdleUploads(
+        now.minus(quotas.idleExpiry()));
+    for (OpenUpload u : expired) {
+      verifiers.remove(u.submissionId());
+      LOG.log(System.Logger.Level.INFO, "upload " + u.submissionId() + " of " + u.submitter()
+          + " expired: idle since " + u.lastActivity() + " with " + u.recordsReceived() + " of "
+          + u.expectedRecords() + " records; removed");
+    }
+    metrics.uploadsExpired(expired.size());
+    return expired.size();
+  }
+
+  /**
    * The progress of {@code caller}'s upload {@code clientId}, or that it is committed.
    *
    * @throws ClearinghouseException {@code INVALID_ARGUMENT} for a malformed id;
@@ -226,13 +334,18 @@ final class Submissions {
    *     spec), {@code PERMISSION_DENIED} (another submitter, role not allowed),
    *     {@code ALREADY_EXISTS} (committed with another root), {@code FAILED_PRECONDITION}
    *     (records, root, scope, key or signature do not check out), {@code DATA_LOSS} (stored
-   *     receipt not this clearinghouse's), {@code INTERNAL}
+   *     receipt not this clearinghouse's), {@code INTERNAL} (signing failed)
+   * @throws StoreException also {@code IO} if the staged records cannot be read (a disk
+   *     failure: the client retries once it is fixed)
    */
   CommitResponse commit(NodeIdentity caller, CommitRequest request)
       throws ClearinghouseException, StoreException {
     try {
       return doCommit(caller, request);
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException e) {
+      throw new StoreException(StoreException.Kind.IO, "commit failed: cannot read the staged"
+          + " records: " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
       throw new ClearinghouseException(Code.INTERNAL, "commit failed: " + e.getMessage(), e);
     }
   }

@@ -23,6 +23,9 @@ public final class ServerMetrics {
       .description("Token record bytes accepted in upload chunks")
       .baseUnit("bytes")
       .register(registry);
+  private final Counter uploadsExpired = Counter.builder("blindmatch.uploads.expired")
+      .description("Uploads in progress removed after sitting idle (upload_idle_expiry)")
+      .register(registry);
   private final DistributionSummary committed =
       DistributionSummary.builder("blindmatch.submission.records")
           .description("Records per committed submission (count: submissions committed)")
@@ -50,6 +53,11 @@ public final class ServerMetrics {
   /** Counts {@code bytes} of token records accepted in an upload chunk. */
   public void uploadBytes(long bytes) {
     uploadBytes.increment(bytes);
+  }
+
+  /** Counts {@code n} uploads removed after sitting idle beyond the configured time. */
+  public void uploadsExpired(int n) {
+    uploadsExpired.increment(n);
   }
 
   /** Counts one committed submission of {@code records} records. */

@@ -17,6 +17,11 @@ import java.util.OptionalLong;
  * backing store is closed every method throws {@link IllegalStateException}.
  */
 public interface LogStorage {
+  /**
+   * The key prefix of a committed submission's receipt entry: {@code receipt/<store id>}.
+   * Start-up recovery checks every such entry against the submissions it holds.
+   */
+  String RECEIPT_KEY_PREFIX = "receipt/";
 
   /**
    * Makes the seal kept with the log when an entry is appended: given the new entry's index,

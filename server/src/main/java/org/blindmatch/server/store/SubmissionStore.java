@@ -151,6 +151,23 @@ public interface SubmissionStore extends AutoCloseable {
   void abandonUpload(String submissionId, String submitter) throws StoreException;
 
   /**
+   * The uploads in progress of {@code submitter} (every submitter's if null), ordered by id.
+   * An upload's last activity is its latest begin, resume or stored chunk.
+   *
+   * @throws StoreException {@code IO}
+   */
+  List<OpenUpload> openUploads(String submitter) throws StoreException;
+
+  /**
+   * Abandons, as {@link #abandonUpload} does, every upload whose last activity is before
+   * {@code idleSince}.
+   *
+   * @return the uploads removed
+   * @throws StoreException {@code IO}
+   */
+  List<OpenUpload> expireIdleUploads(Instant idleSince) throws StoreException;
+
+  /**
    * Whether the store can serve calls: open, and its metadata database reachable. Cheap
    * enough for a readiness probe every few seconds; never throws.
    */

@@ -62,7 +62,7 @@ final class DomainFixture implements AutoCloseable {
         Checkpoints.origin(CH.federation()), CH.uri().toString(), clock);
     ch = new Clearinghouse(CH, store, store, store, store, scope, List.of(KEY_ID), Map.of(), 1,
         Duration.ofDays(1), signer, clock, log);
-    submissions = new Submissions(ch, metrics);
+    submissions = new Submissions(ch, metrics, UploadQuotas.DEFAULTS);
   }
 
   static NoteKey newNoteKey() {

@@ -31,7 +31,7 @@ class GrpcErrorsTest {
             Kind.INVALID_ARGUMENT),
         Status.Code.NOT_FOUND, EnumSet.of(Kind.NOT_FOUND),
         Status.Code.DATA_LOSS, EnumSet.of(Kind.CORRUPT),
-        Status.Code.INTERNAL, EnumSet.of(Kind.IO));
+        Status.Code.UNAVAILABLE, EnumSet.of(Kind.IO));
     int seen = 0;
     for (Map.Entry<Status.Code, EnumSet<Kind>> e : expected.entrySet()) {
       for (Kind kind : e.getValue()) {

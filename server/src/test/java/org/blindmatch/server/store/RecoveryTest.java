@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import org.blindmatch.server.store.StoreException.Kind;
 import org.junit.jupiter.api.Test;
@@ -93,21 +95,93 @@ class RecoveryTest extends StoreConformance {
   }
 
   @Test
-  void orphansAndStrayFilesAreRemoved() throws Exception {
+  void unaccountedFilesAreMovedAsideNeverDeleted() throws Exception {
     try (SegmentSubmissionStore store = open()) {
       upload(store, report("keep", 1), records(1, 14), 1);
       commit(store, report("keep", 1));
     }
-    Files.write(dir.resolve("segments/x.seg"), new byte[66]);
+    byte[] orphanSegment = records(2, 40);
+    Files.write(dir.resolve("segments/x.seg"), orphanSegment);
     Files.write(dir.resolve("staging/y.part"), new byte[33]);
+    Files.write(dir.resolve("staging/empty.part"), new byte[0]);
     Files.write(dir.resolve("segments/notes.txt"), new byte[1]);
     try (SegmentSubmissionStore store = open()) {
-      assertEquals(List.of("x"), store.recoveryReport().deletedSegments());
-      assertEquals(List.of("y"), store.recoveryReport().deletedStagedFiles());
+      RecoveryReport r = store.recoveryReport();
+      assertEquals(List.of("segments/notes.txt", "segments/x.seg", "staging/y.part"),
+          r.movedAside());
+      assertEquals(List.of("empty"), r.deletedStagedFiles(), "an empty begin is provably unused");
+      assertTrue(r.deletedSegments().isEmpty());
+      Path aside = r.orphanDirectory();
+      assertEquals(dir.toAbsolutePath().resolve("orphans"), aside.getParent());
+      assertArrayEquals(orphanSegment, Files.readAllBytes(aside.resolve("segments/x.seg")));
+      assertTrue(Files.exists(aside.resolve("staging/y.part")));
+      assertTrue(Files.exists(aside.resolve("segments/notes.txt")));
       assertFalse(Files.exists(dir.resolve("segments/x.seg")));
-      assertFalse(Files.exists(dir.resolve("staging/y.part")));
-      assertTrue(Files.exists(dir.resolve("segments/notes.txt")), "foreign files untouched");
+      assertTrue(r.describe().stream().anyMatch(l -> l.contains(aside.toString())),
+          r.describe().toString());
       assertEquals(33, readAll(store, "keep").length);
+    }
+    try (SegmentSubmissionStore store = open()) {
+      assertTrue(store.recoveryReport().clean(), "orphans/ is left alone");
+    }
+  }
+
+  @Test
+  void alteredCommittedSegmentRefusesToOpen() throws Exception {
+    byte[] body = records(5, 41);
+    try (SegmentSubmissionStore store = open()) {
+      upload(store, report("r", 5), body, 5);
+      commit(store, report("r", 5));
+    }
+    Path segment = dir.resolve("segments/r.seg");
+    byte[] altered = body.clone();
+    altered[40] ^= 1;
+    Files.write(segment, altered);
+    StoreException e = assertKind(Kind.CORRUPT, () -> open());
+    assertTrue(e.getMessage().contains("r.seg") && e.getMessage().contains("SHA-256")
+        && e.getMessage().contains("admin restore"), e.getMessage());
+    assertArrayEquals(altered, Files.readAllBytes(segment), "nothing changed");
+  }
+
+  @Test
+  void deletedSubmissionRowWithReceiptInTheLogRefusesToOpen() throws Exception {
+    byte[] body = records(3, 42);
+    try (SegmentSubmissionStore store = open()) {
+      upload(store, report("r", 3), body, 3);
+      commit(store, report("r", 3));
+      store.appendLogEntry(LogStorage.RECEIPT_KEY_PREFIX + "r", new byte[] {1},
+          index -> new byte[] {2});
+    }
+    try (Connection c = rawConnection(); Statement st = c.createStatement()) {
+      assertEquals(1, st.executeUpdate("DELETE FROM submissions WHERE submission_id = 'r'"));
+    }
+    StoreException e = assertKind(Kind.CORRUPT, () -> open());
+    assertTrue(e.getMessage().contains("receipts of 1 submission(s) whose segments")
+        && e.getMessage().contains("(r)") && e.getMessage().contains("admin restore"),
+        e.getMessage());
+    assertArrayEquals(body, Files.readAllBytes(dir.resolve("segments/r.seg")),
+        "the segment is kept");
+  }
+
+  @Test
+  void deletedMetadataRefusesToOpen() throws Exception {
+    try (SegmentSubmissionStore store = open()) {
+      upload(store, report("r", 3), records(3, 43), 3);
+      commit(store, report("r", 3));
+    }
+    if (backend == Backend.EMBEDDED) {
+      for (String f : List.of("meta.sqlite", "meta.sqlite-wal", "meta.sqlite-shm")) {
+        Files.deleteIfExists(dir.resolve(f));
+      }
+    } else {
+      metadata = backend.fresh(); // the database dropped and recreated empty
+    }
+    StoreException e = assertKind(Kind.CORRUPT, () -> open());
+    assertTrue(e.getMessage().contains(backend == Backend.EMBEDDED ? "meta.sqlite is missing"
+        : "no binding"), e.getMessage());
+    assertTrue(Files.exists(dir.resolve("segments/r.seg")), "the segment is kept");
+    if (backend == Backend.EMBEDDED) {
+      assertFalse(Files.exists(dir.resolve("meta.sqlite")), "no empty metadata created");
     }
   }
 

@@ -126,6 +126,14 @@ public final class DataDir implements AutoCloseable {
     return staging.resolve(submissionId + STAGED_SUFFIX);
   }
 
+  /**
+   * Where recovery moves files it cannot account for ({@code orphans/}); never read by the
+   * store, never deleted by it.
+   */
+  public Path orphansDir() {
+    return root.resolve("orphans");
+  }
+
   /** Submission ids of the regular files in {@code dir} named {@code <valid id><suffix>}. */
   public static List<String> idsIn(Path dir, String suffix) throws IOException {
     List<String> ids = new ArrayList<>();

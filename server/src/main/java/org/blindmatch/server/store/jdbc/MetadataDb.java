@@ -24,7 +24,11 @@ import org.blindmatch.server.store.UploadSpec;
  * migrated. The SQL is shared; the few differences are the backend's {@link SqlDialect}.
  *
  * <p>Every method is one transaction: committed when it returns, rolled back when it throws.
- * Database failures are {@link Kind#IO} with the dialect's description of the cause. The
+ * Database failures are {@link Kind#IO} with the dialect's description of the cause. A
+ * failure that leaves the connection unusable — its rollback fails too, as after SQLite's
+ * automatic rollback on a full disk, or the connection is lost — discards the connection, and
+ * the next call (or {@link #isReachable()}) opens a new one through the backend's
+ * {@link Connector}, so the store recovers by itself once the cause is gone. The
  * methods are {@code synchronized}, so the class is thread-safe and the connection is used by
  * one thread at a time; this object must be the database's only writer (the backend holds a
  * file lock or an advisory lock). Arguments are not validated here beyond what the schema
@@ -42,31 +46,59 @@ public final class MetadataDb implements AutoCloseable {
       + " committed_at_ns, expires_at_s, expires_at_ns, purged";
   private static final int VALID_TIMEOUT_SECONDS = 5;
 
-  private final Connection conn;
+  private final Connector connector;
   private final SqlDialect dialect;
+  private Connection conn;
+  /** The connection failed in a way a rollback could not repair; replace it before use. */
+  private boolean broken;
   private final String orderById;
   private boolean closed;
 
   /**
-   * Takes over {@code conn}, which must have auto-commit off, the schema migrated and this
-   * process holding the database's single-writer lock.
+   * Opens a replacement connection after a failure: auto-commit off, schema migrated (it
+   * was at the first open), this process holding the database's single-writer lock again.
    */
-  public MetadataDb(Connection conn, SqlDialect dialect) {
+  @FunctionalInterface
+  public interface Connector {
+    /**
+     * A new connection.
+     *
+     * @throws StoreException {@code IO} if the database cannot be reached or its lock taken;
+     *     {@code CORRUPT} if it is no longer this store's
+     */
+    Connection connect() throws StoreException;
+  }
+
+  /**
+   * Takes over {@code conn}, which must have auto-commit off, the schema migrated and this
+   * process holding the database's single-writer lock; {@code connector} replaces it after a
+   * failure that leaves it unusable.
+   */
+  public MetadataDb(Connection conn, SqlDialect dialect, Connector connector) {
     this.conn = conn;
+    this.connector = connector;
     this.dialect = dialect;
     this.orderById = " ORDER BY submission_id COLLATE " + dialect.bytewiseCollation();
   }
 
   /**
-   * Whether the database answers: false once closed or when the connection is lost (a lost
-   * PostgreSQL session has also lost its advisory lock, so this store never reconnects).
+   * Whether the database answers: false once closed, or when the connection is lost and a
+   * new one (with the backend's lock) cannot be opened now. Tries to replace a broken or
+   * lost connection, so a readiness probe also heals the store while no call arrives.
    */
   public synchronized boolean isReachable() {
     if (closed) {
       return false;
     }
     try {
+      if (!broken && conn.isValid(VALID_TIMEOUT_SECONDS)) {
+        return true;
+      }
+      broken = true;
+      ensureConnection("check the metadata database");
       return conn.isValid(VALID_TIMEOUT_SECONDS);
+    } catch (StoreException e) {
+      return false;
     } catch (SQLException e) {
       return false;
     }
@@ -448,6 +480,26 @@ public final class MetadataDb implements AutoCloseable {
     }
   }
 
+  /**
+   * The keys of the log entries whose key starts with {@code prefix} (a constant of the
+   * caller's, not user input), in index order.
+   */
+  public synchronized List<String> logEntryKeys(String prefix) throws StoreException {
+    return tx("list log entry keys", () -> {
+      List<String> keys = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement("SELECT entry_key FROM log_entries"
+          + " WHERE substr(entry_key, 1, " + prefix.length() + ") = ? ORDER BY idx")) {
+        ps.setString(1, prefix);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            keys.add(rs.getString(1));
+          }
+        }
+      }
+      return keys;
+    });
+  }
+
   /** The number of log entries. */
   public synchronized long logSize() throws StoreException {
     return tx("count log entries", this::selectLogSize);
@@ -511,24 +563,44 @@ public final class MetadataDb implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("submission store is closed");
     }
+    ensureConnection(what);
     try {
       T result = work.run();
       conn.commit();
       return result;
     } catch (SQLException e) {
-      rollbackQuietly();
+      rollbackOrDiscard();
       throw new StoreException(Kind.IO, what + ": database error: " + dialect.describe(e), e);
     } catch (StoreException | RuntimeException e) {
-      rollbackQuietly();
+      rollbackOrDiscard();
       throw e;
     }
   }
 
-  private void rollbackQuietly() {
+  /** Replaces a connection marked broken; a failure leaves it marked for the next call. */
+  private void ensureConnection(String what) throws StoreException {
+    if (!broken) {
+      return;
+    }
+    closeQuietly(conn);
+    try {
+      conn = connector.connect();
+    } catch (StoreException e) {
+      throw new StoreException(e.kind(), what + ": the metadata database is unavailable: "
+          + e.getMessage(), e);
+    }
+    broken = false;
+  }
+
+  /**
+   * Rolls back; if even that fails (SQLite already rolled back on its own, or the connection
+   * is gone), the connection's transaction state is unknown and it is discarded.
+   */
+  private void rollbackOrDiscard() {
     try {
       conn.rollback();
-    } catch (SQLException ignored) {
-      // The original failure is the one worth reporting.
+    } catch (SQLException e) {
+      broken = true;
     }
   }
 

@@ -34,8 +34,9 @@ import org.blindmatch.server.store.jdbc.Migrations;
  *       a crash of the database server as the embedded store's do;
  *   <li>takes the session-level advisory lock {@link #LOCK_KEY}, waiting at most
  *       {@link PostgresSettings#lockWait()}: two clearinghouses can never write one database.
- *       The lock lives as long as the connection; a lost connection loses it, so the store
- *       reports itself unreachable and never reconnects (restart the server);
+ *       The lock lives as long as the connection; after a lost connection the store reports
+ *       itself unreachable until a new session has taken the lock again and found the same
+ *       binding (see {@link #BINDING_FILE});
  *   <li>migrates the schema with Flyway ({@code classpath:}{@value #MIGRATIONS}, see
  *       {@link Migrations}), refusing a database that holds other tables or a newer schema
  *       than this build knows;
@@ -82,7 +83,31 @@ public final class PostgresMetadata {
       migrate(settings, where);
       c.setAutoCommit(false);
       bind(c, dir, where);
-      return new MetadataDb(c, PostgresDialect.INSTANCE);
+      return new MetadataDb(c, PostgresDialect.INSTANCE, () -> reconnect(settings, dir, where));
+    } catch (SQLException e) {
+      MetadataDb.closeQuietly(c);
+      throw new StoreException(Kind.IO, where + ": " + PostgresDialect.INSTANCE.describe(e), e);
+    } catch (StoreException | RuntimeException e) {
+      MetadataDb.closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /**
+   * A replacement for a lost or broken session: connects, checks durability, takes the
+   * advisory lock again (a lost session lost it) and checks the binding, so a database that
+   * another data directory's clearinghouse took over meanwhile is refused.
+   */
+  private static Connection reconnect(PostgresSettings settings, DataDir dir, String where)
+      throws StoreException {
+    Connection c = null;
+    try {
+      c = connect(settings, where, "blindmatch-clearinghouse");
+      requireDurability(c, where);
+      lock(c, settings, where);
+      c.setAutoCommit(false);
+      bind(c, dir, where);
+      return c;
     } catch (SQLException e) {
       MetadataDb.closeQuietly(c);
       throw new StoreException(Kind.IO, where + ": " + PostgresDialect.INSTANCE.describe(e), e);

@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.blindmatch.crypto.tokenfile.TokenRecord;
 import org.blindmatch.server.store.LogStorage;
 import org.blindmatch.server.store.MetadataLocation;
+import org.blindmatch.server.store.OpenUpload;
 import org.blindmatch.server.store.PostgresSettings;
 import org.blindmatch.server.store.RecoveryReport;
 import org.blindmatch.server.store.ResultStore;
@@ -89,8 +90,11 @@ public final class SegmentSubmissionStore
    * {@code segments/} and {@code staging/} (and for the embedded store {@code meta.sqlite}) if
    * needed, migrating the schema and recovering from an unclean shutdown.
    *
-   * @throws StoreException {@code CORRUPT} if a committed, unpurged submission's segment file
-   *     is missing or has the wrong length (the message names the file; nothing is changed),
+   * @throws StoreException {@code CORRUPT} if the directory, the metadata and the log do not
+   *     account for each other: a committed, unpurged submission's segment file is missing,
+   *     has the wrong length or content, a receipt in the log has no submission, or the
+   *     embedded {@code meta.sqlite} is missing beside segments (the message names what and
+   *     says what to do; nothing is changed),
    *     if the metadata is not a store this build can read, or if the directory and the
    *     database do not belong together (another kind, another PostgreSQL store); {@code IO}
    *     if the directory or database is in use by another instance or cannot be read or
@@ -105,7 +109,7 @@ public final class SegmentSubmissionStore
       db = metadata instanceof PostgresSettings pg
           ? PostgresMetadata.open(pg, dir)
           : SqliteMetadata.open(dir);
-      RecoveryReport report = Recovery.run(dir, db);
+      RecoveryReport report = Recovery.run(dir, db, Instant.now());
       return new SegmentSubmissionStore(dir, db, report);
     } catch (StoreException | RuntimeException e) {
       if (db != null) {
@@ -139,6 +143,7 @@ public final class SegmentSubmissionStore
           throw new StoreException(Kind.CONFLICT, "upload " + id
               + " exists with a different " + differences(row.spec(), spec));
         }
+        touch(dir.staged(id));
         return row.state();
       }
       if (db.idTakenIgnoringCase(id)) {
@@ -376,6 +381,78 @@ public final class SegmentSubmissionStore
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  @Override
+  public List<OpenUpload> openUploads(String submitter) throws StoreException {
+    List<OpenUpload> open = new ArrayList<>();
+    for (UploadRow row : db.allUploads()) {
+      if (submitter == null || row.spec().submitter().equals(submitter)) {
+        open.add(openUpload(row));
+      }
+    }
+    return open;
+  }
+
+  @Override
+  public List<OpenUpload> expireIdleUploads(Instant idleSince) throws StoreException {
+    Objects.requireNonNull(idleSince, "idleSince");
+    List<OpenUpload> expired = new ArrayList<>();
+    for (UploadRow candidate : db.allUploads()) {
+      String id = candidate.submissionId();
+      ReentrantLock lock = locks.forId(id);
+      lock.lock();
+      try {
+        Optional<UploadRow> row = db.findUpload(id); // a chunk may have arrived meanwhile
+        if (row.isEmpty()) {
+          continue;
+        }
+        OpenUpload upload = openUpload(row.get());
+        if (!upload.lastActivity().isBefore(idleSince)) {
+          continue;
+        }
+        db.deleteUpload(id);
+        try {
+          Files.deleteIfExists(dir.staged(id));
+        } catch (IOException e) {
+          throw io("delete staged file of expired upload " + id, e);
+        }
+        expired.add(upload);
+      } finally {
+        lock.unlock();
+      }
+    }
+    if (!expired.isEmpty()) {
+      try {
+        DurableFiles.fsyncDirectory(dir.stagingDir());
+      } catch (IOException e) {
+        throw io("expire idle uploads", e);
+      }
+    }
+    return expired;
+  }
+
+  /** The upload's last activity is its staged file's modification time. */
+  private OpenUpload openUpload(UploadRow row) throws StoreException {
+    Instant last;
+    try {
+      last = Files.getLastModifiedTime(dir.staged(row.submissionId())).toInstant();
+    } catch (NoSuchFileException e) {
+      last = Instant.EPOCH; // recovery resets such an upload; nothing of it is left to keep
+    } catch (IOException e) {
+      throw io("read the staged file of " + row.submissionId(), e);
+    }
+    return new OpenUpload(row.submissionId(), row.spec().submitter(),
+        row.spec().expectedRecords(), row.recordsReceived(), last);
+  }
+
+  /** Marks a resumed upload active (its idle time starts again). */
+  private static void touch(Path staged) throws StoreException {
+    try {
+      Files.setLastModifiedTime(staged, java.nio.file.attribute.FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      throw io("resume " + staged.getFileName(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.blindmatch.server.store.sqlite;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,7 +58,15 @@ public final class SqliteMetadata {
           + " one store kind");
     }
     Path file = dir.metaFile();
+    if (!Files.exists(file)) {
+      requireNoData(dir);
+    }
     migrate(file);
+    return new MetadataDb(connect(file), SqliteDialect.INSTANCE, () -> connect(file));
+  }
+
+  /** A connection to {@code file} with the durability settings checked, auto-commit off. */
+  private static Connection connect(Path file) throws StoreException {
     Connection c = null;
     try {
       c = config().createConnection("jdbc:sqlite:" + file);
@@ -66,7 +75,7 @@ public final class SqliteMetadata {
       requirePragma(c, "synchronous", "2");
       requirePragma(c, "foreign_keys", "1");
       c.setAutoCommit(false);
-      return new MetadataDb(c, SqliteDialect.INSTANCE);
+      return c;
     } catch (SQLException e) {
       MetadataDb.closeQuietly(c);
       throw new StoreException(Kind.IO, file + ": cannot open metadata database: "
@@ -74,6 +83,29 @@ public final class SqliteMetadata {
     } catch (StoreException | RuntimeException e) {
       MetadataDb.closeQuietly(c);
       throw e;
+    }
+  }
+
+  /**
+   * A new {@code meta.sqlite} belongs in a directory without segments or staged files: one
+   * beside them means the old one was deleted, and a new one would orphan every segment.
+   */
+  private static void requireNoData(DataDir dir) throws StoreException {
+    long files;
+    try (var segments = Files.list(dir.segmentsDir());
+        var staged = Files.list(dir.stagingDir())) {
+      files = segments.count() + staged.count();
+    } catch (IOException e) {
+      throw new StoreException(Kind.IO, dir.root() + ": cannot list: " + e, e);
+    }
+    if (files > 0) {
+      throw new StoreException(Kind.CORRUPT, dir.metaFile() + " is missing but "
+          + dir.root() + " holds " + files + " file(s) in segments/ and staging/: the metadata"
+          + " and transparency log of this store were deleted. Nothing was changed. Restore"
+          + " the data directory from a backup (blindmatch admin restore, docs/OPERATIONS.md"
+          + " \"Start-up recovery and orphans\"); a directory that no backup holds can only be"
+          + " moved aside to start"
+          + " a new store");
     }
   }
 
