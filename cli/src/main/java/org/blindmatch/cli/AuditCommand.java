@@ -110,10 +110,12 @@ final class AuditCommand {
             + NodeSigner.implementation() + ", run inputs logged)");
         if (replay) {
           w.println("replay       " + r.replayed() + " runs recomputed, every result digest "
-              + "and count agrees" + (r.notReplayed().isEmpty() ? ""
+              + "and count agrees (noised counts: suppression and released aggregates)"
+              + (r.notReplayed().isEmpty() ? ""
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
         }
+        r.disclosureNotes().forEach(n -> w.println("disclosure   " + n));
         for (var revoked : r.revoked()) {
           w.println("revoked      " + revoked.describe() + " (CA signature verified)");
         }

@@ -20,6 +20,9 @@ import org.blindmatch.client.results.HandleMappings;
 import org.blindmatch.client.results.RunResults;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
 import org.blindmatch.proto.v1.LabelCount;
 import org.blindmatch.proto.v1.RecordMatch;
 import org.blindmatch.proto.v1.Results;
@@ -39,7 +42,8 @@ final class ResultsCommand {
       description = {"Fetch and verify your results (transcript signature, results digest), "
           + "then resolve handles with your mapping files.",
           "Platform: record_id,tier,label,events (label is the NGO's opaque handle).",
-          "NGO: label,tier,matched_records,submitters (aggregates below k are suppressed).",
+          "NGO: label,tier,matched_records,submitters (aggregates below min_records or "
+              + "min_submitters are suppressed; noised counts are written ~N).",
           "Operator: tier,matched_records,matched_events,matched_labels,submitters."})
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -119,21 +123,68 @@ final class ResultsCommand {
         for (LabelCount c : r.getLabelCountsList()) {
           String h = hex.formatHex(c.getLabelHandle().toByteArray());
           rows.add(List.of(labels.getOrDefault(h, "handle:" + h), tier(tiers, c.getTier()),
-              c.getMatchedRecords(), c.getSubmitters()));
+              count(r, c.getMatchedRecords()), count(r, c.getSubmitters())));
         }
-        if (r.getSuppressed() != 0) {
-          spec.commandLine().getErr().println(Long.toUnsignedString(r.getSuppressed())
-              + " label aggregates were below the threshold k and are suppressed");
-        }
+        summary(r, "label aggregates");
       } else {
         header = List.of("tier", "matched_records", "matched_events", "matched_labels",
             "submitters");
         for (TierTotals t : r.getTotalsList()) {
-          rows.add(List.of(tier(tiers, t.getTier()), t.getMatchedRecords(),
-              t.getMatchedEvents(), t.getMatchedLabels(), t.getSubmitters()));
+          rows.add(List.of(tier(tiers, t.getTier()), count(r, t.getMatchedRecords()),
+              count(r, t.getMatchedEvents()), count(r, t.getMatchedLabels()),
+              count(r, t.getSubmitters())));
         }
+        summary(r, "tier totals");
       }
       return format.equals("json") ? json(header, rows) : csv(header, rows);
+    }
+
+    /** A count as released: a {@link Noised} value when the run added noise to it. */
+    private static Object count(Results r, long value) {
+      return r.getDisclosure().hasDp() ? new Noised(value) : (Object) value;
+    }
+
+    /**
+     * A noised uint64 count: {@code ~N} in CSV, {@code {"noised": N}} in JSON, never a bare
+     * number a reader could take for an exact count.
+     */
+    private record Noised(long value) {
+      @Override
+      public String toString() {
+        return "~" + Long.toUnsignedString(value);
+      }
+    }
+
+    /** The summary line (stderr): suppressed aggregates and the noise of these results. */
+    private void summary(Results r, String what) {
+      if (!r.hasDisclosure()) {
+        if (r.getSuppressed() != 0) {
+          spec.commandLine().getErr().println(Long.toUnsignedString(r.getSuppressed())
+              + " " + what + " were below the threshold k and are suppressed");
+        }
+        return;
+      }
+      DisclosureApplied d = r.getDisclosure();
+      StringBuilder b = new StringBuilder(Long.toUnsignedString(r.getSuppressed()) + " " + what
+          + " suppressed (fewer than " + Integer.toUnsignedString(d.getMinRecords())
+          + " matched records or " + Integer.toUnsignedString(d.getMinSubmitters())
+          + " submitters)");
+      if (d.hasDp()) {
+        DpAccount dp = d.getDp();
+        b.append("; counts marked ~ are NOISED, not exact: ").append(dp.getMechanism())
+            .append(" noise, epsilon ").append(Disclosure.formatEpsilon(
+                dp.getEpsilonPerRunMicros()))
+            .append(" per run, sensitivity ").append(Integer.toUnsignedString(
+                dp.getSensitivity()))
+            .append("; privacy budget spent ").append(Disclosure.formatEpsilon(
+                dp.getEpsilonSpentMicros()))
+            .append(" of ").append(Disclosure.formatEpsilon(dp.getEpsilonBudgetMicros()))
+            .append(", remaining ").append(Disclosure.formatEpsilon(
+                dp.getEpsilonBudgetMicros() - dp.getEpsilonSpentMicros()));
+      } else {
+        b.append("; counts are exact");
+      }
+      spec.commandLine().getErr().println(b);
     }
 
     /** Tier {@code n} (uint32 on the wire) by name, or its number if the scope has none. */
@@ -172,6 +223,9 @@ final class ResultsCommand {
           if (v instanceof Long l) { // a uint64 count from the wire
             o.put(header.get(i), l >= 0 ? BigInteger.valueOf(l)
                 : new BigInteger(Long.toUnsignedString(l)));
+          } else if (v instanceof Noised n) {
+            o.putObject(header.get(i)).put("noised",
+                new BigInteger(Long.toUnsignedString(n.value())));
           } else {
             o.put(header.get(i), String.valueOf(v));
           }

@@ -61,6 +61,22 @@ public final class AuditState {
   final Map<String, java.math.BigInteger> certificates = new LinkedHashMap<>();
   /** References to a scope or key epoch not logged yet, with the first entry that made one. */
   final Map<String, Long> pending = new LinkedHashMap<>();
+  /**
+   * A scope's logged disclosure control (PROTOCOL §7.2); epsilons in millionths, zero without
+   * dp.
+   */
+  record ScopeDisclosure(int minRecords, int minSubmitters, long epsilonPerRun,
+      long epsilonBudget, int sensitivity) {}
+
+  /** Disclosure control of each scope publication that carries it, by scope digest hex. */
+  final Map<String, ScopeDisclosure> disclosures = new LinkedHashMap<>();
+  /** Epsilon (millionths) spent by each scope's logged runs, by scope digest hex. */
+  final Map<String, Long> epsilonSpent = new LinkedHashMap<>();
+  /**
+   * Each scope's logged runs in log order, by scope digest hex: run id to its report inputs
+   * ({@code submitter "\n" submission id}), for the differencing guard.
+   */
+  final Map<String, Map<String, Set<String>>> runs = new LinkedHashMap<>();
 
   /** An empty state: the first audit reads the whole log. */
   public AuditState() {}
@@ -144,6 +160,18 @@ public final class AuditState {
                   org.blindmatch.crypto.pki.RevocationReason.parse(f[3])));
           case "cert" -> s.certificates.put(f[1], new java.math.BigInteger(f[2], 16));
           case "pending" -> s.pending.put(f[1], Long.parseLong(f[2]));
+          case "disclosure" -> s.disclosures.put(f[1], new ScopeDisclosure(
+              Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4]),
+              Long.parseLong(f[5]), Integer.parseInt(f[6])));
+          case "epsilon" -> s.epsilonSpent.put(f[1], Long.parseLong(f[2]));
+          case "run" -> {
+            Set<String> inputs = new LinkedHashSet<>();
+            for (int j = 3; j < f.length; j++) {
+              inputs.add(new String(Base64.getUrlDecoder().decode(f[j]),
+                  StandardCharsets.UTF_8));
+            }
+            s.runs.computeIfAbsent(f[1], k -> new LinkedHashMap<>()).put(f[2], inputs);
+          }
           default -> throw new IllegalArgumentException("unknown field '" + f[0] + "'");
         }
       } catch (IllegalArgumentException | IndexOutOfBoundsException
@@ -201,6 +229,24 @@ public final class AuditState {
       }
       for (Map.Entry<String, Long> e : pending.entrySet()) {
         w.write("pending " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<String, ScopeDisclosure> e : disclosures.entrySet()) {
+        ScopeDisclosure d = e.getValue();
+        w.write("disclosure " + e.getKey() + " " + d.minRecords() + " " + d.minSubmitters()
+            + " " + d.epsilonPerRun() + " " + d.epsilonBudget() + " " + d.sensitivity() + "\n");
+      }
+      for (Map.Entry<String, Long> e : epsilonSpent.entrySet()) {
+        w.write("epsilon " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<String, Map<String, Set<String>>> scope : runs.entrySet()) {
+        for (Map.Entry<String, Set<String>> run : scope.getValue().entrySet()) {
+          StringBuilder line = new StringBuilder("run " + scope.getKey() + " " + run.getKey());
+          for (String in : run.getValue()) {
+            line.append(' ').append(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                in.getBytes(StandardCharsets.UTF_8)));
+          }
+          w.write(line + "\n");
+        }
       }
       w.flush();
       out.commit();

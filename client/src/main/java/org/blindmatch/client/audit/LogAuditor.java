@@ -68,10 +68,12 @@ public final class LogAuditor {
    * @param previousSize the size of the kept head it was checked consistent with, or -1
    * @param state the state to keep for the next audit
    * @param notReplayed runs that could not be replayed, with the reason (inputs purged)
+   * @param disclosureNotes per new run whose differencing guard was overridden or whose counts
+   *     are noised: the override's reason and runs, or the epsilon spent and remaining
    */
   public record Report(SignedTreeHead head, TreeHead treeHead, long previousSize, int receipts,
       int transcripts, int members, int scopes, int keyEpochs, int revocationLists,
-      int replayed, List<String> notReplayed, AuditState state) {
+      int replayed, List<String> notReplayed, List<String> disclosureNotes, AuditState state) {
 
     /** Every certificate revoked by the logged revocation lists so far, by serial. */
     public List<org.blindmatch.crypto.pki.Revocations.Revoked> revoked() {
@@ -149,7 +151,7 @@ public final class LogAuditor {
       state.frontier = tree.frontier();
       return new Report(signed, head, previousSize, counts.receipts, counts.transcripts,
           counts.members, counts.scopes, counts.keyEpochs, counts.revocationLists,
-          counts.replayed, notReplayed, state);
+          counts.replayed, notReplayed, List.copyOf(counts.disclosureNotes), state);
     } catch (StatusRuntimeException e) {
       throw new AuditException("cannot read the log: " + FederationClient.describe(e));
     }

@@ -2,7 +2,9 @@ package org.blindmatch.core.disclosure;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.blindmatch.proto.v1.RunInput;
@@ -44,14 +46,27 @@ public final class DifferencingGuard {
    */
   public static List<Conflict> conflicts(List<RunInput> reportInputs,
       List<RunTranscript> earlier, int minSubmitters) {
-    Set<String> now = keys(reportInputs);
-    List<Conflict> out = new ArrayList<>();
+    Map<String, Set<String>> runs = new LinkedHashMap<>();
     for (RunTranscript t : earlier) {
-      Set<String> then = keys(t.getReportInputsList());
-      Set<String> diff = new HashSet<>(now);
-      diff.addAll(then);
-      Set<String> both = new HashSet<>(now);
-      both.retainAll(then);
+      runs.put(t.getRunId(), keys(t.getReportInputsList()));
+    }
+    return conflicts(keys(reportInputs), runs, minSubmitters);
+  }
+
+  /**
+   * As {@link #conflicts(List, List, int)} over input sets already reduced to keys.
+   *
+   * @param reportInputs the new run's report inputs as {@link #key} strings
+   * @param earlier earlier runs of the same scope in order: run id to its input keys
+   */
+  public static List<Conflict> conflicts(Set<String> reportInputs,
+      Map<String, Set<String>> earlier, int minSubmitters) {
+    List<Conflict> out = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> run : earlier.entrySet()) {
+      Set<String> diff = new HashSet<>(reportInputs);
+      diff.addAll(run.getValue());
+      Set<String> both = new HashSet<>(reportInputs);
+      both.retainAll(run.getValue());
       diff.removeAll(both);
       if (diff.isEmpty()) {
         continue;
@@ -59,16 +74,22 @@ public final class DifferencingGuard {
       Set<String> submitters = new TreeSet<>();
       diff.forEach(k -> submitters.add(k.substring(0, k.indexOf('\n'))));
       if (submitters.size() < minSubmitters) {
-        out.add(new Conflict(t.getRunId(), diff.size(), new ArrayList<>(submitters)));
+        out.add(new Conflict(run.getKey(), diff.size(), new ArrayList<>(submitters)));
       }
     }
     return out;
   }
 
-  private static Set<String> keys(List<RunInput> inputs) {
+  /** The key of one input: submitter, a line feed, submission id. */
+  public static String key(String submitter, String submissionId) {
+    return submitter + "\n" + submissionId;
+  }
+
+  /** The keys of {@code inputs}. */
+  public static Set<String> keys(List<RunInput> inputs) {
     Set<String> s = new HashSet<>();
     for (RunInput in : inputs) {
-      s.add(in.getSubmitter() + "\n" + in.getSubmissionId());
+      s.add(key(in.getSubmitter(), in.getSubmissionId()));
     }
     return s;
   }
