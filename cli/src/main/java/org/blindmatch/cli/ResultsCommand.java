@@ -20,6 +20,7 @@ import org.blindmatch.client.results.HandleMappings;
 import org.blindmatch.client.results.RunResults;
 import org.blindmatch.client.tokenize.InputException;
 import org.blindmatch.crypto.io.AtomicOutput;
+import org.blindmatch.core.match.MatchRun;
 import org.blindmatch.crypto.scope.Disclosure;
 import org.blindmatch.proto.v1.DisclosureApplied;
 import org.blindmatch.proto.v1.DpAccount;
@@ -102,8 +103,9 @@ final class ResultsCommand {
       HexFormat hex = HexFormat.of();
       List<String> header;
       List<List<Object>> rows = new ArrayList<>();
-      if (!r.getRecordMatchesList().isEmpty() || (r.getLabelCountsCount() == 0
-          && r.getTotalsCount() == 0 && r.getSuppressed() == 0)) {
+      boolean operator = r.getRecipient().equals(MatchRun.OPERATOR);
+      if (!operator && (!r.getRecordMatchesList().isEmpty() || (r.getLabelCountsCount() == 0
+          && r.getTotalsCount() == 0 && r.getSuppressed() == 0))) {
         header = List.of("record_id", "tier", "label", "events");
         Set<String> wanted = new HashSet<>();
         r.getRecordMatchesList().forEach(m -> wanted.add(hex.formatHex(m.getRecordHandle()
@@ -114,7 +116,7 @@ final class ResultsCommand {
           rows.add(List.of(ids.getOrDefault(h, "handle:" + h), tier(tiers, m.getTier()),
               hex.formatHex(m.getLabelHandle().toByteArray()), m.getEvents()));
         }
-      } else if (r.getLabelCountsCount() > 0 || r.getSuppressed() != 0) { // uint64
+      } else if (!operator && (r.getLabelCountsCount() > 0 || r.getSuppressed() != 0)) {
         header = List.of("label", "tier", "matched_records", "submitters");
         Set<String> wanted = new HashSet<>();
         r.getLabelCountsList().forEach(c -> wanted.add(hex.formatHex(c.getLabelHandle()
