@@ -559,8 +559,11 @@ public final class LogEntryChecker {
     List<String> named = conflicts.stream().map(DifferencingGuard.Conflict::runId).toList();
     if (t.hasDifferencingOverride()) {
       DifferencingOverride o = t.getDifferencingOverride();
-      if (!new java.util.TreeSet<>(o.getRunsList()).equals(new java.util.TreeSet<>(named))
-          || o.getRunsCount() != named.size() || o.getReason().isBlank()) {
+      // Every conflicting run must be named, and every named run this audit has read must be
+      // a conflict (a state resumed from a head has not read the runs before it).
+      boolean namesOthers = o.getRunsList().stream()
+          .anyMatch(r -> earlierRuns.containsKey(r) && !named.contains(r));
+      if (!o.getRunsList().containsAll(named) || namesOthers || o.getReason().isBlank()) {
         throw new AuditException(at + "differencing override: it names runs " + o.getRunsList()
             + " but the logged runs the guard refuses are " + named + ", or has no reason");
       }
