@@ -156,7 +156,8 @@ final class AuditCommand {
             + NodeSigner.implementation() + ", run inputs logged)");
         if (replay) {
           w.println("replay       " + r.replayed() + " runs recomputed, every result digest "
-              + "and count agrees" + (r.notReplayed().isEmpty() ? ""
+              + "and count agrees (noised counts: suppression and released aggregates)"
+              + (r.notReplayed().isEmpty() ? ""
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
         }
@@ -165,6 +166,7 @@ final class AuditCommand {
               + (r.attestedEpochs() == 1 ? "" : "s") + " signed by every keyholder (each "
               + "signature under the key its CA-issued certificate names)");
         }
+        r.disclosureNotes().forEach(n -> w.println("disclosure   " + n));
         for (var revoked : r.revoked()) {
           w.println("revoked      " + revoked.describe() + " (CA signature verified)");
         }

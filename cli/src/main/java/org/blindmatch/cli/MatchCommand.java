@@ -17,6 +17,10 @@ import org.blindmatch.crypto.scope.ScopeLoader;
 import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.StartRunRequest;
+import org.blindmatch.core.match.MatchRun;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.RecipientDigest;
 import org.blindmatch.proto.v1.TierTotals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,14 +50,26 @@ final class MatchCommand {
     @Option(names = "--json", description = "One blindmatch.run/v1 JSON document "
         + "(docs/JSON.md) on stdout.")
     boolean json;
+    @Option(names = "--allow-differencing", paramLabel = "REASON",
+        description = "Run although the differencing guard refuses (the inputs differ from an "
+            + "earlier run's by submissions of fewer than min_submitters submitters). The "
+            + "reason (printable ASCII, at most 200 characters) and the runs it overrides are "
+            + "written into the signed, logged transcript, and audit verify reports them.")
+    String allowDifferencing;
 
     @Override
     public Integer call() throws Exception {
       String scopeId = scopeId(scope);
+      if (allowDifferencing != null && allowDifferencing.isBlank()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--allow-differencing needs a reason");
+      }
       try (FederationClient client = FederationClient.connect(NodeProfile.load(profile),
           spec.commandLine().getErr()::println)) {
         SignedTranscript signed = client.startRun(
-            StartRunRequest.newBuilder().setScopeId(scopeId).build());
+            StartRunRequest.newBuilder().setScopeId(scopeId)
+                .setAllowDifferencing(allowDifferencing == null ? "" : allowDifferencing)
+                .build());
         RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -72,6 +88,25 @@ final class MatchCommand {
               Long.toUnsignedString(tt.getMatchedEvents()),
               Long.toUnsignedString(tt.getSubmitters()),
               Long.toUnsignedString(tt.getMatchedLabels()));
+        }
+        if (t.hasDisclosure()) {
+          DisclosureApplied d = t.getDisclosure();
+          long suppressed = t.getRecipientsList().stream()
+              .filter(r -> r.getRecipient().equals(MatchRun.OPERATOR))
+              .mapToLong(RecipientDigest::getSuppressed).sum();
+          out.println("disclosure min_records " + Integer.toUnsignedString(d.getMinRecords())
+              + ", min_submitters " + Integer.toUnsignedString(d.getMinSubmitters()) + "; "
+              + Long.toUnsignedString(suppressed) + " tier(s) suppressed"
+              + (d.hasDp() ? "; totals above are NOISED (geometric, epsilon "
+                  + Disclosure.formatEpsilon(d.getDp().getEpsilonPerRunMicros())
+                  + "); privacy budget spent " + Disclosure.formatEpsilon(
+                      d.getDp().getEpsilonSpentMicros()) + " of " + Disclosure.formatEpsilon(
+                      d.getDp().getEpsilonBudgetMicros()) : "; totals are exact"));
+        }
+        if (t.hasDifferencingOverride()) {
+          out.println("OVERRIDE   differencing guard overridden against run(s) "
+              + String.join(", ", t.getDifferencingOverride().getRunsList())
+              + " (logged in the transcript)");
         }
         out.println("recipients " + t.getRecipientsCount() + " (each can fetch its results)");
         return 0;

@@ -20,6 +20,10 @@ import org.blindmatch.crypto.io.AtomicOutput;
 import org.blindmatch.crypto.pki.Role;
 import org.blindmatch.proto.v1.ResultsSummary;
 import org.blindmatch.proto.v1.ResultsTierCount;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
+import org.blindmatch.proto.v1.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -116,7 +120,8 @@ final class ResultsCommand {
           + "addressed to you, committed by digest, of your role's shape), then resolve "
           + "handles with your mapping files. Rows are sorted.",
           "Platform: record_id,tier,label,events (label is the NGO's opaque handle).",
-          "NGO: label,tier,matched_records,submitters (aggregates below k are suppressed).",
+          "NGO: label,tier,matched_records,submitters (aggregates below min_records or "
+              + "min_submitters are suppressed; noised counts are written ~N).",
           "Operator: tier,matched_records,matched_events,matched_labels,submitters."})
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -190,11 +195,42 @@ final class ResultsCommand {
       if (json) {
         return JsonOutput.text(table.json(rr));
       }
-      if (rr.results().getSuppressed() != 0) {
-        spec.commandLine().getErr().println(Long.toUnsignedString(rr.results().getSuppressed())
-            + " label aggregates were below the threshold k and are suppressed");
+      if (!kind.equals("platform")) {
+        summary(rr.results(), kind.equals("operator") ? "tier totals" : "label aggregates");
       }
       return table.csv();
+    }
+
+    /** The summary line (stderr): suppressed aggregates and the noise of these results. */
+    private void summary(Results r, String what) {
+      if (!r.hasDisclosure()) {
+        if (r.getSuppressed() != 0) {
+          spec.commandLine().getErr().println(Long.toUnsignedString(r.getSuppressed())
+              + " " + what + " were below the threshold k and are suppressed");
+        }
+        return;
+      }
+      DisclosureApplied d = r.getDisclosure();
+      StringBuilder b = new StringBuilder(Long.toUnsignedString(r.getSuppressed()) + " " + what
+          + " suppressed (fewer than " + Integer.toUnsignedString(d.getMinRecords())
+          + " matched records or " + Integer.toUnsignedString(d.getMinSubmitters())
+          + " submitters)");
+      if (d.hasDp()) {
+        DpAccount dp = d.getDp();
+        b.append("; counts marked ~ are NOISED, not exact: ").append(dp.getMechanism())
+            .append(" noise, epsilon ").append(Disclosure.formatEpsilon(
+                dp.getEpsilonPerRunMicros()))
+            .append(" per run, sensitivity ").append(Integer.toUnsignedString(
+                dp.getSensitivity()))
+            .append("; privacy budget spent ").append(Disclosure.formatEpsilon(
+                dp.getEpsilonSpentMicros()))
+            .append(" of ").append(Disclosure.formatEpsilon(dp.getEpsilonBudgetMicros()))
+            .append(", remaining ").append(Disclosure.formatEpsilon(
+                dp.getEpsilonBudgetMicros() - dp.getEpsilonSpentMicros()));
+      } else {
+        b.append("; counts are exact");
+      }
+      spec.commandLine().getErr().println(b);
     }
   }
 }

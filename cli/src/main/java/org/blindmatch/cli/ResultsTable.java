@@ -13,10 +13,25 @@ import java.util.Set;
 import org.blindmatch.client.results.HandleMappings;
 import org.blindmatch.client.results.RunResults;
 import org.blindmatch.client.tokenize.InputException;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
 import org.blindmatch.proto.v1.LabelCount;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
 import org.blindmatch.proto.v1.RecordMatch;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
 import org.blindmatch.proto.v1.Results;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
 import org.blindmatch.proto.v1.RunTranscript;
+import org.blindmatch.crypto.scope.Disclosure;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
 import org.blindmatch.proto.v1.TierTotals;
 
 /**
@@ -31,10 +46,26 @@ import org.blindmatch.proto.v1.TierTotals;
  *
  * @param kind platform, ngo or operator
  * @param header the column names
- * @param rows one list of cells per row: {@link String} text, {@link Long} uint64 counts
- *     and {@link Tier} tiers
+ * @param rows one list of cells per row: {@link String} text, {@link Long} uint64 counts,
+ *     {@link Noised} noised counts and {@link Tier} tiers
  */
 record ResultsTable(String kind, List<String> header, List<List<Object>> rows) {
+
+  /**
+   * A noised uint64 count (the run added differential-privacy noise, PROTOCOL §7.2): {@code ~N}
+   * in CSV, {@code {"noised": N}} in JSON, never a bare number a reader could take as exact.
+   */
+  record Noised(long value) {
+    @Override
+    public String toString() {
+      return "~" + Long.toUnsignedString(value);
+    }
+  }
+
+  /** A count as released in {@code r}: {@link Noised} when the run added noise to it. */
+  private static Object count(Results r, long value) {
+    return r.getDisclosure().hasDp() ? new Noised(value) : (Object) value;
+  }
 
   /** A tier cell: its wire number and its scope name (its number if the scope has none). */
   record Tier(int number, String name) {
@@ -64,8 +95,9 @@ record ResultsTable(String kind, List<String> header, List<List<Object>> rows) {
     List<List<Object>> rows = new ArrayList<>();
     if (kind.equals("operator")) {
       for (TierTotals t : r.getTotalsList()) {
-        rows.add(List.of(Tier.of(t.getTier(), tiers), t.getMatchedRecords(),
-            t.getMatchedEvents(), t.getMatchedLabels(), t.getSubmitters()));
+        rows.add(List.of(Tier.of(t.getTier(), tiers), count(r, t.getMatchedRecords()),
+            count(r, t.getMatchedEvents()), count(r, t.getMatchedLabels()),
+            count(r, t.getSubmitters())));
       }
       return sorted("operator", List.of("tier", "matched_records", "matched_events",
           "matched_labels", "submitters"), rows);
@@ -78,7 +110,7 @@ record ResultsTable(String kind, List<String> header, List<List<Object>> rows) {
       for (LabelCount c : r.getLabelCountsList()) {
         String h = hex.formatHex(c.getLabelHandle().toByteArray());
         rows.add(List.of(labels.getOrDefault(h, h), Tier.of(c.getTier(), tiers),
-            c.getMatchedRecords(), c.getSubmitters()));
+            count(r, c.getMatchedRecords()), count(r, c.getSubmitters())));
       }
       return sorted("ngo", List.of(unresolved ? "label_handle" : "label", "tier",
           "matched_records", "submitters"), rows);
@@ -137,6 +169,9 @@ record ResultsTable(String kind, List<String> header, List<List<Object>> rows) {
     if (a instanceof Long x && b instanceof Long y) {
       return Long.compareUnsigned(x, y);
     }
+    if (a instanceof Noised x && b instanceof Noised y) {
+      return Long.compareUnsigned(x.value(), y.value());
+    }
     if (a instanceof Tier x && b instanceof Tier y) {
       return Integer.compareUnsigned(x.number(), y.number());
     }
@@ -183,6 +218,23 @@ record ResultsTable(String kind, List<String> header, List<List<Object>> rows) {
     doc.put("recipient", r.getRecipient());
     doc.put("kind", kind);
     JsonOutput.uint64(doc, "suppressed", r.getSuppressed());
+    if (r.hasDisclosure()) {
+      DisclosureApplied d = r.getDisclosure();
+      ObjectNode disclosure = doc.putObject("disclosure");
+      JsonOutput.uint32(disclosure, "min_records", d.getMinRecords());
+      JsonOutput.uint32(disclosure, "min_submitters", d.getMinSubmitters());
+      if (d.hasDp()) {
+        DpAccount dp = d.getDp();
+        ObjectNode o = disclosure.putObject("dp");
+        o.put("mechanism", dp.getMechanism());
+        o.put("epsilon_per_run", Disclosure.formatEpsilon(dp.getEpsilonPerRunMicros()));
+        o.put("epsilon_budget", Disclosure.formatEpsilon(dp.getEpsilonBudgetMicros()));
+        o.put("epsilon_spent", Disclosure.formatEpsilon(dp.getEpsilonSpentMicros()));
+        o.put("epsilon_remaining", Disclosure.formatEpsilon(
+            dp.getEpsilonBudgetMicros() - dp.getEpsilonSpentMicros()));
+        JsonOutput.uint32(o, "sensitivity", dp.getSensitivity());
+      }
+    }
     ObjectNode log = doc.putObject("log");
     log.put("index", verified.logIndex());
     log.put("tree_size", verified.head().getTreeSize());
@@ -196,6 +248,8 @@ record ResultsTable(String kind, List<String> header, List<List<Object>> rows) {
         Object v = row.get(i);
         if (v instanceof Long l) {
           JsonOutput.uint64(o, header.get(i), l);
+        } else if (v instanceof Noised n) {
+          JsonOutput.uint64(o.putObject(header.get(i)), "noised", n.value());
         } else {
           o.put(header.get(i), String.valueOf(v));
         }

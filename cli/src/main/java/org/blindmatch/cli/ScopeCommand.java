@@ -35,6 +35,14 @@ final class ScopeCommand implements java.util.concurrent.Callable<Integer> {
           t.ipv4Prefix(), t.ipv6Prefix(), t.watchlistToleranceSeconds(),
           t.maxBucketsPerWindow(), t.maxAddressesPerCidr());
     }
+    org.blindmatch.crypto.scope.Disclosure d = scope.disclosure();
+    out.println("disclosure min_records=" + d.minRecords() + " min_submitters="
+        + d.minSubmitters() + d.dp().map(dp -> " dp=" + dp.mechanism().yamlName()
+            + " epsilon_per_run=" + org.blindmatch.crypto.scope.Disclosure.formatEpsilon(
+                dp.epsilonPerRunMicros()) + " epsilon_budget="
+            + org.blindmatch.crypto.scope.Disclosure.formatEpsilon(dp.epsilonBudgetMicros()))
+            .orElse(" dp=none")
+        + (d.equals(org.blindmatch.crypto.scope.Disclosure.DEFAULT) ? " (defaults)" : ""));
     return 0;
   }
 }

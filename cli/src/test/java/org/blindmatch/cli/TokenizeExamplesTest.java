@@ -75,6 +75,7 @@ class TokenizeExamplesTest {
     assertLine(r.out(), "scope  sea-compounds-2026");
     assertLine(r.out(), "  0 ip\\+hour .*width=3600s v4=/32 v6=/64 tolerance=1800s.*");
     assertLine(r.out(), "  1 ip-only .*width=none.*");
+    assertLine(r.out(), "disclosure min_records=3 min_submitters=2 dp=none \\(defaults\\)");
   }
 
   @Test

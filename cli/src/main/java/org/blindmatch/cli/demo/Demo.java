@@ -249,7 +249,10 @@ public final class Demo {
       Map<String, Long> wantCounts = new TreeMap<>();
       long suppressed = 0;
       for (Map.Entry<String, Set<String>> e : truth.labelRecords.entrySet()) {
-        if (e.getValue().size() >= K) {
+        // The demo's scope keeps the default disclosure control: min_records 3 (= K),
+        // min_submitters 2.
+        if (e.getValue().size() >= K && truth.labelPlatforms.get(e.getKey()).size()
+            >= org.blindmatch.crypto.scope.Disclosure.DEFAULT.minSubmitters()) {
           wantCounts.put(e.getKey(), e.getValue().size() * 1000L
               + truth.labelPlatforms.get(e.getKey()).size());
         } else {

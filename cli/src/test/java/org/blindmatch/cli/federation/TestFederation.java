@@ -78,6 +78,23 @@ public final class TestFederation implements AutoCloseable {
    */
   public TestFederation(Path dir, int k, boolean inProcess, boolean revocations)
       throws Exception {
+    this(dir, k, inProcess, revocations, OPT_OUT);
+  }
+
+  /**
+   * The scope's disclosure block of the older constructors: these federation tests were
+   * written before disclosure control and test other things with one platform, so their scope
+   * opts out of the default thresholds (3 records, 2 submitters) and the differencing guard
+   * explicitly. {@code DisclosureControlEndToEndTest} tests the controls.
+   */
+  public static final String OPT_OUT = "disclosure: {min_records: 1, min_submitters: 1}\n";
+
+  /**
+   * @param disclosure the scope file's {@code disclosure:} block (YAML, may be empty for the
+   *     defaults)
+   */
+  public TestFederation(Path dir, int k, boolean inProcess, boolean revocations,
+      String disclosure) throws Exception {
     this.dir = dir;
     this.revocations = revocations;
     Files.writeString(dir.resolve("passphrase.txt"), PASS + "\n");
@@ -92,7 +109,7 @@ public final class TestFederation implements AutoCloseable {
         tiers:
           - {name: ip+hour, bucket_width: 1h, watchlist_tolerance: 30m}
           - {name: ip-only, bucket_width: none}
-        """);
+        """ + disclosure);
     scopeDigest = ScopeLoader.load(scope).digest();
     var tokenKeys = TokenKeyset.generate();
     keyId = TokenKeyset.select(tokenKeys, null).id();

@@ -77,6 +77,22 @@ public final class AuditState {
    * or before that time.
    */
   final Map<java.math.BigInteger, long[]> lastReceipt = new LinkedHashMap<>();
+  /**
+   * A scope's logged disclosure control (PROTOCOL §7.2); epsilons in millionths, zero without
+   * dp.
+   */
+  record ScopeDisclosure(int minRecords, int minSubmitters, long epsilonPerRun,
+      long epsilonBudget, int sensitivity) {}
+
+  /** Disclosure control of each scope publication that carries it, by scope digest hex. */
+  final Map<String, ScopeDisclosure> disclosures = new LinkedHashMap<>();
+  /** Epsilon (millionths) spent by each scope's logged runs, by scope digest hex. */
+  final Map<String, Long> epsilonSpent = new LinkedHashMap<>();
+  /**
+   * Each scope's logged runs in log order, by scope digest hex: run id to its report inputs
+   * ({@code submitter "\n" submission id}), for the differencing guard.
+   */
+  final Map<String, Map<String, Set<String>>> runs = new LinkedHashMap<>();
 
   /** An empty state: the first audit reads the whole log. */
   public AuditState() {}
@@ -165,6 +181,18 @@ public final class AuditState {
           case "kpending" -> s.pendingK.put(f[1], Long.parseLong(f[2]));
           case "lastreceipt" -> s.lastReceipt.put(new java.math.BigInteger(f[1], 16),
               new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+          case "disclosure" -> s.disclosures.put(f[1], new ScopeDisclosure(
+              Integer.parseInt(f[2]), Integer.parseInt(f[3]), Long.parseLong(f[4]),
+              Long.parseLong(f[5]), Integer.parseInt(f[6])));
+          case "epsilon" -> s.epsilonSpent.put(f[1], Long.parseLong(f[2]));
+          case "run" -> {
+            Set<String> inputs = new LinkedHashSet<>();
+            for (int j = 3; j < f.length; j++) {
+              inputs.add(new String(Base64.getUrlDecoder().decode(f[j]),
+                  StandardCharsets.UTF_8));
+            }
+            s.runs.computeIfAbsent(f[1], k -> new LinkedHashMap<>()).put(f[2], inputs);
+          }
           default -> throw new IllegalArgumentException("unknown field '" + f[0] + "'");
         }
       } catch (IllegalArgumentException | IndexOutOfBoundsException
@@ -235,6 +263,24 @@ public final class AuditState {
       for (Map.Entry<java.math.BigInteger, long[]> e : lastReceipt.entrySet()) {
         w.write("lastreceipt " + e.getKey().toString(16) + " " + e.getValue()[0] + " "
             + e.getValue()[1] + "\n");
+      }
+      for (Map.Entry<String, ScopeDisclosure> e : disclosures.entrySet()) {
+        ScopeDisclosure d = e.getValue();
+        w.write("disclosure " + e.getKey() + " " + d.minRecords() + " " + d.minSubmitters()
+            + " " + d.epsilonPerRun() + " " + d.epsilonBudget() + " " + d.sensitivity() + "\n");
+      }
+      for (Map.Entry<String, Long> e : epsilonSpent.entrySet()) {
+        w.write("epsilon " + e.getKey() + " " + e.getValue() + "\n");
+      }
+      for (Map.Entry<String, Map<String, Set<String>>> scope : runs.entrySet()) {
+        for (Map.Entry<String, Set<String>> run : scope.getValue().entrySet()) {
+          StringBuilder line = new StringBuilder("run " + scope.getKey() + " " + run.getKey());
+          for (String in : run.getValue()) {
+            line.append(' ').append(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                in.getBytes(StandardCharsets.UTF_8)));
+          }
+          w.write(line + "\n");
+        }
       }
       w.flush();
       out.commit();

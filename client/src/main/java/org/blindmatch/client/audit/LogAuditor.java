@@ -68,11 +68,14 @@ public final class LogAuditor {
    * @param previousSize the size of the kept head it was checked consistent with, or -1
    * @param state the state to keep for the next audit
    * @param notReplayed runs that could not be replayed, with the reason (inputs purged)
+   * @param disclosureNotes per new run whose differencing guard was overridden or whose counts
+   *     are noised: the override's reason and runs, or the epsilon spent and remaining
    * @param attestedEpochs oprf key epochs checked with every holder's signature (DKG)
    */
   public record Report(SignedTreeHead head, TreeHead treeHead, long previousSize, int receipts,
       int transcripts, int members, int scopes, int keyEpochs, int revocationLists,
-      int replayed, List<String> notReplayed, AuditState state, int attestedEpochs) {
+      int replayed, List<String> notReplayed, List<String> disclosureNotes, AuditState state,
+      int attestedEpochs) {
 
     /** Every certificate revoked by the logged revocation lists so far, by serial. */
     public List<org.blindmatch.crypto.pki.Revocations.Revoked> revoked() {
@@ -150,7 +153,8 @@ public final class LogAuditor {
       state.frontier = tree.frontier();
       return new Report(signed, head, previousSize, counts.receipts, counts.transcripts,
           counts.members, counts.scopes, counts.keyEpochs, counts.revocationLists,
-          counts.replayed, notReplayed, state, counts.attestedEpochs);
+          counts.replayed, notReplayed, List.copyOf(counts.disclosureNotes), state,
+          counts.attestedEpochs);
     } catch (StatusRuntimeException e) {
       throw new AuditException("cannot read the log: " + FederationClient.describe(e));
     }

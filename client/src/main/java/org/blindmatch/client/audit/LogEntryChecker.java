@@ -45,6 +45,14 @@ import org.blindmatch.proto.v1.ReceiptBody;
 import org.blindmatch.proto.v1.RecipientDigest;
 import org.blindmatch.proto.v1.RunInput;
 import org.blindmatch.proto.v1.RunTranscript;
+import org.blindmatch.proto.v1.DifferencingOverride;
+import org.blindmatch.proto.v1.DisclosureApplied;
+import org.blindmatch.proto.v1.DpAccount;
+import org.blindmatch.core.disclosure.DifferencingGuard;
+import org.blindmatch.core.disclosure.PrivacyBudget;
+import org.blindmatch.crypto.scope.Disclosure;
+import java.util.LinkedHashMap;
+import java.util.OptionalLong;
 import org.blindmatch.proto.v1.ScopePublication;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.TierTotals;
@@ -121,6 +129,8 @@ public final class LogEntryChecker {
     int attestedEpochs;
     int revocationLists;
     int replayed;
+    /** Per run with an override or noise: what an auditor should read about it. */
+    final List<String> disclosureNotes = new ArrayList<>();
 
     /** Receipts checked so far. */
     public int receipts() {
@@ -333,7 +343,7 @@ public final class LogEntryChecker {
         }
         case TRANSCRIPT -> {
           counts.transcripts++;
-          return Optional.of(checkTranscript(entry.getTranscript(), index, state));
+          return Optional.of(checkTranscript(entry.getTranscript(), index, state, counts));
         }
         case MEMBER -> {
           checkMember(entry.getMember(), at, state, index);
@@ -348,6 +358,7 @@ public final class LogEntryChecker {
           String scope = HEX.formatHex(s.getScopeDigest().toByteArray());
           publishK(state, scope, Integer.toUnsignedLong(s.getKThreshold()), at);
           logged(state, "scope/" + scope);
+          checkScopeDisclosure(s, at, state);
           counts.scopes++;
         }
         case KEY_EPOCH -> {
@@ -392,8 +403,8 @@ public final class LogEntryChecker {
    * The clearinghouse's signature, inputs against logged receipts, and counts within what the
    * inputs allow.
    */
-  private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state)
-      throws AuditException, InvalidProtocolBufferException {
+  private RunTranscript checkTranscript(SignedTranscript signed, long index, AuditState state,
+      Counts counts) throws AuditException, InvalidProtocolBufferException {
     RunTranscript t = RunTranscript.parseFrom(signed.getTranscript());
     String at = "log entry " + index + " (run " + t.getRunId() + "): ";
     try {
@@ -463,6 +474,9 @@ public final class LogEntryChecker {
           + (missing.isEmpty() ? "" : "missing for " + missing + " ")
           + (recipients.isEmpty() ? "" : "given for non-participants " + recipients));
     }
+    checkDisclosure(t, at, state, counts);
+    // Noised totals need not keep the inequalities below (each count has its own noise).
+    boolean noised = t.hasDisclosure() && t.getDisclosure().hasDp();
     // Every count is uint64 (tiers uint32) on the wire: compared unsigned, so a count of
     // 2^63 or more (negative as a long) cannot slip under a bound.
     long lastTier = -1;
@@ -473,6 +487,9 @@ public final class LogEntryChecker {
         throw new AuditException(tier + "tiers are not strictly ascending");
       }
       lastTier = tierNumber;
+      if (noised) {
+        continue;
+      }
       if (Long.compareUnsigned(x.getSubmitters(), reportSubmitters.size()) > 0) {
         throw new AuditException(tier + Long.toUnsignedString(x.getSubmitters())
             + " submitters matched but the run had " + reportSubmitters.size()
@@ -492,6 +509,130 @@ public final class LogEntryChecker {
       }
     }
     return t;
+  }
+
+  /** A scope publication's disclosure control, kept for the runs of the scope. */
+  private static void checkScopeDisclosure(ScopePublication s, String at, AuditState state)
+      throws AuditException {
+    if (s.getMinRecords() == 0) {
+      return; // published before disclosure control
+    }
+    boolean dp = s.getDpEpsilonPerRunMicros() != 0;
+    if (s.getMinSubmitters() == 0 || (dp && (s.getDpSensitivity() == 0
+        || Long.compareUnsigned(s.getDpEpsilonPerRunMicros(),
+            s.getDpEpsilonBudgetMicros()) > 0))) {
+      throw new AuditException(at + "scope publication: min_submitters is 0, or dp has no "
+          + "sensitivity or a per-run epsilon above its budget");
+    }
+    String scope = HEX.formatHex(s.getScopeDigest().toByteArray());
+    AuditState.ScopeDisclosure d = new AuditState.ScopeDisclosure(s.getMinRecords(),
+        s.getMinSubmitters(), s.getDpEpsilonPerRunMicros(), s.getDpEpsilonBudgetMicros(),
+        s.getDpSensitivity());
+    AuditState.ScopeDisclosure earlier = state.disclosures.putIfAbsent(scope, d);
+    if (earlier != null && !earlier.equals(d)) {
+      // The digest commits to the scope's disclosure keys: one digest, one setting.
+      throw new AuditException(at + "scope publication: scope " + scope + " was published "
+          + "with other disclosure settings before (" + earlier + ", now " + d + ")");
+    }
+  }
+
+  /**
+   * A run's disclosure control against its scope's logged publication: thresholds at least the
+   * scope's, the differencing guard recomputed from the logged runs (a conflict needs the
+   * transcript's override naming exactly those runs), and the privacy budget arithmetic.
+   */
+  private static void checkDisclosure(RunTranscript t, String at, AuditState state,
+      Counts counts) throws AuditException {
+    String scope = HEX.formatHex(t.getScopeDigest().toByteArray());
+    AuditState.ScopeDisclosure policy = state.disclosures.get(scope);
+    Set<String> inputs = DifferencingGuard.keys(t.getReportInputsList());
+    Map<String, Set<String>> earlierRuns =
+        state.runs.computeIfAbsent(scope, k -> new LinkedHashMap<>());
+    if (!t.hasDisclosure()) {
+      if (policy != null) {
+        throw new AuditException(at + "the run applied no disclosure control, but its scope "
+            + "was published with it");
+      }
+      earlierRuns.put(t.getRunId(), inputs);
+      return;
+    }
+    DisclosureApplied d = t.getDisclosure();
+    if (d.getMinRecords() != t.getKThreshold() || d.getMinSubmitters() == 0) {
+      throw new AuditException(at + "disclosure: min_records " + Integer.toUnsignedString(
+          d.getMinRecords()) + " is not k_threshold " + Integer.toUnsignedString(
+          t.getKThreshold()) + ", or min_submitters is 0");
+    }
+    if (policy == null) {
+      throw new AuditException(at + "disclosure: no earlier scope publication of " + scope
+          + " states the disclosure control this run applied");
+    }
+    if (Integer.compareUnsigned(d.getMinRecords(), policy.minRecords()) < 0
+        || d.getMinSubmitters() != policy.minSubmitters()) {
+      throw new AuditException(at + "disclosure: the run applied min_records "
+          + Integer.toUnsignedString(d.getMinRecords()) + " and min_submitters "
+          + Integer.toUnsignedString(d.getMinSubmitters()) + " but the scope requires "
+          + policy.minRecords() + " and " + policy.minSubmitters());
+    }
+    List<DifferencingGuard.Conflict> conflicts =
+        DifferencingGuard.conflicts(inputs, earlierRuns, policy.minSubmitters());
+    List<String> named = conflicts.stream().map(DifferencingGuard.Conflict::runId).toList();
+    if (t.hasDifferencingOverride()) {
+      DifferencingOverride o = t.getDifferencingOverride();
+      // Every conflicting run must be named, and every named run this audit has read must be
+      // a conflict (a state resumed from a head has not read the runs before it).
+      boolean namesOthers = o.getRunsList().stream()
+          .anyMatch(r -> earlierRuns.containsKey(r) && !named.contains(r));
+      if (!o.getRunsList().containsAll(named) || namesOthers || o.getReason().isBlank()) {
+        throw new AuditException(at + "differencing override: it names runs " + o.getRunsList()
+            + " but the logged runs the guard refuses are " + named + ", or has no reason");
+      }
+      counts.disclosureNotes.add(at + "differencing guard OVERRIDDEN by the operator against "
+          + "run(s) " + String.join(", ", named) + "; reason: "
+          + Excerpt.quote(o.getReason()));
+    } else if (!conflicts.isEmpty()) {
+      DifferencingGuard.Conflict c = conflicts.get(0);
+      throw new AuditException(at + "differencing guard: the run's report inputs differ from "
+          + "those of run " + c.runId() + " by " + c.submissions() + " submission(s) of "
+          + c.submitters().size() + " submitter(s), fewer than min_submitters "
+          + policy.minSubmitters() + ", and the transcript carries no override");
+    }
+    earlierRuns.put(t.getRunId(), inputs);
+    boolean scopeDp = policy.epsilonPerRun() != 0;
+    if (d.hasDp() != scopeDp) {
+      throw new AuditException(at + "disclosure: the scope " + (scopeDp ? "requires" : "has no")
+          + " differential privacy but the run " + (d.hasDp() ? "claims noise" : "released exact "
+          + "counts"));
+    }
+    if (!d.hasDp()) {
+      return;
+    }
+    DpAccount dp = d.getDp();
+    long before = state.epsilonSpent.getOrDefault(scope, 0L);
+    OptionalLong after = PrivacyBudget.charge(before, policy.epsilonPerRun(),
+        policy.epsilonBudget());
+    if (!dp.getMechanism().equals("geometric") || dp.getEpsilonPerRunMicros()
+        != policy.epsilonPerRun() || dp.getEpsilonBudgetMicros() != policy.epsilonBudget()
+        || dp.getSensitivity() != policy.sensitivity()) {
+      throw new AuditException(at + "dp: the run's mechanism, epsilon or sensitivity is not "
+          + "the one its scope publication states");
+    }
+    if (after.isEmpty()) {
+      throw new AuditException(at + "dp: the run is past the privacy budget: the scope's "
+          + "earlier runs spent epsilon " + Disclosure.formatEpsilon(before) + " of "
+          + Disclosure.formatEpsilon(policy.epsilonBudget()) + " and this run costs "
+          + Disclosure.formatEpsilon(policy.epsilonPerRun()));
+    }
+    if (dp.getEpsilonSpentMicros() != after.getAsLong()) {
+      throw new AuditException(at + "dp: the transcript states epsilon spent "
+          + Disclosure.formatEpsilon(dp.getEpsilonSpentMicros()) + " but the log's runs of "
+          + "the scope add up to " + Disclosure.formatEpsilon(after.getAsLong()));
+    }
+    state.epsilonSpent.put(scope, after.getAsLong());
+    counts.disclosureNotes.add(at + "noised (geometric, epsilon "
+        + Disclosure.formatEpsilon(dp.getEpsilonPerRunMicros()) + ", sensitivity "
+        + dp.getSensitivity() + "); budget spent " + Disclosure.formatEpsilon(after.getAsLong())
+        + " of " + Disclosure.formatEpsilon(dp.getEpsilonBudgetMicros()) + ", remaining "
+        + Disclosure.formatEpsilon(dp.getEpsilonBudgetMicros() - after.getAsLong()));
   }
 
   /** {@code a + b} as uint64, saturating at 2^64 - 1 rather than wrapping. */

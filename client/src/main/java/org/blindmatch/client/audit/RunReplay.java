@@ -19,6 +19,8 @@ import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.TierTotals;
 import org.blindmatch.core.match.MatchInput;
 import org.blindmatch.core.match.MatchRun;
+import org.blindmatch.core.disclosure.CountNoise;
+import org.blindmatch.core.disclosure.Release;
 
 /**
  * Audit replay of one logged run: streams every input's committed records from the
@@ -48,7 +50,11 @@ final class RunReplay {
     String where = "log entry " + index + " (run " + t.getRunId() + "): replay: ";
     MatchRun.Outcome outcome;
     try {
-      outcome = matchRun.compute(t.getRunId(), t.getKThreshold(), groups(t, committed));
+      // Noise is the one thing a replay cannot redraw: it recomputes exact counts and, for
+      // recipients whose counts are noised, compares what the noise does not touch.
+      Release release = t.hasDisclosure() ? Release.of(t.getDisclosure(), CountNoise.EXACT)
+          : Release.legacy(t.getKThreshold());
+      outcome = matchRun.compute(t.getRunId(), release, groups(t, committed));
     } catch (ReplayedRecords.Mismatch e) {
       throw new AuditException(where + e.getMessage());
     } catch (ReplayedRecords.CallFailed e) {
@@ -59,17 +65,35 @@ final class RunReplay {
     } catch (IOException e) {
       throw new AuditException(where + "cannot read an input: " + e.getMessage());
     }
-    compareTotals(where, t.getTotalsList(), outcome.totals());
-    Map<String, ByteString> logged = new LinkedHashMap<>();
+    boolean noised = t.hasDisclosure() && t.getDisclosure().hasDp();
+    if (noised) {
+      compareTiers(where, t.getTotalsList(), outcome.totals());
+    } else {
+      compareTotals(where, t.getTotalsList(), outcome.totals());
+    }
+    Map<String, RecipientDigest> logged = new LinkedHashMap<>();
     for (RecipientDigest d : t.getRecipientsList()) {
-      logged.put(d.getRecipient(), d.getResultsSha256());
+      logged.put(d.getRecipient(), d);
     }
     for (Map.Entry<String, Results> e : outcome.results().entrySet()) {
-      ByteString digest = logged.remove(e.getKey());
-      byte[] recomputed = Sha256.digest(e.getValue().toByteArray());
-      if (digest == null) {
+      RecipientDigest d = logged.remove(e.getKey());
+      if (d == null) {
         throw new AuditException(where + "the transcript has no result digest for recipient "
             + e.getKey() + ", who took part");
+      }
+      ByteString digest = d.getResultsSha256();
+      byte[] recomputed = Sha256.digest(e.getValue().toByteArray());
+      Results r = e.getValue();
+      long released = r.getLabelCountsCount() + r.getTotalsCount();
+      if (t.hasDisclosure() && (d.getSuppressed() != r.getSuppressed()
+          || d.getReleased() != released)) {
+        throw new AuditException(where + "recipient " + e.getKey() + " has "
+            + Long.toUnsignedString(d.getSuppressed()) + " suppressed and "
+            + Long.toUnsignedString(d.getReleased()) + " released aggregates in the transcript "
+            + "but " + r.getSuppressed() + " and " + released + " recomputed");
+      }
+      if (noised && r.hasDisclosure()) {
+        continue; // its counts are noised: the digest is over values the replay cannot redraw
       }
       if (!MessageDigest.isEqual(digest.toByteArray(), recomputed)) {
         throw new AuditException(where + "the result digest for recipient " + e.getKey()
@@ -109,6 +133,17 @@ final class RunReplay {
     AuditState.Committed c = committed.get(LogAuditor.key(in.getSubmitter(), in.getSubmissionId()));
     return new MatchInput(in.getSubmissionId(), in.getSubmitter(), () -> new ReplayedRecords(
         client, in.getSubmitter(), in.getSubmissionId(), c.recordCount(), c.merkleRoot()));
+  }
+
+  /** Noised totals: only which tiers were released can be recomputed. */
+  private static void compareTiers(String where, List<TierTotals> logged,
+      List<TierTotals> recomputed) throws AuditException {
+    List<Integer> a = logged.stream().map(TierTotals::getTier).toList();
+    List<Integer> b = recomputed.stream().map(TierTotals::getTier).toList();
+    if (!a.equals(b)) {
+      throw new AuditException(where + "the transcript releases totals for tiers " + a
+          + " but the recomputed run releases them for tiers " + b);
+    }
   }
 
   /** Every count and tier in the messages is uint64/uint32 on the wire: printed unsigned. */

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.blindmatch.core.disclosure.CountNoise;
+import org.blindmatch.core.disclosure.Release;
 import org.blindmatch.proto.v1.LabelCount;
 import org.blindmatch.proto.v1.RecordMatch;
 import org.blindmatch.proto.v1.Results;
@@ -17,8 +19,8 @@ import org.blindmatch.proto.v1.TierTotals;
 /**
  * A whole match run as a pure function of its inputs: per key id, the {@link MatchEngine} join
  * of its report inputs against its watchlist inputs, split into what each recipient receives
- * (record matches for report submitters, label aggregates suppressed below k for NGOs, tier
- * totals for the operator). The clearinghouse runs it to produce results; an auditor runs it on
+ * (record matches for report submitters, label aggregates for NGOs and tier totals for the
+ * operator, both released as a {@link Release} says). The clearinghouse runs it to produce results; an auditor runs it on
  * the replayed token sets to recompute every result digest, so both must give the same bytes
  * for the same inputs in the same order. Stateless and thread-safe.
  *
@@ -54,7 +56,8 @@ public final class MatchRun {
    * @param results per recipient, in the order recipients were first seen (every input's
    *     submitter, then {@link #OPERATOR}); each has the run id and recipient set
    * @param totals per tier, ascending: records, events and labels summed over key ids,
-   *     submitters distinct over key ids
+   *     submitters distinct over key ids; as released to the operator (thresholded and noised
+   *     as its {@link Release} says), so the transcript carries exactly the operator's totals
    */
   public record Outcome(Map<String, Results> results, List<TierTotals> totals) {}
 
@@ -70,6 +73,22 @@ public final class MatchRun {
    */
   public Outcome compute(String runId, int kThreshold, List<KeyGroup> groups)
       throws IOException {
+    return compute(runId, Release.legacy(kThreshold), groups);
+  }
+
+  /**
+   * Runs every joinable group, in order, and splits the joins per recipient, releasing NGO
+   * aggregates and (when {@link Release#suppressTotals()}) the operator's tier totals only
+   * where they reach the release's thresholds, with its noise on every released count, and
+   * stamping its {@link Release#stamp()} into those recipients' results. Report submitters'
+   * record matches are always exact. The noise is drawn in a fixed order (NGO aggregates in
+   * result order, then tiers ascending), so a seeded noise source gives the same results.
+   *
+   * @param release thresholds and noise
+   * @throws IOException as {@link #compute(String, int, List)}
+   */
+  public Outcome compute(String runId, Release release, List<KeyGroup> groups)
+      throws IOException {
     Map<String, Results.Builder> perRecipient = new LinkedHashMap<>();
     Map<Integer, TierSums> sums = new TreeMap<>();
     // Distinct report submitters with a match, per tier, over all key ids: a submitter with
@@ -81,7 +100,8 @@ public final class MatchRun {
         results(perRecipient, runId, in.submitter());
       }
       for (MatchInput in : g.watchlists()) {
-        results(perRecipient, runId, in.submitter());
+        Results.Builder r = results(perRecipient, runId, in.submitter());
+        release.stamp().ifPresent(r::setDisclosure);
       }
       if (!g.joinable()) {
         continue;
@@ -100,10 +120,10 @@ public final class MatchRun {
         Results.Builder r = results(perRecipient, runId, in.submitter());
         for (MatchOutcome.LabelAggregate a : outcome.labelAggregates().get(j)) {
           // k is uint32 on the wire (a transcript's k_threshold, read by the replay).
-          if (a.matchedRecords() < Integer.toUnsignedLong(kThreshold)) {
-            r.setSuppressed(r.getSuppressed() + 1);
+          if (release.releases(a.matchedRecords(), a.submitters())) {
+            r.addLabelCounts(labelCount(in, a, release.noise()));
           } else {
-            r.addLabelCounts(labelCount(in, a));
+            r.setSuppressed(r.getSuppressed() + 1);
           }
         }
       }
@@ -112,11 +132,23 @@ public final class MatchRun {
       }
     }
     List<TierTotals> tierTotals = new ArrayList<>();
-    sums.forEach((tier, s) -> tierTotals.add(TierTotals.newBuilder().setTier(tier)
-        .setMatchedRecords(s.records()).setMatchedEvents(s.events())
-        .setMatchedLabels(s.labels())
-        .setSubmitters(submitters.getOrDefault(tier, Set.of()).size()).build()));
-    results(perRecipient, runId, OPERATOR).addAllTotals(tierTotals);
+    Results.Builder operator = results(perRecipient, runId, OPERATOR);
+    release.stamp().ifPresent(operator::setDisclosure);
+    CountNoise noise = release.noise();
+    for (Map.Entry<Integer, TierSums> e : sums.entrySet()) {
+      TierSums s = e.getValue();
+      long tierSubmitters = submitters.getOrDefault(e.getKey(), Set.of()).size();
+      if (release.suppressTotals() && !release.releases(s.records(), tierSubmitters)) {
+        operator.setSuppressed(operator.getSuppressed() + 1);
+        continue;
+      }
+      tierTotals.add(TierTotals.newBuilder().setTier(e.getKey())
+          .setMatchedRecords(noise.release(s.records()))
+          .setMatchedEvents(noise.release(s.events()))
+          .setMatchedLabels(noise.release(s.labels()))
+          .setSubmitters(noise.release(tierSubmitters)).build());
+    }
+    operator.addAllTotals(tierTotals);
     Map<String, Results> out = new LinkedHashMap<>();
     perRecipient.forEach((k, v) -> out.put(k, v.build()));
     return new Outcome(out, List.copyOf(tierTotals));
@@ -143,13 +175,14 @@ public final class MatchRun {
         .build();
   }
 
-  private static LabelCount labelCount(MatchInput in, MatchOutcome.LabelAggregate a) {
+  private static LabelCount labelCount(MatchInput in, MatchOutcome.LabelAggregate a,
+      CountNoise noise) {
     return LabelCount.newBuilder()
         .setSubmissionId(in.submissionId())
         .setLabelHandle(ByteString.copyFrom(a.labelHandle().bytes()))
         .setTier(a.tier())
-        .setMatchedRecords(a.matchedRecords())
-        .setSubmitters(a.submitters())
+        .setMatchedRecords(noise.release(a.matchedRecords()))
+        .setSubmitters(noise.release(a.submitters()))
         .build();
   }
 

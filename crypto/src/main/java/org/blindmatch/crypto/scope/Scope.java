@@ -28,11 +28,14 @@ public final class Scope {
   public static final String DOMAIN = "blindmatch/v1/scope";
   /** Most tiers a scope may have (tier numbers are one byte in token files). */
   public static final int MAX_TIERS = 16;
+  /** Tag that opens the disclosure block of the canonical encoding. */
+  static final String DISCLOSURE_TAG = "disclosure";
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
   private final String id;
   private final List<Tier> tiers;
+  private final Disclosure disclosure;
   private final byte[] canonical;
   private final byte[] digest;
 
@@ -41,6 +44,17 @@ public final class Scope {
    *     {@link #MAX_TIERS}, or two tiers share a name
    */
   public Scope(String id, List<Tier> tiers) {
+    this(id, tiers, Disclosure.DEFAULT);
+  }
+
+  /**
+   * A scope with explicit disclosure control. Its canonical encoding (and digest) is that of
+   * {@link #Scope(String, List)} when {@code disclosure} is {@link Disclosure#DEFAULT}, so a
+   * scope that writes the defaults out agrees with one that leaves them implicit.
+   *
+   * @throws IllegalArgumentException as {@link #Scope(String, List)}
+   */
+  public Scope(String id, List<Tier> tiers, Disclosure disclosure) {
     if (id == null || !ID.matcher(id).matches()) {
       throw new IllegalArgumentException(
           "scope: " + Excerpt.quote(id) + " must match [a-z0-9][a-z0-9_.-]{0,63}");
@@ -61,7 +75,8 @@ public final class Scope {
     }
     this.id = id;
     this.tiers = List.copyOf(tiers);
-    this.canonical = encode(id, this.tiers);
+    this.disclosure = java.util.Objects.requireNonNull(disclosure, "disclosure");
+    this.canonical = encode(id, this.tiers, disclosure);
     this.digest = Sha256.digest(canonical);
   }
 
@@ -72,6 +87,11 @@ public final class Scope {
   /** The tiers in canonical order; index = tier number. */
   public List<Tier> tiers() {
     return tiers;
+  }
+
+  /** The disclosure control runs of this scope apply. */
+  public Disclosure disclosure() {
+    return disclosure;
   }
 
   /** The tier with this number. */
@@ -116,10 +136,10 @@ public final class Scope {
 
   @Override
   public String toString() {
-    return "Scope[" + id + ", " + tiers.size() + " tiers, sha256:" + digestHex() + "]";
+    return "Scope[" + id + ", " + tiers.size() + " tiers, " + disclosure + ", sha256:" + digestHex() + "]";
   }
 
-  private static byte[] encode(String id, List<Tier> tiers) {
+  private static byte[] encode(String id, List<Tier> tiers, Disclosure disclosure) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
@@ -139,6 +159,21 @@ public final class Scope {
         out.writeLong(t.watchlistToleranceSeconds());
         out.writeInt(t.maxBucketsPerWindow());
         out.writeLong(t.maxAddressesPerCidr());
+      }
+      if (!disclosure.equals(Disclosure.DEFAULT)) {
+        // Appended only when not the defaults: scopes from before disclosure control keep
+        // their digests (and every token file made under them stays valid).
+        out.write(DISCLOSURE_TAG.getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(disclosure.minRecords());
+        out.writeInt(disclosure.minSubmitters());
+        if (disclosure.dp().isPresent()) {
+          Disclosure.Dp dp = disclosure.dp().get();
+          out.writeByte(dp.mechanism().code());
+          out.writeLong(dp.epsilonPerRunMicros());
+          out.writeLong(dp.epsilonBudgetMicros());
+        } else {
+          out.writeByte(0);
+        }
       }
       return bytes.toByteArray();
     } catch (IOException e) {

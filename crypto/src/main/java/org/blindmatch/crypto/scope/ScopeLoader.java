@@ -1,11 +1,13 @@
 package org.blindmatch.crypto.scope;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.blindmatch.crypto.io.Excerpt;
 import org.blindmatch.crypto.io.StrictYaml;
@@ -23,7 +25,10 @@ import org.blindmatch.crypto.time.BucketWidth;
  * thread-safe.
  */
 public final class ScopeLoader {
-  private static final Set<String> SCOPE_KEYS = Set.of("scope", "tiers");
+  private static final Set<String> SCOPE_KEYS = Set.of("scope", "tiers", "disclosure");
+  private static final Set<String> DISCLOSURE_KEYS = Set.of("min_records", "min_submitters", "dp");
+  private static final Set<String> DP_KEYS =
+      Set.of("epsilon_per_run", "epsilon_budget", "mechanism");
   private static final Set<String> TIER_KEYS =
       Set.of(
           "name",
@@ -76,10 +81,85 @@ public final class ScopeLoader {
     for (int i = 0; i < tiersNode.size(); i++) {
       tiers.add(tier(tiersNode.get(i), source, "tiers[" + i + "]."));
     }
+    Disclosure disclosure = root.has("disclosure")
+        ? disclosure(root.get("disclosure"), source) : Disclosure.DEFAULT;
     try {
-      return new Scope(id, tiers);
+      return new Scope(id, tiers, disclosure);
     } catch (IllegalArgumentException e) {
       throw new ScopeException(source + ": " + e.getMessage());
+    }
+  }
+
+  private static Disclosure disclosure(JsonNode node, String source) throws ScopeException {
+    if (!node.isObject()) {
+      throw new ScopeException(source + ": disclosure: expected a mapping");
+    }
+    String path = "disclosure.";
+    checkKeys(node, DISCLOSURE_KEYS, source, path);
+    long minRecords = integer(node, "min_records", Disclosure.DEFAULT.minRecords(), source, path);
+    long minSubmitters = integer(node, "min_submitters", Disclosure.DEFAULT.minSubmitters(),
+        source, path);
+    if (minRecords < 1 || minRecords > Disclosure.MAX_MIN_RECORDS) {
+      throw new ScopeException(source + ": " + path + "min_records: " + minRecords
+          + " is not in 1.." + Disclosure.MAX_MIN_RECORDS);
+    }
+    if (minSubmitters < 1 || minSubmitters > Disclosure.MAX_MIN_SUBMITTERS) {
+      throw new ScopeException(source + ": " + path + "min_submitters: " + minSubmitters
+          + " is not in 1.." + Disclosure.MAX_MIN_SUBMITTERS);
+    }
+    Optional<Disclosure.Dp> dp = Optional.empty();
+    if (node.has("dp")) {
+      dp = Optional.of(dp(node.get("dp"), source, path + "dp."));
+    }
+    return new Disclosure((int) minRecords, (int) minSubmitters, dp);
+  }
+
+  private static Disclosure.Dp dp(JsonNode node, String source, String path)
+      throws ScopeException {
+    if (!node.isObject()) {
+      throw new ScopeException(source + ": " + path.substring(0, path.length() - 1)
+          + ": expected a mapping");
+    }
+    checkKeys(node, DP_KEYS, source, path);
+    long perRun = epsilon(node, "epsilon_per_run", source, path);
+    long budget = epsilon(node, "epsilon_budget", source, path);
+    JsonNode m = node.get("mechanism");
+    if (m != null && !(m.isTextual() && m.asText().equals("geometric"))) {
+      throw new ScopeException(source + ": " + path + "mechanism: "
+          + Excerpt.quote(m.asText()) + " is not a mechanism (the one mechanism is geometric)");
+    }
+    try {
+      return new Disclosure.Dp(perRun, budget, Disclosure.Mechanism.GEOMETRIC);
+    } catch (IllegalArgumentException e) {
+      throw new ScopeException(source + ": " + path + e.getMessage());
+    }
+  }
+
+  /** A positive decimal with at most six decimals, as millionths. */
+  private static long epsilon(JsonNode node, String key, String source, String path)
+      throws ScopeException {
+    JsonNode v = node.get(key);
+    if (v == null) {
+      throw new ScopeException(source + ": " + path + key + ": missing (a positive number "
+          + "such as 0.5)");
+    }
+    String text = v.asText().trim();
+    try {
+      if (!(v.isNumber() || v.isTextual())) {
+        throw new NumberFormatException();
+      }
+      BigDecimal d = new BigDecimal(text);
+      if (d.signum() <= 0 || d.compareTo(BigDecimal.valueOf(1000)) > 0) {
+        throw new ScopeException(source + ": " + path + key + ": " + Excerpt.quote(text)
+            + " is not in (0, 1000]");
+      }
+      return d.movePointRight(6).longValueExact();
+    } catch (NumberFormatException e) {
+      throw new ScopeException(source + ": " + path + key + ": " + Excerpt.quote(text)
+          + " is not a number");
+    } catch (ArithmeticException e) {
+      throw new ScopeException(source + ": " + path + key + ": " + Excerpt.quote(text)
+          + " has more than 6 decimal places");
     }
   }
 

@@ -18,6 +18,8 @@ import org.blindmatch.proto.v1.LogEntry;
 import org.blindmatch.proto.v1.Member;
 import org.blindmatch.proto.v1.OprfEpoch;
 import org.blindmatch.proto.v1.ScopePublication;
+import org.blindmatch.core.disclosure.PrivacyBudget;
+import org.blindmatch.crypto.scope.Disclosure;
 import org.blindmatch.server.store.StoreException;
 
 /**
@@ -111,11 +113,23 @@ public final class FederationLog {
    */
   static void atStartup(Clearinghouse ch) throws StoreException {
     byte[] digest = ch.scope().digest();
-    ch.log().append("scope/" + HexFormat.of().formatHex(digest) + "/k" + ch.kThreshold(),
-        LogEntry.newBuilder().setScope(ScopePublication.newBuilder()
-            .setScopeId(ch.scope().id())
-            .setScopeDigest(ByteString.copyFrom(digest))
-            .setKThreshold(ch.kThreshold())).build().toByteArray());
+    Disclosure d = ch.scope().disclosure();
+    ScopePublication.Builder pub = ScopePublication.newBuilder()
+        .setScopeId(ch.scope().id())
+        .setScopeDigest(ByteString.copyFrom(digest))
+        .setKThreshold(ch.kThreshold())
+        .setMinRecords(d.minRecords())
+        .setMinSubmitters(d.minSubmitters());
+    d.dp().ifPresent(dp -> pub.setDpEpsilonPerRunMicros(dp.epsilonPerRunMicros())
+        .setDpEpsilonBudgetMicros(dp.epsilonBudgetMicros())
+        .setDpSensitivity(PrivacyBudget.sensitivity(ch.scope().tiers().size())));
+    // The disclosure settings are part of the key: a log started before they existed gets a
+    // second publication instead of a conflict with its first.
+    ch.log().append("scope/" + HexFormat.of().formatHex(digest) + "/k" + ch.kThreshold()
+            + "/r" + d.minRecords() + "s" + d.minSubmitters()
+            + d.dp().map(dp -> "/dp" + dp.epsilonPerRunMicros() + "-"
+                + dp.epsilonBudgetMicros()).orElse(""),
+        LogEntry.newBuilder().setScope(pub).build().toByteArray());
     for (int keyId : ch.acceptedKeyIds()) {
       keyEpoch(ch, KeyEpoch.newBuilder().setMode(KeyMode.KEY_MODE_HMAC).setKeyId(keyId)
           .setScopeDigest(ByteString.copyFrom(digest)).build());

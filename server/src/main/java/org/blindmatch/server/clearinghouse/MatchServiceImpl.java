@@ -15,6 +15,6 @@ final class MatchServiceImpl extends MatchServiceGrpc.MatchServiceImplBase {
 
   @Override
   public void startRun(StartRunRequest request, StreamObserver<SignedTranscript> response) {
-    GrpcErrors.respond(response, () -> runs.start(request.getScopeId()));
+    GrpcErrors.respond(response, () -> runs.start(request.getScopeId(), request.getAllowDifferencing()));
   }
 }

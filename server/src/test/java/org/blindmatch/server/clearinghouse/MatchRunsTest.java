@@ -44,7 +44,7 @@ class MatchRunsTest {
     f.submit(PLATFORM, "r1", shared);
     f.submit(NGO, "w1", shared);
 
-    SignedTranscript signed = runs.start(f.scope.id());
+    SignedTranscript signed = runs.start(f.scope.id(), "");
 
     RunTranscript t = Transcripts.verify(f.signer.publicKeysetJson(), signed);
     assertEquals(f.scope.id(), t.getScopeId());
@@ -65,7 +65,7 @@ class MatchRunsTest {
   @Test
   void refusesAnUnpublishedScope() {
     assertRefused(Code.NOT_FOUND, "scope other is not published here (published: "
-        + f.scope.id() + ")", () -> runs.start("other"));
+        + f.scope.id() + ")", () -> runs.start("other", ""));
   }
 
   @Test
@@ -73,7 +73,7 @@ class MatchRunsTest {
     f.submit(PLATFORM, "r1", records(4, 2));
     assertRefused(Code.FAILED_PRECONDITION, "nothing to match: scope " + f.scope.id()
         + " needs at least one report and one watchlist submission under the same key id",
-        () -> runs.start(f.scope.id()));
+        () -> runs.start(f.scope.id(), ""));
   }
 
 }

@@ -35,7 +35,7 @@ class ResultsTest {
     byte[] shared = records(6, 1);
     f.submit(PLATFORM, "r1", shared);
     f.submit(NGO, "w1", shared);
-    signed = new MatchRuns(f.ch, f.metrics).start(f.scope.id());
+    signed = new MatchRuns(f.ch, f.metrics).start(f.scope.id(), "");
     transcript = RunTranscript.parseFrom(signed.getTranscript());
   }
 
