@@ -356,7 +356,11 @@ public final class LogEntryChecker {
                 + "digest");
           }
           String scope = HEX.formatHex(s.getScopeDigest().toByteArray());
-          publishK(state, scope, Integer.toUnsignedLong(s.getKThreshold()), at);
+          // The record threshold runs apply: the configured k, raised (never lowered) by the
+          // scope's min_records (PROTOCOL §7.2); publications before disclosure control carry
+          // no min_records, so their threshold is k alone.
+          publishK(state, scope, Math.max(Integer.toUnsignedLong(s.getKThreshold()),
+              Integer.toUnsignedLong(s.getMinRecords())), at);
           logged(state, "scope/" + scope);
           checkScopeDisclosure(s, at, state);
           counts.scopes++;
@@ -421,8 +425,8 @@ public final class LogEntryChecker {
       state.pendingK.putIfAbsent(scope + "/" + k, index);
     } else if (published != k) {
       throw new AuditException(at + "transcript: the run suppressed below k_threshold " + k
-          + ", but the scope's latest publication before it sets k = " + published
-          + " (a run must apply the published k)");
+          + ", but the scope's latest publication before it sets the record threshold "
+          + "max(k, min_records) = " + published + " (a run must apply the published one)");
     }
     Set<String> inputs = new HashSet<>();
     Set<String> participants = new HashSet<>();

@@ -313,7 +313,8 @@ class LogEntryCheckerTest {
         () -> check(state, 2, transcript(run.clone().setKThreshold(1))));
     assertTrue(e.getMessage().matches("log entry 2 \\(run run-\\d+\\): transcript: the run "
         + "suppressed below k_threshold 1, but the scope's latest publication before it sets "
-        + "k = 5 \\(a run must apply the published k\\)"), e.getMessage());
+        + "the record threshold max\\(k, min_records\\) = 5 \\(a run must apply the "
+        + "published one\\)"), e.getMessage());
     // k is uint32: 2^32-1 is not -1 and not 5
     assertTrue(assertThrows(AuditException.class,
         () -> check(state, 2, transcript(run.clone().setKThreshold(-1)))).getMessage()

@@ -76,8 +76,14 @@ class LogEntryDisclosureTest {
     assertTrue(refused(state, transcript(run(List.of("p1"), null).clearDisclosure(), "r"))
         .contains("the run applied no disclosure control, but its scope was published with"));
     RunTranscript.Builder low = run(List.of("p1"), null);
-    low.setKThreshold(2).getDisclosureBuilder().setMinRecords(2);
-    assertTrue(refused(state, transcript(low, "r")).contains("the scope requires 3 and 2"));
+    low.getDisclosureBuilder().setMinSubmitters(1);
+    String lowMessage = refused(state, transcript(low, "r"));
+    assertTrue(lowMessage.contains("the scope requires 3 and 2"), lowMessage);
+    // A record threshold below the published max(k, min_records) is refused as well.
+    RunTranscript.Builder lowK = run(List.of("p1"), null);
+    lowK.setKThreshold(2).getDisclosureBuilder().setMinRecords(2);
+    String lowKMessage = refused(state, transcript(lowK, "r"));
+    assertTrue(lowKMessage.contains("the record threshold max(k, min_records) = 3"), lowKMessage);
   }
 
   @Test

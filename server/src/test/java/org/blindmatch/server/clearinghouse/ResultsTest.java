@@ -72,7 +72,7 @@ class ResultsTest {
   @Test
   void eachCallerListsOnlyTheRunsItHasResultsIn() throws Exception {
     RunTranscript second = RunTranscript.parseFrom(new MatchRuns(f.ch, f.metrics)
-        .start(f.scope.id()).getTranscript());
+        .start(f.scope.id(), "").getTranscript());
     var list = results.list(PLATFORM).getRunsList();
     assertEquals(2, list.size());
     // oldest first; both started in the fixture's one second, so the run id breaks the tie
