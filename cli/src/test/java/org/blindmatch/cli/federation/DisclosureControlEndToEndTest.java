@@ -191,9 +191,19 @@ class DisclosureControlEndToEndTest {
           + "epsilon 1.5 per run, sensitivity 12; privacy budget spent 1.5 of 3, remaining 1.5"),
           w.err());
       String json = ok("results", "get", "--profile", ngo.toString(), "--run", run1,
-          "--map", map.toString(), "--format", "json");
-      assertTrue(json.contains("\"matched_records\" : {"), json);
-      assertTrue(json.contains("\"noised\" : "), json);
+          "--map", map.toString(), "--json");
+      com.fasterxml.jackson.databind.JsonNode doc =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      assertTrue(doc.path("rows").size() == 2, json);
+      for (com.fasterxml.jackson.databind.JsonNode row : doc.path("rows")) {
+        // a noised count is never a bare number
+        assertTrue(row.path("matched_records").path("noised").isIntegralNumber(), json);
+        assertTrue(row.path("submitters").path("noised").isIntegralNumber(), json);
+      }
+      assertTrue(doc.path("disclosure").path("dp").path("epsilon_spent").asText().equals("1.5"),
+          json);
+      assertTrue(doc.path("disclosure").path("dp").path("epsilon_remaining").asText()
+          .equals("1.5"), json);
       Out op = okBoth("results", "get", "--profile", operator.toString(), "--run", run1);
       assertTrue(op.out().contains("ip-only,~"), op.out());
       assertTrue(op.err().contains("0 tier totals suppressed"), op.err());

@@ -76,7 +76,7 @@ class WitnessProfilePolicyTest {
           + ", 2 required (cosigned by one.example/witness); missing: two.example/witness"),
           short1);
       ok("audit", "witness", "--profile", w2.toString(), "--state", dir.resolve("w2").toString());
-      ok("results", "get", "--profile", ngo.toString(), "--run", run);
+      ok("results", "get", "--profile", ngo.toString(), "--run", run, "--unresolved");
     }
   }
 
