@@ -29,8 +29,9 @@ class StrictYamlFilesTest {
   @Test
   void scopeFile() throws Exception {
     String good = Files.readString(fed.scope);
+    long appended = good.lines().count() + 1; // the line a key appended to the file is on
     expect(good + "scope: another-agreement\n", "scope.yaml",
-        ": line 5: scope: duplicate key (first on line 1)", "scope");
+        ": line " + appended + ": scope: duplicate key (first on line 1)", "scope");
     expect(good.replace("bucket_width: none}", "bucket_width: none, name: x}"), "scope.yaml",
         ": line 4: tiers[1].name: duplicate key (first on line 4)", "scope");
     // tokenize reads the same file through the same loader.
@@ -40,12 +41,13 @@ class StrictYamlFilesTest {
     String err = fail("tokenize", "--reports", dir.resolve("e.csv").toString(), "--scope",
         scope.toString(), "--keyset", fed.keyset.toString(), "--passphrase-file",
         dir.resolve("passphrase.txt").toString(), "--out", dir.resolve("t.bmt").toString());
-    assertTrue(err.contains(scope + ": line 5: tiers: duplicate key (first on line 2)"), err);
+    assertTrue(err.contains(scope + ": line " + appended + ": tiers: duplicate key (first on "
+        + "line 2)"), err);
     assertTrue(Files.notExists(dir.resolve("t.bmt")), "no half-written output");
     // match run --scope reads a file the same way (before connecting anywhere).
     Path operator = fed.node(Role.CLEARINGHOUSE, "operator");
     err = fail("match", "run", "--profile", operator.toString(), "--scope", scope.toString());
-    assertTrue(err.contains(scope + ": line 5: tiers: duplicate key"), err);
+    assertTrue(err.contains(scope + ": line " + appended + ": tiers: duplicate key"), err);
   }
 
   @Test

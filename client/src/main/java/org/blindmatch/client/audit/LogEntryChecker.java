@@ -711,9 +711,11 @@ public final class LogEntryChecker {
     }
     // The clearinghouse may load a list after the CA signed it: a receipt logged before this
     // entry can still postdate a revocation on it. Its commit time decides, not its position.
+    // Both times are whole seconds: a receipt of the revocation's own second cannot be ordered
+    // against it, and as it was logged before the list it stands.
     for (Revocations.Revoked r : crl.all()) {
       long[] last = state.lastReceipt.get(r.serial());
-      if (last != null && last[0] >= r.at().getEpochSecond()
+      if (last != null && last[0] > r.at().getEpochSecond()
           && !state.revoked.containsKey(r.serial())) {
         throw new AuditException(at + "revocation list: " + r.describe() + ", but the "
             + "receipt at log entry " + last[1] + " was committed under that certificate at "

@@ -100,8 +100,9 @@ class LogEntryCheckerRevocationTest {
 
   /**
    * The clearinghouse may load the CA's list after the CA signed it: a receipt logged before
-   * the list's entry but committed at or after the revocation date is still refused, by its
-   * commit time (and across a kept state); one committed before the revocation is not.
+   * the list's entry but committed after the revocation date is still refused, by its commit
+   * time (and across a kept state); one committed before the revocation, or in its very second
+   * (whole-second times cannot order them), is not.
    */
   @Test
   void aReceiptCommittedAfterTheRevocationDateIsRefusedEvenWhenTheListIsLoggedLater(
@@ -119,6 +120,11 @@ class LogEntryCheckerRevocationTest {
     check(early, 0, member(cert));
     check(early, 1, receipt("before", revokedAt.getEpochSecond() - 1));
     check(early, 2, list); // committed before the revocation date: fine
+
+    AuditState sameSecond = new AuditState();
+    check(sameSecond, 0, member(cert));
+    check(sameSecond, 1, receipt("same-second", revokedAt.getEpochSecond()));
+    check(sameSecond, 2, list); // cannot be ordered against the revocation: it stands
 
     AuditState late = new AuditState();
     check(late, 0, member(cert));

@@ -45,7 +45,7 @@ final class GrpcErrors {
       return ErrorDetails.error(Status.RESOURCE_EXHAUSTED.withDescription(c.getMessage()),
           ErrorDetails.REASON_UPLOAD_QUOTA_EXCEEDED, Map.of("limit", q.limit(),
               "quota", Long.toString(q.quota()), "used", Long.toString(q.used()),
-              "requested", Long.toString(q.requested())),
+              "requested", Long.toUnsignedString(q.requested())),
           QuotaFailure.newBuilder().addViolations(QuotaFailure.Violation.newBuilder()
               .setSubject(q.limit()).setDescription(c.getMessage())).build());
     }

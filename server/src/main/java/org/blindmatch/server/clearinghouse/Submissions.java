@@ -245,10 +245,11 @@ final class Submissions {
 
   private void checkQuotas(UploadSpec spec, List<OpenUpload> open)
       throws ClearinghouseException {
-    long records = spec.expectedRecords();
-    if (records > quotas.maxSubmissionRecords()) {
+    long records = spec.expectedRecords(); // uint64 on the wire
+    if (Long.compareUnsigned(records, quotas.maxSubmissionRecords()) > 0) {
       throw quota(UploadQuotas.RECORDS, quotas.maxSubmissionRecords(), 0, records,
-          "a submission of " + records + " records exceeds the clearinghouse's limit of "
+          "a submission of " + Long.toUnsignedString(records) + " records exceeds the "
+              + "clearinghouse's limit of "
               + quotas.maxSubmissionRecords() + " records per submission; split it");
     }
     long bytes = records * TokenRecord.LENGTH;
