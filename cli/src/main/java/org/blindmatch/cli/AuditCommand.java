@@ -155,8 +155,10 @@ final class AuditCommand {
             + "(transcript and submitter signatures verified with "
             + NodeSigner.implementation() + ", run inputs logged)");
         if (replay) {
+          boolean noised = r.disclosureNotes().stream().anyMatch(n -> n.contains("noised"));
           w.println("replay       " + r.replayed() + " runs recomputed, every result digest "
-              + "and count agrees (noised counts: suppression and released aggregates)"
+              + "and count agrees" + (noised ? " (for runs with noised counts: their "
+              + "suppression and released aggregates; the noise draw cannot be replayed)" : "")
               + (r.notReplayed().isEmpty() ? ""
                   : "; " + r.notReplayed().size() + " not replayable:"));
           r.notReplayed().forEach(n -> w.println("             " + n));
