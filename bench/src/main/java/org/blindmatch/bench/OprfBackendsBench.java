@@ -1,11 +1,14 @@
 package org.blindmatch.bench;
 
+import static org.blindmatch.bench.OprfBench.cpu;
+import static org.blindmatch.bench.OprfBench.decode;
+import static org.blindmatch.bench.OprfBench.encode;
+import static org.blindmatch.bench.OprfBench.sec;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +55,6 @@ import org.blindmatch.crypto.oprf.ThresholdPublicKey;
  */
 final class OprfBackendsBench {
   private static final Suite SUITE = Suite.VOPRF_P256_SHA256;
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final String PREFIX = "CHILD ";
 
   private OprfBackendsBench() {}
@@ -228,29 +230,5 @@ final class OprfBackendsBench {
         + "\teval_per_s=" + bestEval + "\tus_per_address=" + bestTotal
         + "\tclient_us_per_address=" + bestClient
         + "\tkeyholders_us_per_address=" + bestHolders + "\tsink=" + (sink & 1));
-  }
-
-  private static long cpu() {
-    return THREADS.getCurrentThreadCpuTime();
-  }
-
-  private static double sec(long from, long to) {
-    return (to - from) / 1e9;
-  }
-
-  private static byte[][] encode(List<Element> elements) {
-    byte[][] out = new byte[elements.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = elements.get(i).encode();
-    }
-    return out;
-  }
-
-  private static List<Element> decode(byte[][] encoded) throws OprfException {
-    List<Element> out = new ArrayList<>(encoded.length);
-    for (byte[] e : encoded) {
-      out.add(Element.decode(e));
-    }
-    return out;
   }
 }

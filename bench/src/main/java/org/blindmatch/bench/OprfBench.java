@@ -187,15 +187,15 @@ final class OprfBench {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
-  private static long cpu() {
+  static long cpu() {
     return THREADS.getCurrentThreadCpuTime();
   }
 
-  private static double sec(long from, long to) {
+  static double sec(long from, long to) {
     return (to - from) / 1e9;
   }
 
-  private static byte[][] encode(List<Element> elements) {
+  static byte[][] encode(List<Element> elements) {
     byte[][] out = new byte[elements.size()][];
     for (int i = 0; i < out.length; i++) {
       out[i] = elements.get(i).encode();
@@ -203,7 +203,7 @@ final class OprfBench {
     return out;
   }
 
-  private static List<Element> decode(byte[][] encoded) throws OprfException {
+  static List<Element> decode(byte[][] encoded) throws OprfException {
     List<Element> out = new ArrayList<>(encoded.length);
     for (byte[] e : encoded) {
       out.add(Element.decode(e));
