@@ -37,7 +37,6 @@ import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
 import org.blindmatch.proto.v1.TierTotals;
-import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
 import org.blindmatch.core.claims.TreeHeads;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,7 +80,7 @@ class LogTamperTest {
     FederationTests.tokenize(fed, "--reports", "a.csv", "a.bmt");
     FederationTests.tokenize(fed, "--watchlist", "w.csv", "w.bmt");
     kept = dir.resolve("kept-state");
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       ok("submit", "--profile", platform.toString(), "--tokens", path("a.bmt"), "--id", "a1");
       ok("submit", "--profile", ngo.toString(), "--tokens", path("w.bmt"), "--id", "w1");
       String run = ok("match", "run", "--profile", operator.toString(), "--scope",
@@ -89,7 +88,7 @@ class LogTamperTest {
       String out = ok("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString(), "--replay");
       assertTrue(out.contains("size 7") && out.contains("1 runs recomputed"), out);
-      try (Connection db = db()) {
+      try (Connection db = fed.tamperableMetadata()) {
         runId = string(db, "SELECT key FROM records WHERE kind = 'transcript'");
       }
       assertTrue(run.contains(runId), run);
@@ -99,7 +98,7 @@ class LogTamperTest {
   @Test
   void anEntryAlteredWithoutTheKeyIsRefusedAtStart() throws Exception {
     byte[] before = Files.readAllBytes(kept.resolve(AuditState.FILE));
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       byte[] entry = entry(db, 3);
       entry[entry.length - 1] ^= 1;
       replace(db, 3, entry);
@@ -112,7 +111,7 @@ class LogTamperTest {
   @Test
   void anAlteredReceiptTheOperatorResealedIsRefusedAtStart() throws Exception {
     // Re-sealing covers the log, but the committed receipt no longer matches its entry.
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       byte[] entry = entry(db, 3);
       entry[entry.length - 1] ^= 1;
       replace(db, 3, entry);
@@ -158,7 +157,7 @@ class LogTamperTest {
 
   @Test
   void aDeletedLogIsRefusedAtStart() throws Exception {
-    try (Connection db = db(); Statement s = db.createStatement()) {
+    try (Connection db = fed.tamperableMetadata(); Statement s = db.createStatement()) {
       s.execute("DELETE FROM log_entries");
       s.execute("DELETE FROM records WHERE kind = 'log-seal'");
     }
@@ -169,8 +168,8 @@ class LogTamperTest {
   void aRetriedCommitOverAReceiptChangedInTheStoreIsRefused() throws Exception {
     // While the server runs, someone without the key rewrites the stored receipt; a retried
     // commit must not log it.
-    try (ClearinghouseServer server = start()) {
-      try (Connection db = db(); PreparedStatement p = db.prepareStatement(
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
+      try (Connection db = fed.tamperableMetadata(); PreparedStatement p = db.prepareStatement(
           "UPDATE submissions SET receipt = ? WHERE submission_id LIKE '%.a1'")) {
         Receipt stored = Receipt.parseFrom(bytes(db,
             "SELECT receipt FROM submissions WHERE submission_id LIKE '%.a1'"));
@@ -189,8 +188,8 @@ class LogTamperTest {
 
   @Test
   void aRunRefusesASubmissionItsSignedReceiptDoesNotCover() throws Exception {
-    try (ClearinghouseServer server = start()) {
-      try (Connection db = db(); Statement s = db.createStatement()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
+      try (Connection db = fed.tamperableMetadata(); Statement s = db.createStatement()) {
         assertEquals(1, s.executeUpdate("UPDATE submissions SET merkle_root = zeroblob(32) "
             + "WHERE submission_id LIKE '%.a1'"));
       }
@@ -208,7 +207,7 @@ class LogTamperTest {
     // The server logs stored transcripts a crash kept out of the log; one it did not sign is
     // refused instead.
     RunTranscript t = RunTranscript.newBuilder().setRunId("fabricated").build();
-    try (Connection db = db(); PreparedStatement p = db.prepareStatement(
+    try (Connection db = fed.tamperableMetadata(); PreparedStatement p = db.prepareStatement(
         "INSERT INTO records (kind, key, value) VALUES ('transcript', 'fabricated', ?)")) {
       p.setBytes(1, Transcripts.sign(NodeSigner.of(NodeSigner.generate()), t).toByteArray());
       p.executeUpdate();
@@ -221,7 +220,7 @@ class LogTamperTest {
   void anAlteredEntryTheServerServesIsCaughtByTheAuditor() throws Exception {
     // The server does not re-derive member entries at start, so once the operator re-seals
     // it, it serves this log.
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       LogEntry member = LogEntry.parseFrom(entry(db, 2));
       byte[] fp = member.getMember().getSigningKeysetSha256().toByteArray();
       fp[0] ^= 1;
@@ -229,7 +228,7 @@ class LogTamperTest {
           .setSigningKeysetSha256(ByteString.copyFrom(fp))).build().toByteArray());
     }
     reseal();
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
       assertTrue(e.contains("not consistent with the kept tree head of size 7"), e);
@@ -240,12 +239,12 @@ class LogTamperTest {
   void aRemovedEntryIsCaught() throws Exception {
     // Remove the NGO's receipt (5) and close the gap; the server re-logs the committed
     // receipt at the end when it starts, so the run's input now comes after the run.
-    try (Connection db = db(); Statement s = db.createStatement()) {
+    try (Connection db = fed.tamperableMetadata(); Statement s = db.createStatement()) {
       s.execute("DELETE FROM log_entries WHERE idx = 5");
       shift(s, 6, -1);
     }
     reseal();
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
       assertTrue(withState.contains("not consistent with the kept tree head of size 7"),
@@ -260,7 +259,7 @@ class LogTamperTest {
   @Test
   void anInsertedEntryIsCaught() throws Exception {
     // A second copy of the platform's receipt, inserted at 4 under another key.
-    try (Connection db = db(); Statement s = db.createStatement()) {
+    try (Connection db = fed.tamperableMetadata(); Statement s = db.createStatement()) {
       byte[] receipt = entry(db, 3);
       shift(s, 4, 1);
       try (PreparedStatement p = db.prepareStatement(
@@ -270,7 +269,7 @@ class LogTamperTest {
       }
     }
     reseal();
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
       assertTrue(withState.contains("not consistent with the kept tree head of size 7"),
@@ -286,12 +285,12 @@ class LogTamperTest {
   void aTruncatedAndRegrownLogIsCaught() throws Exception {
     // Drop the run (log entry, transcript and results) and run again: the same size, a
     // different last entry.
-    try (Connection db = db(); Statement s = db.createStatement()) {
+    try (Connection db = fed.tamperableMetadata(); Statement s = db.createStatement()) {
       s.execute("DELETE FROM log_entries WHERE idx = 6");
       s.execute("DELETE FROM records WHERE kind IN ('transcript', 'results')");
     }
     reseal();
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       ok("match", "run", "--profile", operator.toString(), "--scope", "test-scope");
       String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
@@ -308,7 +307,7 @@ class LogTamperTest {
       b.setTotals(0, first.toBuilder().setMatchedRecords(first.getMatchedRecords() - 1));
       return b.build();
     });
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       // Signed, logged and internally plausible: only recomputing the join shows the lie.
       ok("audit", "verify", "--profile", auditor.toString(), "--state", path("fresh"));
       String e = fail("audit", "verify", "--profile", auditor.toString(), "--state",
@@ -324,7 +323,7 @@ class LogTamperTest {
     // digest of what it was given, so the platform's own check passes.
     Results given;
     int realMatches;
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       Results real = Results.parseFrom(bytes(db, "SELECT value FROM records WHERE kind = "
           + "'results' AND key = '" + runId + "|" + PLATFORM + "'"));
       realMatches = real.getRecordMatchesCount();
@@ -348,7 +347,7 @@ class LogTamperTest {
       }
       return b.build();
     });
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String results = ok("results", "get", "--profile", platform.toString(), "--run", runId);
       assertTrue(results.strip().lines().count() <= 1,
           "the platform's verified results show no match: " + results);
@@ -366,7 +365,7 @@ class LogTamperTest {
     // submission the platform never made and append it; it cannot sign the platform's
     // commitment. Both an incremental and a from-scratch audit name the entry.
     NodeSigner ch = clearinghouseSigner();
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       LogEntry real = LogEntry.parseFrom(entry(db, 3));
       ReceiptBody body = ReceiptBody.parseFrom(real.getReceipt().getBody());
       Commitment invented = body.getCommitment().toBuilder().setSubmissionId("invented")
@@ -388,7 +387,7 @@ class LogTamperTest {
     String expected = "log entry 7: receipt: the submitter's signature over the commitment "
         + "does not verify against the signing key its member entry logged: the submitter did "
         + "not make this commitment";
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String withState = fail("audit", "verify", "--profile", auditor.toString(), "--state",
           kept.toString());
       assertTrue(withState.contains(expected), withState);
@@ -409,7 +408,7 @@ class LogTamperTest {
   /** Replaces the run's transcript, signed with the clearinghouse's key, in store and log. */
   private void resignTranscript(UnaryOperator<RunTranscript> change) throws Exception {
     NodeSigner ch = clearinghouseSigner();
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       SignedTranscript old = LogEntry.parseFrom(entry(db, 6)).getTranscript();
       SignedTranscript signed = Transcripts.sign(ch,
           change.apply(RunTranscript.parseFrom(old.getTranscript())));
@@ -429,7 +428,7 @@ class LogTamperTest {
    * the server does on every append, so that the server serves it.
    */
   private void reseal() throws Exception {
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       StreamingMerkleRoot root = new StreamingMerkleRoot();
       try (Statement s = db.createStatement();
           ResultSet r = s.executeQuery("SELECT entry FROM log_entries ORDER BY idx")) {
@@ -452,27 +451,9 @@ class LogTamperTest {
 
   private void assertRefusedAtStart(String reason) {
     ConfigException refused =
-        assertThrows(ConfigException.class, this::start);
+        assertThrows(ConfigException.class, fed::startClearinghouse);
     assertTrue(refused.getMessage().contains("transparency log")
         && refused.getMessage().contains(reason), refused.getMessage());
-  }
-
-  private ClearinghouseServer start() throws Exception {
-    ClearinghouseServer server = ClearinghouseServer.start(ClearinghouseConfig.load(fed.config));
-    fed.usePort(server.port());
-    return server;
-  }
-
-  /** The store's database with the log's append-only triggers dropped. */
-  private Connection db() throws Exception {
-    Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/meta.sqlite"));
-    try (Statement s = db.createStatement()) {
-      for (String t : new String[] {"log_entries_no_update", "log_entries_no_delete",
-          "log_entries_gap_free"}) {
-        s.execute("DROP TRIGGER IF EXISTS " + t);
-      }
-    }
-    return db;
   }
 
   private static byte[] entry(Connection db, int idx) throws Exception {

@@ -27,7 +27,6 @@ import org.blindmatch.proto.v1.RunTranscript;
 import org.blindmatch.proto.v1.SignedTranscript;
 import org.blindmatch.proto.v1.SignedTreeHead;
 import org.blindmatch.proto.v1.TreeHead;
-import org.blindmatch.server.clearinghouse.ClearinghouseConfig;
 import org.blindmatch.server.clearinghouse.ClearinghouseServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +69,7 @@ class ResultsTamperTest {
     FederationTests.tokenize(fed, "--reports", "a.csv", "a.bmt");
     FederationTests.tokenize(fed, "--reports", "b.csv", "b.bmt");
     FederationTests.tokenize(fed, "--watchlist", "w.csv", "w.bmt");
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       ok("submit", "--profile", platformA.toString(), "--tokens", path("a.bmt"), "--id", "a1");
       ok("submit", "--profile", platformB.toString(), "--tokens", path("b.bmt"), "--id", "b1");
       ok("submit", "--profile", ngo.toString(), "--tokens", path("w.bmt"), "--id", "w1");
@@ -84,10 +83,10 @@ class ResultsTamperTest {
 
   @Test
   void anotherPlatformsResultsSwappedInAreRefused() throws Exception {
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       setResults(db, A, results(db, B).toByteArray());
     }
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String e = fail("results", "get", "--profile", platformA.toString(), "--run", runId,
           "--map", path("a.bmt.map.csv"));
       assertTrue(e.contains("run " + runId + ": results refused: the results served are "
@@ -98,12 +97,12 @@ class ResultsTamperTest {
   @Test
   void anotherPlatformsRowsReaddressedAndResignedAreRefused() throws Exception {
     // The key holder's version: B's rows addressed to A, the transcript re-signed over them.
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       Results forged = results(db, B).toBuilder().setRecipient(A).build();
       setResults(db, A, forged.toByteArray());
       resign(db, A, forged);
     }
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String e = fail("results", "get", "--profile", platformA.toString(), "--run", runId,
           "--unresolved");
       assertTrue(e.contains("results refused: a result row names submission b1, which is not "
@@ -113,12 +112,12 @@ class ResultsTamperTest {
 
   @Test
   void recordLevelRowsServedToTheNgoAreRefused() throws Exception {
-    try (Connection db = db()) {
+    try (Connection db = fed.tamperableMetadata()) {
       Results forged = results(db, A).toBuilder().setRecipient(NGO).build();
       setResults(db, NGO, forged.toByteArray());
       resign(db, NGO, forged);
     }
-    try (ClearinghouseServer server = start()) {
+    try (ClearinghouseServer server = fed.startClearinghouse()) {
       String e = fail("results", "get", "--profile", ngo.toString(), "--run", runId,
           "--map", path("w.bmt.map.csv"));
       assertTrue(e.contains("results refused: an NGO's results carry record-level rows or "
@@ -218,24 +217,6 @@ class ResultsTamperTest {
     return NodeSigner.of(EncryptedKeysetFile.read(
         dir.resolve("pki/clearinghouse.signing.json"), NodeSigner.PURPOSE,
         TestFederation.PASS.toCharArray()));
-  }
-
-  private ClearinghouseServer start() throws Exception {
-    ClearinghouseServer server = ClearinghouseServer.start(ClearinghouseConfig.load(fed.config));
-    fed.usePort(server.port());
-    return server;
-  }
-
-  /** The store's database with the log's append-only triggers dropped. */
-  private Connection db() throws Exception {
-    Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/meta.sqlite"));
-    try (Statement s = db.createStatement()) {
-      for (String t : new String[] {"log_entries_no_update", "log_entries_no_delete",
-          "log_entries_gap_free"}) {
-        s.execute("DROP TRIGGER IF EXISTS " + t);
-      }
-    }
-    return db;
   }
 
   private static byte[] bytes(Connection db, String sql) throws Exception {

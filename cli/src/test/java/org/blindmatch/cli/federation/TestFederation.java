@@ -164,6 +164,32 @@ public final class TestFederation implements AutoCloseable {
   }
 
   /** Points every profile written so far, and those written later, at {@code newPort}. */
+  /**
+   * Starts the clearinghouse of {@link #config} in this JVM and points the profiles at its
+   * port (tamper tests restart it over a store they changed).
+   */
+  public ClearinghouseServer startClearinghouse() throws Exception {
+    ClearinghouseServer server = ClearinghouseServer.start(ClearinghouseConfig.load(config));
+    usePort(server.port());
+    return server;
+  }
+
+  /**
+   * The embedded store's metadata database with the log's append-only triggers dropped: what
+   * someone with write access to the data directory could change, for tamper tests.
+   */
+  public java.sql.Connection tamperableMetadata() throws Exception {
+    java.sql.Connection db = java.sql.DriverManager.getConnection(
+        "jdbc:sqlite:" + dir.resolve("data/meta.sqlite"));
+    try (java.sql.Statement s = db.createStatement()) {
+      for (String t : new String[] {"log_entries_no_update", "log_entries_no_delete",
+          "log_entries_gap_free"}) {
+        s.execute("DROP TRIGGER IF EXISTS " + t);
+      }
+    }
+    return db;
+  }
+
   public void usePort(int newPort) throws IOException {
     port = newPort;
     for (Map.Entry<String, Path> p : profiles.entrySet()) {
